@@ -1,0 +1,54 @@
+"""Pure text helpers shared by recognition, parsing and search."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Hangul Jamo, Compatibility Jamo, Jamo Extended-A, Syllables, Jamo Extended-B.
+_HANGUL_RANGES = (
+    ("\u1100", "\u11ff"),
+    ("\u3130", "\u318f"),
+    ("\ua960", "\ua97f"),
+    ("\uac00", "\ud7a3"),
+    ("\ud7b0", "\ud7ff"),
+)
+_FIRST_HANGUL = _HANGUL_RANGES[0][0]
+_SYLLABLES_FIRST, _SYLLABLES_LAST = _HANGUL_RANGES[3]
+
+# The same ranges as a regular-expression character class, for callers that scan with `re`.
+HANGUL_CLASS = "[" + "".join(f"{low}-{high}" for low, high in _HANGUL_RANGES) + "]"
+
+# A Hangul syllable carries about as much as two Latin letters, so it counts twice.
+_HANGUL_WEIGHT = 2
+# Korean headlines are full of Latin names (OpenAI, GPU, HBM): a quarter of the weighted
+# letters being Hangul already means the sentence itself is Korean.
+_KOREAN_SHARE = 0.25
+
+
+def is_hangul(ch: str) -> bool:
+    """True when `ch` is a single Hangul syllable or jamo."""
+    if len(ch) != 1 or ch < _FIRST_HANGUL:
+        return False  # the quick answer for ASCII, which recognizers ask about most
+    if _SYLLABLES_FIRST <= ch <= _SYLLABLES_LAST:
+        return True
+    return any(low <= ch <= high for low, high in _HANGUL_RANGES)
+
+
+def normalize(text: str) -> str:
+    """The form used to compare names: NFKC, case-folded, whitespace collapsed and trimmed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def detect_language(text: str) -> str:
+    """ "ko" when Hangul is a meaningful share of the letters in `text`, else "en"."""
+    hangul = 0
+    other = 0
+    for ch in text:
+        if is_hangul(ch):
+            hangul += 1
+        elif ch.isalpha():
+            other += 1
+    weighted = hangul * _HANGUL_WEIGHT
+    if weighted and weighted >= _KOREAN_SHARE * (weighted + other):
+        return "ko"
+    return "en"
