@@ -1,0 +1,488 @@
+"""REST endpoints the bot uses, with the checks Discord makes before it accepts a request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from tests.e2e.fake.gateway import application_flags
+from tests.e2e.fake.interactions import InteractionType
+from tests.e2e.fake.models import (
+    JSON,
+    Channel,
+    ChannelType,
+    Perm,
+    SnowflakeFactory,
+    Upload,
+    World,
+    iso_now,
+)
+from tests.e2e.fake.records import (
+    MESSAGE_FLAG_EPHEMERAL,
+    MESSAGE_FLAG_LOADING,
+    CallbackRecord,
+    InteractionRecord,
+    StoredMessage,
+)
+from tests.e2e.fake.validation import (
+    ApiError,
+    check_choices,
+    check_commands,
+    check_message_limits,
+    check_not_empty,
+    invalid_form_body,
+)
+
+RESPONSE_DEADLINE = 3.0
+TOKEN_LIFETIME = 15 * 60.0
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# The body, parsed once by the middleware (JSON or multipart) for handlers and records.
+PAYLOAD = web.RequestKey[Any]("payload")
+UPLOADS = web.RequestKey[list[Upload]]("uploads")
+
+
+class CallbackType:
+    CHANNEL_MESSAGE = 4
+    DEFERRED_CHANNEL_MESSAGE = 5
+    DEFERRED_UPDATE_MESSAGE = 6
+    UPDATE_MESSAGE = 7
+    AUTOCOMPLETE_RESULT = 8
+    MODAL = 9
+
+
+# Which callbacks Discord accepts for which interaction type.
+_MESSAGE_CALLBACKS = {CallbackType.CHANNEL_MESSAGE, CallbackType.DEFERRED_CHANNEL_MESSAGE}
+_UPDATE_CALLBACKS = {CallbackType.UPDATE_MESSAGE, CallbackType.DEFERRED_UPDATE_MESSAGE}
+_ALLOWED_CALLBACKS = {
+    InteractionType.APPLICATION_COMMAND: _MESSAGE_CALLBACKS | {CallbackType.MODAL},
+    InteractionType.MESSAGE_COMPONENT: _MESSAGE_CALLBACKS
+    | _UPDATE_CALLBACKS
+    | {CallbackType.MODAL},
+    InteractionType.AUTOCOMPLETE: {CallbackType.AUTOCOMPLETE_RESULT},
+    InteractionType.MODAL_SUBMIT: _MESSAGE_CALLBACKS | _UPDATE_CALLBACKS,
+}
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    # Exactly "application/json": discord.py reads the body as text if a charset follows.
+    all_headers = {"Content-Type": "application/json"} | (headers or {})
+    body = json.dumps(data, ensure_ascii=False).encode()
+    return web.Response(body=body, status=status, headers=all_headers)
+
+
+def error_response(error: ApiError) -> web.Response:
+    return json_response(error.body(), error.status)
+
+
+def no_content() -> web.Response:
+    return web.Response(status=204)
+
+
+def unknown(kind: str, code: int) -> ApiError:
+    return ApiError(404, code, f"Unknown {kind}")
+
+
+class Backend:
+    """State the REST API reads and writes: messages, interactions, commands, files."""
+
+    def __init__(
+        self,
+        world: World,
+        snowflakes: SnowflakeFactory,
+        clock: Callable[[], float],
+        base_url: Callable[[], str],
+        granted_intents: int,
+    ) -> None:
+        self.world = world
+        self._snowflakes = snowflakes
+        self.clock = clock
+        self._base_url = base_url
+        self._granted_intents = granted_intents
+        self.messages: dict[int, StoredMessage] = {}
+        self.messages_by_channel: dict[int, list[StoredMessage]] = {}
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.interactions_by_token: dict[str, InteractionRecord] = {}
+        self.commands: dict[int | None, list[JSON]] = {}
+        self.files: dict[int, Upload] = {}
+
+    def routes(self) -> list[tuple[str, str, Handler]]:
+        return [
+            ("GET", "/users/@me", self.get_me),
+            ("GET", "/users/{user_id}", self.get_user),
+            ("GET", "/oauth2/applications/@me", self.get_application),
+            ("GET", "/applications/{app_id}/commands", self.get_commands),
+            ("PUT", "/applications/{app_id}/commands", self.put_commands),
+            ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self.get_commands),
+            ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self.put_commands),
+            ("GET", "/channels/{channel_id}", self.get_channel),
+            ("POST", "/channels/{channel_id}/messages", self.post_message),
+            ("GET", "/channels/{channel_id}/messages/{message_id}", self.get_message),
+            ("PATCH", "/channels/{channel_id}/messages/{message_id}", self.patch_message),
+            ("DELETE", "/channels/{channel_id}/messages/{message_id}", self.delete_message),
+            ("POST", "/users/@me/channels", self.open_dm),
+            ("POST", "/interactions/{interaction_id}/{token}/callback", self.callback),
+            ("POST", "/webhooks/{app_id}/{token}", self.followup),
+            ("GET", "/webhooks/{app_id}/{token}/messages/{message_id}", self.get_webhook_message),
+            (
+                "PATCH",
+                "/webhooks/{app_id}/{token}/messages/{message_id}",
+                self.edit_webhook_message,
+            ),
+            (
+                "DELETE",
+                "/webhooks/{app_id}/{token}/messages/{message_id}",
+                self.delete_webhook_message,
+            ),
+        ]
+
+    # -- files -------------------------------------------------------------------------------
+
+    def attach(self, upload: Upload, channel_id: int) -> JSON:
+        """Keep an uploaded file and describe it as an attachment the fake itself serves."""
+        attachment_id = self._snowflakes.next()
+        self.files[attachment_id] = upload
+        url = f"{self._base_url()}/attachments/{channel_id}/{attachment_id}/{upload.filename}"
+        return {
+            "id": str(attachment_id),
+            "filename": upload.filename,
+            "size": len(upload.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": upload.content_type,
+        }
+
+    async def serve_file(self, request: web.Request) -> web.StreamResponse:
+        upload = self.files.get(int(request.match_info["attachment_id"]))
+        if upload is None or upload.filename != request.match_info["filename"]:
+            raise web.HTTPNotFound()
+        return web.Response(body=upload.data, headers={"Content-Type": upload.content_type})
+
+    # -- users and application ---------------------------------------------------------------
+
+    async def get_me(self, request: web.Request) -> web.StreamResponse:
+        extra = {"verified": True, "mfa_enabled": False, "flags": 0, "locale": "en-US"}
+        return json_response(self.world.bot.payload() | extra)
+
+    async def get_user(self, request: web.Request) -> web.StreamResponse:
+        user = self.world.users.get(int(request.match_info["user_id"]))
+        if user is None:
+            raise unknown("User", 10013)
+        return json_response(user.payload())
+
+    async def get_application(self, request: web.Request) -> web.StreamResponse:
+        bot = self.world.bot.payload()
+        return json_response(
+            {
+                "id": str(self.world.application_id),
+                "name": self.world.bot.username,
+                "description": "",
+                "icon": None,
+                "bot_public": False,
+                "bot_require_code_grant": False,
+                "owner": bot,
+                "bot": bot,
+                "team": None,
+                "summary": "",
+                "verify_key": "0" * 64,
+                "flags": application_flags(self._granted_intents),
+                "interactions_endpoint_url": None,
+            }
+        )
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def _command_scope(self, request: web.Request) -> int | None:
+        if int(request.match_info["app_id"]) != self.world.application_id:
+            raise ApiError(403, 50001, "Missing Access")
+        raw_guild = request.match_info.get("guild_id")
+        if raw_guild is None:
+            return None
+        guild = self.world.guilds.get(int(raw_guild))
+        if guild is None or self.world.bot.id not in guild.members:
+            raise ApiError(403, 50001, "Missing Access")
+        return guild.id
+
+    async def get_commands(self, request: web.Request) -> web.StreamResponse:
+        return json_response(self.commands.get(self._command_scope(request), []))
+
+    async def put_commands(self, request: web.Request) -> web.StreamResponse:
+        scope = self._command_scope(request)
+        submitted: list[JSON] = request[PAYLOAD]
+        check_commands(submitted)
+        previous = {(c["name"], c.get("type", 1)): c["id"] for c in self.commands.get(scope, [])}
+        stored = [self._stored_command(command, scope, previous) for command in submitted]
+        self.commands[scope] = stored
+        return json_response(stored)
+
+    def _stored_command(
+        self, command: JSON, scope: int | None, previous: dict[tuple[str, int], str]
+    ) -> JSON:
+        # Discord keeps a command's id across syncs as long as its name and type stay.
+        key = (command["name"], command.get("type", 1))
+        stored = {
+            "type": 1,
+            "description": "",
+            "options": [],
+            "default_member_permissions": None,
+            "nsfw": False,
+        } | command
+        stored["id"] = previous.get(key) or str(self._snowflakes.next())
+        stored["application_id"] = str(self.world.application_id)
+        stored["version"] = str(self._snowflakes.next())
+        if scope is not None:
+            stored["guild_id"] = str(scope)
+        return stored
+
+    def find_command(self, name: str, guild_id: int | None, kind: int = 1) -> JSON:
+        """The synced command a user would pick: the guild's own first, then a global one."""
+        scopes = [guild_id, None] if guild_id is not None else [None]
+        for scope in scopes:
+            for command in self.commands.get(scope, []):
+                if command["name"] == name and command.get("type", 1) == kind:
+                    return command
+        synced = sorted(c["name"] for scope in scopes for c in self.commands.get(scope, []))
+        raise LookupError(f"/{name} was not synced where the user is (synced: {synced})")
+
+    # -- channels and messages ---------------------------------------------------------------
+
+    def _channel(self, request: web.Request) -> Channel:
+        channel = self.world.channels.get(int(request.match_info["channel_id"]))
+        if channel is None:
+            raise unknown("Channel", 10003)
+        return channel
+
+    def _channel_message(self, request: web.Request) -> StoredMessage:
+        channel = self._channel(request)
+        message = self.messages.get(int(request.match_info["message_id"]))
+        if message is None or message.deleted or message.channel_id != channel.id:
+            raise unknown("Message", 10008)
+        return message
+
+    async def get_channel(self, request: web.Request) -> web.StreamResponse:
+        return json_response(self.world.channel_payload(self._channel(request)))
+
+    async def open_dm(self, request: web.Request) -> web.StreamResponse:
+        user = self.world.users.get(int(request[PAYLOAD].get("recipient_id", 0)))
+        if user is None:
+            raise ApiError(400, 50033, "Invalid Recipient(s)")
+        return json_response(self.world.channel_payload(self.world.dm_channel_with(user)))
+
+    async def post_message(self, request: web.Request) -> web.StreamResponse:
+        channel = self._channel(request)
+        self._check_can_send(channel)
+        payload: JSON = request[PAYLOAD]
+        check_message_limits(payload)
+        check_not_empty(payload)
+        message = self.create_message(channel, payload, request[UPLOADS])
+        return json_response(message.payload())
+
+    def _check_can_send(self, channel: Channel) -> None:
+        if channel.is_dm:
+            recipient = self.world.users[channel.recipient_id or 0]
+            if not recipient.accepts_dms:
+                raise ApiError(403, 50007, "Cannot send messages to this user")
+            return
+        if channel.type is not ChannelType.GUILD_TEXT:
+            raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
+        guild = self.world.guild_of(channel)
+        assert guild is not None
+        permissions = guild.permissions_of(self.world.bot.id)
+        if not permissions & Perm.VIEW_CHANNEL:
+            raise ApiError(403, 50001, "Missing Access")
+        if not permissions & Perm.SEND_MESSAGES:
+            raise ApiError(403, 50013, "Missing Permissions")
+
+    def create_message(
+        self,
+        channel: Channel,
+        payload: JSON,
+        uploads: list[Upload],
+        *,
+        interaction: InteractionRecord | None = None,
+        extra_flags: int = 0,
+    ) -> StoredMessage:
+        message = StoredMessage(
+            id=self._snowflakes.next(),
+            channel_id=channel.id,
+            guild_id=channel.guild_id,
+            author=self.world.bot.payload(),
+            content=payload.get("content") or "",
+            embeds=payload.get("embeds") or [],
+            components=payload.get("components") or [],
+            attachments=[self.attach(upload, channel.id) for upload in uploads],
+            flags=int(payload.get("flags") or 0) | extra_flags,
+            allowed_mentions=payload.get("allowed_mentions"),
+            interaction_id=None if interaction is None else interaction.id,
+            webhook_id=None if interaction is None else self.world.application_id,
+        )
+        self.messages[message.id] = message
+        self.messages_by_channel.setdefault(channel.id, []).append(message)
+        return message
+
+    def edit_message(
+        self,
+        message: StoredMessage,
+        payload: JSON,
+        uploads: list[Upload],
+        prefix: tuple[str, ...] = (),
+    ) -> None:
+        """Apply an edit the way Discord does: omitted fields stay, the result may not be empty."""
+        check_message_limits(payload, prefix)
+        content: str = payload.get("content", message.content) or ""
+        embeds: list[JSON] = payload.get("embeds", message.embeds) or []
+        components: list[JSON] = payload.get("components", message.components) or []
+        attachments = self._attachments_after_edit(message, payload, uploads)
+        check_not_empty(
+            {
+                "content": content,
+                "embeds": embeds,
+                "components": components,
+                "attachments": attachments,
+            }
+        )
+        message.content = content
+        message.embeds = embeds
+        message.components = components
+        message.attachments = attachments
+        if "allowed_mentions" in payload:
+            message.allowed_mentions = payload["allowed_mentions"]
+        message.flags &= ~MESSAGE_FLAG_LOADING
+        message.edited_timestamp = iso_now()
+        message.edits.append(payload)
+
+    def _attachments_after_edit(
+        self, message: StoredMessage, payload: JSON, uploads: list[Upload]
+    ) -> list[JSON]:
+        if "attachments" not in payload:
+            return message.attachments
+        kept_ids = {str(item.get("id")) for item in payload["attachments"] or []}
+        kept = [item for item in message.attachments if item["id"] in kept_ids]
+        return kept + [self.attach(upload, message.channel_id) for upload in uploads]
+
+    async def get_message(self, request: web.Request) -> web.StreamResponse:
+        return json_response(self._channel_message(request).payload())
+
+    async def patch_message(self, request: web.Request) -> web.StreamResponse:
+        message = self._channel_message(request)
+        if message.author["id"] != str(self.world.bot.id):
+            raise ApiError(403, 50005, "Cannot edit a message authored by another user")
+        self.edit_message(message, request[PAYLOAD], request[UPLOADS])
+        return json_response(message.payload())
+
+    async def delete_message(self, request: web.Request) -> web.StreamResponse:
+        self._channel_message(request).deleted = True
+        return no_content()
+
+    # -- interactions ------------------------------------------------------------------------
+
+    async def callback(self, request: web.Request) -> web.StreamResponse:
+        record = self.interactions.get(int(request.match_info["interaction_id"]))
+        late = record is not None and self.clock() - record.created_at > RESPONSE_DEADLINE
+        if record is None or record.token != request.match_info["token"] or late:
+            raise unknown("interaction", 10062)
+        if record.acknowledged:
+            raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+        payload: JSON = request[PAYLOAD]
+        kind = int(payload.get("type", 0))
+        if kind not in _ALLOWED_CALLBACKS.get(record.type, set()):
+            raise invalid_form_body([(("type",), "INTERACTION_RESPONSE_TYPE_INVALID", "Invalid")])
+        data: JSON = payload.get("data") or {}
+        self._apply_callback(record, kind, data, request[UPLOADS])
+        record.callback = CallbackRecord(kind, data)
+        return json_response(self._callback_answer(record, kind))
+
+    def _apply_callback(
+        self, record: InteractionRecord, kind: int, data: JSON, uploads: list[Upload]
+    ) -> None:
+        channel = self.world.channels[int(record.payload["channel_id"])]
+        if kind == CallbackType.CHANNEL_MESSAGE:
+            check_message_limits(data, ("data",))
+            check_not_empty(data)
+            record.original = self.create_message(channel, data, uploads, interaction=record)
+        elif kind == CallbackType.DEFERRED_CHANNEL_MESSAGE:
+            flags = int(data.get("flags") or 0) & MESSAGE_FLAG_EPHEMERAL
+            placeholder = {"flags": flags}
+            record.original = self.create_message(
+                channel, placeholder, [], interaction=record, extra_flags=MESSAGE_FLAG_LOADING
+            )
+        elif kind in (CallbackType.UPDATE_MESSAGE, CallbackType.DEFERRED_UPDATE_MESSAGE):
+            if "message" not in record.payload:
+                raise invalid_form_body(
+                    [(("type",), "INTERACTION_RESPONSE_TYPE_INVALID", "No msg")]
+                )
+            record.original = self.messages[int(record.payload["message"]["id"])]
+            if kind == CallbackType.UPDATE_MESSAGE:
+                self.edit_message(record.original, data, uploads, ("data",))
+        elif kind == CallbackType.AUTOCOMPLETE_RESULT:
+            check_choices(data)
+
+    def _callback_answer(self, record: InteractionRecord, kind: int) -> JSON:
+        """The ``?with_response=1`` body discord.py parses after every callback."""
+        message = record.original
+        shows_message = message is not None and kind != CallbackType.DEFERRED_UPDATE_MESSAGE
+        interaction: JSON = {"id": str(record.id), "type": record.type}
+        if shows_message and message is not None:
+            interaction |= {
+                "response_message_id": str(message.id),
+                "response_message_loading": message.loading,
+                "response_message_ephemeral": message.ephemeral,
+            }
+            return {
+                "interaction": interaction,
+                "resource": {"type": kind, "message": message.payload()},
+            }
+        return {"interaction": interaction}
+
+    def _webhook_interaction(self, request: web.Request) -> InteractionRecord:
+        record = self.interactions_by_token.get(request.match_info["token"])
+        app_matches = request.match_info["app_id"] == str(self.world.application_id)
+        if record is None or not app_matches:
+            raise unknown("Webhook", 10015)
+        if self.clock() - record.created_at > TOKEN_LIFETIME:
+            raise ApiError(401, 50027, "Invalid Webhook Token")
+        return record
+
+    async def followup(self, request: web.Request) -> web.StreamResponse:
+        record = self._webhook_interaction(request)
+        if not record.acknowledged:
+            # Discord has no webhook for an interaction nobody answered yet.
+            raise unknown("Webhook", 10015)
+        payload: JSON = request[PAYLOAD]
+        check_message_limits(payload)
+        check_not_empty(payload)
+        channel = self.world.channels[int(record.payload["channel_id"])]
+        message = self.create_message(channel, payload, request[UPLOADS], interaction=record)
+        record.followups.append(message)
+        return json_response(message.payload())
+
+    def _webhook_message(self, request: web.Request) -> StoredMessage:
+        record = self._webhook_interaction(request)
+        wanted = request.match_info["message_id"]
+        if wanted == "@original":
+            candidates = [record.original] if record.original is not None else []
+        else:
+            candidates = [
+                m for m in [record.original, *record.followups] if m and str(m.id) == wanted
+            ]
+        if not candidates or candidates[0].deleted:
+            raise unknown("Message", 10008)
+        return candidates[0]
+
+    async def get_webhook_message(self, request: web.Request) -> web.StreamResponse:
+        return json_response(self._webhook_message(request).payload())
+
+    async def edit_webhook_message(self, request: web.Request) -> web.StreamResponse:
+        message = self._webhook_message(request)
+        self.edit_message(message, request[PAYLOAD], request[UPLOADS])
+        return json_response(message.payload())
+
+    async def delete_webhook_message(self, request: web.Request) -> web.StreamResponse:
+        self._webhook_message(request).deleted = True
+        return no_content()
