@@ -1,0 +1,16 @@
+"""The storage layer: the only package that knows SQL. It returns news.models objects."""
+
+from db.archive import TOTAL_CAP, SqliteArchiveRepository
+from db.companies import SqliteCompanyRepository, SqliteTopicRepository
+from db.database import Database, SchemaError
+from db.settings import SqliteSettingsRepository
+
+__all__ = [
+    "TOTAL_CAP",
+    "Database",
+    "SchemaError",
+    "SqliteArchiveRepository",
+    "SqliteCompanyRepository",
+    "SqliteSettingsRepository",
+    "SqliteTopicRepository",
+]

@@ -1,0 +1,50 @@
+"""Composition root: opens the database and builds the services every front end shares."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.settings import Settings
+from db import (
+    Database,
+    SqliteArchiveRepository,
+    SqliteCompanyRepository,
+    SqliteSettingsRepository,
+    SqliteTopicRepository,
+)
+from news.models import LOCAL_GUILD_ID
+from news.sample import sample_roundup_text
+from news.services import ArchiveService, ImportRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    database: Database
+    archive: ArchiveService
+    settings_repo: SqliteSettingsRepository
+
+
+@asynccontextmanager
+async def open_services(settings: Settings) -> AsyncIterator[Services]:
+    """Open the archive for one run of the CLI, the console or the bot; close it after."""
+    database = await Database.open(settings.database_path)
+    try:
+        archive = ArchiveService(
+            SqliteCompanyRepository(database),
+            SqliteTopicRepository(database),
+            SqliteArchiveRepository(database),
+        )
+        await archive.start()
+        yield Services(database, archive, SqliteSettingsRepository(database))
+    finally:
+        await database.close()
+
+
+async def ensure_sample(archive: ArchiveService) -> bool:
+    """Import the bundled sample into the console's own space when it is empty."""
+    if await archive.weeks(LOCAL_GUILD_ID):
+        return False
+    await archive.import_roundup(ImportRequest(LOCAL_GUILD_ID, sample_roundup_text()))
+    return True

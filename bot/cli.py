@@ -1,0 +1,262 @@
+"""The command line: ``python -m bot <subcommand>``.
+
+Every subcommand takes ``--guild ID`` (default: the local console's own space) and ``--json``.
+Bad input prints one line on stderr and exits non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+from rich.console import Console, RenderableType
+from rich.progress import Progress
+
+from bot import serialize, terminal
+from bot.app import Services, ensure_sample, open_services
+from bot.settings import Settings
+from news.decoding import decode_article
+from news.errors import InvalidInput, RoundupError
+from news.models import LOCAL_GUILD_ID, Company, ImportResult
+from news.services import ImportRequest
+from news.weeks import parse_date
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace, Services, Console], Awaitable[int]]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake in one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--guild", type=int, default=LOCAL_GUILD_ID, help="server id")
+    common.add_argument("--json", action="store_true", help="print one JSON document")
+    common.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+
+    parser = _Parser(prog="python -m bot", description="roundup-bot: weekly tech-news roundups.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser("start", parents=[common], help="run the bot, or the console without token")
+    commands.add_parser("run", parents=[common], help="connect to Discord (needs DISCORD_TOKEN)")
+    commands.add_parser("console", parents=[common], help="the local console")
+    sync = commands.add_parser("sync", parents=[common], help="sync the slash commands")
+    sync.add_argument("--global", dest="everywhere", action="store_true", help="to all servers")
+
+    importer = commands.add_parser("import", parents=[common], help="import a roundup article")
+    importer.add_argument("file", help="a .txt, .md or .html file, or - for standard input")
+    importer.add_argument("--date", help="the roundup's date, YYYY-MM-DD (default: today)")
+    importer.add_argument("--title")
+    importer.add_argument("--publisher")
+
+    company = commands.add_parser("company", parents=[common], help="look up a company")
+    company.add_argument("name")
+
+    headlines = commands.add_parser("headlines", parents=[common], help="search headlines")
+    headlines.add_argument("query", nargs="?", default="")
+    headlines.add_argument("--week", help="an ISO week such as 2026-W48")
+    headlines.add_argument("--company")
+    headlines.add_argument("--topic")
+    headlines.add_argument("--page", type=int, default=1)
+    headlines.add_argument("--per-page", type=int, default=10)
+
+    roundup = commands.add_parser("roundup", parents=[common], help="show a week's roundup")
+    roundup.add_argument("--week", help="an ISO week such as 2026-W48 (default: latest)")
+
+    commands.add_parser("weeks", parents=[common], help="list the weeks in the archive")
+
+    companies = commands.add_parser("companies", help="add companies or aliases")
+    actions = companies.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = actions.add_parser("add", parents=[common], help="add a company")
+    add.add_argument("name")
+    add.add_argument("--english", help="its English name")
+    add.add_argument("--alias", action="append", default=[], help="another name (repeatable)")
+    alias = actions.add_parser("alias", parents=[common], help="add an alias to a company")
+    alias.add_argument("company")
+    alias.add_argument("alias")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        return _fail(_settings_problem(error), EXIT_USAGE)
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return asyncio.run(_dispatch(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except RoundupError as error:
+        return _fail(str(error), EXIT_ERROR)
+    except Exception as error:
+        if args.debug:
+            raise
+        log.debug("unexpected failure in %s", args.command, exc_info=True)
+        return _fail(f"unexpected failure ({type(error).__name__}); rerun with --debug", 1)
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run" or (args.command == "start" and settings.has_token):
+        from bot.client import run_bot
+
+        return await run_bot(settings)
+    if args.command == "sync":
+        from bot.client import sync_commands
+
+        return await sync_commands(settings, everywhere=args.everywhere)
+    out = Console(highlight=False, soft_wrap=False)
+    if args.command == "start":
+        out.print("DISCORD_TOKEN is not set: opening the local console instead.", style="dim")
+    async with open_services(settings) as services:
+        handler = _HANDLERS[_handler_key(args)]
+        return await handler(args, services, out)
+
+
+def _handler_key(args: argparse.Namespace) -> str:
+    if args.command == "companies":
+        return f"companies {args.action}"
+    return str(args.command)
+
+
+async def _console(args: argparse.Namespace, services: Services, out: Console) -> int:
+    from bot.console import LocalConsole
+
+    if await ensure_sample(services.archive):
+        out.print("Loaded the bundled sample roundup.", style="dim")
+    await LocalConsole(services.archive, out, args.guild).run()
+    return EXIT_OK
+
+
+async def _import(args: argparse.Namespace, services: Services, out: Console) -> int:
+    data = sys.stdin.buffer.read() if args.file == "-" else _read_file(args.file)
+    request = ImportRequest(
+        guild_id=args.guild,
+        text=decode_article(data),
+        filename=None if args.file == "-" else args.file,
+        day=parse_date(args.date) if args.date else None,
+        title=args.title,
+        publisher=args.publisher,
+    )
+    result = await _import_with_progress(services, request, show=not args.json)
+    _emit(out, args, serialize.import_json(result), terminal.render_import(result))
+    return EXIT_OK
+
+
+async def _import_with_progress(
+    services: Services, request: ImportRequest, *, show: bool
+) -> ImportResult:
+    if not (show and sys.stderr.isatty()):
+        return await services.archive.import_roundup(request)
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Importing", total=None)
+        result = await services.archive.import_roundup(request)
+        progress.update(task, total=1, completed=1)
+    return result
+
+
+def _read_file(name: str) -> bytes:
+    path = Path(name)
+    if not path.is_file():
+        raise InvalidInput(f"No such file: {name}")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"Cannot read {name}: {error.strerror}") from None
+
+
+async def _company(args: argparse.Namespace, services: Services, out: Console) -> int:
+    lookup = await services.archive.lookup_company(args.guild, args.name)
+    _emit(out, args, serialize.company_json(lookup), terminal.render_company(lookup))
+    return EXIT_OK if lookup.report else EXIT_ERROR
+
+
+async def _headlines(args: argparse.Namespace, services: Services, out: Console) -> int:
+    page = await services.archive.search_headlines(
+        args.guild,
+        args.query,
+        week=args.week,
+        company=args.company,
+        topic=args.topic,
+        page=args.page,
+        per_page=args.per_page,
+    )
+    _emit(out, args, serialize.headlines_json(page), terminal.render_headlines(page))
+    return EXIT_OK
+
+
+async def _roundup(args: argparse.Namespace, services: Services, out: Console) -> int:
+    roundup = await services.archive.roundup(args.guild, args.week)
+    _emit(out, args, serialize.roundup_json(roundup), terminal.render_roundup(roundup))
+    return EXIT_OK
+
+
+async def _weeks(args: argparse.Namespace, services: Services, out: Console) -> int:
+    weeks = await services.archive.weeks(args.guild)
+    _emit(out, args, serialize.weeks_json(weeks), terminal.render_weeks(weeks))
+    return EXIT_OK
+
+
+async def _companies_add(args: argparse.Namespace, services: Services, out: Console) -> int:
+    company = await services.archive.add_company(args.name, args.english, args.alias)
+    _emit(out, args, _company_document(company), f"Added {company.name}.")
+    return EXIT_OK
+
+
+async def _companies_alias(args: argparse.Namespace, services: Services, out: Console) -> int:
+    company = await services.archive.add_alias(args.company, args.alias)
+    _emit(out, args, _company_document(company), f"{company.name} is also called {args.alias}.")
+    return EXIT_OK
+
+
+def _company_document(company: Company) -> dict[str, Any]:
+    return {"company": serialize.company_identity_json(company)}
+
+
+_HANDLERS: dict[str, Handler] = {
+    "start": _console,
+    "console": _console,
+    "import": _import,
+    "company": _company,
+    "headlines": _headlines,
+    "roundup": _roundup,
+    "weeks": _weeks,
+    "companies add": _companies_add,
+    "companies alias": _companies_alias,
+}
+
+
+def _emit(
+    out: Console, args: argparse.Namespace, document: dict[str, Any], human: RenderableType
+) -> None:
+    if args.json:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.print(human)
+
+
+def _settings_problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    name = ".".join(str(part) for part in first["loc"]).upper()
+    return f"setting {name}: {first['msg']}"
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"error: {message}\n")
+    return code

@@ -1,0 +1,185 @@
+"""The Discord side of the composition root: the Bot subclass, its start-up and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import discord
+import yarl
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord.ext import commands
+
+from bot.app import Services, open_services
+from bot.settings import Settings
+from bot.tree import RoundupTree
+from cogs.base import CogServices
+from cogs.embeds import NO_MENTIONS
+from cogs.i18n import KoreanTranslator
+from news.guild_settings import GuildSettingsService
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_SETTINGS = 2
+
+# Loaded in this order at start-up; one extension per feature.
+EXTENSIONS = (
+    "cogs.company",
+    "cogs.headlines",
+    "cogs.roundup",
+    "cogs.setup",
+    "cogs.companies",
+    "cogs.help",
+)
+
+
+class RoundupBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        services: CogServices,
+        scheduler: AsyncIOScheduler,
+        sync_on_start: bool = True,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.default()  # no privileged intent: slash commands need none
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=RoundupTree,
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            **options,
+        )
+        self.settings = settings
+        self.services = services
+        self.scheduler = scheduler
+        self._sync_on_start = sync_on_start
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(KoreanTranslator())
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.scheduler.start()
+        if self._sync_on_start and self.settings.dev_guild_id:
+            await self.sync_commands(guild_id=self.settings.dev_guild_id)
+
+    async def sync_commands(self, *, guild_id: int | None) -> int:
+        """Sync the slash commands to one server, or globally when no server is given."""
+        if guild_id is None:
+            synced = await self.tree.sync()
+        else:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        log.info("synced %d commands to %s", len(synced), guild_id or "all servers")
+        return len(synced)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("ready as %s (id=%s) in %d servers", user, user and user.id, len(self.guilds))
+
+    async def close(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await super().close()
+
+
+def configure_endpoints(settings: Settings) -> None:
+    """Point discord.py at another REST base and gateway (proxies, compatible servers)."""
+    if settings.discord_api_base:
+        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def build_bot(
+    settings: Settings,
+    services: Services,
+    *,
+    sync_on_start: bool = True,
+    connector: aiohttp.BaseConnector | None = None,
+    **options: Any,
+) -> RoundupBot:
+    cog_services = CogServices(
+        archive=services.archive,
+        guild_settings=GuildSettingsService(services.settings_repo),
+    )
+    return RoundupBot(
+        settings=settings,
+        services=cog_services,
+        scheduler=AsyncIOScheduler(timezone="UTC"),
+        sync_on_start=sync_on_start,
+        connector=connector,
+        **options,
+    )
+
+
+@asynccontextmanager
+async def bot_session(
+    settings: Settings, *, sync_on_start: bool = True, **options: Any
+) -> AsyncIterator[RoundupBot]:
+    """The bot exactly as ``run`` builds it, closed (and its database with it) on exit."""
+    configure_endpoints(settings)
+    async with open_services(settings) as services:
+        bot = build_bot(settings, services, sync_on_start=sync_on_start, **options)
+        async with bot:
+            yield bot
+
+
+async def run_bot(settings: Settings) -> int:
+    """``python -m bot run``: connect to Discord until SIGTERM or SIGINT."""
+    token = _token_or_none(settings)
+    if token is None:
+        return EXIT_SETTINGS
+    async with bot_session(settings) as bot:
+        _close_on_signals(bot)
+        await bot.start(token)
+    log.info("stopped cleanly")
+    return EXIT_OK
+
+
+async def sync_commands(settings: Settings, *, everywhere: bool) -> int:
+    """``python -m bot sync [--global]``: push the slash commands without connecting."""
+    token = _token_or_none(settings)
+    if token is None:
+        return EXIT_SETTINGS
+    if not everywhere and settings.dev_guild_id is None:
+        sys.stderr.write("error: set DEV_GUILD_ID, or pass --global to sync everywhere\n")
+        return EXIT_SETTINGS
+    async with bot_session(settings, sync_on_start=False) as bot:
+        await bot.login(token)
+        count = await bot.sync_commands(guild_id=None if everywhere else settings.dev_guild_id)
+    sys.stdout.write(f"synced {count} commands\n")
+    return EXIT_OK
+
+
+def _token_or_none(settings: Settings) -> str | None:
+    if settings.discord_token is None or not settings.has_token:
+        sys.stderr.write(
+            "error: DISCORD_TOKEN is missing or still a placeholder: put the bot's token in "
+            ".env (see .env.example)\n"
+        )
+        return None
+    return settings.discord_token.get_secret_value().strip()
+
+
+def _close_on_signals(bot: RoundupBot) -> None:
+    # SIGTERM (systemd, docker stop) and SIGINT (Ctrl-C) both close the bot gracefully: the
+    # gateway is closed, the scheduler stopped, then the database once running writes end.
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda s=sig: _request_close(bot, s))
+
+
+def _request_close(bot: RoundupBot, sig: signal.Signals) -> None:
+    log.info("received %s: shutting down", sig.name)
+    bot.loop.create_task(bot.close())

@@ -1,0 +1,42 @@
+"""Every setting of the bot, read once in main() from the environment and ``.env``.
+
+Each setting is documented once, in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Tokens people leave in place when they copy .env.example.
+_PLACEHOLDER_TOKENS = frozenset({"", "changeme", "change-me", "your-token-here", "token"})
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
+
+    discord_token: SecretStr | None = None
+    database_path: Path = Path("data/roundup.db")
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    dev_guild_id: int | None = Field(default=None, gt=0)
+    log_level: str = "INFO"
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @property
+    def has_token(self) -> bool:
+        """False when the token is absent or still the placeholder from .env.example."""
+        if self.discord_token is None:
+            return False
+        return self.discord_token.get_secret_value().strip().lower() not in _PLACEHOLDER_TOKENS

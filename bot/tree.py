@@ -1,0 +1,73 @@
+"""The one error path of every slash command.
+
+Domain errors show their own (user-safe) message; checks and cooldowns a short text;
+anything else is logged with its ids and answered with a generic apology, never the
+exception text.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from cogs.embeds import NO_MENTIONS, escape
+from cogs.i18n import language_of, text
+from news.errors import RoundupError
+
+log = logging.getLogger(__name__)
+
+
+class RoundupTree(app_commands.CommandTree[discord.Client]):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        message = self._message_for(interaction, cause)
+        if message is None:
+            log.error(
+                "command %s failed: guild=%s channel=%s user=%s interaction=%s",
+                _command_name(interaction),
+                interaction.guild_id,
+                interaction.channel_id,
+                interaction.user.id,
+                interaction.id,
+                exc_info=cause,
+            )
+            message = text(interaction.locale, "generic_error")
+        await reply_privately(interaction, message)
+
+    @staticmethod
+    def _message_for(interaction: discord.Interaction, error: BaseException) -> str | None:
+        locale = interaction.locale
+        if isinstance(error, RoundupError):
+            return escape(error.message_in(language_of(locale)))
+        if isinstance(error, app_commands.MissingPermissions):
+            return text(locale, "needs_manage_server")
+        if isinstance(error, app_commands.NoPrivateMessage):
+            return text(locale, "guild_only")
+        if isinstance(error, app_commands.CommandOnCooldown):
+            return text(locale, "cooldown", seconds=error.retry_after)
+        if isinstance(error, app_commands.TransformerError | app_commands.CheckFailure):
+            return escape(str(error))
+        return None
+
+
+async def reply_privately(interaction: discord.Interaction, message: str) -> None:
+    """An ephemeral answer whether or not the interaction was acknowledged already."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(
+                message, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+    except discord.HTTPException:
+        # The interaction expired or Discord refused: nothing more we can tell the user.
+        log.warning("could not report an error to interaction=%s", interaction.id, exc_info=True)
+
+
+def _command_name(interaction: discord.Interaction) -> str:
+    command = interaction.command
+    return command.qualified_name if command else "?"

@@ -1,0 +1,203 @@
+"""Discord rendering of the archive: embeds that fit every Discord limit.
+
+``fit_embed`` is the one place the limits are enforced; every embed the bot sends passes
+through it. Outside text (titles, names, commentary) is Markdown-escaped before it is shown.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import discord
+from news.charts import sparkline
+from news.models import CompanyLookup, CompanyReport, Headline, HeadlinePage, Roundup
+
+from cogs.i18n import text
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_COUNT_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+AUTHOR_LIMIT = 256
+EMBED_TOTAL_LIMIT = 6000
+EMBEDS_PER_MESSAGE = 10
+CONTENT_LIMIT = 2000
+
+ELLIPSIS = "…"
+COLOUR = discord.Colour.from_rgb(52, 120, 246)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+Locale = discord.Locale | str | None
+
+
+def shorten(value: str, limit: int) -> str:
+    """``value`` cut to at most ``limit`` characters, marked with an ellipsis when cut."""
+    return value if len(value) <= limit else value[: limit - 1] + ELLIPSIS
+
+
+def escape(value: str) -> str:
+    """Outside text made inert: Markdown escaped, so it shows as written."""
+    return discord.utils.escape_markdown(value, as_needed=False)
+
+
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Cut every part of an embed to Discord's limits, then the whole to 6,000 characters."""
+    if embed.title:
+        embed.title = shorten(embed.title, TITLE_LIMIT)
+    if embed.description:
+        embed.description = shorten(embed.description, DESCRIPTION_LIMIT)
+    _fit_fields(embed)
+    if embed.footer.text:
+        embed.set_footer(text=shorten(embed.footer.text, FOOTER_LIMIT))
+    if embed.author.name:
+        embed.set_author(name=shorten(embed.author.name, AUTHOR_LIMIT), url=embed.author.url)
+    _fit_total(embed)
+    return embed
+
+
+def _fit_fields(embed: discord.Embed) -> None:
+    fields = [(f.name or "", f.value or "", bool(f.inline)) for f in embed.fields]
+    embed.clear_fields()
+    for name, value, inline in fields[:FIELD_COUNT_LIMIT]:
+        embed.add_field(
+            name=shorten(name, FIELD_NAME_LIMIT) or "\u200b",
+            value=shorten(value, FIELD_VALUE_LIMIT) or "\u200b",
+            inline=inline,
+        )
+
+
+def _fit_total(embed: discord.Embed) -> None:
+    # Drop fields from the end first (least important), then shorten the description.
+    while len(embed) > EMBED_TOTAL_LIMIT and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    excess = len(embed) - EMBED_TOTAL_LIMIT
+    if excess > 0 and embed.description:
+        embed.description = shorten(embed.description, max(1, len(embed.description) - excess))
+
+
+def safe_url(url: str | None) -> str | None:
+    """A URL fit for a Markdown link: http(s) only, nothing that could close the link."""
+    if not url or any(ch in url for ch in " ()<>\n\r\t"):
+        return None
+    return url if urlsplit(url).scheme in {"http", "https"} else None
+
+
+def headline_line(headline: Headline, *, show_week: bool = True) -> str:
+    """One headline as a Markdown line: linked title, week, companies."""
+    title = escape(shorten(headline.title, 200))
+    url = safe_url(headline.url)
+    line = f"[{title}]({url})" if url else title
+    if show_week:
+        line += f" · `{headline.week}`"
+    if headline.companies:
+        line += " · " + ", ".join(escape(name) for name in headline.companies)
+    return f"• {line}"
+
+
+def timestamp(moment: datetime) -> str:
+    """A Discord timestamp: each reader sees it in their own time zone."""
+    return discord.utils.format_dt(moment, style="D")
+
+
+def company_embed(lookup: CompanyLookup, locale: Locale) -> discord.Embed:
+    if lookup.report is None:
+        return _unknown_company_embed(lookup, locale)
+    return fit_embed(_company_report_embed(lookup.report, locale))
+
+
+def _unknown_company_embed(lookup: CompanyLookup, locale: Locale) -> discord.Embed:
+    description = text(locale, "unknown_company", name=escape(shorten(lookup.query, 100)))
+    if lookup.suggestions:
+        names = ", ".join(f"**{escape(name)}**" for name in lookup.suggestions)
+        description += "\n" + text(locale, "did_you_mean", names=names)
+    return fit_embed(discord.Embed(description=description, colour=discord.Colour.orange()))
+
+
+def _company_report_embed(report: CompanyReport, locale: Locale) -> discord.Embed:
+    company = report.company
+    embed = discord.Embed(
+        title=f"{escape(company.name)} ({escape(company.english_name)})", colour=COLOUR
+    )
+    if company.aliases:
+        aliases = ", ".join(escape(alias) for alias in company.aliases)
+        embed.add_field(name=text(locale, "also_known_as"), value=aliases, inline=False)
+    counts = [count for _, count in report.weekly_counts]
+    first, last = report.weekly_counts[0][0], report.weekly_counts[-1][0]
+    chart = f"`{first}` {sparkline(counts)} `{last}` · **{sum(counts)}**"
+    embed.add_field(name=text(locale, "weekly_chart"), value=chart, inline=False)
+    lines = [headline_line(h) for h in report.headlines]
+    embed.description = (
+        f"**{text(locale, 'latest_headlines')}**\n" + "\n".join(lines)
+        if lines
+        else text(locale, "no_headlines_yet")
+    )
+    if report.mentioned_in:
+        mentions = "\n".join(f"• {escape(ref.title)} · `{ref.week}`" for ref in report.mentioned_in)
+        embed.add_field(name=text(locale, "mentioned_in"), value=mentions, inline=False)
+    return embed
+
+
+def headlines_embed(page: HeadlinePage, query: str, locale: Locale) -> discord.Embed:
+    title = f"🔎 {escape(shorten(query, 200))}" if query else "🔎"
+    if not page.headlines:
+        return fit_embed(discord.Embed(title=title, description=text(locale, "no_results")))
+    embed = discord.Embed(
+        title=title, description="\n".join(headline_line(h) for h in page.headlines), colour=COLOUR
+    )
+    pages = max(1, -(-page.total // page.limit))
+    embed.set_footer(
+        text=text(
+            locale,
+            "results_footer",
+            first=page.offset + 1,
+            last=page.offset + len(page.headlines),
+            total=page.total,
+            page=page.offset // page.limit + 1,
+            pages=pages,
+        )
+    )
+    return fit_embed(embed)
+
+
+def roundup_embeds(roundup: Roundup, locale: Locale) -> list[discord.Embed]:
+    """The roundup as it will be posted: a header embed, then one embed per section."""
+    header = discord.Embed(title=escape(roundup.title), colour=COLOUR)
+    byline = " · ".join(escape(part) for part in (roundup.publisher, roundup.author) if part)
+    header.description = f"{byline}\n{timestamp(roundup.published_at)}".strip()
+    header.set_footer(
+        text=text(
+            locale,
+            "roundup_footer",
+            week=roundup.week,
+            sections=len(roundup.sections),
+            headlines=roundup.headline_count,
+        )
+    )
+    embeds = [fit_embed(header)]
+    for section in roundup.sections:
+        title = section.title or text(locale, "section", number=section.position + 1)
+        body = [f"*{escape(shorten(section.commentary, 1500))}*"] if section.commentary else []
+        body.extend(headline_line(h, show_week=False) for h in section.headlines)
+        section_embed = discord.Embed(title=escape(title), description="\n".join(body))
+        embeds.append(fit_embed(section_embed))
+    return embeds
+
+
+def split_into_messages(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
+    """Group embeds into messages of at most 10 embeds and 6,000 characters each."""
+    messages: list[list[discord.Embed]] = []
+    current: list[discord.Embed] = []
+    size = 0
+    for embed in embeds:
+        length = len(embed)
+        if current and (len(current) == EMBEDS_PER_MESSAGE or size + length > EMBED_TOTAL_LIMIT):
+            messages.append(current)
+            current, size = [], 0
+        current.append(embed)
+        size += length
+    if current:
+        messages.append(current)
+    return messages

@@ -1,0 +1,220 @@
+"""Korean and English text of the bot: replies by the user's locale, commands via the translator.
+
+Command names and descriptions are written in English in the cogs; ``KoreanTranslator`` gives
+Discord their Korean forms at sync time. Replies look their text up with ``text(locale, key)``.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+KOREAN = "ko"
+ENGLISH = "en"
+
+# Every reply the bot writes, keyed by a name. Values are str.format templates.
+_REPLIES: dict[str, dict[str, str]] = {
+    "generic_error": {
+        ENGLISH: "Something went wrong on my side. It has been logged; please try again later.",
+        KOREAN: "봇 내부에서 문제가 생겼습니다. 기록해 두었으니 잠시 후 다시 시도해 주세요.",
+    },
+    "needs_manage_server": {
+        ENGLISH: "Only members with the Manage Server permission can do that.",
+        KOREAN: "서버 관리 권한이 있는 멤버만 사용할 수 있습니다.",
+    },
+    "guild_only": {
+        ENGLISH: "This command works in a server, not in direct messages.",
+        KOREAN: "이 명령은 DM이 아닌 서버에서만 쓸 수 있습니다.",
+    },
+    "cooldown": {
+        ENGLISH: "Slow down a little: try again in {seconds:.0f} s.",
+        KOREAN: "잠시 후 다시 시도해 주세요 ({seconds:.0f}초 뒤).",
+    },
+    "unknown_company": {
+        ENGLISH: "I don't know a company called **{name}**.",
+        KOREAN: "**{name}**(이)라는 회사를 찾지 못했습니다.",
+    },
+    "did_you_mean": {ENGLISH: "Did you mean: {names}?", KOREAN: "이 회사를 찾으셨나요: {names}?"},
+    "latest_headlines": {ENGLISH: "Latest headlines", KOREAN: "최근 헤드라인"},
+    "no_headlines_yet": {
+        ENGLISH: "No headlines about it in this server's archive yet.",
+        KOREAN: "이 서버의 아카이브에는 아직 관련 헤드라인이 없습니다.",
+    },
+    "weekly_chart": {ENGLISH: "Headlines per week", KOREAN: "주간 헤드라인 수"},
+    "mentioned_in": {ENGLISH: "Mentioned in commentary", KOREAN: "논평에서 언급된 라운드업"},
+    "also_known_as": {ENGLISH: "Also known as", KOREAN: "다른 이름"},
+    "no_results": {ENGLISH: "No headlines match.", KOREAN: "일치하는 헤드라인이 없습니다."},
+    "results_footer": {
+        ENGLISH: "{first}–{last} of {total} · page {page}/{pages}",
+        KOREAN: "{total}건 중 {first}–{last} · {page}/{pages}쪽",
+    },
+    "previous": {ENGLISH: "Previous", KOREAN: "이전"},
+    "next": {ENGLISH: "Next", KOREAN: "다음"},
+    "not_your_buttons": {
+        ENGLISH: "Only the person who ran this search can turn its pages.",
+        KOREAN: "검색한 사람만 페이지를 넘길 수 있습니다.",
+    },
+    "section": {ENGLISH: "Section {number}", KOREAN: "섹션 {number}"},
+    "roundup_footer": {
+        ENGLISH: "{week} · {sections} sections · {headlines} headlines",
+        KOREAN: "{week} · 섹션 {sections}개 · 헤드라인 {headlines}개",
+    },
+    "imported": {
+        ENGLISH: "Imported **{title}** for {week}: {sections} sections, {headlines} headlines.",
+        KOREAN: "**{title}**을(를) {week}에 가져왔습니다: "
+        "섹션 {sections}개, 헤드라인 {headlines}개.",
+    },
+    "updated": {
+        ENGLISH: "Updated **{title}** for {week}: {sections} sections, {headlines} headlines.",
+        KOREAN: "{week}의 **{title}**을(를) 갱신했습니다: "
+        "섹션 {sections}개, 헤드라인 {headlines}개.",
+    },
+    "skipped": {ENGLISH: "Skipped {count} lines", KOREAN: "건너뛴 줄 {count}개"},
+    "file_too_large": {
+        ENGLISH: "That file is larger than 5 MB: is it really one week of news?",
+        KOREAN: "파일이 5MB보다 큽니다. 한 주 분량의 기사가 맞나요?",
+    },
+    "settings_saved": {
+        ENGLISH: "Saved. The digest settings are now:",
+        KOREAN: "저장했습니다. 현재 다이제스트 설정:",
+    },
+    "settings_title": {ENGLISH: "Server settings", KOREAN: "서버 설정"},
+    "digest_channel": {ENGLISH: "Digest channel", KOREAN: "다이제스트 채널"},
+    "digest_time": {ENGLISH: "Digest time", KOREAN: "다이제스트 시간"},
+    "language": {ENGLISH: "Language", KOREAN: "언어"},
+    "alert_channel": {ENGLISH: "Alert channel", KOREAN: "알림 채널"},
+    "not_set": {ENGLISH: "not set", KOREAN: "설정 안 됨"},
+    "cannot_post_there": {
+        ENGLISH: "I cannot post in {channel}: give me View Channel, Send Messages and "
+        "Embed Links there, then run /setup again.",
+        KOREAN: "{channel}에 글을 쓸 수 없습니다. 채널 보기, 메시지 보내기, 링크 첨부 권한을 "
+        "준 뒤 /setup을 다시 실행해 주세요.",
+    },
+    "company_added": {ENGLISH: "Added **{name}**.", KOREAN: "**{name}**을(를) 추가했습니다."},
+    "alias_added": {
+        ENGLISH: "**{name}** is now also recognised as **{alias}**.",
+        KOREAN: "이제 **{alias}**도 **{name}**(으)로 인식합니다.",
+    },
+    "help_title": {ENGLISH: "roundup-bot", KOREAN: "roundup-bot 도움말"},
+    "help_body": {
+        ENGLISH: (
+            "I keep this server's weekly tech-news roundups and answer questions about them.\n\n"
+            "**/company** `name` — a company's latest headlines, weekly chart and mentions\n"
+            "**/headlines** `query` — search headlines (filters: week, company, topic)\n"
+            "**/roundup** `week` — a week's roundup as it will be posted\n"
+            "**/roundup-import** `file` — import a roundup article *(Manage Server)*\n"
+            "**/setup digest** · **/setup show** — the weekly post *(Manage Server)*\n"
+            "**/companies add** · **/companies alias** — teach me companies *(Manage Server)*\n\n"
+            "Names work in Korean and English: 마이크로소프트 = Microsoft = MS."
+        ),
+        KOREAN: (
+            "이 서버의 주간 테크 뉴스 라운드업을 보관하고, "
+            "회사와 헤드라인에 대한 질문에 답합니다.\n\n"
+            "**/company** `name` — 회사의 최근 헤드라인, 주간 차트, 언급된 라운드업\n"
+            "**/headlines** `query` — 헤드라인 검색 (주, 회사, 토픽으로 거르기)\n"
+            "**/roundup** `week` — 게시될 모습 그대로의 주간 라운드업\n"
+            "**/roundup-import** `file` — 라운드업 기사 가져오기 *(서버 관리)*\n"
+            "**/setup digest** · **/setup show** — 주간 게시물 설정 *(서버 관리)*\n"
+            "**/companies add** · **/companies alias** — 회사와 별칭 추가 *(서버 관리)*\n\n"
+            "회사 이름은 한국어와 영어 모두 됩니다: 마이크로소프트 = Microsoft = MS."
+        ),
+    },
+}
+
+# Korean names and descriptions of the commands, keyed by their English text.
+_KOREAN_COMMAND_TEXT: dict[str, str] = {
+    "company": "회사",
+    "Look up a company: latest headlines, weekly chart and mentions.": (
+        "회사 조회: 최근 헤드라인, 주간 차트, 언급된 라운드업"
+    ),
+    "name": "이름",
+    "Company name in Korean or English (e.g. 엔비디아, Microsoft, MS)": (
+        "한국어 또는 영어 회사 이름 (예: 엔비디아, Microsoft, MS)"
+    ),
+    "headlines": "헤드라인",
+    "Search the headlines of this server's archive.": "이 서버 아카이브의 헤드라인 검색",
+    "query": "검색어",
+    "Words to look for, Korean or English": "찾을 단어 (한국어 또는 영어)",
+    "week": "주",
+    "An ISO week such as 2026-W48": "ISO 주 (예: 2026-W48)",
+    "Only headlines about this company": "이 회사에 대한 헤드라인만",
+    "topic": "토픽",
+    "Only headlines on this topic": "이 토픽의 헤드라인만",
+    "roundup": "라운드업",
+    "Show a week's roundup as it will be posted.": "게시될 모습 그대로 주간 라운드업 보기",
+    "roundup-import": "라운드업-가져오기",
+    "Import a roundup article (text, Markdown or HTML).": (
+        "라운드업 기사 가져오기 (텍스트, 마크다운, HTML)"
+    ),
+    "file": "파일",
+    "The article as a .txt, .md or .html file": ".txt, .md, .html 형식의 기사 파일",
+    "date": "날짜",
+    "The roundup's date, YYYY-MM-DD (default: today)": "라운드업 날짜 YYYY-MM-DD (기본: 오늘)",
+    "title": "제목",
+    "A title for the roundup": "라운드업 제목",
+    "setup": "설정",
+    "Configure the bot for this server.": "이 서버의 봇 설정",
+    "digest": "다이제스트",
+    "Where and when the weekly digest is posted.": "주간 다이제스트를 게시할 채널과 시간",
+    "channel": "채널",
+    "The channel for the weekly post": "주간 게시물을 올릴 채널",
+    "weekday": "요일",
+    "The day of the week": "요일",
+    "hour": "시",
+    "The hour, 0-23, in the time zone below": "아래 시간대 기준 시각 (0-23)",
+    "timezone": "시간대",
+    "An IANA time zone such as Asia/Seoul": "IANA 시간대 (예: Asia/Seoul)",
+    "language": "언어",
+    "The digest's language": "다이제스트 언어",
+    "show": "보기",
+    "Show this server's settings.": "이 서버의 설정 보기",
+    "companies": "회사목록",
+    "Teach the bot companies and their names.": "봇에게 회사와 이름 알려주기",
+    "add": "추가",
+    "Add a company the bot does not know yet.": "봇이 아직 모르는 회사 추가",
+    "The company's name as the press writes it": "언론이 쓰는 회사 이름",
+    "english": "영문",
+    "Its English name": "영문 이름",
+    "aliases": "별칭들",
+    "Other names, separated by commas": "다른 이름들 (쉼표로 구분)",
+    "alias": "별칭",
+    "Add another name for a known company.": "알려진 회사에 다른 이름 추가",
+    "The known company": "알려진 회사",
+    "The new name": "새 이름",
+    "help": "도움말",
+    "What the bot does and how to use it.": "봇이 하는 일과 사용법",
+    "Monday": "월요일",
+    "Tuesday": "화요일",
+    "Wednesday": "수요일",
+    "Thursday": "목요일",
+    "Friday": "금요일",
+    "Saturday": "토요일",
+    "Sunday": "일요일",
+    "Korean": "한국어",
+    "English": "영어",
+}
+
+
+def language_of(locale: discord.Locale | str | None) -> str:
+    """Korean for a Korean Discord client, English for everyone else."""
+    value = locale.value if isinstance(locale, discord.Locale) else (locale or "")
+    return KOREAN if value.lower().startswith("ko") else ENGLISH
+
+
+def text(locale: discord.Locale | str | None, key: str, **values: object) -> str:
+    """The reply ``key`` in the user's language, filled with ``values``."""
+    return _REPLIES[key][language_of(locale)].format(**values)
+
+
+class KoreanTranslator(app_commands.Translator):
+    """Gives Discord the Korean names and descriptions of the commands."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        if locale is not discord.Locale.korean:
+            return None
+        return _KOREAN_COMMAND_TEXT.get(string.message)

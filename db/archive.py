@@ -1,0 +1,602 @@
+"""Roundups and headlines: storing imports, reading them back, search and company lookups.
+
+A guild sees only the headlines of the sources it follows (view guild_headlines) and only its
+own roundups; every read here takes the guild id.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from news.models import (
+    Headline,
+    HeadlinePage,
+    HeadlineQuery,
+    NewHeadline,
+    NewRoundup,
+    NewSection,
+    Roundup,
+    RoundupKind,
+    RoundupRef,
+    RoundupSection,
+    WeekSummary,
+)
+from news.weeks import parse_week, week_bounds, week_of
+
+from db.database import Database, Row, Session
+from db.search_index import filtered_expression, index_terms, match_expression, normalize, tags
+
+# Counting every match of a very common term over years of headlines costs more than the
+# page itself, so totals stop at this many (see SqliteArchiveRepository.search_headlines).
+TOTAL_CAP = 1000
+_ID_BITS = 32
+_ID_MASK = (1 << _ID_BITS) - 1
+_ALL_KEYS = (-(2**63), 2**63 - 1)
+
+# --- saving a roundup -----------------------------------------------------------------
+
+_GET_IMPORT_SOURCE = """
+INSERT INTO sources (kind, key, title) VALUES ('import', :key, :title)
+ON CONFLICT (key) DO UPDATE SET key = excluded.key
+RETURNING id
+"""
+_FOLLOW_SOURCE = """
+INSERT INTO guild_sources (guild_id, source_id) VALUES (:guild_id, :source_id)
+ON CONFLICT DO NOTHING
+"""
+_HEADLINES_BY_KEY = """
+SELECT id, dedupe_key, sort_key FROM headlines
+ WHERE dedupe_key IN (SELECT value FROM json_each(:keys))
+"""
+_NEXT_HEADLINE_ID = "SELECT coalesce(max(id), 0) + 1 AS next_id FROM headlines"
+_INSERT_HEADLINE = """
+INSERT INTO headlines (id, dedupe_key, url, title, summary, language, published_at, week,
+                       sort_key)
+VALUES (:id, :dedupe_key, :url, :title, :summary, :language, :published_at, :week, :sort_key)
+"""
+_UPDATE_HEADLINE = """
+UPDATE headlines
+   SET url = coalesce(:url, url), title = :title, summary = :summary, language = :language,
+       published_at = :published_at, week = :week, sort_key = :sort_key
+ WHERE id = :id
+"""
+_UNINDEX_HEADLINE = "DELETE FROM headline_search WHERE rowid = :old_sort_key"
+_INDEX_HEADLINE = """
+INSERT INTO headline_search (rowid, terms, tags) VALUES (:sort_key, :terms, :tags)
+"""
+_LINK_SOURCE = """
+INSERT INTO headline_sources (headline_id, source_id) VALUES (:id, :source_id)
+ON CONFLICT DO NOTHING
+"""
+_UNLINK_COMPANIES = "DELETE FROM headline_companies WHERE headline_id = :id"
+_UNLINK_TOPICS = "DELETE FROM headline_topics WHERE headline_id = :id"
+_LINK_COMPANY = """
+INSERT INTO headline_companies (headline_id, company_id, sort_key)
+VALUES (:id, :company_id, :sort_key)
+ON CONFLICT DO NOTHING
+"""
+_LINK_TOPIC = """
+INSERT INTO headline_topics (headline_id, topic_id) VALUES (:id, :topic_id)
+ON CONFLICT DO NOTHING
+"""
+_FIND_ROUNDUP = """
+SELECT id FROM roundups
+ WHERE guild_id = :guild_id AND week = :week AND kind = :kind AND slug = :slug
+"""
+_INSERT_ROUNDUP = """
+INSERT INTO roundups (guild_id, week, kind, slug, title, publisher, author, copyright,
+                      published_at)
+VALUES (:guild_id, :week, :kind, :slug, :title, :publisher, :author, :copyright, :published_at)
+RETURNING id
+"""
+_UPDATE_ROUNDUP = """
+UPDATE roundups
+   SET title = :title, publisher = :publisher, author = :author, copyright = :copyright,
+       published_at = :published_at
+ WHERE id = :id
+"""
+# Cascades to the sections' items and commentary mentions.
+_CLEAR_SECTIONS = "DELETE FROM roundup_sections WHERE roundup_id = :roundup_id"
+_INSERT_SECTION = """
+INSERT INTO roundup_sections (roundup_id, position, title, commentary)
+VALUES (:roundup_id, :position, :title, :commentary)
+"""
+# Mentions and items name their section by position, so that every section, mention and
+# item of a roundup is written with three statements whatever the number of sections.
+_INSERT_MENTION = """
+INSERT INTO roundup_section_companies (section_id, company_id)
+VALUES ((SELECT id FROM roundup_sections WHERE roundup_id = :roundup_id AND position = :section),
+        :company_id)
+ON CONFLICT DO NOTHING
+"""
+_INSERT_ITEM = """
+INSERT INTO roundup_items (section_id, position, headline_id)
+VALUES ((SELECT id FROM roundup_sections WHERE roundup_id = :roundup_id AND position = :section),
+        :position, :headline_id)
+"""
+
+# --- reading roundups -------------------------------------------------------------------
+
+_ROUNDUP_BY_ID = "SELECT * FROM roundups WHERE id = :roundup_id"
+# An imported article wins over a compiled roundup; then the latest published.
+_ROUNDUP_FOR_WEEK = """
+SELECT * FROM roundups
+ WHERE guild_id = :guild_id AND week = :week
+ ORDER BY kind = 'imported' DESC, published_at DESC, id DESC
+ LIMIT 1
+"""
+_SECTIONS = """
+SELECT s.id, s.position, s.title, s.commentary,
+       (SELECT json_group_array(c.name)
+          FROM roundup_section_companies AS m JOIN companies AS c ON c.id = m.company_id
+         WHERE m.section_id = s.id) AS mentions_json
+  FROM roundup_sections AS s
+ WHERE s.roundup_id = :roundup_id
+ ORDER BY s.position
+"""
+_SECTION_ITEMS = """
+SELECT i.section_id, v.*
+  FROM roundup_sections AS s
+  JOIN roundup_items AS i ON i.section_id = s.id
+  JOIN headline_view AS v ON v.id = i.headline_id
+ WHERE s.roundup_id = :roundup_id
+ ORDER BY s.position, i.position
+"""
+_LATEST_WEEK = "SELECT max(week) AS week FROM roundups WHERE guild_id = :guild_id"
+_WEEKS = """
+SELECT r.week, count(DISTINCT r.id) AS roundups, count(DISTINCT i.headline_id) AS headlines
+  FROM roundups AS r
+  LEFT JOIN roundup_sections AS s ON s.roundup_id = r.id
+  LEFT JOIN roundup_items AS i ON i.section_id = s.id
+ WHERE r.guild_id = :guild_id
+ GROUP BY r.week
+ ORDER BY r.week DESC
+"""
+_ROUNDUPS_MENTIONING = """
+SELECT r.id, r.week, r.title, r.publisher
+  FROM roundups AS r
+ WHERE r.guild_id = :guild_id
+   AND EXISTS (SELECT 1
+                 FROM roundup_sections AS s
+                 JOIN roundup_section_companies AS m ON m.section_id = s.id
+                WHERE s.roundup_id = r.id AND m.company_id = :company_id)
+ ORDER BY r.week DESC, r.published_at DESC, r.id DESC
+ LIMIT :limit
+"""
+
+# --- search and company lookups -------------------------------------------------------------
+# The search index yields rowids (= sort keys) newest first, already restricted to the week's
+# range, so SQLite stops after offset + limit visible rows instead of sorting every match.
+# The low 32 bits of a sort key are the headline id (a CHECK in the schema holds it), which
+# spares a lookup in headlines for every candidate.
+
+_SEARCH_PAGE = """
+WITH page AS MATERIALIZED (
+    SELECT f.rowid AS sort_key
+      FROM headline_search AS f
+     WHERE headline_search MATCH :match
+       AND f.rowid BETWEEN :low AND :high
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
+     ORDER BY f.rowid DESC
+     LIMIT :limit OFFSET :offset
+)
+SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
+ ORDER BY v.sort_key DESC
+"""
+_SEARCH_COUNT = """
+SELECT count(*) AS total FROM (
+    SELECT 1
+      FROM headline_search AS f
+     WHERE headline_search MATCH :match
+       AND f.rowid BETWEEN :low AND :high
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
+     LIMIT :cap
+)
+"""
+_LATEST_PAGE = """
+WITH page AS MATERIALIZED (
+    SELECT h.sort_key
+      FROM headlines AS h
+     WHERE h.sort_key BETWEEN :low AND :high
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
+     ORDER BY h.sort_key DESC
+     LIMIT :limit OFFSET :offset
+)
+SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
+ ORDER BY v.sort_key DESC
+"""
+_LATEST_COUNT = """
+SELECT count(*) AS total FROM (
+    SELECT 1
+      FROM headlines AS h
+     WHERE h.sort_key BETWEEN :low AND :high
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
+     LIMIT :cap
+)
+"""
+_COMPANY_HEADLINES = """
+WITH page AS MATERIALIZED (
+    SELECT hc.sort_key
+      FROM headline_companies AS hc
+     WHERE hc.company_id = :company_id
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = hc.headline_id)
+     ORDER BY hc.sort_key DESC
+     LIMIT :limit
+)
+SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
+ ORDER BY v.sort_key DESC
+"""
+# :weeks is a JSON array of [week, lowest sort key, highest sort key].
+_COMPANY_WEEKLY_COUNTS = """
+SELECT json_extract(w.value, '$[0]') AS week,
+       (SELECT count(*)
+          FROM headline_companies AS hc
+         WHERE hc.company_id = :company_id
+           AND hc.sort_key BETWEEN json_extract(w.value, '$[1]')
+                               AND json_extract(w.value, '$[2]')
+           AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                        WHERE g.guild_id = :guild_id AND g.headline_id = hc.headline_id)
+       ) AS headlines
+  FROM json_each(:weeks) AS w
+"""
+
+
+def sort_key(published_at: int, headline_id: int) -> int:
+    """Newest-first order key: the minute of publication, then the id as a tie-breaker."""
+    return (published_at // 60 << _ID_BITS) + headline_id
+
+
+def week_key_range(week: str) -> tuple[int, int]:
+    """The inclusive range of sort keys of headlines published in ``week`` (UTC)."""
+    start, end = week_bounds(week)
+    return sort_key(_unix(start), 0), sort_key(_unix(end), 0) - 1
+
+
+def dedupe_key(headline: NewHeadline) -> str:
+    """Its canonical URL, or its normalised title when it has no link."""
+    url = (headline.url or "").strip()
+    return url or "title:" + normalize(headline.title)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredHeadline:
+    id: int
+    sort_key: int
+    old_sort_key: int | None  # None when the headline is new
+
+
+class SqliteArchiveRepository:
+    """news.ports.ArchiveRepository on SQLite."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    # --- writing ------------------------------------------------------------------------
+
+    async def save_roundup(self, roundup: NewRoundup) -> tuple[Roundup, bool]:
+        """Store a roundup and its headlines in one transaction.
+
+        The guild's import source is created and followed if needed; headlines are upserted
+        by dedupe key (same id, new text and links); a roundup with the same guild, week,
+        kind and normalised title is replaced in place, keeping its id.
+        """
+        async with self._db.transaction() as tx:
+            source_id = await _import_source(tx, roundup.guild_id)
+            headlines = [h for section in roundup.sections for h in section.headlines]
+            ids = await _store_headlines(tx, headlines, source_id)
+            roundup_id, replaced = await _store_roundup_row(tx, roundup)
+            await _store_sections(tx, roundup_id, roundup.sections, ids)
+            saved = await _load_roundup(tx, roundup_id)
+        assert saved is not None  # written in this very transaction
+        return saved, replaced
+
+    # --- roundups -----------------------------------------------------------------------
+
+    async def roundup_for_week(self, guild_id: int, week: str) -> Roundup | None:
+        async with self._db.snapshot() as reads:
+            row = await reads.fetch_one(_ROUNDUP_FOR_WEEK, {"guild_id": guild_id, "week": week})
+            return await _load_roundup(reads, int(row["id"])) if row else None
+
+    async def latest_week(self, guild_id: int) -> str | None:
+        row = await self._db.fetch_one(_LATEST_WEEK, {"guild_id": guild_id})
+        return str(row["week"]) if row and row["week"] else None
+
+    async def weeks(self, guild_id: int) -> list[WeekSummary]:
+        """Every week the guild has a roundup for, newest first."""
+        rows = await self._db.fetch_all(_WEEKS, {"guild_id": guild_id})
+        return [WeekSummary(row["week"], row["roundups"], row["headlines"]) for row in rows]
+
+    async def roundups_mentioning(
+        self, guild_id: int, company_id: int, limit: int
+    ) -> list[RoundupRef]:
+        """The guild's roundups whose commentary names the company, newest week first."""
+        rows = await self._db.fetch_all(
+            _ROUNDUPS_MENTIONING, {"guild_id": guild_id, "company_id": company_id, "limit": limit}
+        )
+        return [RoundupRef(row["id"], row["week"], row["title"], row["publisher"]) for row in rows]
+
+    # --- headlines ----------------------------------------------------------------------
+
+    async def search_headlines(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage:
+        """Headlines visible to the guild that match every word of the query, newest first.
+
+        ``total`` counts matches only up to max(TOTAL_CAP, offset + limit + 1): a total of
+        TOTAL_CAP or more means "at least that many", and a total beyond offset + limit
+        always tells that a next page exists.
+        """
+        text = query.text.strip()
+        text_expression = match_expression(text) if text else None
+        if text and text_expression is None:
+            return HeadlinePage(total=0, headlines=(), offset=query.offset, limit=query.limit)
+        expression = filtered_expression(text_expression, query.company_id, query.topic_id)
+        low, high = week_key_range(parse_week(query.week)) if query.week else _ALL_KEYS
+        params = {
+            "guild_id": guild_id,
+            "match": expression,
+            "low": low,
+            "high": high,
+            "limit": max(query.limit, 0),
+            "offset": max(query.offset, 0),
+            "cap": max(TOTAL_CAP, query.offset + query.limit + 1),
+            "id_mask": _ID_MASK,
+        }
+        page_sql, count_sql = (
+            (_SEARCH_PAGE, _SEARCH_COUNT) if expression else (_LATEST_PAGE, _LATEST_COUNT)
+        )
+        async with self._db.snapshot() as reads:
+            rows = await reads.fetch_all(page_sql, params)
+            count = await reads.fetch_one(count_sql, params)
+        return HeadlinePage(
+            total=int(count["total"]) if count else 0,
+            headlines=tuple(map(_headline, rows)),
+            offset=query.offset,
+            limit=query.limit,
+        )
+
+    async def company_headlines(self, guild_id: int, company_id: int, limit: int) -> list[Headline]:
+        rows = await self._db.fetch_all(
+            _COMPANY_HEADLINES, {"guild_id": guild_id, "company_id": company_id, "limit": limit}
+        )
+        return [_headline(row) for row in rows]
+
+    async def company_weekly_counts(
+        self, guild_id: int, company_id: int, weeks: Sequence[str]
+    ) -> dict[str, int]:
+        """Headlines per week naming the company (every week asked for, zeros included)."""
+        ranges = [[week, *week_key_range(week)] for week in weeks]
+        rows = await self._db.fetch_all(
+            _COMPANY_WEEKLY_COUNTS,
+            {"guild_id": guild_id, "company_id": company_id, "weeks": json.dumps(ranges)},
+        )
+        return {row["week"]: row["headlines"] for row in rows}
+
+
+# --- saving, step by step -----------------------------------------------------------------
+
+
+async def _import_source(tx: Session, guild_id: int) -> int:
+    key = f"import:guild:{guild_id:d}"
+    row = await tx.fetch_one(_GET_IMPORT_SOURCE, {"key": key, "title": key})
+    assert row is not None  # RETURNING always yields the upserted row
+    source_id = int(row["id"])
+    await tx.execute(_FOLLOW_SOURCE, {"guild_id": guild_id, "source_id": source_id})
+    return source_id
+
+
+async def _store_headlines(
+    tx: Session, headlines: Sequence[NewHeadline], source_id: int
+) -> dict[str, int]:
+    """Upsert the headlines with their links and index rows; returns dedupe key -> id."""
+    # The last occurrence of a key wins, as the freshest text of that story.
+    latest = {dedupe_key(headline): headline for headline in headlines}
+    stored = await _assign_ids(tx, latest)
+    # FTS5 flushes its pending terms to a new segment whenever a rowid is lower than the one
+    # before it, so rows go in by ascending sort key: one segment per save, not hundreds.
+    keys = sorted(latest, key=lambda key: stored[key].sort_key)
+    all_rows = [_headline_row(key, latest[key], stored[key]) for key in keys]
+    new_rows = [row for row in all_rows if row["old_sort_key"] is None]
+    updated_rows = [row for row in all_rows if row["old_sort_key"] is not None]
+    await tx.executemany(_INSERT_HEADLINE, new_rows)
+    await tx.executemany(_UPDATE_HEADLINE, updated_rows)
+    await tx.executemany(_UNINDEX_HEADLINE, updated_rows)
+    await tx.executemany(_UNLINK_COMPANIES, updated_rows)
+    await tx.executemany(_UNLINK_TOPICS, updated_rows)
+    await tx.executemany(_INDEX_HEADLINE, all_rows)
+    await tx.executemany(_LINK_SOURCE, [{"id": r["id"], "source_id": source_id} for r in all_rows])
+    await tx.executemany(_LINK_COMPANY, _company_links(latest, stored))
+    await tx.executemany(_LINK_TOPIC, _topic_links(latest, stored))
+    return {key: entry.id for key, entry in stored.items()}
+
+
+async def _assign_ids(tx: Session, latest: dict[str, NewHeadline]) -> dict[str, _StoredHeadline]:
+    """Known headlines keep their id; new ones get the next free ids.
+
+    We choose ids ourselves because the sort key embeds the id and must be written with the
+    row; BEGIN IMMEDIATE guarantees nobody else inserts meanwhile.
+    """
+    existing = {
+        row["dedupe_key"]: row
+        for row in await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(list(latest))})
+    }
+    next_row = await tx.fetch_one(_NEXT_HEADLINE_ID)
+    next_id = int(next_row["next_id"]) if next_row else 1
+    stored = {}
+    for key, headline in latest.items():
+        known = existing.get(key)
+        old_key: int | None = None
+        if known is None:
+            headline_id = next_id
+            next_id += 1
+        else:
+            headline_id, old_key = int(known["id"]), int(known["sort_key"])
+        new_key = sort_key(_unix(headline.published_at), headline_id)
+        stored[key] = _StoredHeadline(headline_id, new_key, old_key)
+    return stored
+
+
+def _headline_row(key: str, headline: NewHeadline, stored: _StoredHeadline) -> dict[str, object]:
+    published = _unix(headline.published_at)
+    return {
+        "id": stored.id,
+        "dedupe_key": key,
+        "url": headline.url,
+        "title": headline.title,
+        "summary": headline.summary,
+        "language": headline.language,
+        "published_at": published,
+        "week": week_of(datetime.fromtimestamp(published, UTC)),
+        "sort_key": stored.sort_key,
+        "old_sort_key": stored.old_sort_key,
+        "terms": index_terms(headline.title + "\n" + headline.summary),
+        "tags": tags(headline.company_ids, headline.topic_ids),
+    }
+
+
+def _company_links(
+    latest: dict[str, NewHeadline], stored: dict[str, _StoredHeadline]
+) -> list[dict[str, int]]:
+    return [
+        {"id": stored[key].id, "company_id": company_id, "sort_key": stored[key].sort_key}
+        for key, headline in latest.items()
+        for company_id in headline.company_ids
+    ]
+
+
+def _topic_links(
+    latest: dict[str, NewHeadline], stored: dict[str, _StoredHeadline]
+) -> list[dict[str, int]]:
+    return [
+        {"id": stored[key].id, "topic_id": topic_id}
+        for key, headline in latest.items()
+        for topic_id in headline.topic_ids
+    ]
+
+
+async def _store_roundup_row(tx: Session, roundup: NewRoundup) -> tuple[int, bool]:
+    """The roundup's id, inserting or updating its row; True when it existed."""
+    identity = {
+        "guild_id": roundup.guild_id,
+        "week": roundup.week,
+        "kind": str(roundup.kind),
+        "slug": normalize(roundup.title),
+    }
+    fields = {
+        "title": roundup.title,
+        "publisher": roundup.publisher,
+        "author": roundup.author,
+        "copyright": roundup.copyright,
+        "published_at": _unix(roundup.published_at),
+    }
+    found = await tx.fetch_one(_FIND_ROUNDUP, identity)
+    if found is not None:
+        await tx.execute(_UPDATE_ROUNDUP, {"id": found["id"], **fields})
+        return int(found["id"]), True
+    inserted = await tx.fetch_one(_INSERT_ROUNDUP, {**identity, **fields})
+    assert inserted is not None  # RETURNING always yields the inserted row
+    return int(inserted["id"]), False
+
+
+async def _store_sections(
+    tx: Session, roundup_id: int, sections: Sequence[NewSection], ids: dict[str, int]
+) -> None:
+    """Replace the roundup's sections, their commentary mentions and their items."""
+    await tx.execute(_CLEAR_SECTIONS, {"roundup_id": roundup_id})
+    await tx.executemany(
+        _INSERT_SECTION,
+        [
+            {
+                "roundup_id": roundup_id,
+                "position": position,
+                "title": section.title,
+                "commentary": section.commentary,
+            }
+            for position, section in enumerate(sections)
+        ],
+    )
+    await tx.executemany(
+        _INSERT_MENTION,
+        [
+            {"roundup_id": roundup_id, "section": position, "company_id": company_id}
+            for position, section in enumerate(sections)
+            for company_id in section.mentioned_company_ids
+        ],
+    )
+    await tx.executemany(
+        _INSERT_ITEM,
+        [
+            {
+                "roundup_id": roundup_id,
+                "section": position,
+                "position": item,
+                "headline_id": ids[dedupe_key(headline)],
+            }
+            for position, section in enumerate(sections)
+            for item, headline in enumerate(section.headlines)
+        ],
+    )
+
+
+# --- reading back -------------------------------------------------------------------------
+
+
+async def _load_roundup(reads: Session, roundup_id: int) -> Roundup | None:
+    row = await reads.fetch_one(_ROUNDUP_BY_ID, {"roundup_id": roundup_id})
+    if row is None:
+        return None
+    params = {"roundup_id": roundup_id}
+    items: dict[int, list[Headline]] = {}
+    for item in await reads.fetch_all(_SECTION_ITEMS, params):
+        items.setdefault(item["section_id"], []).append(_headline(item))
+    sections = tuple(
+        RoundupSection(
+            position=section["position"],
+            title=section["title"],
+            commentary=section["commentary"],
+            mentioned_companies=tuple(sorted(json.loads(section["mentions_json"]))),
+            headlines=tuple(items.get(section["id"], ())),
+        )
+        for section in await reads.fetch_all(_SECTIONS, params)
+    )
+    return Roundup(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        week=row["week"],
+        kind=RoundupKind(row["kind"]),
+        title=row["title"],
+        publisher=row["publisher"],
+        author=row["author"],
+        copyright=row["copyright"],
+        published_at=datetime.fromtimestamp(row["published_at"], UTC),
+        sections=sections,
+    )
+
+
+def _headline(row: Row) -> Headline:
+    """A Headline from a headline_view row; companies and topics sorted for stable output."""
+    return Headline(
+        id=row["id"],
+        title=row["title"],
+        url=row["url"],
+        summary=row["summary"],
+        language=row["language"],
+        published_at=datetime.fromtimestamp(row["published_at"], UTC),
+        week=row["week"],
+        companies=tuple(sorted(json.loads(row["companies_json"]))),
+        topics=tuple(sorted(json.loads(row["topics_json"]))),
+    )
+
+
+def _unix(moment: datetime) -> int:
+    """Seconds since the epoch; a naive time is taken as UTC, as the models promise UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return math.floor(moment.timestamp())

@@ -1,0 +1,217 @@
+"""The one owner of the SQLite connection: pragmas, migrations, transactions and reads.
+
+Every statement runs under one asyncio lock, so a reader never sees another coroutine's
+half-finished write on the shared connection, and writers queue instead of failing with
+"database is locked".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiosqlite
+
+Params = Mapping[str, Any]
+Row = sqlite3.Row
+
+MEMORY = ":memory:"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class SchemaError(RuntimeError):
+    """The database file or the bundled migrations cannot be used as they are."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The migrations shipped in db/migrations, checked to be numbered 1..N without gaps."""
+    folder = files("db") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda migration: migration.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise SchemaError(f"migration {expected:03d} is missing before {migration.name}")
+        if not migration.sql.startswith("-- "):
+            raise SchemaError(f"{migration.name} must open with a '-- reason' comment line")
+    return found
+
+
+class Session:
+    """Runs statements on the connection while its holder owns the database lock."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, params: Params | None = None) -> None:
+        await self._connection.execute(sql, params or {})
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run ``sql`` once per row; no round trip to the database thread when there is none."""
+        batch = list(rows)
+        if batch:
+            await self._connection.executemany(sql, batch)
+
+    # execute_fetchall is one trip to aiosqlite's thread; execute + fetch + close would be three.
+
+    async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
+        return list(await self._connection.execute_fetchall(sql, params or {}))
+
+    async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+
+class Database:
+    """Owns one aiosqlite connection; open with ``async with await Database.open(path)``."""
+
+    def __init__(self, connection: aiosqlite.Connection, migrations: list[Migration]) -> None:
+        self._connection = connection
+        self._session = Session(connection)
+        self._migrations = migrations
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
+        """Open (creating parent folders), set the pragmas and apply pending migrations.
+
+        Raises SchemaError when the file was written by a newer version of the code.
+        """
+        if str(path) != MEMORY:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are ours (BEGIN IMMEDIATE), never implicit.
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        database = cls(connection, bundled_migrations())
+        try:
+            await database._configure(is_file=str(path) != MEMORY)
+            await database._refuse_newer_schema()
+            if migrate:
+                await database.migrate()
+        except BaseException:
+            await connection.close()
+            raise
+        return database
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._connection.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # --- transactions and reads ---------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Session]:
+        """One atomic write: committed when the block ends, rolled back if it raises."""
+        async with self._lock:
+            # IMMEDIATE takes the write lock up front, so reads made inside the block
+            # (e.g. max(id)) cannot be invalidated by another process before we write.
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._session
+            except BaseException:
+                await self._connection.rollback()
+                raise
+            await self._connection.commit()
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Session]:
+        """Several reads that see one consistent state of the database."""
+        async with self._lock:
+            await self._connection.execute("BEGIN")
+            try:
+                yield self._session
+            finally:
+                await self._connection.rollback()
+
+    async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
+        async with self._lock:
+            return await self._session.fetch_all(sql, params)
+
+    async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
+        async with self._lock:
+            return await self._session.fetch_one(sql, params)
+
+    # --- schema -------------------------------------------------------------------------
+
+    @property
+    def latest_version(self) -> int:
+        """The schema version the bundled migrations lead to."""
+        return len(self._migrations)
+
+    async def schema_version(self) -> int:
+        row = await self.fetch_one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def pending_migrations(self) -> list[str]:
+        current = await self.schema_version()
+        return [m.name for m in self._migrations if m.version > current]
+
+    async def migrate(self, *, dry_run: bool = False) -> list[str]:
+        """Apply the pending migrations in order, each in its own transaction.
+
+        Returns the names of the migrations applied (or, with dry_run, that would be).
+        """
+        current = await self.schema_version()
+        pending = [m for m in self._migrations if m.version > current]
+        if not dry_run:
+            for migration in pending:
+                await self._apply(migration)
+        return [migration.name for migration in pending]
+
+    async def _apply(self, migration: Migration) -> None:
+        # executescript cannot bind parameters; the version is our own integer, not input.
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            + migration.sql
+            + f"\n;PRAGMA user_version = {migration.version:d};\nCOMMIT;\n"
+        )
+        async with self._lock:
+            try:
+                await self._connection.executescript(script)
+            except BaseException:
+                await self._connection.rollback()
+                raise
+
+    async def _configure(self, *, is_file: bool) -> None:
+        if is_file:
+            await self._connection.execute("PRAGMA journal_mode = WAL")
+        await self._connection.execute("PRAGMA foreign_keys = ON")
+        await self._connection.execute("PRAGMA busy_timeout = 5000")
+        await self._connection.execute("PRAGMA synchronous = NORMAL")
+
+    async def _refuse_newer_schema(self) -> None:
+        version = await self.schema_version()
+        if version > self.latest_version:
+            raise SchemaError(
+                f"the database is at schema version {version}, but this code only knows "
+                f"{self.latest_version}: upgrade the bot before opening it"
+            )

@@ -1,0 +1,69 @@
+"""Small factories for the roundups the db tests store (our own made-up headlines)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from news.models import NewHeadline, NewRoundup, NewSection, RoundupKind
+from news.weeks import week_of
+
+WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # in 2026-W48
+
+
+def headline(
+    title: str,
+    url: str | None = None,
+    *,
+    at: datetime = WEDNESDAY,
+    summary: str = "",
+    companies: tuple[int, ...] = (),
+    topics: tuple[int, ...] = (),
+) -> NewHeadline:
+    return NewHeadline(
+        title=title,
+        url=url,
+        summary=summary,
+        language="ko",
+        published_at=at,
+        company_ids=companies,
+        topic_ids=topics,
+    )
+
+
+def section(
+    *headlines: NewHeadline,
+    title: str | None = "주요 뉴스",
+    commentary: str = "",
+    mentions: tuple[int, ...] = (),
+) -> NewSection:
+    return NewSection(
+        title=title, commentary=commentary, mentioned_company_ids=mentions, headlines=headlines
+    )
+
+
+def roundup(
+    *sections: NewSection,
+    guild_id: int = 1,
+    title: str = "주간 테크 브리핑",
+    at: datetime = WEDNESDAY,
+    kind: RoundupKind = RoundupKind.IMPORTED,
+    publisher: str | None = "테크 주간지",
+) -> NewRoundup:
+    return NewRoundup(
+        guild_id=guild_id,
+        week=week_of(at),
+        kind=kind,
+        title=title,
+        publisher=publisher,
+        author="김기자",
+        copyright="© 테크 주간지",
+        published_at=at,
+        sections=sections,
+    )
+
+
+def headlines_roundup(*titles: str, guild_id: int = 1, at: datetime = WEDNESDAY) -> NewRoundup:
+    """A one-section roundup of link-less headlines, all published at ``at``."""
+    return roundup(
+        section(*(headline(title, at=at) for title in titles)), guild_id=guild_id, at=at
+    )

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from db import TOTAL_CAP, SqliteArchiveRepository
+from news.models import Company, HeadlineQuery, Topic
+from tests.db.builders import WEDNESDAY, headline, headlines_roundup, roundup, section
+
+
+async def titles(archive: SqliteArchiveRepository, text: str, guild_id: int = 1) -> list[str]:
+    page = await archive.search_headlines(guild_id, HeadlineQuery(text))
+    return [h.title for h in page.headlines]
+
+
+@pytest.mark.parametrize("title", ["클라우드 보안성 강화", "정보보안 인력 부족", "보안"])
+async def test_two_syllable_word_is_found_inside_longer_words(
+    archive: SqliteArchiveRepository, title: str
+) -> None:
+    await archive.save_roundup(headlines_roundup(title, "날씨 소식"))
+    assert await titles(archive, "보안") == [title]
+
+
+async def test_word_is_found_before_a_particle(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("삼성이 새 칩을 냈다"))
+    assert await titles(archive, "삼성") == ["삼성이 새 칩을 냈다"]
+
+
+async def test_end_of_a_compound_is_found(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("삼성전자 실적"))
+    assert await titles(archive, "전자") == ["삼성전자 실적"]
+
+
+async def test_korean_phrase_must_be_contiguous(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("정보 보안", "보안 정보"))
+    assert await titles(archive, "정보보안") == []
+
+
+async def test_single_syllable_is_found_anywhere(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("모바일 앱 출시", "앱스토어 정책", "날씨"))
+    assert sorted(await titles(archive, "앱")) == ["모바일 앱 출시", "앱스토어 정책"]
+
+
+async def test_ai_matches_as_a_word_not_inside_said(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("CEO said nothing", "New AI model", "AI칩 경쟁"))
+    assert sorted(await titles(archive, "AI")) == ["AI칩 경쟁", "New AI model"]
+
+
+async def test_ms_matches_as_a_word_not_inside_items(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("Top items of the week", "MS buys a studio"))
+    assert await titles(archive, "ms") == ["MS buys a studio"]
+
+
+async def test_english_word_finds_its_plural(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("New chips ship", "Chip ban"))
+    assert sorted(await titles(archive, "chip")) == ["Chip ban", "New chips ship"]
+
+
+async def test_mixed_language_query_needs_every_word(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("엔비디아 AI 반도체", "엔비디아 주가", "AI 규제"))
+    assert await titles(archive, "AI 반도체 엔비디아") == ["엔비디아 AI 반도체"]
+
+
+async def test_summary_is_searched_too(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(roundup(section(headline("제목만", summary="본문에 양자컴퓨터"))))
+    assert await titles(archive, "양자") == ["제목만"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', '"AI', "AI*", "AI AND", "NEAR(AI 칩)", "(AI", "AI)", "terms:AI", "tags:c1", "-AI", "^AI"],
+)
+async def test_fts_syntax_in_the_query_is_harmless(
+    archive: SqliteArchiveRepository, query: str
+) -> None:
+    await archive.save_roundup(headlines_roundup("AI 칩 near term and more"))
+    page = await archive.search_headlines(1, HeadlineQuery(query))
+    assert page.total == len(page.headlines)
+
+
+async def test_query_that_is_only_punctuation_finds_nothing(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await archive.save_roundup(headlines_roundup("아무 기사"))
+    assert (await archive.search_headlines(1, HeadlineQuery("?!"))).total == 0
+
+
+async def test_company_tags_are_not_matched_by_text(
+    archive: SqliteArchiveRepository, samsung: Company
+) -> None:
+    await archive.save_roundup(roundup(section(headline("기사", companies=(samsung.id,)))))
+    assert await titles(archive, f"c{samsung.id}") == []
+
+
+async def test_results_are_newest_first(archive: SqliteArchiveRepository) -> None:
+    for days in (3, 1, 2):
+        at = WEDNESDAY - timedelta(days=days)
+        await archive.save_roundup(headlines_roundup(f"클라우드 {days}", at=at))
+    assert await titles(archive, "클라우드") == ["클라우드 1", "클라우드 2", "클라우드 3"]
+
+
+async def test_empty_query_lists_everything_newest_first(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await archive.save_roundup(headlines_roundup("옛 기사", at=WEDNESDAY - timedelta(days=9)))
+    await archive.save_roundup(headlines_roundup("새 기사"))
+    assert await titles(archive, "  ") == ["새 기사", "옛 기사"]
+
+
+async def test_week_filter(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("보안 A", at=WEDNESDAY - timedelta(weeks=1)))
+    await archive.save_roundup(headlines_roundup("보안 B"))
+    for text in ("보안", ""):
+        page = await archive.search_headlines(1, HeadlineQuery(text, week="2026-W47"))
+        assert [h.title for h in page.headlines] == ["보안 A"]
+
+
+async def test_company_filter(archive: SqliteArchiveRepository, samsung: Company) -> None:
+    await archive.save_roundup(
+        roundup(section(headline("삼성 보안", companies=(samsung.id,)), headline("기타 보안")))
+    )
+    for text in ("보안", ""):
+        page = await archive.search_headlines(1, HeadlineQuery(text, company_id=samsung.id))
+        assert [h.title for h in page.headlines] == ["삼성 보안"]
+
+
+async def test_topic_filter(archive: SqliteArchiveRepository, security: Topic) -> None:
+    await archive.save_roundup(
+        roundup(section(headline("해킹 사고", topics=(security.id,)), headline("해킹 영화")))
+    )
+    page = await archive.search_headlines(1, HeadlineQuery("해킹", topic_id=security.id))
+    assert [h.title for h in page.headlines] == ["해킹 사고"]
+
+
+async def test_pagination_and_total(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(
+        roundup(
+            section(
+                *(headline(f"클라우드 {i}", at=WEDNESDAY + timedelta(minutes=i)) for i in range(7))
+            )
+        )
+    )
+    page = await archive.search_headlines(1, HeadlineQuery("클라우드", offset=2, limit=3))
+    assert page.total == 7
+    assert [h.title for h in page.headlines] == ["클라우드 4", "클라우드 3", "클라우드 2"]
+    assert (page.offset, page.limit) == (2, 3)
+
+
+async def test_total_stops_at_the_cap_but_still_shows_a_next_page(
+    archive: SqliteArchiveRepository,
+) -> None:
+    many = [f"뉴스 {i}" for i in range(TOTAL_CAP + 20)]
+    await archive.save_roundup(headlines_roundup(*many))
+    first = await archive.search_headlines(1, HeadlineQuery("뉴스"))
+    deep = await archive.search_headlines(1, HeadlineQuery("뉴스", offset=TOTAL_CAP, limit=10))
+    assert first.total == TOTAL_CAP
+    assert len(deep.headlines) == 10
+    assert deep.total > deep.offset + deep.limit
+
+
+async def test_other_guild_never_sees_imported_headlines(
+    archive: SqliteArchiveRepository, samsung: Company
+) -> None:
+    await archive.save_roundup(
+        roundup(section(headline("삼성 기밀", companies=(samsung.id,))), guild_id=1)
+    )
+    assert await titles(archive, "삼성", guild_id=2) == []
+    assert await titles(archive, "", guild_id=2) == []
+    assert await archive.company_headlines(2, samsung.id, 10) == []
+    assert await archive.company_weekly_counts(2, samsung.id, ["2026-W48"]) == {"2026-W48": 0}
+
+
+async def test_other_guild_never_sees_roundups(
+    archive: SqliteArchiveRepository, samsung: Company
+) -> None:
+    await archive.save_roundup(
+        roundup(section(headline("가"), mentions=(samsung.id,)), guild_id=1)
+    )
+    assert await archive.roundup_for_week(2, "2026-W48") is None
+    assert await archive.latest_week(2) is None
+    assert await archive.weeks(2) == []
+    assert await archive.roundups_mentioning(2, samsung.id, 10) == []
+
+
+async def test_shared_story_is_visible_to_both_importing_guilds(
+    archive: SqliteArchiveRepository,
+) -> None:
+    url = "https://news.test/both"
+    await archive.save_roundup(roundup(section(headline("공통 기사", url)), guild_id=1))
+    await archive.save_roundup(roundup(section(headline("공통 기사", url)), guild_id=2))
+    assert await titles(archive, "공통", guild_id=1) == ["공통 기사"]
+    assert await titles(archive, "공통", guild_id=2) == ["공통 기사"]

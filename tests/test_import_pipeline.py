@@ -1,0 +1,158 @@
+"""The archive's promise: the Korean column format imported exactly, companies right, traps silent.
+
+Runs the real parser, recognizers and SQLite repositories together through ArchiveService.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from db import Database, SqliteArchiveRepository, SqliteCompanyRepository, SqliteTopicRepository
+from news.errors import ImportRejected, InvalidInput, NotFound
+from news.services import ArchiveService, ImportRequest
+
+# The example of ../shared/ROUNDUP_FORMAT.md (written for the project's documentation).
+COLUMN = (Path(__file__).parent / "news" / "fixtures" / "korean_column_example.txt").read_text(
+    encoding="utf-8"
+)
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def service() -> AsyncIterator[ArchiveService]:
+    async with await Database.open(":memory:") as database:
+        archive = ArchiveService(
+            SqliteCompanyRepository(database),
+            SqliteTopicRepository(database),
+            SqliteArchiveRepository(database),
+            clock=lambda: NOW,
+        )
+        await archive.start()
+        yield archive
+
+
+async def import_column(service: ArchiveService, guild_id: int = 1) -> None:
+    await service.import_roundup(ImportRequest(guild_id, COLUMN, day=date(2026, 11, 25)))
+
+
+async def test_korean_column_gives_exactly_its_headlines_in_their_sections(
+    service: ArchiveService,
+) -> None:
+    result = await service.import_roundup(ImportRequest(1, COLUMN, day=date(2026, 11, 25)))
+    sections = [[h.title for h in s.headlines] for s in result.roundup.sections]
+    assert sections == [
+        [
+            "마이크로소프트, 자체 AI 가속기 '코발트 2' 공개",
+            "“칩 없이는 AI도 없다”...구글, TPU 생산 두 배로",
+        ],
+        ["엔비디아의 고객들이 칩을 만드는 이유", '젠슨 황 "수요는 여전히 공급을 앞선다"'],
+        [
+            "삼성-네이버, 추론 칩 공동 개발...내년 양산 목표",
+            "AI 반도체 스타트업 대표가 말하는 생존법",
+        ],
+    ]
+    assert result.roundup.week == "2026-W48"
+    assert (result.roundup.publisher, result.roundup.author) == ("테크위클리", "김하늘")
+
+
+async def test_korean_column_headlines_name_the_right_companies(service: ArchiveService) -> None:
+    result = await service.import_roundup(ImportRequest(1, COLUMN, day=date(2026, 11, 25)))
+    companies = [set(h.companies) for s in result.roundup.sections for h in s.headlines]
+    assert companies == [
+        {"마이크로소프트"},
+        {"구글"},
+        {"엔비디아"},
+        set(),  # a person in subject position is not a company
+        {"삼성전자", "네이버"},
+        set(),
+    ]
+
+
+async def test_commentary_mentions_are_kept_apart_from_headline_mentions(
+    service: ArchiveService,
+) -> None:
+    result = await service.import_roundup(ImportRequest(1, COLUMN, day=date(2026, 11, 25)))
+    mentioned = [set(s.mentioned_companies) for s in result.roundup.sections]
+    assert mentioned == [
+        {"마이크로소프트", "구글", "아마존"},
+        {"엔비디아", "마이크로소프트"},
+        {"삼성전자", "네이버"},
+    ]
+
+
+async def test_photo_captions_and_footer_are_skipped_with_reasons(service: ArchiveService) -> None:
+    result = await service.import_roundup(ImportRequest(1, COLUMN, day=date(2026, 11, 25)))
+    reasons = sorted({s.reason for s in result.skipped})
+    assert "photo caption" in reasons
+    assert "footer" in reasons
+    assert result.roundup.copyright is not None
+
+
+async def test_company_only_in_commentary_is_listed_as_mentioned_not_as_headline(
+    service: ArchiveService,
+) -> None:
+    await import_column(service)
+    lookup = await service.lookup_company(1, "Amazon")
+    assert lookup.report is not None
+    assert lookup.report.headlines == ()
+    assert [ref.week for ref in lookup.report.mentioned_in] == ["2026-W48"]
+
+
+async def test_company_lookup_counts_headlines_per_week(service: ArchiveService) -> None:
+    await import_column(service)
+    lookup = await service.lookup_company(1, "MS")
+    assert lookup.report is not None
+    assert lookup.report.weekly_counts[-1] == ("2026-W48", 1)
+    assert len(lookup.report.weekly_counts) == 12
+
+
+async def test_search_finds_two_syllable_korean_with_a_particle(service: ArchiveService) -> None:
+    await import_column(service)
+    page = await service.search_headlines(1, "고객")
+    assert [h.title for h in page.headlines] == ["엔비디아의 고객들이 칩을 만드는 이유"]
+
+
+async def test_search_filters_by_company_in_either_language(service: ArchiveService) -> None:
+    await import_column(service)
+    page = await service.search_headlines(1, "칩", company="Samsung")
+    assert [h.title for h in page.headlines] == ["삼성-네이버, 추론 칩 공동 개발...내년 양산 목표"]
+
+
+async def test_roundup_without_week_is_the_latest(service: ArchiveService) -> None:
+    await import_column(service)
+    assert (await service.roundup(1)).week == "2026-W48"
+
+
+async def test_roundup_of_another_guild_is_not_found(service: ArchiveService) -> None:
+    await import_column(service, guild_id=1)
+    with pytest.raises(NotFound):
+        await service.roundup(2)
+
+
+async def test_prose_without_headlines_is_rejected(service: ArchiveService) -> None:
+    with pytest.raises(ImportRejected):
+        await service.import_roundup(ImportRequest(1, "그냥 평범한 문장 하나."))
+
+
+@pytest.mark.parametrize("per_page", [0, 26, 10_000])
+async def test_absurd_page_sizes_are_refused(service: ArchiveService, per_page: int) -> None:
+    with pytest.raises(InvalidInput):
+        await service.search_headlines(1, "AI", per_page=per_page)
+
+
+async def test_overlong_query_is_refused(service: ArchiveService) -> None:
+    with pytest.raises(InvalidInput):
+        await service.search_headlines(1, "가" * 10_000)
+
+
+async def test_added_alias_is_recognised_in_later_imports(service: ArchiveService) -> None:
+    await service.add_alias("엔비디아", "녹색팀")
+    result = await service.import_roundup(
+        ImportRequest(1, "ㆍ녹색팀, 신제품 공개\n", day=date(2026, 11, 25))
+    )
+    assert result.roundup.sections[0].headlines[0].companies == ("엔비디아",)
