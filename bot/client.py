@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 import sys
@@ -63,6 +64,7 @@ class RoundupBot(commands.Bot):
         self.services = services
         self.scheduler = scheduler
         self._sync_on_start = sync_on_start
+        self._close_task: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(KoreanTranslator())
@@ -86,6 +88,12 @@ class RoundupBot(commands.Bot):
     async def on_ready(self) -> None:
         user = self.user
         log.info("ready as %s (id=%s) in %d servers", user, user and user.id, len(self.guilds))
+
+    def request_close(self, reason: str) -> None:
+        """Close from a signal handler; the task is kept so the loop cannot drop it."""
+        log.info("%s: shutting down", reason)
+        if self._close_task is None:
+            self._close_task = asyncio.get_running_loop().create_task(self.close())
 
     async def close(self) -> None:
         if self.scheduler.running:
@@ -177,9 +185,4 @@ def _close_on_signals(bot: RoundupBot) -> None:
     # gateway is closed, the scheduler stopped, then the database once running writes end.
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, lambda s=sig: _request_close(bot, s))
-
-
-def _request_close(bot: RoundupBot, sig: signal.Signals) -> None:
-    log.info("received %s: shutting down", sig.name)
-    bot.loop.create_task(bot.close())
+        loop.add_signal_handler(sig, functools.partial(bot.request_close, sig.name))

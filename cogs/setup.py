@@ -42,7 +42,8 @@ class SetupCog(commands.GroupCog, name="setup"):
         timezone="An IANA time zone such as Asia/Seoul",
         language="The digest's language",
     )
-    @app_commands.choices(weekday=WEEKDAY_CHOICES, language=LANGUAGE_CHOICES)
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     async def digest(
         self,
         interaction: discord.Interaction,

@@ -139,7 +139,7 @@ class CompanyRecognizer:
             if not _ends_word(prepared, end):
                 continue
             for spelling in spellings:
-                if not spelling.case_sensitive or prepared.startswith(spelling.text, start):
+                if _case_fits(spelling, prepared, start):
                     return spelling.company_id, end
         return None
 
@@ -220,6 +220,14 @@ def _fold(text: str) -> str:
     if len(folded) == len(text):
         return folded
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def _case_fits(spelling: _Spelling, prepared: str, start: int) -> bool:
+    """Short names need their exact case; a capitalised name needs its capital, because the
+    same word in lower case is ordinary English (discord, apple, oracle)."""
+    if spelling.case_sensitive:
+        return prepared.startswith(spelling.text, start)
+    return not spelling.text[0].isupper() or prepared[start].isupper()
 
 
 def _is_case_sensitive(spelling: str) -> bool:

@@ -375,3 +375,11 @@ def test_topic_autocomplete_falls_back_to_keywords(topics: TopicRecognizer) -> N
 
 def test_topic_autocomplete_gives_at_most_25_choices(topics: TopicRecognizer) -> None:
     assert len(topics.autocomplete("")) <= 25
+
+
+def test_capitalised_name_in_lower_case_is_an_ordinary_word() -> None:
+    recognizer = CompanyRecognizer(
+        [Company(1, "디스코드", "Discord", ("Discord",)), Company(2, "애플", "Apple", ("Apple",))]
+    )
+    assert recognizer.find("the emphasized discord between apple growers") == ()
+    assert recognizer.find("Discord and APPLE ship updates") == (1, 2)
