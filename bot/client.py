@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_SETTINGS = 2
 
+# How long a shutdown waits for running commands: under the 10 s docker stop allows.
+SHUTDOWN_GRACE_SECONDS = 8.0
+
 # Loaded in this order at start-up; one extension per feature.
 EXTENSIONS = (
     "cogs.company",
@@ -64,7 +67,9 @@ class RoundupBot(commands.Bot):
         self.services = services
         self.scheduler = scheduler
         self._sync_on_start = sync_on_start
+        self.shutdown_grace = SHUTDOWN_GRACE_SECONDS
         self._close_task: asyncio.Task[None] | None = None
+        self._wind_down: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(KoreanTranslator())
@@ -96,9 +101,21 @@ class RoundupBot(commands.Bot):
             self._close_task = asyncio.get_running_loop().create_task(self.close())
 
     async def close(self) -> None:
+        # close() is called by the signal handler, by start()'s caller and by `async with`;
+        # all of them wait for the one wind-down before discord.py closes the connection.
+        if self._wind_down is None:
+            self._wind_down = asyncio.create_task(self._finish_work())
+        await self._wind_down
+        await super().close()
+
+    async def _finish_work(self) -> None:
+        """Stop the scheduler, and let running commands end while they can still answer
+        and their writes can still reach the database (which closes right after the bot)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        await super().close()
+        tree = self.tree
+        if isinstance(tree, RoundupTree):
+            await tree.finish_running(self.shutdown_grace)
 
 
 def configure_endpoints(settings: Settings) -> None:

@@ -7,7 +7,9 @@ exception text.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -20,6 +22,32 @@ log = logging.getLogger(__name__)
 
 
 class RoundupTree(app_commands.CommandTree[discord.Client]):
+    def __init__(self, client: discord.Client, *, fallback_to_global: bool = True) -> None:
+        super().__init__(client, fallback_to_global=fallback_to_global)
+        self._running: set[asyncio.Task[Any]] = set()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        # The first step of the task discord.py starts for each command: remember the task,
+        # so that shutdown can let it finish before the connection and the database close.
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+        return True
+
+    async def finish_running(self, grace: float) -> None:
+        """Wait up to ``grace`` seconds for running commands, then cancel the rest (a write
+        in progress rolls back) and wait until they have unwound."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while (running := self._running - {asyncio.current_task()}) and (
+            remaining := deadline - loop.time()
+        ) > 0:
+            await asyncio.wait(running, timeout=remaining)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 from news.errors import RoundupError
 from news.guild_settings import GuildSettingsService
@@ -35,3 +36,14 @@ def guild_id_of(interaction: discord.Interaction) -> int:
             ko="이 명령은 DM이 아닌 서버에서만 쓸 수 있습니다.",
         )
     return interaction.guild_id
+
+
+def require_manage_server(interaction: discord.Interaction) -> bool:
+    """The run-time half of an admin command's permission: a server can override the default
+    permission Discord shows commands by, so the bot checks again before acting.
+
+    Group cogs call this from ``interaction_check``: discord.py ignores check decorators on a
+    group class, so ``app_commands.checks.has_permissions`` there would never run."""
+    if not interaction.permissions.manage_guild:
+        raise app_commands.MissingPermissions(["manage_guild"])
+    return True

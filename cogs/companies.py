@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 from news.services import ArchiveService
 
-from cogs.base import CogServices, guild_id_of, services_of
+from cogs.base import CogServices, guild_id_of, require_manage_server, services_of
 from cogs.company import AUTOCOMPLETE_LIMIT, choices_from
 from cogs.embeds import NO_MENTIONS, escape
 from cogs.i18n import text
@@ -15,13 +15,15 @@ from cogs.i18n import text
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-@app_commands.checks.has_permissions(manage_guild=True)
 class CompaniesCog(commands.GroupCog, name="companies"):
     """Teach the bot companies and their names."""
 
     def __init__(self, services: CogServices) -> None:
         super().__init__()
         self._archive: ArchiveService = services.archive
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return require_manage_server(interaction)
 
     @app_commands.command(name="add")
     @app_commands.describe(

@@ -9,7 +9,7 @@ from news.errors import InvalidInput
 from news.guild_settings import WEEKDAYS, GuildSettingsService, timezone_choices
 from news.models import GuildSettings
 
-from cogs.base import CogServices, guild_id_of, services_of
+from cogs.base import CogServices, guild_id_of, require_manage_server, services_of
 from cogs.embeds import COLOUR, NO_MENTIONS, fit_embed
 from cogs.i18n import text
 
@@ -26,13 +26,15 @@ _POSTING_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-@app_commands.checks.has_permissions(manage_guild=True)
 class SetupCog(commands.GroupCog, name="setup"):
     """Configure the bot for this server."""
 
     def __init__(self, services: CogServices) -> None:
         super().__init__()
         self._settings: GuildSettingsService = services.guild_settings
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return require_manage_server(interaction)
 
     @app_commands.command(name="digest")
     @app_commands.describe(

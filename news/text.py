@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Hangul Jamo, Compatibility Jamo, Jamo Extended-A, Syllables, Jamo Extended-B.
@@ -25,6 +26,10 @@ _HANGUL_WEIGHT = 2
 _KOREAN_SHARE = 0.25
 
 
+_HANGUL_CHAR = re.compile(HANGUL_CLASS)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def is_hangul(ch: str) -> bool:
     """True when `ch` is a single Hangul syllable or jamo."""
     if len(ch) != 1 or ch < _FIRST_HANGUL:
@@ -41,13 +46,10 @@ def normalize(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """ "ko" when Hangul is a meaningful share of the letters in `text`, else "en"."""
-    hangul = 0
-    other = 0
-    for ch in text:
-        if is_hangul(ch):
-            hangul += 1
-        elif ch.isalpha():
-            other += 1
+    # Counting with the regex engine keeps this off the import's hot path (a Python loop
+    # over every character cost as much as recognising the companies).
+    hangul = len(_HANGUL_CHAR.findall(text))
+    other = len(_LETTER.findall(text)) - hangul
     weighted = hangul * _HANGUL_WEIGHT
     if weighted and weighted >= _KOREAN_SHARE * (weighted + other):
         return "ko"
