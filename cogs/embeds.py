@@ -27,6 +27,8 @@ EMBEDS_PER_MESSAGE = 10
 CONTENT_LIMIT = 2000
 
 ELLIPSIS = "…"
+COMMENTARY_LIMIT = 1500
+URL_LIMIT = 512
 COLOUR = discord.Colour.from_rgb(52, 120, 246)
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -80,7 +82,7 @@ def _fit_total(embed: discord.Embed) -> None:
 
 def safe_url(url: str | None) -> str | None:
     """A URL fit for a Markdown link: http(s) only, nothing that could close the link."""
-    if not url or any(ch in url for ch in " ()<>\n\r\t"):
+    if not url or len(url) > URL_LIMIT or any(ch in url for ch in " ()<>\n\r\t"):
         return None
     return url if urlsplit(url).scheme in {"http", "https"} else None
 
@@ -178,12 +180,35 @@ def roundup_embeds(roundup: Roundup, locale: Locale) -> list[discord.Embed]:
     )
     embeds = [fit_embed(header)]
     for section in roundup.sections:
-        title = section.title or text(locale, "section", number=section.position + 1)
-        body = [f"*{escape(shorten(section.commentary, 1500))}*"] if section.commentary else []
-        body.extend(headline_line(h, show_week=False) for h in section.headlines)
-        section_embed = discord.Embed(title=escape(title), description="\n".join(body))
-        embeds.append(fit_embed(section_embed))
+        title = escape(section.title or text(locale, "section", number=section.position + 1))
+        lines = _quoted(section.commentary) if section.commentary else []
+        lines.extend(headline_line(h, show_week=False) for h in section.headlines)
+        # A long section continues in further embeds rather than losing its last headlines.
+        for number, chunk in enumerate(pack_lines(lines, DESCRIPTION_LIMIT)):
+            part = discord.Embed(title=title if number == 0 else None, description=chunk)
+            embeds.append(fit_embed(part))
     return embeds
+
+
+def _quoted(commentary: str) -> list[str]:
+    """Commentary as a block quote, shortened so the headlines keep most of the room."""
+    short = shorten(commentary, COMMENTARY_LIMIT)
+    return ["> " + escape(line) for line in short.splitlines() if line.strip()]
+
+
+def pack_lines(lines: list[str], limit: int) -> list[str]:
+    """Join lines into as few texts of at most ``limit`` characters as they fit in."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = shorten(line, limit)
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def split_into_messages(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
