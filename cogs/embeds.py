@@ -200,8 +200,7 @@ def pack_lines(lines: list[str], limit: int) -> list[str]:
     """Join lines into as few texts of at most ``limit`` characters as they fit in."""
     chunks: list[str] = []
     current = ""
-    for line in lines:
-        line = shorten(line, limit)
+    for line in (shorten(raw, limit) for raw in lines):
         if current and len(current) + 1 + len(line) > limit:
             chunks.append(current)
             current = ""
