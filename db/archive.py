@@ -25,10 +25,11 @@ from news.models import (
     RoundupSection,
     WeekSummary,
 )
+from news.text import normalize
 from news.weeks import parse_week, week_bounds, week_of
 
 from db.database import Database, Row, Session
-from db.search_index import filtered_expression, index_terms, match_expression, normalize, tags
+from db.search_index import filtered_expression, index_terms, match_expression, tags
 
 # Counting every match of a very common term over years of headlines costs more than the
 # page itself, so totals stop at this many (see SqliteArchiveRepository.search_headlines).
@@ -160,10 +161,10 @@ _ROUNDUPS_MENTIONING = """
 SELECT r.id, r.week, r.title, r.publisher
   FROM roundups AS r
  WHERE r.guild_id = :guild_id
-   AND EXISTS (SELECT 1
-                 FROM roundup_sections AS s
-                 JOIN roundup_section_companies AS m ON m.section_id = s.id
-                WHERE s.roundup_id = r.id AND m.company_id = :company_id)
+   AND r.id IN (SELECT s.roundup_id
+                  FROM roundup_section_companies AS m
+                  JOIN roundup_sections AS s ON s.id = m.section_id
+                 WHERE m.company_id = :company_id)
  ORDER BY r.week DESC, r.published_at DESC, r.id DESC
  LIMIT :limit
 """

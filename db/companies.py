@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from news.errors import InvalidInput, NotFound
 from news.models import Company, CompanySpec, Topic, TopicSpec
+from news.text import detect_language, normalize
 
 from db.database import Database, Row, Session
-from db.search_index import normalize
-
-_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 _ALL_COMPANIES = """
 SELECT c.id, c.name, c.english_name, a.alias
@@ -160,7 +157,7 @@ def _alias_rows(company_id: int, spellings: Sequence[str]) -> list[dict[str, obj
             "company_id": company_id,
             "alias": spelling.strip(),
             "normalized": normalize(spelling),
-            "language": "ko" if _HANGUL.search(spelling) else "en",
+            "language": detect_language(spelling),
         }
         for spelling in spellings
         if normalize(spelling)

@@ -130,7 +130,11 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
-        """One atomic write: committed when the block ends, rolled back if it raises."""
+        """One atomic write: committed when the block ends, rolled back if it raises.
+
+        Inside the block, run statements on the yielded Session only: the lock is not
+        re-entrant, so calling this Database again from the block would wait forever.
+        """
         async with self._lock:
             # IMMEDIATE takes the write lock up front, so reads made inside the block
             # (e.g. max(id)) cannot be invalidated by another process before we write.

@@ -27,18 +27,11 @@ _CJK = (
 # Group 1: a CJK run; group 2: a word of any other script (letters and digits, no underscore,
 # which unicode61 also treats as a separator).
 _RUN = re.compile(f"([{_CJK}]+)|([^\\W_{_CJK}]+)")
-_WHITESPACE = re.compile(r"\s+")
 
 # Shorter words are abbreviations (AI, MS, IT) that must match only themselves, not "its".
 PLURAL_MIN_LENGTH = 3
 TERMS_COLUMN = "terms"
 TAGS_COLUMN = "tags"
-
-
-def normalize(text: str) -> str:
-    """NFKC, case-folded, whitespace collapsed and trimmed: the form names are compared in."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _WHITESPACE.sub(" ", folded).strip()
 
 
 def index_terms(text: str) -> str:
@@ -88,14 +81,15 @@ def filtered_expression(
     return " AND ".join(parts) if parts else None
 
 
-def _terms(folded: str) -> Iterator[str]:
-    for match in _RUN.finditer(folded):
-        cjk, word = match.groups()
+def _terms(folded: str) -> list[str]:
+    terms: list[str] = []
+    for cjk, word in _RUN.findall(folded):
         if word:
-            yield word
+            terms.append(word)
         else:
-            yield from _bigrams(cjk)
-            yield cjk[-1]
+            terms += _bigrams(cjk)
+            terms.append(cjk[-1])
+    return terms
 
 
 def _bigrams(run: str) -> list[str]:

@@ -64,6 +64,4 @@ def roundup(
 
 def headlines_roundup(*titles: str, guild_id: int = 1, at: datetime = WEDNESDAY) -> NewRoundup:
     """A one-section roundup of link-less headlines, all published at ``at``."""
-    return roundup(
-        section(*(headline(title, at=at) for title in titles)), guild_id=guild_id, at=at
-    )
+    return roundup(section(*(headline(title, at=at) for title in titles)), guild_id=guild_id, at=at)

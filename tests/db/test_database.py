@@ -38,7 +38,7 @@ async def test_newer_schema_version_is_refused(tmp_path: Path) -> None:
     connection = sqlite3.connect(path)
     connection.execute(f"PRAGMA user_version = {len(bundled_migrations()) + 1}")
     connection.close()
-    with pytest.raises(SchemaError, match="newer|only knows"):
+    with pytest.raises(SchemaError, match="only knows"):
         await Database.open(path)
 
 

@@ -174,9 +174,7 @@ async def test_other_guild_never_sees_imported_headlines(
 async def test_other_guild_never_sees_roundups(
     archive: SqliteArchiveRepository, samsung: Company
 ) -> None:
-    await archive.save_roundup(
-        roundup(section(headline("가"), mentions=(samsung.id,)), guild_id=1)
-    )
+    await archive.save_roundup(roundup(section(headline("가"), mentions=(samsung.id,)), guild_id=1))
     assert await archive.roundup_for_week(2, "2026-W48") is None
     assert await archive.latest_week(2) is None
     assert await archive.weeks(2) == []

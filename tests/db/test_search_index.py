@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.search_index import filtered_expression, index_terms, match_expression, normalize
+from db.search_index import filtered_expression, index_terms, match_expression
 
 
 def test_hangul_run_becomes_bigrams_and_last_character() -> None:
@@ -63,7 +63,8 @@ def test_punctuation_only_query_has_no_expression() -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ['"', 'a" OR "b', "title:x", "NEAR(a b)", "x*", "(((", "a AND NOT b", "^x", "{terms}:y"]
+    "query",
+    ['"', 'a" OR "b', "title:x", "NEAR(a b)", "x*", "(((", "a AND NOT b", "^x", "{terms}:y"],
 )
 def test_fts_syntax_in_query_is_quoted_away(query: str) -> None:
     expression = match_expression(query) or ""
@@ -77,7 +78,3 @@ def test_filters_restrict_text_to_terms_and_add_tags() -> None:
 
 def test_no_text_and_no_filter_is_no_expression() -> None:
     assert filtered_expression(None, None, None) is None
-
-
-def test_normalize_folds_case_width_and_spaces() -> None:
-    assert normalize("  Samsung\u3000 ＥＬＥＣ  ") == "samsung elec"

@@ -252,8 +252,11 @@ class World:
         owner: User | None = None,
         locale: str = "en-US",
         bot_permissions: int = EVERYONE_PERMISSIONS,
+        guild_id: int | None = None,
     ) -> Guild:
-        guild_id = self._snowflakes.next()
+        if guild_id in self.guilds:
+            raise ValueError(f"guild {guild_id} already exists")
+        guild_id = self._snowflakes.next() if guild_id is None else guild_id
         owner = owner or self.add_user(f"{name}-owner")
         guild = Guild(guild_id, name, owner.id, locale)
         guild.roles[guild_id] = Role(guild_id, "@everyone", EVERYONE_PERMISSIONS, 0)

@@ -155,10 +155,12 @@ class FakeDiscord:
         owner: User | None = None,
         locale: str = "en-US",
         bot_permissions: int = EVERYONE_PERMISSIONS,
+        guild_id: int | None = None,
     ) -> Guild:
-        """A guild with @everyone, an owner and the bot as members (add guilds before start)."""
+        """A guild with @everyone, an owner and the bot as members (add guilds before start).
+        ``guild_id`` picks its id, for a bot whose database already files data under one."""
         return self.world.add_guild(
-            name, owner=owner, locale=locale, bot_permissions=bot_permissions
+            name, owner=owner, locale=locale, bot_permissions=bot_permissions, guild_id=guild_id
         )
 
     def add_text_channel(
