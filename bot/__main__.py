@@ -4,4 +4,6 @@ import sys
 
 from bot.cli import main
 
-sys.exit(main())
+# Guarded: a bulk import's worker process imports this module again (spawn start method).
+if __name__ == "__main__":
+    sys.exit(main())

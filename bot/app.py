@@ -14,9 +14,10 @@ from db import (
     SqliteSettingsRepository,
     SqliteTopicRepository,
 )
+from news.importing import ImportRequest
 from news.models import LOCAL_GUILD_ID
 from news.sample import sample_roundup_text
-from news.services import ArchiveService, ImportRequest
+from news.services import ArchiveService
 
 
 @dataclass(frozen=True, slots=True)

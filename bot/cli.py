@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.progress import Progress
 
 from bot import serialize, terminal
@@ -24,8 +24,8 @@ from bot.app import Services, ensure_sample, open_services
 from bot.settings import Settings
 from news.decoding import decode_article
 from news.errors import InvalidInput, RoundupError
+from news.importing import ImportRequest
 from news.models import LOCAL_GUILD_ID, Company, ImportResult
-from news.services import ImportRequest
 from news.weeks import parse_date
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--global", dest="everywhere", action="store_true", help="to all servers")
 
     importer = commands.add_parser("import", parents=[common], help="import a roundup article")
-    importer.add_argument("file", help="a .txt, .md or .html file, or - for standard input")
+    importer.add_argument(
+        "files", nargs="+", metavar="FILE", help=".txt, .md or .html files, or - for stdin"
+    )
     importer.add_argument("--date", help="the roundup's date, YYYY-MM-DD (default: today)")
     importer.add_argument("--title")
     importer.add_argument("--publisher")
@@ -145,30 +147,39 @@ async def _console(args: argparse.Namespace, services: Services, out: Console) -
 
 
 async def _import(args: argparse.Namespace, services: Services, out: Console) -> int:
-    data = sys.stdin.buffer.read() if args.file == "-" else _read_file(args.file)
-    request = ImportRequest(
+    requests = [_import_request(args, name) for name in args.files]
+    results = await _import_with_progress(services, requests, show=not args.json)
+    if len(results) == 1:
+        document = serialize.import_json(results[0])
+    else:
+        document = {"imports": [serialize.import_json(result) for result in results]}
+    _emit(out, args, document, Group(*(terminal.render_import(r) for r in results)))
+    return EXIT_OK
+
+
+def _import_request(args: argparse.Namespace, name: str) -> ImportRequest:
+    data = sys.stdin.buffer.read() if name == "-" else _read_file(name)
+    return ImportRequest(
         guild_id=args.guild,
         text=decode_article(data),
-        filename=None if args.file == "-" else args.file,
+        filename=None if name == "-" else name,
         day=parse_date(args.date) if args.date else None,
         title=args.title,
         publisher=args.publisher,
     )
-    result = await _import_with_progress(services, request, show=not args.json)
-    _emit(out, args, serialize.import_json(result), terminal.render_import(result))
-    return EXIT_OK
 
 
 async def _import_with_progress(
-    services: Services, request: ImportRequest, *, show: bool
-) -> ImportResult:
+    services: Services, requests: list[ImportRequest], *, show: bool
+) -> list[ImportResult]:
     if not (show and sys.stderr.isatty()):
-        return await services.archive.import_roundup(request)
+        return await services.archive.import_roundups(requests)
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("Importing", total=None)
-        result = await services.archive.import_roundup(request)
-        progress.update(task, total=1, completed=1)
-    return result
+        # One file has no steps worth counting: the bar just shows it is working.
+        task = progress.add_task("Importing", total=len(requests) if len(requests) > 1 else None)
+        return await services.archive.import_roundups(
+            requests, on_imported=lambda _: progress.advance(task)
+        )
 
 
 def _read_file(name: str) -> bytes:

@@ -20,7 +20,8 @@ from rich.text import Text
 from bot import terminal
 from news.decoding import decode_article
 from news.errors import InvalidInput, RoundupError
-from news.services import ArchiveService, ImportRequest
+from news.importing import ImportRequest
+from news.services import ArchiveService
 from news.weeks import parse_date
 
 HISTORY_FILE = Path("data/.console_history")

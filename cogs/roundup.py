@@ -13,8 +13,9 @@ from discord import app_commands
 from discord.ext import commands
 from news.decoding import MAX_ARTICLE_BYTES, decode_article
 from news.errors import InvalidInput
+from news.importing import ImportRequest
 from news.models import ImportResult
-from news.services import ArchiveService, ImportRequest
+from news.services import ArchiveService
 from news.weeks import parse_date
 
 from cogs.base import CogServices, guild_id_of, services_of

@@ -6,12 +6,19 @@ strings or None for failure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
 
 from news.catalog import bundled_companies, bundled_topics
 from news.errors import InvalidInput, NotFound
+from news.importing import (
+    ImportRequest,
+    PreparedImport,
+    RoundupBuilder,
+    clean_optional,
+    prepare_and_store_all,
+)
 from news.models import (
     Company,
     CompanyLookup,
@@ -20,22 +27,14 @@ from news.models import (
     HeadlinePage,
     HeadlineQuery,
     ImportResult,
-    NewHeadline,
     NewRoundup,
-    NewSection,
-    ParsedHeadline,
     ParsedRoundup,
-    ParsedSection,
     Roundup,
-    RoundupKind,
     Topic,
     WeekSummary,
 )
 from news.ports import ArchiveRepository, CompanyRepository, TopicRepository
 from news.recognition import CompanyRecognizer, TopicRecognizer
-from news.roundup_parser import parse_roundup
-from news.text import detect_language
-from news.urls import canonical_url
 from news.weeks import parse_week, previous_weeks, week_of
 
 MAX_PAGE_SIZE = 25
@@ -45,16 +44,6 @@ MIN_ALIAS_LENGTH = 2
 CHART_WEEKS = 12
 COMPANY_HEADLINES = 10
 MENTIONED_IN_LIMIT = 10
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRequest:
-    guild_id: int
-    text: str
-    filename: str | None = None
-    day: date | None = None  # the roundup's date; today when absent
-    title: str | None = None
-    publisher: str | None = None
 
 
 class ArchiveService:
@@ -71,8 +60,7 @@ class ArchiveService:
         self._topics = topics
         self._archive = archive
         self._clock = clock
-        self._company_recognizer = CompanyRecognizer(())
-        self._topic_recognizer = TopicRecognizer(())
+        self._builder = RoundupBuilder((), ())
 
     async def start(self) -> None:
         """Seed the bundled companies and topics (idempotent) and load the recognizers."""
@@ -81,58 +69,54 @@ class ArchiveService:
         await self._reload_recognizers()
 
     async def _reload_recognizers(self) -> None:
-        self._company_recognizer = CompanyRecognizer(await self._companies.all_companies())
-        self._topic_recognizer = TopicRecognizer(await self._topics.all_topics())
+        companies = await self._companies.all_companies()
+        self._builder = RoundupBuilder(companies, await self._topics.all_topics())
+
+    @property
+    def _company_recognizer(self) -> CompanyRecognizer:
+        return self._builder.companies
+
+    @property
+    def _topic_recognizer(self) -> TopicRecognizer:
+        return self._builder.topics
 
     # --- importing ---------------------------------------------------------------------
 
     async def import_roundup(self, request: ImportRequest) -> ImportResult:
         """Parse an article, recognise its companies and topics, and file it under its week."""
-        parsed = parse_roundup(request.text, filename=request.filename)
-        new_roundup = self.build_roundup(parsed, request)
-        roundup, replaced = await self._archive.save_roundup(new_roundup)
-        return ImportResult(roundup=roundup, skipped=parsed.skipped, replaced=replaced)
+        prepared = await asyncio.to_thread(self._builder.prepare, request, self._today())
+        return await self._store(prepared)
+
+    async def import_roundups(
+        self,
+        requests: Iterable[ImportRequest],
+        on_imported: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import several articles in order, each in its own transaction.
+
+        The next article is prepared in a second process while the previous one is
+        written. The first article that cannot be imported stops the run; those before it
+        stay filed.
+        """
+
+        async def store(prepared: PreparedImport) -> ImportResult:
+            result = await self._store(prepared)
+            if on_imported:
+                on_imported(result)
+            return result
+
+        return await prepare_and_store_all(self._builder, requests, self._today(), store)
 
     def build_roundup(self, parsed: ParsedRoundup, request: ImportRequest) -> NewRoundup:
         """The storable roundup for a parsed article (pure: no I/O)."""
-        day = request.day or self._clock().date()
-        published_at = datetime.combine(day, time(0), tzinfo=UTC)
-        week = week_of(day)
-        publisher = _clean_optional(request.publisher) or parsed.publisher
-        title = _clean_optional(request.title) or parsed.title or _default_title(publisher, week)
-        sections = tuple(self._build_section(s, published_at) for s in parsed.sections)
-        return NewRoundup(
-            guild_id=request.guild_id,
-            week=week,
-            kind=RoundupKind.IMPORTED,
-            title=title[: MAX_NAME_LENGTH * 2],
-            publisher=publisher,
-            author=parsed.author,
-            copyright=parsed.copyright,
-            published_at=published_at,
-            sections=tuple(s for s in sections if s.headlines or s.commentary),
-        )
+        return self._builder.build(parsed, request, self._today())
 
-    def _build_section(self, section: ParsedSection, published_at: datetime) -> NewSection:
-        commentary = "\n\n".join(section.paragraphs)
-        return NewSection(
-            title=section.title,
-            commentary=commentary,
-            mentioned_company_ids=self._company_recognizer.find(commentary),
-            headlines=tuple(self._build_headline(h, published_at) for h in section.headlines),
-        )
+    async def _store(self, prepared: PreparedImport) -> ImportResult:
+        roundup, replaced = await self._archive.save_roundup(prepared.roundup)
+        return ImportResult(roundup=roundup, skipped=prepared.skipped, replaced=replaced)
 
-    def _build_headline(self, parsed: ParsedHeadline, published_at: datetime) -> NewHeadline:
-        text = f"{parsed.title}\n{parsed.summary}"
-        return NewHeadline(
-            title=parsed.title,
-            url=canonical_url(parsed.url) if parsed.url else None,
-            summary=parsed.summary,
-            language=detect_language(parsed.title),
-            published_at=published_at,
-            company_ids=self._company_recognizer.find(text),
-            topic_ids=self._topic_recognizer.find(text),
-        )
+    def _today(self) -> date:
+        return self._clock().date()
 
     # --- questions ---------------------------------------------------------------------
 
@@ -202,7 +186,7 @@ class ArchiveService:
     ) -> Company:
         """Add a company that the bundled list lacks; its names must be new."""
         canonical = _require_text(name, "company name", MAX_NAME_LENGTH)
-        english = _clean_optional(english_name) or canonical
+        english = clean_optional(english_name) or canonical
         extra = tuple(_require_alias(alias) for alias in aliases)
         company = await self._companies.add_company(CompanySpec(canonical, english, extra))
         await self._reload_recognizers()
@@ -238,19 +222,10 @@ class ArchiveService:
         return topic
 
 
-def _default_title(publisher: str | None, week: str) -> str:
-    return f"{publisher} {week}" if publisher else f"Roundup {week}"
-
-
 def _no_roundup_message(week: str | None) -> str:
     if week is None:
         return "This server has no roundup yet: import one first."
     return f"There is no roundup for {week} in this server."
-
-
-def _clean_optional(value: str | None) -> str | None:
-    cleaned = " ".join(value.split()) if value else ""
-    return cleaned[: MAX_NAME_LENGTH * 2] or None
 
 
 def _require_text(value: str, what: str, limit: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only say who sent the reader, never which page it is.
@@ -10,10 +11,14 @@ _TRACKING_NAMES = frozenset(
     {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mkt_tok", "ref_src", "xtor"}
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Lower-case scheme and host, no port, userinfo, query or fragment: nothing to change.
+_ALREADY_CANONICAL = re.compile(r"https?://[a-z0-9.-]+/[^?#\s]*")
 
 
 def canonical_url(url: str) -> str | None:
     """The URL without tracking parameters, fragment or default port; None when not http(s)."""
+    if _ALREADY_CANONICAL.fullmatch(url):
+        return url  # the common case, spared the full parse (imports see thousands)
     try:
         parts = urlsplit(url.strip())
         port = parts.port

@@ -6,14 +6,15 @@ Runs the real parser, recognizers and SQLite repositories together through Archi
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from db import Database, SqliteArchiveRepository, SqliteCompanyRepository, SqliteTopicRepository
 from news.errors import ImportRejected, InvalidInput, NotFound
-from news.services import ArchiveService, ImportRequest
+from news.importing import ImportRequest
+from news.services import ArchiveService
 
 # The example of ../shared/ROUNDUP_FORMAT.md (written for the project's documentation).
 COLUMN = (Path(__file__).parent / "news" / "fixtures" / "korean_column_example.txt").read_text(
@@ -156,3 +157,34 @@ async def test_added_alias_is_recognised_in_later_imports(service: ArchiveServic
         ImportRequest(1, "ㆍ녹색팀, 신제품 공개\n", day=date(2026, 11, 25))
     )
     assert result.roundup.sections[0].headlines[0].companies == ("엔비디아",)
+
+
+async def test_importing_several_articles_files_each_in_order(service: ArchiveService) -> None:
+    requests = [
+        ImportRequest(1, f"ㆍ카카오, {n}번째 발표\n", day=date(2026, 11, 2) + timedelta(weeks=n))
+        for n in range(4)
+    ]
+    seen: list[str] = []
+    results = await service.import_roundups(
+        requests, on_imported=lambda r: seen.append(r.roundup.week)
+    )
+    assert [r.roundup.week for r in results] == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    assert seen == [r.roundup.week for r in results]
+    assert len(await service.weeks(1)) == 4
+
+
+async def test_a_bad_article_stops_a_batch_and_keeps_those_before_it(
+    service: ArchiveService,
+) -> None:
+    good = ImportRequest(1, "ㆍ네이버, 새 서비스\n", day=date(2026, 11, 25))
+    bad = ImportRequest(1, "그냥 평범한 문장 하나.")
+    with pytest.raises(ImportRejected):
+        await service.import_roundups([good, bad, good])
+    assert [w.week for w in await service.weeks(1)] == ["2026-W48"]
+
+
+async def test_two_untitled_columns_of_one_week_stay_two_roundups(service: ArchiveService) -> None:
+    day = date(2026, 11, 25)
+    await service.import_roundup(ImportRequest(1, "ㆍ삼성, 첫 번째 소식\n", day=day, publisher="A"))
+    await service.import_roundup(ImportRequest(1, "ㆍ구글, 두 번째 소식\n", day=day, publisher="A"))
+    assert (await service.weeks(1))[0].roundups == 2

@@ -193,3 +193,19 @@ def test_sample_roundup_is_in_the_korean_column_format() -> None:
     text = sample_roundup_text()
     assert "ㆍ" in text
     assert "저작권자 ©" in text
+
+
+def test_import_of_several_files_prints_one_document_per_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "first.md", tmp_path / "second.md"
+    first.write_text("- [카카오, 새 모델](https://example.com/1)\n", encoding="utf-8")
+    second.write_text("- [네이버, 새 검색](https://example.com/2)\n", encoding="utf-8")
+    code, document = run_json(capsys, "import", str(first), str(second), "--date", "2026-11-25")
+    assert code == 0
+    imports = document["imports"]
+    assert isinstance(imports, list)
+    assert [i["roundup"]["sections"][0]["headlines"][0]["title"] for i in imports] == [
+        "카카오, 새 모델",
+        "네이버, 새 검색",
+    ]

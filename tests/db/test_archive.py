@@ -211,3 +211,14 @@ async def _count(database: Database, table: str) -> int:
     row = await database.fetch_one("SELECT count(*) FROM " + table)
     assert row is not None
     return int(row[0])
+
+
+async def test_reimport_returns_exactly_what_is_read_back(
+    archive: SqliteArchiveRepository, samsung: Company
+) -> None:
+    first = section(headline("삼성, 새 칩", "https://news.test/k", companies=(samsung.id,)))
+    await archive.save_roundup(roundup(first))
+    changed = section(headline("삼성, 새 칩 (수정)", "https://news.test/k"), mentions=(samsung.id,))
+    again, replaced = await archive.save_roundup(roundup(changed))
+    assert replaced
+    assert again == await archive.roundup_for_week(1, "2026-W48")
