@@ -101,6 +101,7 @@ def company_identity_json(company: Company) -> Json:
 def headlines_json(page: HeadlinePage) -> Json:
     return {
         "total": page.total,
+        "total_exact": page.total_exact,
         "offset": page.offset,
         "limit": page.limit,
         "headlines": [headline_json(h) for h in page.headlines],

@@ -110,7 +110,7 @@ def render_headlines(page: HeadlinePage) -> RenderableType:
         return Text("No headlines match.", style="yellow")
     first = page.offset + 1
     last = page.offset + len(page.headlines)
-    footer = Text(f"{first}–{last} of {page.total}", style="dim")
+    footer = Text(f"{first}–{last} of {page.total_label}", style="dim")
     return Group(*(_headline_line(h, show_week=True) for h in page.headlines), footer)
 
 

@@ -156,7 +156,7 @@ def headlines_embed(page: HeadlinePage, query: str, locale: Locale) -> discord.E
             "results_footer",
             first=page.offset + 1,
             last=page.offset + len(page.headlines),
-            total=page.total,
+            total=page.total_label,
             page=page.offset // page.limit + 1,
             pages=pages,
         )

@@ -349,6 +349,7 @@ class SqliteArchiveRepository:
             return HeadlinePage(total=0, headlines=(), offset=query.offset, limit=query.limit)
         expression = filtered_expression(text_expression, query.company_id, query.topic_id)
         low, high = week_key_range(parse_week(query.week)) if query.week else _ALL_KEYS
+        cap = max(TOTAL_CAP, query.offset + query.limit + 1)
         params = {
             "guild_id": guild_id,
             "match": expression,
@@ -356,17 +357,22 @@ class SqliteArchiveRepository:
             "high": high,
             "limit": max(query.limit, 0),
             "offset": max(query.offset, 0),
-            "cap": max(TOTAL_CAP, query.offset + query.limit + 1),
+            "cap": cap,
             "id_mask": _ID_MASK,
         }
         page_sql, count_sql = (
             (_SEARCH_PAGE, _SEARCH_COUNT) if expression else (_LATEST_PAGE, _LATEST_COUNT)
         )
-        async with self._db.snapshot() as reads:
-            rows = await reads.fetch_all(page_sql, params)
-            count = await reads.fetch_one(count_sql, params)
+        rows = await self._db.fetch_all(page_sql, params)
+        # A first page that is not full already tells the total: one query, not two.
+        if query.offset == 0 and len(rows) < query.limit:
+            total = len(rows)
+        else:
+            count = await self._db.fetch_one(count_sql, params)
+            total = int(count["total"]) if count else 0
         return HeadlinePage(
-            total=int(count["total"]) if count else 0,
+            total=total,
+            total_exact=total < cap,
             headlines=tuple(map(_headline, rows)),
             offset=query.offset,
             limit=query.limit,

@@ -203,10 +203,16 @@ class HeadlineQuery:
 
 @dataclass(frozen=True, slots=True)
 class HeadlinePage:
-    total: int
+    total: int  # a lower bound when total_exact is False (counting stops at a cap)
     headlines: tuple[Headline, ...]
     offset: int
     limit: int
+    total_exact: bool = True
+
+    @property
+    def total_label(self) -> str:
+        """The total as people read it: 1000+ when counting stopped at the cap."""
+        return f"{self.total}" if self.total_exact else f"{self.total}+"
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,8 +155,16 @@ async def test_total_stops_at_the_cap_but_still_shows_a_next_page(
     first = await archive.search_headlines(1, HeadlineQuery("뉴스"))
     deep = await archive.search_headlines(1, HeadlineQuery("뉴스", offset=TOTAL_CAP, limit=10))
     assert first.total == TOTAL_CAP
+    assert not first.total_exact
+    assert first.total_label == f"{TOTAL_CAP}+"
     assert len(deep.headlines) == 10
     assert deep.total > deep.offset + deep.limit
+
+
+async def test_small_total_is_exact(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup(*[f"소식 {i}" for i in range(15)]))
+    first = await archive.search_headlines(1, HeadlineQuery("소식", limit=10))
+    assert (first.total, first.total_exact, len(first.headlines)) == (15, True, 10)
 
 
 async def test_other_guild_never_sees_imported_headlines(
