@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from news.models import (
+    CompanyActivity,
     Headline,
     HeadlinePage,
     HeadlineQuery,
@@ -162,17 +163,7 @@ SELECT r.week, count(DISTINCT r.id) AS roundups, count(DISTINCT i.headline_id) A
  GROUP BY r.week
  ORDER BY r.week DESC
 """
-_ROUNDUPS_MENTIONING = """
-SELECT r.id, r.week, r.title, r.publisher
-  FROM roundups AS r
- WHERE r.guild_id = :guild_id
-   AND r.id IN (SELECT s.roundup_id
-                  FROM roundup_section_companies AS m
-                  JOIN roundup_sections AS s ON s.id = m.section_id
-                 WHERE m.company_id = :company_id)
- ORDER BY r.week DESC, r.published_at DESC, r.id DESC
- LIMIT :limit
-"""
+
 
 # --- search and company lookups -------------------------------------------------------------
 # The search index yields rowids (= sort keys) newest first, already restricted to the week's
@@ -228,7 +219,12 @@ SELECT count(*) AS total FROM (
      LIMIT :cap
 )
 """
-_COMPANY_HEADLINES = """
+# Everything /company shows in one statement (one trip to SQLite's thread, which matters when
+# a hundred commands queue for it): the newest headlines as rows, the weekly counts and the
+# roundups mentioning the company as JSON columns repeated on each row. The LEFT JOIN keeps
+# one row when there are no headlines, to carry the other two.
+# :weeks is a JSON array of [week, lowest sort key, highest sort key].
+_COMPANY_ACTIVITY = """
 WITH page AS MATERIALIZED (
     SELECT hc.sort_key
       FROM headline_companies AS hc
@@ -236,23 +232,40 @@ WITH page AS MATERIALIZED (
        AND EXISTS (SELECT 1 FROM guild_headlines AS g
                     WHERE g.guild_id = :guild_id AND g.headline_id = hc.headline_id)
      ORDER BY hc.sort_key DESC
-     LIMIT :limit
+     LIMIT :headline_limit
+),
+counts AS (
+    SELECT json_group_array(json_array(week, headlines)) AS counts_json FROM (
+        SELECT json_extract(w.value, '$[0]') AS week,
+               (SELECT count(*)
+                  FROM headline_companies AS hc
+                 WHERE hc.company_id = :company_id
+                   AND hc.sort_key BETWEEN json_extract(w.value, '$[1]')
+                                       AND json_extract(w.value, '$[2]')
+                   AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                                WHERE g.guild_id = :guild_id
+                                  AND g.headline_id = hc.headline_id)
+               ) AS headlines
+          FROM json_each(:weeks) AS w
+    )
+),
+mentions AS (
+    SELECT json_group_array(json_array(id, week, title, publisher)) AS mentions_json FROM (
+        SELECT r.id, r.week, r.title, r.publisher
+          FROM roundups AS r
+         WHERE r.guild_id = :guild_id
+           AND r.id IN (SELECT s.roundup_id
+                          FROM roundup_section_companies AS m
+                          JOIN roundup_sections AS s ON s.id = m.section_id
+                         WHERE m.company_id = :company_id)
+         ORDER BY r.week DESC, r.published_at DESC, r.id DESC
+         LIMIT :mention_limit
+    )
 )
-SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
- ORDER BY v.sort_key DESC
-"""
-# :weeks is a JSON array of [week, lowest sort key, highest sort key].
-_COMPANY_WEEKLY_COUNTS = """
-SELECT json_extract(w.value, '$[0]') AS week,
-       (SELECT count(*)
-          FROM headline_companies AS hc
-         WHERE hc.company_id = :company_id
-           AND hc.sort_key BETWEEN json_extract(w.value, '$[1]')
-                               AND json_extract(w.value, '$[2]')
-           AND EXISTS (SELECT 1 FROM guild_headlines AS g
-                        WHERE g.guild_id = :guild_id AND g.headline_id = hc.headline_id)
-       ) AS headlines
-  FROM json_each(:weeks) AS w
+SELECT counts.counts_json, mentions.mentions_json, h.*
+  FROM counts CROSS JOIN mentions
+  LEFT JOIN (SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key) AS h
+ ORDER BY h.sort_key DESC
 """
 
 
@@ -325,15 +338,6 @@ class SqliteArchiveRepository:
         rows = await self._db.fetch_all(_WEEKS, {"guild_id": guild_id})
         return [WeekSummary(row["week"], row["roundups"], row["headlines"]) for row in rows]
 
-    async def roundups_mentioning(
-        self, guild_id: int, company_id: int, limit: int
-    ) -> list[RoundupRef]:
-        """The guild's roundups whose commentary names the company, newest week first."""
-        rows = await self._db.fetch_all(
-            _ROUNDUPS_MENTIONING, {"guild_id": guild_id, "company_id": company_id, "limit": limit}
-        )
-        return [RoundupRef(row["id"], row["week"], row["title"], row["publisher"]) for row in rows]
-
     # --- headlines ----------------------------------------------------------------------
 
     async def search_headlines(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage:
@@ -378,22 +382,36 @@ class SqliteArchiveRepository:
             limit=query.limit,
         )
 
-    async def company_headlines(self, guild_id: int, company_id: int, limit: int) -> list[Headline]:
-        rows = await self._db.fetch_all(
-            _COMPANY_HEADLINES, {"guild_id": guild_id, "company_id": company_id, "limit": limit}
-        )
-        return [_headline(row) for row in rows]
-
-    async def company_weekly_counts(
-        self, guild_id: int, company_id: int, weeks: Sequence[str]
-    ) -> dict[str, int]:
-        """Headlines per week naming the company (every week asked for, zeros included)."""
+    async def company_activity(
+        self,
+        guild_id: int,
+        company_id: int,
+        weeks: Sequence[str],
+        headline_limit: int,
+        mention_limit: int,
+    ) -> CompanyActivity:
+        """The company's newest headlines, its count in each week asked for (zeros included)
+        and the guild's roundups whose commentary names it, newest week first."""
         ranges = [[week, *week_key_range(week)] for week in weeks]
         rows = await self._db.fetch_all(
-            _COMPANY_WEEKLY_COUNTS,
-            {"guild_id": guild_id, "company_id": company_id, "weeks": json.dumps(ranges)},
+            _COMPANY_ACTIVITY,
+            {
+                "guild_id": guild_id,
+                "company_id": company_id,
+                "weeks": json.dumps(ranges),
+                "headline_limit": headline_limit,
+                "mention_limit": mention_limit,
+            },
         )
-        return {row["week"]: row["headlines"] for row in rows}
+        first = rows[0]  # the LEFT JOIN always yields a row
+        return CompanyActivity(
+            headlines=tuple(_headline(row) for row in rows if row["id"] is not None),
+            weekly_counts=tuple((week, count) for week, count in json.loads(first["counts_json"])),
+            mentioned_in=tuple(
+                RoundupRef(ref_id, week, title, publisher)
+                for ref_id, week, title, publisher in json.loads(first["mentions_json"])
+            ),
+        )
 
 
 # --- saving, step by step -----------------------------------------------------------------

@@ -185,6 +185,15 @@ class RoundupRef:
 
 
 @dataclass(frozen=True, slots=True)
+class CompanyActivity:
+    """What the archive holds about one company, as a server sees it."""
+
+    headlines: tuple[Headline, ...]  # newest first
+    weekly_counts: tuple[tuple[str, int], ...]  # in the order of the weeks asked for
+    mentioned_in: tuple[RoundupRef, ...]  # roundups naming it in commentary, newest first
+
+
+@dataclass(frozen=True, slots=True)
 class WeekSummary:
     week: str
     roundups: int

@@ -7,14 +7,13 @@ from typing import Protocol
 
 from news.models import (
     Company,
+    CompanyActivity,
     CompanySpec,
     GuildSettings,
-    Headline,
     HeadlinePage,
     HeadlineQuery,
     NewRoundup,
     Roundup,
-    RoundupRef,
     Topic,
     TopicSpec,
     WeekSummary,
@@ -52,17 +51,14 @@ class ArchiveRepository(Protocol):
 
     async def search_headlines(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage: ...
 
-    async def company_headlines(
-        self, guild_id: int, company_id: int, limit: int
-    ) -> list[Headline]: ...
-
-    async def company_weekly_counts(
-        self, guild_id: int, company_id: int, weeks: Sequence[str]
-    ) -> dict[str, int]: ...
-
-    async def roundups_mentioning(
-        self, guild_id: int, company_id: int, limit: int
-    ) -> list[RoundupRef]: ...
+    async def company_activity(
+        self,
+        guild_id: int,
+        company_id: int,
+        weeks: Sequence[str],
+        headline_limit: int,
+        mention_limit: int,
+    ) -> CompanyActivity: ...
 
 
 class SettingsRepository(Protocol):

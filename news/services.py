@@ -127,16 +127,14 @@ class ArchiveService:
         if company is None:
             return CompanyLookup(query, None, self._company_recognizer.suggest(query))
         weeks = previous_weeks(week_of(self._clock()), CHART_WEEKS)
-        headlines = await self._archive.company_headlines(guild_id, company.id, COMPANY_HEADLINES)
-        counts = await self._archive.company_weekly_counts(guild_id, company.id, weeks)
-        mentioned = await self._archive.roundups_mentioning(
-            guild_id, company.id, MENTIONED_IN_LIMIT
+        activity = await self._archive.company_activity(
+            guild_id, company.id, weeks, COMPANY_HEADLINES, MENTIONED_IN_LIMIT
         )
         report = CompanyReport(
             company=company,
-            headlines=tuple(headlines),
-            weekly_counts=tuple((week, counts.get(week, 0)) for week in weeks),
-            mentioned_in=tuple(mentioned),
+            headlines=activity.headlines,
+            weekly_counts=activity.weekly_counts,
+            mentioned_in=activity.mentioned_in,
         )
         return CompanyLookup(query, report)
 

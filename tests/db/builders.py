@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from news.models import NewHeadline, NewRoundup, NewSection, RoundupKind
+from db import SqliteArchiveRepository
+from news.models import CompanyActivity, NewHeadline, NewRoundup, NewSection, RoundupKind
 from news.weeks import week_of
 
 WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # in 2026-W48
@@ -65,3 +67,15 @@ def roundup(
 def headlines_roundup(*titles: str, guild_id: int = 1, at: datetime = WEDNESDAY) -> NewRoundup:
     """A one-section roundup of link-less headlines, all published at ``at``."""
     return roundup(section(*(headline(title, at=at) for title in titles)), guild_id=guild_id, at=at)
+
+
+async def activity(
+    archive: SqliteArchiveRepository,
+    guild_id: int,
+    company_id: int,
+    *,
+    weeks: Sequence[str] = ("2026-W48",),
+    headline_limit: int = 10,
+) -> CompanyActivity:
+    """company_activity with the limits the service uses."""
+    return await archive.company_activity(guild_id, company_id, weeks, headline_limit, 10)

@@ -7,7 +7,14 @@ import pytest
 
 from db import Database, SqliteArchiveRepository
 from news.models import Company, HeadlineQuery, RoundupKind, Topic
-from tests.db.builders import WEDNESDAY, headline, headlines_roundup, roundup, section
+from tests.db.builders import (
+    WEDNESDAY,
+    activity,
+    headline,
+    headlines_roundup,
+    roundup,
+    section,
+)
 
 NEXT_WEEK = WEDNESDAY + timedelta(weeks=1)
 
@@ -83,7 +90,7 @@ async def test_reimport_replaces_company_links(
         roundup(section(headline("칩 경쟁", url, companies=(nvidia.id,))))
     )
     assert saved.sections[0].headlines[0].companies == ("엔비디아",)
-    assert await archive.company_headlines(1, samsung.id, 10) == []
+    assert (await activity(archive, 1, samsung.id)).headlines == ()
 
 
 async def test_moved_publication_time_moves_the_headline_in_search(
@@ -163,9 +170,9 @@ async def test_company_headlines_newest_first(
     newer = headline("최신 삼성 기사", companies=(samsung.id,))
     other = headline("무관한 기사")
     await archive.save_roundup(roundup(section(older, newer, other)))
-    found = await archive.company_headlines(1, samsung.id, 10)
+    found = (await activity(archive, 1, samsung.id)).headlines
     assert [h.title for h in found] == ["최신 삼성 기사", "예전 삼성 기사"]
-    assert len(await archive.company_headlines(1, samsung.id, 1)) == 1
+    assert len((await activity(archive, 1, samsung.id, headline_limit=1)).headlines) == 1
 
 
 async def test_company_weekly_counts_cover_every_week_asked(
@@ -180,10 +187,9 @@ async def test_company_weekly_counts_cover_every_week_asked(
             )
         )
     )
-    counts = await archive.company_weekly_counts(
-        1, samsung.id, ["2026-W47", "2026-W48", "2026-W49"]
-    )
-    assert counts == {"2026-W47": 0, "2026-W48": 2, "2026-W49": 1}
+    weeks = ["2026-W47", "2026-W48", "2026-W49"]
+    counts = (await activity(archive, 1, samsung.id, weeks=weeks)).weekly_counts
+    assert counts == (("2026-W47", 0), ("2026-W48", 2), ("2026-W49", 1))
 
 
 async def test_roundups_mentioning_a_company_in_commentary(
@@ -195,7 +201,7 @@ async def test_roundups_mentioning_a_company_in_commentary(
     await archive.save_roundup(
         roundup(section(headline("나"), mentions=(nvidia.id,)), title="다른 글")
     )
-    refs = await archive.roundups_mentioning(1, samsung.id, 10)
+    refs = (await activity(archive, 1, samsung.id)).mentioned_in
     assert [(r.id, r.week, r.title) for r in refs] == [
         (mentioning.id, "2026-W48", mentioning.title)
     ]

@@ -6,7 +6,14 @@ import pytest
 
 from db import TOTAL_CAP, SqliteArchiveRepository
 from news.models import Company, HeadlineQuery, Topic
-from tests.db.builders import WEDNESDAY, headline, headlines_roundup, roundup, section
+from tests.db.builders import (
+    WEDNESDAY,
+    activity,
+    headline,
+    headlines_roundup,
+    roundup,
+    section,
+)
 
 
 async def titles(archive: SqliteArchiveRepository, text: str, guild_id: int = 1) -> list[str]:
@@ -175,8 +182,9 @@ async def test_other_guild_never_sees_imported_headlines(
     )
     assert await titles(archive, "삼성", guild_id=2) == []
     assert await titles(archive, "", guild_id=2) == []
-    assert await archive.company_headlines(2, samsung.id, 10) == []
-    assert await archive.company_weekly_counts(2, samsung.id, ["2026-W48"]) == {"2026-W48": 0}
+    seen_by_other = await activity(archive, 2, samsung.id, weeks=["2026-W48"])
+    assert seen_by_other.headlines == ()
+    assert seen_by_other.weekly_counts == (("2026-W48", 0),)
 
 
 async def test_other_guild_never_sees_roundups(
@@ -186,7 +194,7 @@ async def test_other_guild_never_sees_roundups(
     assert await archive.roundup_for_week(2, "2026-W48") is None
     assert await archive.latest_week(2) is None
     assert await archive.weeks(2) == []
-    assert await archive.roundups_mentioning(2, samsung.id, 10) == []
+    assert (await activity(archive, 2, samsung.id)).mentioned_in == ()
 
 
 async def test_shared_story_is_visible_to_both_importing_guilds(
