@@ -19,6 +19,8 @@ from news.models import LOCAL_GUILD_ID
 from news.sample import sample_roundup_text
 from news.services import ArchiveService
 
+SAMPLE_TITLE = "라운드업위클리 · 이번 주 테크 브리핑 (sample)"
+
 
 @dataclass(frozen=True, slots=True)
 class Services:
@@ -47,5 +49,7 @@ async def ensure_sample(archive: ArchiveService) -> bool:
     """Import the bundled sample into the console's own space when it is empty."""
     if await archive.weeks(LOCAL_GUILD_ID):
         return False
-    await archive.import_roundup(ImportRequest(LOCAL_GUILD_ID, sample_roundup_text()))
+    await archive.import_roundup(
+        ImportRequest(LOCAL_GUILD_ID, sample_roundup_text(), title=SAMPLE_TITLE)
+    )
     return True

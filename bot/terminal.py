@@ -93,7 +93,10 @@ def _company_report(report: CompanyReport) -> RenderableType:
     title = Text.assemble((company.name, "bold"), f" ({company.english_name})")
     aliases = Text("Also: " + ", ".join(company.aliases), style="dim")
     first, last = report.weekly_counts[0][0], report.weekly_counts[-1][0]
-    chart = Text(f"{first} {sparkline(counts)} {last}  ({sum(counts)} headlines)")
+    total = sum(counts)
+    chart = Text(
+        f"{first} {sparkline(counts)} {last}  ({total} headline{'' if total == 1 else 's'})"
+    )
     parts: list[RenderableType] = [title, aliases, chart]
     if report.headlines:
         parts.extend(_headline_line(h, show_week=True) for h in report.headlines)
