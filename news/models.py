@@ -235,6 +235,43 @@ class GuildSettings:
     alert_channel_id: int | None = None
 
 
+# --- The weekly digest ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DigestCandidate:
+    """A headline of the week as the digest compiler sees it: with the outlet that ran it."""
+
+    headline: Headline
+    source: str | None  # the outlet's name (feed title, or the imported article's publisher)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    headline: Headline  # the lead story of its group
+    source: str | None
+    more_sources: int = 0  # "and N more" outlets that ran the same story
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSection:
+    title: str  # a topic's name in the digest's language, or the imported section's title
+    commentary: str  # empty for compiled sections
+    items: tuple[DigestItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One week's post for one server, before rendering."""
+
+    guild_id: int
+    week: str
+    title: str
+    language: str  # "ko" or "en"
+    sections: tuple[DigestSection, ...]
+    imported: bool  # True when it is an imported roundup, kept with its own sections
+
+
 # --- Results of use cases ---------------------------------------------------------------
 
 
