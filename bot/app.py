@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot.settings import Settings
 from db import (
     Database,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
+    SqliteDigestRepository,
     SqliteSettingsRepository,
     SqliteTopicRepository,
 )
+from news.digest_service import DigestService
 from news.importing import ImportRequest
 from news.models import LOCAL_GUILD_ID
 from news.sample import sample_roundup_text
@@ -27,20 +30,31 @@ class Services:
     database: Database
     archive: ArchiveService
     settings_repo: SqliteSettingsRepository
+    digest: DigestService
+    clock: Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @asynccontextmanager
-async def open_services(settings: Settings) -> AsyncIterator[Services]:
-    """Open the archive for one run of the CLI, the console or the bot; close it after."""
+async def open_services(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[Services]:
+    """Open the archive for one run of the CLI, the console or the bot; close it after.
+    ``clock`` is the time every service reads (tests move it by hand)."""
     database = await Database.open(settings.database_path)
     try:
-        archive = ArchiveService(
-            SqliteCompanyRepository(database),
-            SqliteTopicRepository(database),
-            SqliteArchiveRepository(database),
-        )
+        topics = SqliteTopicRepository(database)
+        archive_repo = SqliteArchiveRepository(database)
+        settings_repo = SqliteSettingsRepository(database)
+        archive = ArchiveService(SqliteCompanyRepository(database), topics, archive_repo, clock)
         await archive.start()
-        yield Services(database, archive, SqliteSettingsRepository(database))
+        digest = DigestService(
+            settings_repo, archive_repo, topics, SqliteDigestRepository(database), clock=clock
+        )
+        yield Services(database, archive, settings_repo, digest, clock)
     finally:
         await database.close()
 

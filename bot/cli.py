@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("weeks", parents=[common], help="list the weeks in the archive")
 
+    digest = commands.add_parser("digest", parents=[common], help="print a week's digest")
+    digest.add_argument(
+        "--week", help="an ISO week such as 2026-W48 (default: the week a post now covers)"
+    )
+
     companies = commands.add_parser("companies", help="add companies or aliases")
     actions = companies.add_subparsers(dest="action", required=True, parser_class=_Parser)
     add = actions.add_parser("add", parents=[common], help="add a company")
@@ -224,6 +229,12 @@ async def _weeks(args: argparse.Namespace, services: Services, out: Console) -> 
     return EXIT_OK
 
 
+async def _digest(args: argparse.Namespace, services: Services, out: Console) -> int:
+    digest = await services.digest.digest(args.guild, args.week)
+    _emit(out, args, serialize.digest_json(digest), terminal.render_digest(digest))
+    return EXIT_OK
+
+
 async def _companies_add(args: argparse.Namespace, services: Services, out: Console) -> int:
     company = await services.archive.add_company(args.name, args.english, args.alias)
     _emit(out, args, _company_document(company), f"Added {company.name}.")
@@ -248,6 +259,7 @@ _HANDLERS: dict[str, Handler] = {
     "headlines": _headlines,
     "roundup": _roundup,
     "weeks": _weeks,
+    "digest": _digest,
     "companies add": _companies_add,
     "companies alias": _companies_alias,
 }

@@ -7,8 +7,9 @@ import functools
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -17,7 +18,8 @@ import yarl
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
-from bot.app import Services, open_services
+from bot.app import Services, open_services, utc_now
+from bot.digest_scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.tree import RoundupTree
 from cogs.base import CogServices
@@ -40,6 +42,7 @@ EXTENSIONS = (
     "cogs.roundup",
     "cogs.setup",
     "cogs.companies",
+    "cogs.digest",
     "cogs.help",
 )
 
@@ -51,6 +54,7 @@ class RoundupBot(commands.Bot):
         settings: Settings,
         services: CogServices,
         scheduler: AsyncIOScheduler,
+        digest_scheduler: DigestScheduler,
         sync_on_start: bool = True,
         **options: Any,
     ) -> None:
@@ -66,6 +70,9 @@ class RoundupBot(commands.Bot):
         self.settings = settings
         self.services = services
         self.scheduler = scheduler
+        self.digest_scheduler = digest_scheduler
+        # The start-up catch-up of the weekly digests, kept so it is awaited or cancelled.
+        self.digest_catch_up: asyncio.Task[object] | None = None
         self._sync_on_start = sync_on_start
         self.shutdown_grace = SHUTDOWN_GRACE_SECONDS
         self._close_task: asyncio.Task[None] | None = None
@@ -76,6 +83,10 @@ class RoundupBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.scheduler.start()
+        await self.digest_scheduler.start(self)
+        self.digest_catch_up = asyncio.create_task(
+            self.digest_scheduler.catch_up(), name="digest catch-up"
+        )
         if self._sync_on_start and self.settings.dev_guild_id:
             await self.sync_commands(guild_id=self.settings.dev_guild_id)
 
@@ -113,6 +124,10 @@ class RoundupBot(commands.Bot):
         and their writes can still reach the database (which closes right after the bot)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.digest_catch_up is not None and not self.digest_catch_up.done():
+            # A post cut short here is resumed at the next start: its parts are on record.
+            self.digest_catch_up.cancel()
+            await asyncio.gather(self.digest_catch_up, return_exceptions=True)
         tree = self.tree
         if isinstance(tree, RoundupTree):
             await tree.finish_running(self.shutdown_grace)
@@ -134,14 +149,26 @@ def build_bot(
     connector: aiohttp.BaseConnector | None = None,
     **options: Any,
 ) -> RoundupBot:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    digest_scheduler = DigestScheduler(
+        scheduler,
+        services.digest,
+        grace=timedelta(hours=settings.digest_grace_hours),
+        clock=services.clock,
+    )
     cog_services = CogServices(
         archive=services.archive,
-        guild_settings=GuildSettingsService(services.settings_repo),
+        guild_settings=GuildSettingsService(
+            services.settings_repo, on_change=digest_scheduler.settings_changed
+        ),
+        digest=services.digest,
+        next_digest=digest_scheduler.next_post_time,
     )
     return RoundupBot(
         settings=settings,
         services=cog_services,
-        scheduler=AsyncIOScheduler(timezone="UTC"),
+        scheduler=scheduler,
+        digest_scheduler=digest_scheduler,
         sync_on_start=sync_on_start,
         connector=connector,
         **options,
@@ -150,11 +177,16 @@ def build_bot(
 
 @asynccontextmanager
 async def bot_session(
-    settings: Settings, *, sync_on_start: bool = True, **options: Any
+    settings: Settings,
+    *,
+    sync_on_start: bool = True,
+    clock: Callable[[], datetime] = utc_now,
+    **options: Any,
 ) -> AsyncIterator[RoundupBot]:
-    """The bot exactly as ``run`` builds it, closed (and its database with it) on exit."""
+    """The bot exactly as ``run`` builds it, closed (and its database with it) on exit;
+    ``clock`` is the time its services and schedules read (tests move it by hand)."""
     configure_endpoints(settings)
-    async with open_services(settings) as services:
+    async with open_services(settings, clock=clock) as services:
         bot = build_bot(settings, services, sync_on_start=sync_on_start, **options)
         async with bot:
             yield bot

@@ -7,6 +7,7 @@ from typing import Any
 from news.models import (
     Company,
     CompanyLookup,
+    Digest,
     Headline,
     HeadlinePage,
     ImportResult,
@@ -111,4 +112,31 @@ def headlines_json(page: HeadlinePage) -> Json:
 def weeks_json(weeks: list[WeekSummary]) -> Json:
     return {
         "weeks": [{"week": w.week, "roundups": w.roundups, "headlines": w.headlines} for w in weeks]
+    }
+
+
+def digest_json(digest: Digest) -> Json:
+    return {
+        "guild": digest.guild_id,
+        "week": digest.week,
+        "title": digest.title,
+        "language": digest.language,
+        "imported": digest.imported,
+        "sections": [
+            {
+                "title": section.title,
+                "commentary": section.commentary,
+                "items": [
+                    {
+                        "title": item.headline.title,
+                        "url": item.headline.url,
+                        "source": item.source,
+                        "more_sources": item.more_sources,
+                        "companies": list(item.headline.companies),
+                    }
+                    for item in section.items
+                ],
+            }
+            for section in digest.sections
+        ],
     }

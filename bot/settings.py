@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     dev_guild_id: int | None = Field(default=None, gt=0)
     log_level: str = "INFO"
+    digest_grace_hours: float = Field(default=12.0, ge=0, le=24 * 7)
 
     @field_validator("log_level")
     @classmethod

@@ -15,6 +15,8 @@ from news.charts import sparkline
 from news.models import (
     CompanyLookup,
     CompanyReport,
+    Digest,
+    DigestItem,
     Headline,
     HeadlinePage,
     ImportResult,
@@ -127,3 +129,28 @@ def render_weeks(weeks: list[WeekSummary]) -> RenderableType:
     for week in weeks:
         table.add_row(week.week, str(week.roundups), str(week.headlines))
     return table
+
+
+def render_digest(digest: Digest) -> RenderableType:
+    kind = "imported roundup" if digest.imported else "compiled"
+    header = Text.assemble((digest.title, "bold"), f"  {digest.week}", (f"  {kind}", "dim"))
+    parts: list[RenderableType] = [header]
+    if not digest.sections:
+        parts.append(Text("No headlines this week.", style="dim"))
+    for section in digest.sections:
+        body: list[RenderableType] = []
+        if section.commentary:
+            body.append(Text(section.commentary, style="italic"))
+        body.extend(_digest_item_line(item) for item in section.items)
+        parts.append(Panel(Group(*body), title=Text(section.title), title_align="left"))
+    return Group(*parts)
+
+
+def _digest_item_line(item: DigestItem) -> Text:
+    line = _headline_line(item.headline, show_week=False)
+    if item.source or item.more_sources:
+        outlets = item.source or ""
+        if item.more_sources:
+            outlets = f"{outlets} and {item.more_sources} more".strip()
+        line.append(f"\n  {outlets}", style="dim")
+    return line

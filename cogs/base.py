@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import discord
 from discord import app_commands
 from discord.ext import commands
+from news.digest_service import DigestService
 from news.errors import RoundupError
 from news.guild_settings import GuildSettingsService
+from news.models import GuildSettings
 from news.services import ArchiveService
 
 
@@ -18,6 +22,9 @@ class CogServices:
 
     archive: ArchiveService
     guild_settings: GuildSettingsService
+    digest: DigestService
+    # When a server's next digest goes out; the scheduler that fires it knows best.
+    next_digest: Callable[[GuildSettings], datetime | None]
 
 
 def services_of(bot: commands.Bot) -> CogServices:

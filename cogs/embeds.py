@@ -6,12 +6,24 @@ through it. Outside text (titles, names, commentary) is Markdown-escaped before 
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import discord
 from news.charts import sparkline
-from news.models import CompanyLookup, CompanyReport, Headline, HeadlinePage, Roundup
+from news.models import (
+    CompanyLookup,
+    CompanyReport,
+    Digest,
+    DigestItem,
+    DigestSection,
+    GuildSettings,
+    Headline,
+    HeadlinePage,
+    Roundup,
+)
+from news.weeks import week_start
 
 from cogs.i18n import text
 
@@ -29,6 +41,9 @@ CONTENT_LIMIT = 2000
 ELLIPSIS = "…"
 COMMENTARY_LIMIT = 1500
 URL_LIMIT = 512
+# Room kept in every digest message for the part marker the footer carries.
+PART_FOOTER_LIMIT = 100
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 COLOUR = discord.Colour.from_rgb(52, 120, 246)
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -210,14 +225,17 @@ def pack_lines(lines: list[str], limit: int) -> list[str]:
     return chunks
 
 
-def split_into_messages(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
-    """Group embeds into messages of at most 10 embeds and 6,000 characters each."""
+def split_into_messages(
+    embeds: list[discord.Embed], *, budget: int = EMBED_TOTAL_LIMIT
+) -> list[list[discord.Embed]]:
+    """Group embeds into messages of at most 10 embeds and ``budget`` (at most 6,000)
+    characters each."""
     messages: list[list[discord.Embed]] = []
     current: list[discord.Embed] = []
     size = 0
     for embed in embeds:
         length = len(embed)
-        if current and (len(current) == EMBEDS_PER_MESSAGE or size + length > EMBED_TOTAL_LIMIT):
+        if current and (len(current) == EMBEDS_PER_MESSAGE or size + length > budget):
             messages.append(current)
             current, size = [], 0
         current.append(embed)
@@ -225,3 +243,82 @@ def split_into_messages(embeds: list[discord.Embed]) -> list[list[discord.Embed]
     if current:
         messages.append(current)
     return messages
+
+
+# --- the weekly digest ----------------------------------------------------------------------
+
+
+def digest_messages(
+    digest: Digest, settings: GuildSettings, *, part_footer: Callable[[int, int], str]
+) -> list[list[discord.Embed]]:
+    """The digest as the messages to post: a header with the week's dates, then one embed
+    per section (continued in more when long), grouped into as many messages as needed.
+
+    ``part_footer(index, total)`` is the footer of each message's last embed: the marker by
+    which the bot recognises its own post. Room for it is kept in every message."""
+    embeds = [_digest_header(digest, settings)]
+    for section in digest.sections:
+        embeds.extend(_digest_section(section, digest.language))
+    messages = split_into_messages(embeds, budget=EMBED_TOTAL_LIMIT - PART_FOOTER_LIMIT)
+    for index, message in enumerate(messages):
+        message[-1].set_footer(text=shorten(part_footer(index, len(messages)), PART_FOOTER_LIMIT))
+    return messages
+
+
+def week_dates(week: str, language: str) -> str:
+    """The Monday-to-Sunday dates of an ISO week as people write them:
+    ``2026년 11월 23일 – 29일`` or ``Nov 23 – 29, 2026``."""
+    first = week_start(week)
+    last = first + timedelta(days=6)
+    if language == "ko":
+        return f"{_korean_date(first)} – {_korean_date(last, after=first)}"
+    if first.year != last.year:
+        return f"{_english_day(first)}, {first.year} – {_english_day(last)}, {last.year}"
+    end = f"{last.day}" if last.month == first.month else _english_day(last)
+    return f"{_english_day(first)} – {end}, {last.year}"
+
+
+def _korean_date(day: date, *, after: date | None = None) -> str:
+    """``2026년 11월 23일``, leaving out what the start of the range already said."""
+    if after is None or after.year != day.year:
+        return f"{day.year}년 {day.month}월 {day.day}일"
+    return f"{day.month}월 {day.day}일" if after.month != day.month else f"{day.day}일"
+
+
+def _english_day(day: date) -> str:
+    return f"{MONTHS_EN[day.month - 1]} {day.day}"
+
+
+def _digest_header(digest: Digest, settings: GuildSettings) -> discord.Embed:
+    lines = [f"**{week_dates(digest.week, digest.language)}** · {escape(settings.timezone)}"]
+    if not digest.sections:
+        lines.append(text(digest.language, "digest_empty"))
+    header = discord.Embed(title=escape(digest.title), description="\n".join(lines), colour=COLOUR)
+    return fit_embed(header)
+
+
+def _digest_section(section: DigestSection, language: str) -> list[discord.Embed]:
+    lines = _quoted(section.commentary) if section.commentary else []
+    lines.extend(digest_item_line(item, language) for item in section.items)
+    title = escape(section.title) or None
+    return [
+        fit_embed(discord.Embed(title=title if number == 0 else None, description=chunk))
+        for number, chunk in enumerate(pack_lines(lines, DESCRIPTION_LIMIT))
+    ]
+
+
+def digest_item_line(item: DigestItem, language: str) -> str:
+    """``• [title](url) — source and 2 more · companies``, every outside part escaped."""
+    headline = item.headline
+    title = escape(shorten(headline.title, 200))
+    url = safe_url(headline.url)
+    line = f"• [{title}]({url})" if url else f"• {title}"
+    outlets = escape(shorten(item.source, 100)) if item.source else ""
+    if item.more_sources:
+        more = text(language, "digest_more_sources", count=item.more_sources)
+        outlets = f"{outlets} {more}" if outlets else more
+    if outlets:
+        line += f" — {outlets}"
+    if headline.companies:
+        line += " · " + ", ".join(escape(name) for name in headline.companies)
+    return line

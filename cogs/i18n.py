@@ -103,7 +103,10 @@ _REPLIES: dict[str, dict[str, str]] = {
             "**/headlines** `query` — search headlines (filters: week, company, topic)\n"
             "**/roundup** `week` — a week's roundup as it will be posted\n"
             "**/roundup-import** `file` — import a roundup article *(Manage Server)*\n"
-            "**/setup digest** · **/setup show** — the weekly post *(Manage Server)*\n"
+            "**/digest preview** · **/digest next** — this week's digest, and when it goes out\n"
+            "**/digest post** `week` — post a week's digest now *(Manage Server)*\n"
+            "**/setup digest** · **/setup digest-options** · **/setup show** — the weekly post "
+            "*(Manage Server)*\n"
             "**/companies add** · **/companies alias** — teach me companies *(Manage Server)*\n\n"
             "Names work in Korean and English: 마이크로소프트 = Microsoft = MS."
         ),
@@ -114,11 +117,70 @@ _REPLIES: dict[str, dict[str, str]] = {
             "**/headlines** `query` — 헤드라인 검색 (주, 회사, 토픽으로 거르기)\n"
             "**/roundup** `week` — 게시될 모습 그대로의 주간 라운드업\n"
             "**/roundup-import** `file` — 라운드업 기사 가져오기 *(서버 관리)*\n"
-            "**/setup digest** · **/setup show** — 주간 게시물 설정 *(서버 관리)*\n"
+            "**/digest preview** · **/digest next** — 이번 주 다이제스트와 게시 시각\n"
+            "**/digest post** `week` — 주간 다이제스트 지금 게시 *(서버 관리)*\n"
+            "**/setup digest** · **/setup digest-options** · **/setup show** — 주간 게시물 설정 "
+            "*(서버 관리)*\n"
             "**/companies add** · **/companies alias** — 회사와 별칭 추가 *(서버 관리)*\n\n"
             "회사 이름은 한국어와 영어 모두 됩니다: 마이크로소프트 = Microsoft = MS."
         ),
     },
+    "digest_empty": {
+        ENGLISH: "No headlines this week.",
+        KOREAN: "이번 주에는 헤드라인이 없습니다.",
+    },
+    "digest_more_sources": {ENGLISH: "and {count} more", KOREAN: "외 {count}곳"},
+    "digest_preview_footer": {
+        ENGLISH: "Preview · {index}/{total}",
+        KOREAN: "미리보기 · {index}/{total}",
+    },
+    "digest_posted": {
+        ENGLISH: "Posted the digest for {week} in {channel} ({count} messages).",
+        KOREAN: "{channel}에 {week} 다이제스트를 게시했습니다 (메시지 {count}개).",
+    },
+    "digest_already_posted": {
+        ENGLISH: "The digest for {week} is already in {channel}. "
+        "Add force:True to post another copy.",
+        KOREAN: "{week} 다이제스트는 이미 {channel}에 있습니다. "
+        "한 번 더 게시하려면 force:True를 추가하세요.",
+    },
+    "digest_channel_missing": {
+        ENGLISH: "I could not post the weekly digest for {week}: the channel {channel} no longer "
+        "exists. Choose another one with /setup digest, then run /digest post.",
+        KOREAN: "{week} 주간 다이제스트를 게시하지 못했습니다. {channel} 채널이 더 이상 없습니다. "
+        "/setup digest로 다른 채널을 고른 뒤 /digest post를 실행해 주세요.",
+    },
+    "digest_forbidden": {
+        ENGLISH: "I could not post the weekly digest for {week} in {channel}: I lack a "
+        "permission there. Give me View Channel, Send Messages, Embed Links and Read Message "
+        "History in that channel, then run /digest post.",
+        KOREAN: "{channel}에 {week} 주간 다이제스트를 게시하지 못했습니다. 권한이 부족합니다. "
+        "그 채널에서 채널 보기, 메시지 보내기, 링크 첨부, 메시지 기록 보기 권한을 준 뒤 "
+        "/digest post를 실행해 주세요.",
+    },
+    "digest_missed": {
+        ENGLISH: "The weekly digest for {week} was not posted: I was offline at the scheduled "
+        "time ({when}). Run /digest post week:{week} to post it now.",
+        KOREAN: "{week} 주간 다이제스트가 게시되지 않았습니다. 예정 시각({when})에 봇이 "
+        "꺼져 있었습니다. 지금 게시하려면 /digest post week:{week}를 실행해 주세요.",
+    },
+    "digest_next": {
+        ENGLISH: "The next digest goes out {when} ({relative}) in {channel}, covering {week}.",
+        KOREAN: "다음 다이제스트는 {when}({relative})에 {channel}에 게시됩니다. 대상 주: {week}.",
+    },
+    "digest_not_scheduled": {
+        ENGLISH: "No weekly digest is set up here yet: an admin can run /setup digest.",
+        KOREAN: "아직 주간 다이제스트가 설정되지 않았습니다. "
+        "관리자가 /setup digest로 설정할 수 있습니다.",
+    },
+    "digest_options_saved": {
+        ENGLISH: "Saved: up to {sections} sections of up to {items} items; "
+        "discussion thread: {thread}.",
+        KOREAN: "저장했습니다: 섹션 최대 {sections}개, 섹션당 항목 최대 {items}개, "
+        "토론 스레드: {thread}.",
+    },
+    "on": {ENGLISH: "on", KOREAN: "켜짐"},
+    "off": {ENGLISH: "off", KOREAN: "꺼짐"},
 }
 
 # Korean names and descriptions of the commands, keyed by their English text.
@@ -192,6 +254,23 @@ _KOREAN_COMMAND_TEXT: dict[str, str] = {
     "Sunday": "일요일",
     "Korean": "한국어",
     "English": "영어",
+    "The weekly digest of this server.": "이 서버의 주간 다이제스트",
+    "preview": "미리보기",
+    "Preview a week's digest (only you see it).": "주간 다이제스트 미리보기 (나만 보기)",
+    "post": "게시",
+    "Post a week's digest now (Manage Server).": "주간 다이제스트 지금 게시 (서버 관리)",
+    "force": "강제",
+    "Post a new copy even if that week was posted": "이미 게시된 주라도 새로 게시",
+    "next": "다음",
+    "When the next weekly digest goes out.": "다음 주간 다이제스트 게시 시각",
+    "digest-options": "다이제스트-옵션",
+    "The digest's size and its discussion thread.": "다이제스트 크기와 토론 스레드",
+    "sections": "섹션수",
+    "How many sections at most (1-10)": "최대 섹션 수 (1-10)",
+    "items": "항목수",
+    "How many items per section at most (1-10)": "섹션당 최대 항목 수 (1-10)",
+    "thread": "스레드",
+    "Open a discussion thread under each digest": "다이제스트마다 토론 스레드 열기",
 }
 
 

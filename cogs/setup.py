@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 from discord.ext import commands
+from news.digest_service import MAX_DIGEST_SIZE, DigestService
 from news.errors import InvalidInput
 from news.guild_settings import WEEKDAYS, GuildSettingsService, timezone_choices
 from news.models import GuildSettings
@@ -32,6 +33,7 @@ class SetupCog(commands.GroupCog, name="setup"):
     def __init__(self, services: CogServices) -> None:
         super().__init__()
         self._settings: GuildSettingsService = services.guild_settings
+        self._digest: DigestService = services.digest
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return require_manage_server(interaction)
@@ -77,6 +79,36 @@ class SetupCog(commands.GroupCog, name="setup"):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current[:64])]
+
+    @app_commands.command(name="digest-options")
+    @app_commands.describe(
+        sections="How many sections at most (1-10)",
+        items="How many items per section at most (1-10)",
+        thread="Open a discussion thread under each digest",
+    )
+    async def digest_options(
+        self,
+        interaction: discord.Interaction,
+        sections: app_commands.Range[int, 1, MAX_DIGEST_SIZE] | None = None,
+        items: app_commands.Range[int, 1, MAX_DIGEST_SIZE] | None = None,
+        thread: bool | None = None,
+    ) -> None:
+        """The digest's size and its discussion thread."""
+        saved = await self._digest.configure(
+            guild_id_of(interaction), thread=thread, max_sections=sections, max_items=items
+        )
+        locale = interaction.locale
+        await interaction.response.send_message(
+            text(
+                locale,
+                "digest_options_saved",
+                sections=saved.max_sections,
+                items=saved.max_items,
+                thread=text(locale, "on" if saved.thread else "off"),
+            ),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:

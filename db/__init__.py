@@ -3,6 +3,7 @@
 from db.archive import TOTAL_CAP, SqliteArchiveRepository
 from db.companies import SqliteCompanyRepository, SqliteTopicRepository
 from db.database import Database, SchemaError
+from db.digests import SqliteDigestRepository
 from db.settings import SqliteSettingsRepository
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "SchemaError",
     "SqliteArchiveRepository",
     "SqliteCompanyRepository",
+    "SqliteDigestRepository",
     "SqliteSettingsRepository",
     "SqliteTopicRepository",
 ]

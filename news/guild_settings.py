@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -13,9 +14,16 @@ LANGUAGES = ("ko", "en")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+SettingsListener = Callable[[GuildSettings], Awaitable[None]]
+
+
 class GuildSettingsService:
-    def __init__(self, repository: SettingsRepository) -> None:
+    def __init__(
+        self, repository: SettingsRepository, *, on_change: SettingsListener | None = None
+    ) -> None:
         self._repository = repository
+        # Told of every saved change, e.g. by the composition root to move the digest's job.
+        self._on_change = on_change
 
     async def settings(self, guild_id: int) -> GuildSettings:
         """The server's settings, or the defaults when it never ran /setup."""
@@ -42,6 +50,8 @@ class GuildSettingsService:
             language=_require_language(language),
         )
         await self._repository.save_settings(updated)
+        if self._on_change is not None:
+            await self._on_change(updated)
         return updated
 
 

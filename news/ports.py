@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from news.digest_posts import DigestOptions, DigestPart, DigestPost
+from news.feeds import FetchResult
 from news.models import (
     Company,
     CompanyActivity,
     CompanySpec,
+    DigestCandidate,
     GuildSettings,
     HeadlinePage,
     HeadlineQuery,
@@ -65,3 +68,43 @@ class SettingsRepository(Protocol):
     async def get_settings(self, guild_id: int) -> GuildSettings | None: ...
 
     async def save_settings(self, settings: GuildSettings) -> None: ...
+
+
+class DigestRepository(Protocol):
+    """The record of weekly posts, the week's candidates and each server's digest options."""
+
+    async def week_candidates(self, guild_id: int, week: str) -> list[DigestCandidate]:
+        """The week's headlines the guild can see, each with the outlet that ran it."""
+
+    async def get_post(self, guild_id: int, week: str) -> DigestPost | None:
+        """The post with the parts of its current edition."""
+
+    async def save_post(self, post: DigestPost) -> None:
+        """Create or update the post's own row (not its parts)."""
+
+    async def plan_part(self, post: DigestPost, part: DigestPart) -> None:
+        """Persist a part's nonce and marker before it is sent, in its own transaction."""
+
+    async def record_part(self, post: DigestPost, index: int, message_id: int) -> None:
+        """Persist the message id Discord returned for a part, in its own transaction."""
+
+    async def unfinished_posts(self) -> list[DigestPost]:
+        """Posts pending, posting or failed: those to resume at start-up."""
+
+    async def scheduled_guilds(self) -> list[GuildSettings]:
+        """Every guild with a digest channel."""
+
+    async def digest_options(self, guild_id: int) -> DigestOptions: ...
+
+    async def save_digest_options(self, guild_id: int, options: DigestOptions) -> bool:
+        """False when the guild has no settings row yet (it never ran /setup digest)."""
+
+
+class Fetcher(Protocol):
+    """Fetches a URL from the web for feeds and article imports (bot.fetch.SafeFetcher)."""
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET `url`, redirects followed; a 304 result (not_modified) when the validators
+        still hold. Raises news.feeds.FetchError, whose message a user may read."""

@@ -11,7 +11,15 @@ from tests.e2e.bot_harness import BotWorld, bot_world, discord_accepts_everythin
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-COMMANDS = ["/company", "/headlines", "/roundup", "/roundup-import", "/setup", "/companies"]
+COMMANDS = [
+    "/company",
+    "/headlines",
+    "/roundup",
+    "/roundup-import",
+    "/digest",
+    "/setup",
+    "/companies",
+]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -12,7 +12,8 @@ from tests.e2e.bot_harness import BotWorld, bot_world, discord_accepts_everythin
 from tests.e2e.fake_discord import Intent, Op
 
 ADMIN_COMMANDS = {"setup", "companies", "roundup-import"}
-PUBLIC_COMMANDS = {"company", "headlines", "roundup", "help"}
+# /digest is public: its post subcommand checks Manage Server at run time.
+PUBLIC_COMMANDS = {"company", "headlines", "roundup", "digest", "help"}
 MANAGE_GUILD = 0x20
 
 

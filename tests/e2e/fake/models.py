@@ -46,6 +46,7 @@ class ChannelType(enum.IntEnum):
     GUILD_TEXT = 0
     DM = 1
     GUILD_CATEGORY = 4
+    PUBLIC_THREAD = 11
 
 
 class SnowflakeFactory:

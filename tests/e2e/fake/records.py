@@ -83,6 +83,8 @@ class StoredMessage:
     allowed_mentions: JSON | None
     interaction_id: int | None = None
     webhook_id: int | None = None
+    nonce: str | None = None
+    sent_at: float = 0.0  # on the fake's clock: Discord remembers a nonce for a few minutes
     timestamp: str = field(default_factory=iso_now)
     edited_timestamp: str | None = None
     deleted: bool = False

@@ -11,6 +11,7 @@ from aiohttp import web
 from tests.e2e.fake.gateway import application_flags
 from tests.e2e.fake.interactions import InteractionType
 from tests.e2e.fake.models import (
+    ALL_PERMISSIONS,
     JSON,
     Channel,
     ChannelType,
@@ -38,6 +39,11 @@ from tests.e2e.fake.validation import (
 
 RESPONSE_DEADLINE = 3.0
 TOKEN_LIFETIME = 15 * 60.0
+# How long Discord remembers a message nonce: a repeat with enforce_nonce returns the first
+# message, and the nonce is echoed on the message, only within this window.
+NONCE_WINDOW = 5 * 60.0
+HISTORY_LIMIT = 100
+THREAD_NAME_LIMIT = 100
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -122,7 +128,13 @@ class Backend:
             ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self.get_commands),
             ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self.put_commands),
             ("GET", "/channels/{channel_id}", self.get_channel),
+            ("GET", "/channels/{channel_id}/messages", self.get_messages),
             ("POST", "/channels/{channel_id}/messages", self.post_message),
+            (
+                "POST",
+                "/channels/{channel_id}/messages/{message_id}/threads",
+                self.start_thread,
+            ),
             ("GET", "/channels/{channel_id}/messages/{message_id}", self.get_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self.patch_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self.delete_message),
@@ -280,8 +292,75 @@ class Backend:
         payload: JSON = request[PAYLOAD]
         check_message_limits(payload)
         check_not_empty(payload)
+        repeat = self._nonce_repeat(channel, payload)
+        if repeat is not None:
+            return json_response(self.message_payload(repeat))
         message = self.create_message(channel, payload, request[UPLOADS])
-        return json_response(message.payload())
+        message.nonce = None if payload.get("nonce") is None else str(payload["nonce"])
+        message.sent_at = self.clock()
+        return json_response(self.message_payload(message))
+
+    def _nonce_repeat(self, channel: Channel, payload: JSON) -> StoredMessage | None:
+        """The message an enforce_nonce send repeats, when Discord still remembers it."""
+        nonce = payload.get("nonce")
+        if nonce is None or not payload.get("enforce_nonce"):
+            return None
+        for message in reversed(self.messages_by_channel.get(channel.id, [])):
+            if message.nonce == str(nonce) and self._remembers_nonce(message):
+                return message
+        return None
+
+    def _remembers_nonce(self, message: StoredMessage) -> bool:
+        return self.clock() - message.sent_at <= NONCE_WINDOW
+
+    def message_payload(self, message: StoredMessage) -> JSON:
+        """A message as the REST API returns it: with its nonce while Discord remembers it."""
+        payload = message.payload()
+        if message.nonce is not None and self._remembers_nonce(message):
+            payload["nonce"] = message.nonce
+        return payload
+
+    async def get_messages(self, request: web.Request) -> web.StreamResponse:
+        """Channel history, newest first (``limit`` only: no before/after paging)."""
+        channel = self._channel(request)
+        permissions = self._bot_permissions(channel)
+        if not permissions & Perm.VIEW_CHANNEL or not permissions & Perm.READ_MESSAGE_HISTORY:
+            raise ApiError(403, 50001, "Missing Access")
+        limit = min(int(request.query.get("limit", 50)), HISTORY_LIMIT)
+        visible = [m for m in self.messages_by_channel.get(channel.id, []) if not m.deleted]
+        newest = [m for m in reversed(visible) if not m.ephemeral][:limit]
+        return json_response([self.message_payload(message) for message in newest])
+
+    async def start_thread(self, request: web.Request) -> web.StreamResponse:
+        """A public thread under a message: registered as a channel of type 11."""
+        message = self._channel_message(request)
+        name = str(request[PAYLOAD].get("name") or "")
+        if not 1 <= len(name) <= THREAD_NAME_LIMIT:
+            raise invalid_form_body([(("name",), "BASE_TYPE_BAD_LENGTH", "Bad length")])
+        parent = self.world.channels[message.channel_id]
+        thread = Channel(
+            message.id, ChannelType.PUBLIC_THREAD, name, parent.guild_id, parent_id=parent.id
+        )
+        self.world.channels[thread.id] = thread
+        return json_response(
+            {
+                **thread.payload(),
+                "owner_id": str(self.world.bot.id),
+                "last_message_id": None,
+                "message_count": 0,
+                "member_count": 1,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": iso_now(),
+                    "locked": False,
+                },
+            }
+        )
+
+    def _bot_permissions(self, channel: Channel) -> int:
+        guild = self.world.guild_of(channel)
+        return ALL_PERMISSIONS if guild is None else guild.permissions_of(self.world.bot.id)
 
     def _check_can_send(self, channel: Channel) -> None:
         if channel.is_dm:
@@ -291,9 +370,7 @@ class Backend:
             return
         if channel.type is not ChannelType.GUILD_TEXT:
             raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
-        guild = self.world.guild_of(channel)
-        assert guild is not None
-        permissions = guild.permissions_of(self.world.bot.id)
+        permissions = self._bot_permissions(channel)
         if not permissions & Perm.VIEW_CHANNEL:
             raise ApiError(403, 50001, "Missing Access")
         if not permissions & Perm.SEND_MESSAGES:

@@ -184,7 +184,25 @@ class FakeDiscord:
         user = self.world.add_user(username, accepts_dms=accepts_dms)
         return self.world.add_member(guild, user, permissions)
 
+    def delete_channel(self, channel: Channel) -> None:
+        """Delete a channel behind the bot's back (no gateway event): it answers 404 10003."""
+        self.world.channels.pop(channel.id, None)
+        self.world.guilds[channel.guild_id or 0].channels.pop(channel.id, None)
+
+    def set_bot_permissions(self, guild: Guild, permissions: int) -> None:
+        """Change what the bot's role grants in ``guild`` (no gateway event is sent)."""
+        bot_member = guild.members[self.world.bot.id]
+        guild.roles[bot_member.role_ids[0]].permissions = permissions
+
     # -- what the bot did --------------------------------------------------------------------
+
+    def threads(self, channel_id: int) -> list[Channel]:
+        """Threads the bot started under messages of a channel."""
+        return [
+            channel
+            for channel in self.world.channels.values()
+            if channel.type is ChannelType.PUBLIC_THREAD and channel.parent_id == channel_id
+        ]
 
     def messages(self, channel_id: int) -> list[StoredMessage]:
         """Messages in a channel that everyone there sees (not deleted, not ephemeral)."""

@@ -1,0 +1,224 @@
+"""Weekly digests: the posting record, the week's candidate headlines, each guild's options."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from news.digest_posts import DigestOptions, DigestPart, DigestPost, PostState
+from news.models import DigestCandidate, GuildSettings
+
+from db.archive import _headline as headline_from_row
+from db.archive import week_key_range
+from db.database import Database, Row
+
+# The week's visible headlines, newest first, with the outlet that ran each: the title of a
+# followed feed, else the publisher of the guild's roundup of that week that listed it.
+# Imported headlines are filed under their roundup's week, so one week of roundups suffices.
+_WEEK_CANDIDATES = """
+WITH week_headlines AS MATERIALIZED (
+    SELECT h.id, h.sort_key
+      FROM headlines AS h
+     WHERE h.sort_key BETWEEN :low AND :high
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
+),
+publishers AS MATERIALIZED (
+    SELECT i.headline_id, max(r.publisher) AS publisher
+      FROM roundups AS r
+      JOIN roundup_sections AS s ON s.roundup_id = r.id
+      JOIN roundup_items AS i ON i.section_id = s.id
+     WHERE r.guild_id = :guild_id AND r.week = :week AND r.publisher IS NOT NULL
+     GROUP BY i.headline_id
+)
+SELECT v.*,
+       coalesce(
+           (SELECT nullif(src.title, '')
+              FROM headline_sources AS hs
+              JOIN guild_sources AS gs ON gs.source_id = hs.source_id AND gs.guild_id = :guild_id
+              JOIN sources AS src ON src.id = hs.source_id
+             WHERE hs.headline_id = w.id AND src.kind = 'feed'
+             ORDER BY src.id
+             LIMIT 1),
+           p.publisher
+       ) AS source
+  FROM week_headlines AS w
+  JOIN headline_view AS v ON v.sort_key = w.sort_key
+  LEFT JOIN publishers AS p ON p.headline_id = w.id
+ ORDER BY w.sort_key DESC
+"""
+_GET_POST = "SELECT * FROM digest_posts WHERE guild_id = :guild_id AND week = :week"
+_GET_PARTS = """
+SELECT part, nonce, marker, message_id FROM digest_parts
+ WHERE guild_id = :guild_id AND week = :week AND edition = :edition
+ ORDER BY part
+"""
+_SAVE_POST = """
+INSERT INTO digest_posts (guild_id, week, state, channel_id, edition, part_count, created_at,
+                          updated_at, last_error)
+VALUES (:guild_id, :week, :state, :channel_id, :edition, :part_count, :created_at, :updated_at,
+        :last_error)
+ON CONFLICT (guild_id, week) DO UPDATE
+   SET state = excluded.state,
+       channel_id = excluded.channel_id,
+       edition = excluded.edition,
+       part_count = excluded.part_count,
+       updated_at = excluded.updated_at,
+       last_error = excluded.last_error
+"""
+_PLAN_PART = """
+INSERT INTO digest_parts (guild_id, week, edition, part, nonce, marker, message_id)
+VALUES (:guild_id, :week, :edition, :part, :nonce, :marker, :message_id)
+ON CONFLICT (guild_id, week, edition, part) DO UPDATE
+   SET nonce = excluded.nonce, marker = excluded.marker, message_id = excluded.message_id
+"""
+_RECORD_PART = """
+UPDATE digest_parts SET message_id = :message_id
+ WHERE guild_id = :guild_id AND week = :week AND edition = :edition AND part = :part
+"""
+_UNFINISHED = """
+SELECT guild_id, week FROM digest_posts
+ WHERE state IN ('pending', 'posting', 'failed')
+ ORDER BY guild_id, week
+"""
+_SCHEDULED_GUILDS = """
+SELECT guild_id, digest_channel_id, digest_weekday, digest_hour, timezone, language,
+       alert_channel_id
+  FROM guild_settings
+ WHERE digest_channel_id IS NOT NULL
+ ORDER BY guild_id
+"""
+_GET_OPTIONS = """
+SELECT digest_thread, digest_max_sections, digest_max_items, digest_scheduled_since
+  FROM guild_settings
+ WHERE guild_id = :guild_id
+"""
+_SAVE_OPTIONS = """
+UPDATE guild_settings
+   SET digest_thread = :thread, digest_max_sections = :max_sections,
+       digest_max_items = :max_items, digest_scheduled_since = :scheduled_since
+ WHERE guild_id = :guild_id
+"""
+
+
+class SqliteDigestRepository:
+    """news.ports.DigestRepository on SQLite."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def week_candidates(self, guild_id: int, week: str) -> list[DigestCandidate]:
+        low, high = week_key_range(week)
+        rows = await self._db.fetch_all(
+            _WEEK_CANDIDATES, {"guild_id": guild_id, "week": week, "low": low, "high": high}
+        )
+        return [DigestCandidate(headline_from_row(row), row["source"]) for row in rows]
+
+    async def get_post(self, guild_id: int, week: str) -> DigestPost | None:
+        async with self._db.snapshot() as reads:
+            row = await reads.fetch_one(_GET_POST, {"guild_id": guild_id, "week": week})
+            if row is None:
+                return None
+            parts = await reads.fetch_all(
+                _GET_PARTS, {"guild_id": guild_id, "week": week, "edition": row["edition"]}
+            )
+        return _post(row, parts)
+
+    async def save_post(self, post: DigestPost) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                _SAVE_POST,
+                {
+                    "guild_id": post.guild_id,
+                    "week": post.week,
+                    "state": str(post.state),
+                    "channel_id": post.channel_id,
+                    "edition": post.edition,
+                    "part_count": post.part_count,
+                    "created_at": _unix(post.created_at),
+                    "updated_at": _unix(post.updated_at),
+                    "last_error": post.last_error,
+                },
+            )
+
+    async def plan_part(self, post: DigestPost, part: DigestPart) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                _PLAN_PART,
+                {
+                    **_part_key(post, part.index),
+                    "nonce": part.nonce,
+                    "marker": part.marker,
+                    "message_id": part.message_id,
+                },
+            )
+
+    async def record_part(self, post: DigestPost, index: int, message_id: int) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(_RECORD_PART, {**_part_key(post, index), "message_id": message_id})
+
+    async def unfinished_posts(self) -> list[DigestPost]:
+        keys = await self._db.fetch_all(_UNFINISHED)
+        posts = [await self.get_post(row["guild_id"], row["week"]) for row in keys]
+        return [post for post in posts if post is not None]
+
+    async def scheduled_guilds(self) -> list[GuildSettings]:
+        rows = await self._db.fetch_all(_SCHEDULED_GUILDS)
+        return [GuildSettings(**dict(row)) for row in rows]
+
+    async def digest_options(self, guild_id: int) -> DigestOptions:
+        row = await self._db.fetch_one(_GET_OPTIONS, {"guild_id": guild_id})
+        if row is None:
+            return DigestOptions()
+        since = row["digest_scheduled_since"]
+        return DigestOptions(
+            thread=bool(row["digest_thread"]),
+            max_sections=row["digest_max_sections"],
+            max_items=row["digest_max_items"],
+            scheduled_since=None if since is None else datetime.fromtimestamp(since, UTC),
+        )
+
+    async def save_digest_options(self, guild_id: int, options: DigestOptions) -> bool:
+        since = options.scheduled_since
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                _SAVE_OPTIONS,
+                {
+                    "guild_id": guild_id,
+                    "thread": int(options.thread),
+                    "max_sections": options.max_sections,
+                    "max_items": options.max_items,
+                    "scheduled_since": None if since is None else _unix(since),
+                },
+            )
+            changed = await tx.fetch_one("SELECT changes() AS changed")
+        return bool(changed and changed["changed"])
+
+
+def _part_key(post: DigestPost, index: int) -> dict[str, object]:
+    return {"guild_id": post.guild_id, "week": post.week, "edition": post.edition, "part": index}
+
+
+def _post(row: Row, parts: list[Row]) -> DigestPost:
+    return DigestPost(
+        guild_id=row["guild_id"],
+        week=row["week"],
+        state=PostState(row["state"]),
+        channel_id=row["channel_id"],
+        edition=row["edition"],
+        part_count=row["part_count"],
+        created_at=datetime.fromtimestamp(row["created_at"], UTC),
+        updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
+        last_error=row["last_error"],
+        parts=tuple(
+            DigestPart(part["part"], part["nonce"], part["marker"], part["message_id"])
+            for part in parts
+        ),
+    )
+
+
+def _unix(moment: datetime) -> int:
+    """Seconds since the epoch; a naive time is taken as UTC, as the models promise UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return math.floor(moment.timestamp())
