@@ -377,7 +377,7 @@ class SqliteArchiveRepository:
         return HeadlinePage(
             total=total,
             total_exact=total < cap,
-            headlines=tuple(map(_headline, rows)),
+            headlines=tuple(map(headline_from_row, rows)),
             offset=query.offset,
             limit=query.limit,
         )
@@ -405,7 +405,7 @@ class SqliteArchiveRepository:
         )
         first = rows[0]  # the LEFT JOIN always yields a row
         return CompanyActivity(
-            headlines=tuple(_headline(row) for row in rows if row["id"] is not None),
+            headlines=tuple(headline_from_row(row) for row in rows if row["id"] is not None),
             weekly_counts=tuple((week, count) for week, count in json.loads(first["counts_json"])),
             mentioned_in=tuple(
                 RoundupRef(ref_id, week, title, publisher)
@@ -672,7 +672,7 @@ async def _load_roundup(reads: Session, roundup_id: int) -> Roundup | None:
     params = {"roundup_id": roundup_id}
     items: dict[int, list[Headline]] = {}
     for item in await reads.fetch_all(_SECTION_ITEMS, params):
-        items.setdefault(item["section_id"], []).append(_headline(item))
+        items.setdefault(item["section_id"], []).append(headline_from_row(item))
     sections = tuple(
         RoundupSection(
             position=section["position"],
@@ -697,7 +697,7 @@ async def _load_roundup(reads: Session, roundup_id: int) -> Roundup | None:
     )
 
 
-def _headline(row: Row) -> Headline:
+def headline_from_row(row: Row) -> Headline:
     """A Headline from a headline_view row; companies and topics sorted for stable output."""
     return Headline(
         id=row["id"],

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 from news.digest_posts import DigestOptions, DigestPart, DigestPost, PostState
 from news.models import DigestCandidate, GuildSettings
 
-from db.archive import _headline as headline_from_row
-from db.archive import week_key_range
+from db.archive import headline_from_row, week_key_range
 from db.database import Database, Row
 
 # The week's visible headlines, newest first, with the outlet that ran each: the title of a
