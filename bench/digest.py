@@ -1,20 +1,24 @@
 """Digest benchmark: compile (and render) a week of 20,000 headlines from 300 outlets.
 
-    python bench/digest.py [--headlines 20000] [--sources 300] [--seed N]
+    python bench/digest.py [--headlines 20000] [--sources 300] [--seed N] [--repeat 5]
 
 Builds a labelled synthetic week: stories each reported by 1 to 12 outlets, Korean stories
 by Korean outlets and English ones by English outlets, every report worded its own way
 (particles, verb endings and synonyms, reordered clauses, [단독]-style tags, outlet names,
 punctuation, details some outlets add), a few reports sharing a syndicated link, and many
 unrelated stories, including several about the same company and the same product. Then
-measures in one run: same-story grouping time and its pairwise precision and recall against
-the labels, compile_digest time and peak memory, and rendering time when the renderer exists.
+measures: same-story grouping time and its pairwise precision and recall against the labels,
+compile_digest time and peak memory, and rendering time when the renderer exists. Timings are
+the median and the best of several runs, with the machine's load average before and after:
+on a shared machine one run says more about the neighbours than about the code.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import statistics
 import sys
 import time
 import tracemalloc
@@ -332,6 +336,23 @@ def _timed(run: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - started
 
 
+def _timed_runs(run: Callable[[], Any], repeat: int) -> tuple[Any, list[float]]:
+    """The last run's result and every run's time in seconds."""
+    result, seconds = None, []
+    for _ in range(repeat):
+        result, elapsed = _timed(run)
+        seconds.append(elapsed)
+    return result, seconds
+
+
+def _ms(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds) * 1000:.0f} ms median, {min(seconds) * 1000:.0f} ms best"
+
+
+def _load() -> str:
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def _topics() -> list[Topic]:
     return [
         Topic(id=number, key=spec.key, name_en=spec.name_en, name_ko=spec.name_ko)
@@ -356,16 +377,17 @@ def _renderer() -> Callable[[Digest], Any] | None:
     return render_digest
 
 
-def run(headlines: int, sources: int, seed: int) -> None:
+def run(headlines: int, sources: int, seed: int, repeat: int) -> None:
+    print(f"load average before: {_load()} ({os.cpu_count()} CPUs), {repeat} runs each")
     week, built = _timed(lambda: build_week(headlines, sources, seed))
     candidates: list[DigestCandidate] = week.candidates
     print(
         f"synthetic week: {len(candidates):,} headlines, {week.stories:,} stories, "
         f"{sources} outlets (built in {built:.2f} s)"
     )
-    groups, grouping = _timed(lambda: group_same_stories(candidates))
+    groups, grouping = _timed_runs(lambda: group_same_stories(candidates), repeat)
     accuracy = pairwise_accuracy(groups, week.labels)
-    print(f"group_same_stories: {grouping * 1000:.0f} ms, {len(groups):,} groups")
+    print(f"group_same_stories: {_ms(grouping)}, {len(groups):,} groups")
     print(
         f"  pairwise precision {accuracy.precision:.3f} "
         f"({accuracy.right_pairs:,} right of {accuracy.found_pairs:,} pairs found)"
@@ -381,24 +403,25 @@ def run(headlines: int, sources: int, seed: int) -> None:
             candidates, guild_id=1, week=WEEK, language="ko", topics=topics, now=NOW
         )
 
-    digest, compiling = _timed(compile_week)
+    digest, compiling = _timed_runs(compile_week, repeat)
     tracemalloc.start()
     compile_week()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     items = sum(len(section.items) for section in digest.sections)
     print(
-        f"compile_digest: {compiling * 1000:.0f} ms, peak {peak / 2**20:.1f} MiB traced, "
+        f"compile_digest: {_ms(compiling)}, peak {peak / 2**20:.1f} MiB traced, "
         f"{len(digest.sections)} sections, {items} items"
     )
     render = _renderer()
     if render is None:
         print("render: skipped (cogs.embeds.digest_messages does not exist yet)")
-        return
-    messages, rendering = _timed(lambda: render(digest))
-    total = (compiling + rendering) * 1000
-    print(f"render: {rendering * 1000:.1f} ms, {len(messages)} messages")
-    print(f"compile + render: {total:.0f} ms")
+    else:
+        messages, rendering = _timed_runs(lambda: render(digest), repeat)
+        print(f"render: {_ms(rendering)}, {len(messages)} messages")
+        both = [a + b for a, b in zip(compiling, rendering, strict=True)]
+        print(f"compile + render: {_ms(both)}")
+    print(f"load average after: {_load()}")
 
 
 def main() -> None:
@@ -406,8 +429,9 @@ def main() -> None:
     parser.add_argument("--headlines", type=int, default=20_000)
     parser.add_argument("--sources", type=int, default=300)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per timing")
     args = parser.parse_args()
-    run(args.headlines, args.sources, args.seed)
+    run(args.headlines, args.sources, args.seed, max(args.repeat, 1))
 
 
 if __name__ == "__main__":

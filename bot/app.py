@@ -7,16 +7,19 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.fetch import SafeFetcher
 from bot.settings import Settings
 from db import (
     Database,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteDigestRepository,
+    SqliteFeedRepository,
     SqliteSettingsRepository,
     SqliteTopicRepository,
 )
 from news.digest_service import DigestService
+from news.feed_service import FeedService
 from news.importing import ImportRequest
 from news.models import LOCAL_GUILD_ID
 from news.sample import sample_roundup_text
@@ -31,6 +34,7 @@ class Services:
     archive: ArchiveService
     settings_repo: SqliteSettingsRepository
     digest: DigestService
+    feeds: FeedService
     clock: Callable[[], datetime]
 
 
@@ -43,9 +47,12 @@ async def open_services(
     settings: Settings, *, clock: Callable[[], datetime] = utc_now
 ) -> AsyncIterator[Services]:
     """Open the archive for one run of the CLI, the console or the bot; close it after.
-    ``clock`` is the time every service reads (tests move it by hand)."""
-    database = await Database.open(settings.database_path)
-    try:
+    ``clock`` is the time every service reads (tests move it by hand). One fetcher (one
+    connection pool, one address guard) serves every feed and article fetch."""
+    async with (
+        await Database.open(settings.database_path) as database,
+        SafeFetcher(allow_private=settings.allow_private_urls) as fetcher,
+    ):
         topics = SqliteTopicRepository(database)
         archive_repo = SqliteArchiveRepository(database)
         settings_repo = SqliteSettingsRepository(database)
@@ -54,9 +61,8 @@ async def open_services(
         digest = DigestService(
             settings_repo, archive_repo, topics, SqliteDigestRepository(database), clock=clock
         )
-        yield Services(database, archive, settings_repo, digest, clock)
-    finally:
-        await database.close()
+        feeds = FeedService(SqliteFeedRepository(database), fetcher, archive.builder, clock)
+        yield Services(database, archive, settings_repo, digest, feeds, clock)
 
 
 async def ensure_sample(archive: ArchiveService) -> bool:

@@ -12,18 +12,21 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from rich.console import Console, Group, RenderableType
 from rich.progress import Progress
+from rich.text import Text
 
 from bot import serialize, terminal
 from bot.app import Services, ensure_sample, open_services
 from bot.settings import Settings
 from news.decoding import decode_article
 from news.errors import InvalidInput, RoundupError
+from news.feed_service import article_import_request
 from news.importing import ImportRequest
 from news.models import LOCAL_GUILD_ID, Company, ImportResult
 from news.weeks import parse_date
@@ -33,6 +36,7 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+POLL_EVERY_SECONDS = 60  # `feeds poll` without --once: as often as the bot's own job
 
 Handler = Callable[[argparse.Namespace, Services, Console], Awaitable[int]]
 
@@ -60,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser("import", parents=[common], help="import a roundup article")
     importer.add_argument(
-        "files", nargs="+", metavar="FILE", help=".txt, .md or .html files, or - for stdin"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help=".txt, .md or .html files, - for stdin, or http(s) URLs of web articles",
     )
     importer.add_argument("--date", help="the roundup's date, YYYY-MM-DD (default: today)")
     importer.add_argument("--title")
@@ -96,6 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     alias = actions.add_parser("alias", parents=[common], help="add an alias to a company")
     alias.add_argument("company")
     alias.add_argument("alias")
+
+    feeds = commands.add_parser("feeds", help="the news feeds a server follows")
+    feed_actions = feeds.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    feed_add = feed_actions.add_parser("add", parents=[common], help="follow a feed")
+    feed_add.add_argument("url", help="the feed, or a web page that announces it")
+    feed_add.add_argument("--name", help="the server's own name for it")
+    feed_actions.add_parser("list", parents=[common], help="the feeds and their health")
+    feed_remove = feed_actions.add_parser("remove", parents=[common], help="stop following")
+    feed_remove.add_argument("url", help="the feed's URL or name")
+    poll = feed_actions.add_parser("poll", parents=[common], help="poll due feeds (all servers)")
+    poll.add_argument("--once", action="store_true", help="poll what is due once, then exit")
     return parser
 
 
@@ -137,8 +155,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _handler_key(args: argparse.Namespace) -> str:
-    if args.command == "companies":
-        return f"companies {args.action}"
+    if args.command in ("companies", "feeds"):
+        return f"{args.command} {args.action}"
     return str(args.command)
 
 
@@ -152,7 +170,7 @@ async def _console(args: argparse.Namespace, services: Services, out: Console) -
 
 
 async def _import(args: argparse.Namespace, services: Services, out: Console) -> int:
-    requests = [_import_request(args, name) for name in args.files]
+    requests = [await _import_request(args, name, services) for name in args.files]
     results = await _import_with_progress(services, requests, show=not args.json)
     if len(results) == 1:
         document = serialize.import_json(results[0])
@@ -162,13 +180,18 @@ async def _import(args: argparse.Namespace, services: Services, out: Console) ->
     return EXIT_OK
 
 
-def _import_request(args: argparse.Namespace, name: str) -> ImportRequest:
+async def _import_request(args: argparse.Namespace, name: str, services: Services) -> ImportRequest:
+    day = parse_date(args.date) if args.date else None
+    if name.lower().startswith(("http://", "https://")):
+        article = await services.feeds.fetch_article(name)
+        request = article_import_request(args.guild, article, day=day, title=args.title)
+        return replace(request, publisher=args.publisher or request.publisher)
     data = sys.stdin.buffer.read() if name == "-" else _read_file(name)
     return ImportRequest(
         guild_id=args.guild,
         text=decode_article(data),
         filename=None if name == "-" else name,
-        day=parse_date(args.date) if args.date else None,
+        day=day,
         title=args.title,
         publisher=args.publisher,
     )
@@ -247,6 +270,38 @@ async def _companies_alias(args: argparse.Namespace, services: Services, out: Co
     return EXIT_OK
 
 
+async def _feeds_add(args: argparse.Namespace, services: Services, out: Console) -> int:
+    added = await services.feeds.add(args.guild, args.url, name=args.name)
+    document = serialize.feed_added_json(added)
+    verb = "Already following" if added.already_followed else "Following"
+    human = f"{verb} {added.feed.label}: {added.item_count} items, {document['filed']} filed."
+    _emit(out, args, document, Text(human))
+    return EXIT_OK
+
+
+async def _feeds_list(args: argparse.Namespace, services: Services, out: Console) -> int:
+    feeds = await services.feeds.feeds(args.guild)
+    document = {"feeds": [serialize.feed_json(feed) for feed in feeds]}
+    _emit(out, args, document, terminal.render_feeds(feeds))
+    return EXIT_OK
+
+
+async def _feeds_remove(args: argparse.Namespace, services: Services, out: Console) -> int:
+    removed = await services.feeds.remove(args.guild, args.url)
+    _emit(out, args, {"removed": serialize.feed_json(removed)}, Text(f"Removed {removed.label}."))
+    return EXIT_OK
+
+
+async def _feeds_poll(args: argparse.Namespace, services: Services, out: Console) -> int:
+    while True:
+        results = await services.feeds.poll_due()
+        document = {"polls": [serialize.poll_json(result) for result in results]}
+        _emit(out, args, document, terminal.render_polls(results))
+        if args.once:
+            return EXIT_OK
+        await asyncio.sleep(POLL_EVERY_SECONDS)
+
+
 def _company_document(company: Company) -> dict[str, Any]:
     return {"company": serialize.company_identity_json(company)}
 
@@ -262,6 +317,10 @@ _HANDLERS: dict[str, Handler] = {
     "digest": _digest,
     "companies add": _companies_add,
     "companies alias": _companies_alias,
+    "feeds add": _feeds_add,
+    "feeds list": _feeds_list,
+    "feeds remove": _feeds_remove,
+    "feeds poll": _feeds_poll,
 }
 
 

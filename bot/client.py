@@ -20,6 +20,7 @@ from discord.ext import commands
 
 from bot.app import Services, open_services, utc_now
 from bot.digest_scheduler import DigestScheduler
+from bot.feed_poller import FeedPoller
 from bot.settings import Settings
 from bot.tree import RoundupTree
 from cogs.base import CogServices
@@ -43,6 +44,7 @@ EXTENSIONS = (
     "cogs.setup",
     "cogs.companies",
     "cogs.digest",
+    "cogs.feeds",
     "cogs.help",
 )
 
@@ -55,6 +57,7 @@ class RoundupBot(commands.Bot):
         services: CogServices,
         scheduler: AsyncIOScheduler,
         digest_scheduler: DigestScheduler,
+        feed_poller: FeedPoller,
         sync_on_start: bool = True,
         **options: Any,
     ) -> None:
@@ -71,6 +74,7 @@ class RoundupBot(commands.Bot):
         self.services = services
         self.scheduler = scheduler
         self.digest_scheduler = digest_scheduler
+        self.feed_poller = feed_poller
         # The start-up catch-up of the weekly digests, kept so it is awaited or cancelled.
         self.digest_catch_up: asyncio.Task[object] | None = None
         self._sync_on_start = sync_on_start
@@ -84,6 +88,7 @@ class RoundupBot(commands.Bot):
             await self.load_extension(extension)
         self.scheduler.start()
         await self.digest_scheduler.start(self)
+        self.feed_poller.start(self)
         self.digest_catch_up = asyncio.create_task(
             self.digest_scheduler.catch_up(), name="digest catch-up"
         )
@@ -156,19 +161,22 @@ def build_bot(
         grace=timedelta(hours=settings.digest_grace_hours),
         clock=services.clock,
     )
+    guild_settings = GuildSettingsService(
+        services.settings_repo, on_change=digest_scheduler.settings_changed
+    )
     cog_services = CogServices(
         archive=services.archive,
-        guild_settings=GuildSettingsService(
-            services.settings_repo, on_change=digest_scheduler.settings_changed
-        ),
+        guild_settings=guild_settings,
         digest=services.digest,
         next_digest=digest_scheduler.next_post_time,
+        feeds=services.feeds,
     )
     return RoundupBot(
         settings=settings,
         services=cog_services,
         scheduler=scheduler,
         digest_scheduler=digest_scheduler,
+        feed_poller=FeedPoller(scheduler, services.feeds, guild_settings),
         sync_on_start=sync_on_start,
         connector=connector,
         **options,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import re
 import socket
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
@@ -315,13 +316,18 @@ class SafeFetcher:
     ) -> FetchResult:
         etag = response.headers.get("ETag") or validators.get("If-None-Match")
         last_modified = response.headers.get("Last-Modified") or validators.get("If-Modified-Since")
+        max_age = cache_max_age(response.headers.get("Cache-Control"))
         if response.status == 304:
-            return FetchResult(304, url, b"", None, etag, last_modified, not_modified=True)
+            return FetchResult(
+                304, url, b"", None, etag, last_modified, not_modified=True, max_age=max_age
+            )
         if not 200 <= response.status < 300:
             raise HttpStatusError(response.status)
         body = await self._bounded_body(response)
         content_type = response.headers.get("Content-Type")
-        return FetchResult(response.status, url, body, content_type, etag, last_modified)
+        return FetchResult(
+            response.status, url, body, content_type, etag, last_modified, max_age=max_age
+        )
 
     async def _bounded_body(self, response: aiohttp.ClientResponse) -> bytes:
         """The (decompressed) body, abandoned as soon as it passes the size cap."""
@@ -367,6 +373,15 @@ def _is_ip_literal(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d{1,10})", re.IGNORECASE)
+
+
+def cache_max_age(header: str | None) -> int | None:
+    """The max-age of a Cache-Control header in seconds, or None when it has none."""
+    match = _MAX_AGE.search(header or "")
+    return int(match[1]) if match else None
 
 
 def _validators(etag: str | None, last_modified: str | None) -> dict[str, str]:

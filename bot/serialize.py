@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from news.feed_service import FeedAdded
+from news.feed_sources import GuildFeed, PollResult
 from news.models import (
     Company,
     CompanyLookup,
@@ -140,3 +143,45 @@ def digest_json(digest: Digest) -> Json:
             for section in digest.sections
         ],
     }
+
+
+def feed_json(feed: GuildFeed) -> Json:
+    source = feed.source
+    return {
+        "url": source.url,
+        "title": source.title,
+        "name": feed.name,
+        "paused": source.paused,
+        "failures": source.failure_count,
+        "last_error": source.last_error,
+        "last_success_at": _iso_or_none(source.last_success_at),
+        "next_poll_at": _iso_or_none(source.next_poll_at),
+    }
+
+
+def feed_added_json(added: FeedAdded) -> Json:
+    poll = added.first_poll
+    return {
+        "feed": feed_json(added.feed),
+        "items": added.item_count,
+        "already_followed": added.already_followed,
+        "filed": poll.linked if poll else 0,
+        "backfill": poll.backfill if poll else False,
+    }
+
+
+def poll_json(result: PollResult) -> Json:
+    return {
+        "url": result.source.url,
+        "new": result.new_headlines,
+        "linked": result.linked,
+        "backfill": result.backfill,
+        "not_modified": result.not_modified,
+        "error": result.error,
+        "paused": result.source.paused,
+        "next_poll_at": _iso_or_none(result.source.next_poll_at),
+    }
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

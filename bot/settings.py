@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     dev_guild_id: int | None = Field(default=None, gt=0)
     log_level: str = "INFO"
     digest_grace_hours: float = Field(default=12.0, ge=0, le=24 * 7)
+    allow_private_urls: bool = False
 
     @field_validator("log_level")
     @classmethod

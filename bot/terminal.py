@@ -6,12 +6,15 @@ so a headline containing ``[bold]`` is shown as it is written.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from news.charts import sparkline
+from news.feed_sources import GuildFeed, PollResult
 from news.models import (
     CompanyLookup,
     CompanyReport,
@@ -154,3 +157,44 @@ def _digest_item_line(item: DigestItem) -> Text:
             outlets = f"{outlets} and {item.more_sources} more".strip()
         line.append(f"\n  {outlets}", style="dim")
     return line
+
+
+def render_feeds(feeds: list[GuildFeed]) -> RenderableType:
+    if not feeds:
+        return Text("No feeds yet: add one with `feeds add URL`.", style="yellow")
+    table = Table()
+    for column in ("feed", "url", "health", "last success", "next poll"):
+        table.add_column(column)
+    for feed in feeds:
+        source = feed.source
+        health = "paused" if source.paused else f"{source.failure_count} failures"
+        if not source.paused and not source.failure_count:
+            health = "ok"
+        table.add_row(
+            feed.label,
+            source.url,
+            health,
+            _minute(source.last_success_at),
+            _minute(None if source.paused else source.next_poll_at),
+        )
+    return table
+
+
+def render_polls(results: list[PollResult]) -> RenderableType:
+    if not results:
+        return Text("No feed was due.", style="dim")
+    lines = []
+    for result in results:
+        if result.error is not None:
+            state = f"failed ({result.error})" + (", paused" if result.source.paused else "")
+        elif result.not_modified:
+            state = "not modified"
+        else:
+            state = f"{result.new_headlines} new of {result.linked}"
+            state += " (backfill)" if result.backfill else ""
+        lines.append(f"{result.source.url}: {state}")
+    return Text("\n".join(lines))
+
+
+def _minute(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"

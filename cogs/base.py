@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 from news.digest_service import DigestService
 from news.errors import RoundupError
+from news.feed_service import FeedService
 from news.guild_settings import GuildSettingsService
 from news.models import GuildSettings
 from news.services import ArchiveService
@@ -25,6 +26,7 @@ class CogServices:
     digest: DigestService
     # When a server's next digest goes out; the scheduler that fires it knows best.
     next_digest: Callable[[GuildSettings], datetime | None]
+    feeds: FeedService
 
 
 def services_of(bot: commands.Bot) -> CogServices:

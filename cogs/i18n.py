@@ -102,7 +102,10 @@ _REPLIES: dict[str, dict[str, str]] = {
             "**/company** `name` — a company's latest headlines, weekly chart and mentions\n"
             "**/headlines** `query` — search headlines (filters: week, company, topic)\n"
             "**/roundup** `week` — a week's roundup as it will be posted\n"
-            "**/roundup-import** `file` — import a roundup article *(Manage Server)*\n"
+            "**/roundup-import** `file` | `url` — import a roundup article *(Manage Server)*\n"
+            "**/feed add** `url` · **/feed list** · **/feed remove** · **/feed retry** · "
+            "**/feed test** · **/feed opml-import** · **/feed opml-export** — the news feeds "
+            "this server follows *(Manage Server)*\n"
             "**/digest preview** · **/digest next** — this week's digest, and when it goes out\n"
             "**/digest post** `week` — post a week's digest now *(Manage Server)*\n"
             "**/setup digest** · **/setup digest-options** · **/setup show** — the weekly post "
@@ -116,7 +119,10 @@ _REPLIES: dict[str, dict[str, str]] = {
             "**/company** `name` — 회사의 최근 헤드라인, 주간 차트, 언급된 라운드업\n"
             "**/headlines** `query` — 헤드라인 검색 (주, 회사, 토픽으로 거르기)\n"
             "**/roundup** `week` — 게시될 모습 그대로의 주간 라운드업\n"
-            "**/roundup-import** `file` — 라운드업 기사 가져오기 *(서버 관리)*\n"
+            "**/roundup-import** `file` | `url` — 라운드업 기사 가져오기 *(서버 관리)*\n"
+            "**/feed add** `url` · **/feed list** · **/feed remove** · **/feed retry** · "
+            "**/feed test** · **/feed opml-import** · **/feed opml-export** — 이 서버가 구독하는 "
+            "뉴스 피드 *(서버 관리)*\n"
             "**/digest preview** · **/digest next** — 이번 주 다이제스트와 게시 시각\n"
             "**/digest post** `week` — 주간 다이제스트 지금 게시 *(서버 관리)*\n"
             "**/setup digest** · **/setup digest-options** · **/setup show** — 주간 게시물 설정 "
@@ -181,6 +187,66 @@ _REPLIES: dict[str, dict[str, str]] = {
     },
     "on": {ENGLISH: "on", KOREAN: "켜짐"},
     "off": {ENGLISH: "off", KOREAN: "꺼짐"},
+    "feed_paused": {
+        ENGLISH: "The feed **{name}** failed {failures} times in a row and is paused: "
+        "{error}\nFix the address or the site, then run `/feed retry`.",
+        KOREAN: "피드 **{name}**이(가) {failures}번 연속 실패해 일시 중지되었습니다: "
+        "{error}\n주소나 사이트를 확인한 뒤 `/feed retry`를 실행해 주세요.",
+    },
+    "feed_added": {
+        ENGLISH: "Now following **{title}**: {items} items in the feed, {filed} stories of "
+        "this week filed.",
+        KOREAN: "**{title}** 구독을 시작했습니다: 피드에 {items}개 항목, 이번 주 기사 {filed}개를 "
+        "보관했습니다.",
+    },
+    "feed_already": {
+        ENGLISH: "This server already follows **{title}** ({items} items in the feed).",
+        KOREAN: "이 서버는 이미 **{title}**을(를) 구독하고 있습니다 (피드에 {items}개 항목).",
+    },
+    "feed_list_title": {ENGLISH: "Feeds of this server", KOREAN: "이 서버의 피드"},
+    "feed_list_empty": {
+        ENGLISH: "This server follows no feed yet: add one with `/feed add`.",
+        KOREAN: "이 서버가 구독하는 피드가 아직 없습니다. `/feed add`로 추가하세요.",
+    },
+    "feed_healthy": {ENGLISH: "✅ healthy", KOREAN: "✅ 정상"},
+    "feed_failing": {ENGLISH: "⚠️ {failures} failures", KOREAN: "⚠️ {failures}회 실패"},
+    "feed_paused_state": {ENGLISH: "⏸️ paused", KOREAN: "⏸️ 일시 중지"},
+    "feed_waiting": {ENGLISH: "⏳ not polled yet", KOREAN: "⏳ 아직 가져오지 않음"},
+    "feed_status": {
+        ENGLISH: "{state} · last success {success} · next poll {next}",
+        KOREAN: "{state} · 마지막 성공 {success} · 다음 확인 {next}",
+    },
+    "never": {ENGLISH: "never", KOREAN: "없음"},
+    "feed_removed": {
+        ENGLISH: "This server no longer follows **{name}**.",
+        KOREAN: "이 서버는 이제 **{name}**을(를) 구독하지 않습니다.",
+    },
+    "feed_retry_ok": {
+        ENGLISH: "**{name}** is polled again: {filed} new stories.",
+        KOREAN: "**{name}**을(를) 다시 가져옵니다: 새 기사 {filed}개.",
+    },
+    "feed_retry_failed": {
+        ENGLISH: "**{name}** failed again: {error}",
+        KOREAN: "**{name}**이(가) 다시 실패했습니다: {error}",
+    },
+    "feed_preview": {
+        ENGLISH: "{items} items · format {format} · nothing was saved",
+        KOREAN: "{items}개 항목 · 형식 {format} · 아무것도 저장하지 않았습니다",
+    },
+    "opml_imported": {
+        ENGLISH: "Following {added} new feeds ({already} already followed, {refused} refused); "
+        "they are fetched within a few minutes.",
+        KOREAN: "새 피드 {added}개를 구독합니다 (이미 구독 {already}개, 거부 {refused}개). "
+        "몇 분 안에 가져옵니다.",
+    },
+    "opml_exported": {
+        ENGLISH: "The {count} feeds of this server, as OPML.",
+        KOREAN: "이 서버의 피드 {count}개 (OPML).",
+    },
+    "file_or_url": {
+        ENGLISH: "Give exactly one of file and url.",
+        KOREAN: "file과 url 중 하나만 주세요.",
+    },
 }
 
 # Korean names and descriptions of the commands, keyed by their English text.
@@ -271,6 +337,33 @@ _KOREAN_COMMAND_TEXT: dict[str, str] = {
     "How many items per section at most (1-10)": "섹션당 최대 항목 수 (1-10)",
     "thread": "스레드",
     "Open a discussion thread under each digest": "다이제스트마다 토론 스레드 열기",
+    "feed": "피드",
+    "Follow news feeds in this server.": "이 서버에서 뉴스 피드 구독하기",
+    "Follow a feed (RSS, Atom, JSON Feed) or the feed a web page announces.": (
+        "피드(RSS, Atom, JSON Feed) 또는 웹페이지가 알리는 피드 구독"
+    ),
+    "url": "주소",
+    "The feed's address, or a web page that links to it": (
+        "피드 주소, 또는 피드를 알리는 웹페이지 주소"
+    ),
+    "This server's name for the feed": "이 서버에서 부를 피드 이름",
+    "list": "목록",
+    "The feeds of this server and their health.": "이 서버의 피드와 상태",
+    "remove": "삭제",
+    "Stop following a feed.": "피드 구독 그만두기",
+    "The feed's address or name": "피드 주소 또는 이름",
+    "retry": "재시도",
+    "Resume a paused or failing feed and poll it now.": (
+        "일시 중지되거나 실패한 피드를 다시 가져오기"
+    ),
+    "test": "테스트",
+    "Preview a feed without saving anything.": "아무것도 저장하지 않고 피드 미리보기",
+    "opml-import": "opml-가져오기",
+    "Follow every feed of an OPML file.": "OPML 파일의 모든 피드 구독",
+    "An OPML file (.opml or .xml)": "OPML 파일 (.opml 또는 .xml)",
+    "opml-export": "opml-내보내기",
+    "This server's feeds as an OPML file.": "이 서버의 피드를 OPML 파일로",
+    "The article's web address": "기사의 웹 주소",
 }
 
 

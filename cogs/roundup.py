@@ -1,4 +1,5 @@
-"""/roundup (a week's roundup as it will be posted) and /roundup-import (an attached article).
+"""/roundup (a week's roundup as it will be posted) and /roundup-import (an attached article,
+or one fetched from its web address).
 
 Discord lets only a whole top-level command carry a default permission, so the admin-only
 import is its own command rather than a subcommand of the public /roundup.
@@ -13,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 from news.decoding import MAX_ARTICLE_BYTES, decode_article
 from news.errors import InvalidInput
+from news.feed_service import FeedService, article_import_request
 from news.importing import ImportRequest
 from news.models import ImportResult
 from news.services import ArchiveService
@@ -29,6 +31,7 @@ SKIPPED_SHOWN = 10
 class RoundupCog(commands.Cog):
     def __init__(self, services: CogServices) -> None:
         self._archive: ArchiveService = services.archive
+        self._feeds: FeedService = services.feeds
 
     @app_commands.command(name="roundup")
     @app_commands.guild_only()
@@ -49,28 +52,38 @@ class RoundupCog(commands.Cog):
     @app_commands.checks.has_permissions(manage_guild=True)
     @app_commands.describe(
         file="The article as a .txt, .md or .html file",
+        url="The article's web address",
         date="The roundup's date, YYYY-MM-DD (default: today)",
         title="A title for the roundup",
     )
     async def roundup_import(
         self,
         interaction: discord.Interaction,
-        file: discord.Attachment,
+        file: discord.Attachment | None = None,
+        url: app_commands.Range[str, 1, 2000] | None = None,
         date: app_commands.Range[str, 1, 20] | None = None,
         title: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
         """Import a roundup article (text, Markdown or HTML)."""
         guild_id = guild_id_of(interaction)
-        _check_attachment(file)
+        if (file is None) == (url is None):
+            raise InvalidInput(text("en", "file_or_url"), ko=text("ko", "file_or_url"))
+        if file is not None:
+            _check_attachment(file)
         day = parse_date(date) if date else None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        request = ImportRequest(
-            guild_id=guild_id,
-            text=decode_article(await file.read()),
-            filename=file.filename,
-            day=day,
-            title=title,
-        )
+        if url is not None:
+            article = await self._feeds.fetch_article(url)
+            request = article_import_request(guild_id, article, day=day, title=title)
+        else:
+            assert file is not None  # exactly one of them was given
+            request = ImportRequest(
+                guild_id=guild_id,
+                text=decode_article(await file.read()),
+                filename=file.filename,
+                day=day,
+                title=title,
+            )
         result = await self._archive.import_roundup(request)
         await interaction.followup.send(
             import_summary(result, interaction.locale), ephemeral=True, allowed_mentions=NO_MENTIONS

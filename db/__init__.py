@@ -4,6 +4,7 @@ from db.archive import TOTAL_CAP, SqliteArchiveRepository
 from db.companies import SqliteCompanyRepository, SqliteTopicRepository
 from db.database import Database, SchemaError
 from db.digests import SqliteDigestRepository
+from db.feeds import SqliteFeedRepository
 from db.settings import SqliteSettingsRepository
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "SqliteArchiveRepository",
     "SqliteCompanyRepository",
     "SqliteDigestRepository",
+    "SqliteFeedRepository",
     "SqliteSettingsRepository",
     "SqliteTopicRepository",
 ]

@@ -451,6 +451,27 @@ async def _store_headlines(
     return stored
 
 
+async def store_new_headlines(
+    tx: Session, headlines: Sequence[NewHeadline], source_id: int
+) -> tuple[int, int]:
+    """File the headlines the archive lacks, and link every headline to the source.
+
+    A story already filed (by this source or another) keeps its text, date and id: it is
+    only linked, so that every guild following the source sees it and a feed polled again
+    never moves a story to another week. Returns (stories filed now, stories linked in all).
+    """
+    latest = {dedupe_key(headline): headline for headline in headlines}
+    known = {
+        row["dedupe_key"]: int(row["id"])
+        for row in await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(list(latest))})
+    }
+    fresh = [headline for key, headline in latest.items() if key not in known]
+    if fresh:  # most polls of a busy feed bring nothing new: spare the id lookups
+        await _store_headlines(tx, fresh, source_id)
+    await tx.executemany(_LINK_SOURCE, [{"id": i, "source_id": source_id} for i in known.values()])
+    return len(fresh), len(latest)
+
+
 async def _assign_ids(tx: Session, latest: dict[str, NewHeadline]) -> dict[str, _StoredHeadline]:
     """Known headlines keep their id; new ones get the next free ids.
 

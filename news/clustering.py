@@ -1,8 +1,8 @@
 """Same-story grouping: which of a week's headlines report one story from several outlets.
 
 Two headlines tell the same story when they link the same canonical URL, or when their
-titles say nearly the same thing. Titles are compared as weighted feature sets: an English
-word (lower-cased, lightly stemmed) or a Korean word's character bigrams, after particles and
+titles say nearly the same thing. Titles are compared as sets of features: an English word
+(lower-cased, lightly stemmed) or a Korean word's character bigrams, after particles and
 verb endings are cut off (삼성전자가 and 삼성전자 agree, 앞당겨 and 앞당겼다 share 앞당), plus
 one feature per recognised company. Each word counts about as much as any other, scaled by
 how rare its features are in the week (inverse document frequency), so a company name that
@@ -16,9 +16,15 @@ a terse report finds the story a fuller one opened. Matching against a story rat
 linking any two similar headlines keeps one bridging title from chaining two stories.
 
 Comparing every headline with every story would take minutes for 20,000 headlines, so a
-headline is compared only with stories sharing a key with it: one of its rare features, or a
-pair of its rarest features (a company and a product, a product and a place), which is rare
-even when each half is common.
+headline is compared only with the few stories sharing the most keys with it: one of its
+rare words (a model number), or a pair of its other words (a company and a product type, a
+product type and a place), which is rare even when each half is common.
+
+The work per headline is left to C-level operations where it can be: each distinct piece of
+a title (삼성전자가, 'k42) and each outlet is worked out once, a title is a frozenset of
+features, a feature has one weight for the whole week, and similarities are sums over set
+intersections. A week is 20,000 headlines, so the hot loop reads few objects: stories are
+compared and counted by identity, keys are ints or pairs of ints.
 """
 
 from __future__ import annotations
@@ -26,12 +32,16 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from heapq import nlargest
 from itertools import chain, combinations
+from typing import TypeVar
 
-from news.models import DigestCandidate
+from news.models import DigestCandidate, Headline
 from news.urls import canonical_url
 
 # Weighted Dice similarity from which a headline is the same story as a story's first
@@ -45,15 +55,17 @@ CONTAINED_THRESHOLD = 0.75
 # Document frequencies are taken over at least this many headlines, so that in a small week
 # (or a test) every feature weighs about the same instead of shared words weighing nothing.
 _MIN_CORPUS = 1000
-# A feature in at most this many headlines is rare enough to be a key on its own.
+# A word in at most this many headlines is rare enough to be a key on its own; a headline
+# is filed under at most this many of its rarest such words.
 _RARE = 30
-# Pairs of this many of a headline's rarest features are its other keys.
-_PAIRED = 5
+_SINGLES = 3
+# Pairs of this many of a headline's rarest other words are its other keys.
+_PAIRED = 4
 # A key shared by more stories than this says little: the first ones keep it, so a flood of
 # look-alike headlines cannot make the search quadratic.
-_MAX_STORIES_PER_KEY = 50
+_MAX_STORIES_PER_KEY = 12
 # Stories scored per headline, those sharing the most keys with it first.
-_SCORED = 8
+_SCORED = 6
 
 # Column tags outlets put in brackets: [단독], (종합2보), 【속보】, [Exclusive], (Update 2).
 _TAG_WORDS = (
@@ -86,194 +98,251 @@ _STOPWORDS = frozenset((
     "업계", "전망", "본격", "속도", "나선", "나서",
 ))  # fmt: skip
 _COMPANY = "\x00"  # prefix that keeps company features apart from words
-_KEY_JOINER = "\x01"
 
-
-@dataclass(slots=True)
-class _Story:
-    first: int  # index of the report that opened it
-    members: list[int]
-    said: dict[str, float]  # every feature its reports used, with the largest weight seen
-    keys: set[str] = field(default_factory=set)  # the keys it is filed under
-
-
-@dataclass(slots=True)
-class _Headline:
-    """One candidate's features, weighted by rarity, and the keys it is looked up by."""
-
-    weights: dict[str, float]
-    total: float
-    companies: frozenset[str]
-    keys: list[str]  # rare features, and pairs of its rarest words
+# A key is the rank of a rare word, or the ranks of two of a headline's other words: ints
+# and pairs of them hash without reading the strings they stand for.
+_Key = int | tuple[int, int]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 def group_same_stories(candidates: Sequence[DigestCandidate]) -> list[list[DigestCandidate]]:
     """The candidates grouped by story: members in input order, groups by their first member."""
-    grouping = _Grouping(_weighted_headlines(candidates))
-    for index in sorted(range(len(candidates)), key=lambda i: _published(candidates, i)):
-        url = candidates[index].headline.url
-        grouping.add(index, canonical_url(url) if url else None)
-    groups = [sorted(story.members) for story in grouping.stories]
-    return [[candidates[i] for i in members] for members in sorted(groups)]
+    headlines = _Headlines(candidates)
+    stories = _Stories(headlines)
+    # A stable sort keeps input order among reports published at the same moment.
+    for index in sorted(range(len(candidates)), key=headlines.published.__getitem__):
+        stories.add(index)
+    groups = sorted(sorted(story.members) for story in stories.found)
+    return [[candidates[i] for i in members] for members in groups]
 
 
-def _published(candidates: Sequence[DigestCandidate], index: int) -> tuple[float, int]:
-    return candidates[index].headline.published_at.timestamp(), index
+class _Headlines:
+    """What grouping needs of each candidate, in lists indexed like the candidates, and what
+    the week's words weigh."""
+
+    def __init__(self, candidates: Sequence[DigestCandidate]) -> None:
+        vocabulary = _Vocabulary()
+        self.features: list[frozenset[str]] = []
+        self.companies: list[frozenset[str]] = []
+        self.urls: list[str | None] = []
+        self.published: list[datetime] = []
+        # One pass reads each candidate once: with 20,000 of them, every further pass over
+        # the objects costs more in memory reads than the work it does.
+        for candidate in candidates:
+            headline = candidate.headline
+            self.features.append(vocabulary.features(headline, candidate.source))
+            self.companies.append(frozenset(headline.companies))
+            self.urls.append(canonical_url(headline.url) if headline.url else None)
+            self.published.append(headline.published_at)
+        counts = Counter(chain.from_iterable(self.features))
+        self.weight = _weights(counts, vocabulary.shares, len(candidates))
+        ranked = _rarest_first(counts)
+        self.unit = _units(ranked, vocabulary.words())
+        # Features ranked below this are rare enough to be keys on their own.
+        self.rare = bisect_right(ranked, _RARE, key=counts.__getitem__)
 
 
-class _Grouping:
+def _weights(counts: Counter[str], shares: dict[str, float], headlines: int) -> dict[str, float]:
+    """Each feature's weight: its share of a word, times how rare it is in the week."""
+    corpus = max(headlines, _MIN_CORPUS) + 1
+    return {
+        feature: shares.get(feature, 1.0) * math.log(corpus / (count + 1))
+        for feature, count in counts.items()
+    }
+
+
+def _rarest_first(counts: Counter[str]) -> list[str]:
+    # The feature itself breaks ties, so the order is the same on every run.
+    return sorted(sorted(counts), key=counts.__getitem__)
+
+
+def _units(ranked: list[str], words: Iterable[tuple[str, ...]]) -> dict[str, int]:
+    """Each feature's unit: the rank of the rarest feature of a word it is part of.
+
+    Keys pair units, not features: pairing two bigrams of one word would make a key as
+    common as the word itself. A company marker is a unit of its own."""
+    unit = {feature: rank for rank, feature in enumerate(ranked)}
+    for parts in words:
+        rarest = min(map(unit.__getitem__, parts))
+        for feature in parts:
+            unit[feature] = min(unit[feature], rarest)
+    return unit
+
+
+@dataclass(slots=True, eq=False)  # hashed by identity: counting reads a pointer, no field
+class _Story:
+    """One story: its reports so far, what its first report said, and what all of them did."""
+
+    members: list[int]  # its reports, in the order they joined
+    features: frozenset[str]  # the first report's
+    companies: frozenset[str]  # the first report's
+    total: float  # the first report's weight
+    said: set[str]  # every feature its reports used
+
+
+class _Stories:
     """The stories found so far, filed by link and by key."""
 
-    def __init__(self, headlines: Sequence[_Headline]) -> None:
+    def __init__(self, headlines: _Headlines) -> None:
         self._headlines = headlines
-        self.stories: list[_Story] = []
-        self._by_url: dict[str, int] = {}
-        self._by_key: dict[str, list[int]] = {}
+        self.found: list[_Story] = []
+        self._by_url: dict[str, _Story] = {}
+        self._by_key: dict[_Key, list[_Story]] = {}
 
-    def add(self, index: int, url: str | None) -> None:
-        headline = self._headlines[index]
-        number = self._by_url.get(url) if url else None
-        if number is None:
-            number = self._best_story(headline)
-        if number is None:
-            number = len(self.stories)
-            self.stories.append(_Story(first=index, members=[], said={}))
-        story = self.stories[number]
-        story.members.append(index)
-        _remember(story, headline)
+    def add(self, index: int) -> None:
+        """Files the headline under the story it belongs to, or a new one."""
+        headlines = self._headlines
+        features = headlines.features[index]
+        companies = headlines.companies[index]
+        total = math.fsum(map(headlines.weight.__getitem__, features)) or 1.0
+        keys = self._keys(features)
+        url = headlines.urls[index]
+        story = self._by_url.get(url) if url else None
+        if story is None:
+            story = self._best_story(features, companies, total, keys)
+        if story is None:
+            story = _Story([index], features, companies, total, set(features))
+            self.found.append(story)
+        else:
+            story.members.append(index)
+            story.said |= features
         if url:
-            self._by_url.setdefault(url, number)
-        for key in headline.keys:
-            if key not in story.keys:
-                story.keys.add(key)
-                holders = self._by_key.setdefault(key, [])
-                if len(holders) < _MAX_STORIES_PER_KEY:
-                    holders.append(number)
+            self._by_url.setdefault(url, story)
+        self._file(story, keys)
 
-    def _best_story(self, headline: _Headline) -> int | None:
-        """The story the headline matches best among those sharing the most keys with it."""
+    def _keys(self, features: frozenset[str]) -> list[_Key]:
+        """The headline's rarest rare words, and the pairs of its rarest other words.
+
+        A rare word (a model number) is specific enough alone, and pairing it would only make
+        a key fewer reports share; commoner words (a company, a product type, a verb) are
+        what most reports of a story share, and specific in pairs."""
+        units = sorted(set(map(self._headlines.unit.__getitem__, features)))
+        common = bisect_left(units, self._headlines.rare)
+        keys: list[_Key] = []
+        keys.extend(units[: min(common, _SINGLES)])
+        keys.extend(combinations(units[common : common + _PAIRED], 2))
+        return keys
+
+    def _file(self, story: _Story, keys: list[_Key]) -> None:
         by_key = self._by_key
-        hits = Counter(chain.from_iterable(by_key.get(key, ()) for key in headline.keys))
-        best: int | None = None
-        best_score = 0.0
+        for key in keys:
+            holders = by_key.get(key)
+            if holders is None:
+                by_key[key] = [story]
+            elif len(holders) < _MAX_STORIES_PER_KEY and story not in holders:
+                holders.append(story)
+
+    def _best_story(
+        self, features: frozenset[str], companies: frozenset[str], total: float, keys: list[_Key]
+    ) -> _Story | None:
+        """The story the headline matches best among those sharing the most keys with it."""
+        hits = Counter(chain.from_iterable(filter(None, map(self._by_key.get, keys))))
+        # Stories about other companies cannot match, so they take no place among the few.
+        likeliest = [
+            story
+            for story in hits
+            if not (companies and story.companies) or not companies.isdisjoint(story.companies)
+        ]
         # A story that shares few keys rarely matches: scoring only the likeliest few keeps
         # the work per headline bounded however common its words are.
-        for number, _ in hits.most_common(_SCORED):
-            story = self.stories[number]
-            score = _match(headline, self._headlines[story.first], story)
+        if len(likeliest) > _SCORED:
+            likeliest = nlargest(_SCORED, likeliest, key=hits.__getitem__)
+        best: _Story | None = None
+        best_score = 0.0
+        weight = self._headlines.weight.__getitem__
+        for story in likeliest:
+            score = _match(features, companies, total, story, weight)
             if score > best_score:
-                best, best_score = number, score
+                best, best_score = story, score
         return best
 
 
-def _match(headline: _Headline, first: _Headline, story: _Story) -> float:
-    """How well ``headline`` matches the story, 1.0 at the threshold; 0 when it cannot."""
-    if headline.companies and first.companies and headline.companies.isdisjoint(first.companies):
+def _match(
+    features: frozenset[str],
+    companies: frozenset[str],
+    total: float,
+    story: _Story,
+    weight: Callable[[str], float],
+) -> float:
+    """How well a headline matches the story, 1.0 at the threshold; 0 when it cannot."""
+    if companies and story.companies and companies.isdisjoint(story.companies):
         return 0.0  # about different companies: different stories however alike the words
-    same_companies = bool(headline.companies) and headline.companies == first.companies
+    same_companies = bool(companies) and companies == story.companies
     threshold = SAME_COMPANIES_THRESHOLD if same_companies else TITLE_THRESHOLD
-    contained = _shared(headline.weights, story.said)
+    # fsum is exact, so a sum does not depend on the set's (hash-seeded) order and the
+    # grouping is the same on every run.
+    contained = math.fsum(map(weight, features & story.said))
     # The story's reports hold the first report's words, so what they share bounds the Dice
-    # from above: most non-matching stories are settled with one comparison.
-    dice_limit = threshold * (headline.total + first.total) / 2
-    shared = _shared(headline.weights, first.weights) if contained >= dice_limit else 0.0
+    # from above: most non-matching stories are settled with one intersection.
+    dice_limit = threshold * (total + story.total) / 2
+    shared = math.fsum(map(weight, features & story.features)) if contained >= dice_limit else 0.0
     # Containment is held to its own, higher bar, scaled to be comparable with the Dice.
-    score = max(shared / dice_limit, contained / (CONTAINED_THRESHOLD * headline.total))
+    score = max(shared / dice_limit, contained / (CONTAINED_THRESHOLD * total))
     return score if score >= 1.0 else 0.0
 
 
-def _shared(weights: dict[str, float], other: dict[str, float]) -> float:
-    shared = 0.0
-    for feature, weight in weights.items():
-        theirs = other.get(feature)
-        if theirs is not None:
-            shared += weight if weight < theirs else theirs
-    return shared
-
-
-def _remember(story: _Story, headline: _Headline) -> None:
-    said = story.said
-    for feature, weight in headline.weights.items():
-        if weight > said.get(feature, 0.0):
-            said[feature] = weight
-
-
-def _weighted_headlines(candidates: Sequence[DigestCandidate]) -> list[_Headline]:
-    words = _Words()
-    titles = [words.title(candidate) for candidate in candidates]
-    counts = Counter(feature for title in titles for feature in title.weights)
-    corpus = max(len(candidates), _MIN_CORPUS) + 1
-    rarity = {feature: math.log(corpus / (count + 1)) for feature, count in counts.items()}
-    # Rarest first; the feature itself breaks ties, so the order is the same on every run.
-    rank = {feature: n for n, feature in enumerate(sorted(counts, key=lambda f: (counts[f], f)))}
-    # A word is known by its rarest feature: pairing two bigrams of one word would make a key
-    # as common as the word itself.
-    unit = {
-        word: min(features, key=rank.__getitem__) for word, features in words.features().items()
-    }
-    headlines = []
-    for candidate, title in zip(candidates, titles, strict=True):
-        weighted = {feature: weight * rarity[feature] for feature, weight in title.weights.items()}
-        units = sorted({unit[word] for word in title.words}, key=rank.__getitem__)[:_PAIRED]
-        keys = [feature for feature in units if counts[feature] <= _RARE]
-        keys.extend(_KEY_JOINER.join(pair) for pair in combinations(units, 2))
-        headlines.append(
-            _Headline(
-                weights=weighted,
-                total=sum(weighted.values()) or 1.0,
-                companies=frozenset(candidate.headline.companies),
-                keys=keys,
-            )
-        )
-    return headlines
-
-
-@dataclass(frozen=True, slots=True)
-class _Title:
-    weights: dict[str, float]  # feature -> weight in this title, before rarity
-    words: list[str]  # the words that gave features, companies included
-
-
-class _Words:
-    """Turns titles into features; a week repeats its words, so each word is worked out once."""
+class _Vocabulary:
+    """Turns titles into features; a week repeats its words and outlets, so each distinct
+    piece of a title and each outlet is worked out once."""
 
     def __init__(self) -> None:
-        self._known: dict[str, dict[str, float]] = {}
+        self._pieces: _Memo[str, tuple[str, ...]] = _Memo(self._piece_features)
+        self._markers: _Memo[str, str] = _Memo(_COMPANY.__add__)
+        self._outlets: _Memo[str | None, str] = _Memo(_outlet_name)
+        self._words: dict[str, tuple[str, ...]] = {}  # word -> its features
+        self.shares: dict[str, float] = {}  # feature -> the smallest share of a word it has
 
-    def title(self, candidate: DigestCandidate) -> _Title:
-        text = unicodedata.normalize("NFKC", candidate.headline.title).casefold()
-        text = _strip_source(text, candidate.source)
-        text = _LEADING_TAG.sub("", _BRACKETED_TAG.sub(" ", text))
-        weights: dict[str, float] = {}
-        words: list[str] = []
-        known = self._known
-        for token in _TOKEN.findall(text):
-            parts = known.get(token)
-            if parts is None:
-                parts = known[token] = dict(_word_features(token))
-            if parts:
-                words.append(token)
-                # A feature two words share keeps the later word's weight: rare enough in one
-                # title not to be worth a comparison per feature.
-                weights.update(parts)
-        for company in candidate.headline.companies:
-            marker = _COMPANY + company
-            weights[marker] = 1.0
-            words.append(marker)
-            known.setdefault(marker, {marker: 1.0})
-        return _Title(weights, words)
+    def features(self, headline: Headline, source: str | None) -> frozenset[str]:
+        """The features of the title's words, and one per company the headline names."""
+        text = unicodedata.normalize("NFKC", headline.title).casefold()
+        outlet = self._outlets[source]
+        if outlet and outlet in text:
+            text = text.replace(outlet, " ")  # feeds often append it: ``… - The Verge``
+        text = _BRACKETED_TAG.sub(" ", text)
+        leading = _LEADING_TAG.match(text)  # match, not sub: only the start can hold it
+        if leading:
+            text = text[leading.end() :]
+        words = chain.from_iterable(map(self._pieces.__getitem__, text.split()))
+        return frozenset(chain(words, map(self._markers.__getitem__, headline.companies)))
 
-    def features(self) -> dict[str, tuple[str, ...]]:
-        """Every word seen that gave features, with its features."""
-        return {word: tuple(parts) for word, parts in self._known.items() if parts}
+    def words(self) -> Iterable[tuple[str, ...]]:
+        """The features of each distinct word that has any."""
+        return filter(None, self._words.values())
+
+    def _piece_features(self, piece: str) -> tuple[str, ...]:
+        return tuple(chain.from_iterable(map(self._word_features, _TOKEN.findall(piece))))
+
+    def _word_features(self, word: str) -> tuple[str, ...]:
+        known = self._words.get(word)
+        if known is None:
+            parts = _word_features(word)
+            known = self._words[word] = tuple(feature for feature, _ in parts)
+            for feature, share in parts:
+                # A feature weighs the same in every title, so that similarities are plain
+                # sums over set intersections; the smallest share keeps a bigram that 삼성
+                # and 삼성전자 both have from counting as a whole word in either.
+                if share < self.shares.get(feature, 2.0):
+                    self.shares[feature] = share
+        return known
 
 
-def _strip_source(text: str, source: str | None) -> str:
-    """The title without its outlet's name, which feeds often append (``… - The Verge``)."""
-    if not source:
-        return text
-    name = unicodedata.normalize("NFKC", source).casefold().strip()
-    return text.replace(name, " ") if len(name) > 1 else text
+class _Memo(dict[_K, _V]):
+    """A dict that works out a missing value once: lookups of known keys stay at C speed."""
+
+    def __init__(self, work: Callable[[_K], _V]) -> None:
+        super().__init__()
+        self._work = work
+
+    def __missing__(self, key: _K) -> _V:
+        value = self[key] = self._work(key)
+        return value
+
+
+def _outlet_name(source: str | None) -> str:
+    """The outlet's name as it shows in a title; empty when too short to look for."""
+    name = unicodedata.normalize("NFKC", source).casefold().strip() if source else ""
+    return name if len(name) > 1 else ""
 
 
 def _word_features(token: str) -> tuple[tuple[str, float], ...]:

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
+from operator import attrgetter
 
 from news.clustering import group_same_stories
 from news.errors import InvalidInput
@@ -26,6 +28,13 @@ from news.models import (
     Topic,
 )
 from news.weeks import week_start
+
+_HEADLINE = attrgetter("headline")
+_SOURCE = attrgetter("source")
+_PUBLISHED = attrgetter("published_at")
+_TOPICS = attrgetter("topics")
+_ORDER = attrgetter("order")
+_NO_OUTLET = frozenset((None, ""))  # a report without an outlet's name adds no outlet
 
 CATCH_ALL_TITLES = {"ko": "그 밖의 소식", "en": "More news"}
 _ELLIPSIS = "…"
@@ -58,12 +67,12 @@ class DigestLimits:
             )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, 5,000 a week
 class _Story:
-    lead: DigestCandidate
-    coverage: int  # distinct outlets that ran it
-    more_sources: int
-    latest: datetime
+    reports: Sequence[DigestCandidate]
+    outlets: set[str]  # the distinct outlets that ran it
+    coverage: int  # how many, at least one
+    order: tuple[int, timedelta]  # wider coverage first, then more recent
     topic: str | None  # key of the topic it is filed under
 
 
@@ -79,8 +88,10 @@ def compile_digest(
 ) -> Digest:
     """The week's digest compiled from its headlines: stories ranked, filed under topics."""
     topic_order = {topic.key: position for position, topic in enumerate(topics)}
-    stories = [_story(group, topic_order) for group in group_same_stories(candidates)]
-    stories.sort(key=lambda story: _rank(story, now))
+    stories = [_story(group, topic_order, now) for group in group_same_stories(candidates)]
+    # A stable sort on a cheap key; ties are settled by the lead's id only among the few
+    # stories that can make the digest, since finding a lead reads every report.
+    stories.sort(key=_ORDER)
     names = {topic.key: topic.name_ko if language == "ko" else topic.name_en for topic in topics}
     return Digest(
         guild_id=guild_id,
@@ -152,42 +163,32 @@ def _imported_section(
     )
 
 
-def _story(group: Sequence[DigestCandidate], topic_order: dict[str, int]) -> _Story:
-    lead = min(group, key=_lead_rank)
-    outlets = {candidate.source for candidate in group if candidate.source}
-    others = outlets - {lead.source} if lead.source else outlets
-    return _Story(
-        lead=lead,
-        coverage=max(len(outlets), 1),
-        more_sources=len(others),
-        latest=max(candidate.headline.published_at for candidate in group),
-        topic=_topic_of(group, topic_order),
-    )
-
-
-def _lead_rank(candidate: DigestCandidate) -> tuple[bool, datetime, int, int]:
-    """The lead is the first report with a link; a longer (more complete) title breaks ties."""
-    headline = candidate.headline
-    return (headline.url is None, headline.published_at, -len(headline.title), headline.id)
-
-
-def _topic_of(group: Sequence[DigestCandidate], topic_order: dict[str, int]) -> str | None:
-    """The topic most of the reports were filed under; the catalogue's order breaks ties."""
-    votes = Counter(
-        key
-        for candidate in group
-        for key in dict.fromkeys(candidate.headline.topics)
-        if key in topic_order
-    )
-    if not votes:
-        return None
-    return min(votes, key=lambda key: (-votes[key], topic_order[key]))
-
-
-def _rank(story: _Story, now: datetime) -> tuple[int, timedelta, int]:
+def _story(group: Sequence[DigestCandidate], topic_order: dict[str, int], now: datetime) -> _Story:
+    headlines = list(map(_HEADLINE, group))
+    outlets = set(map(_SOURCE, group)) - _NO_OUTLET
+    coverage = max(len(outlets), 1)
     # A report dated after `now` (a feed's clock ahead of ours) counts as just now.
-    age = max(now - story.latest, timedelta(0))
-    return (-story.coverage, age, story.lead.headline.id)
+    age = max(now - max(map(_PUBLISHED, headlines)), timedelta(0))
+    return _Story(
+        reports=group,
+        outlets=outlets,
+        coverage=coverage,
+        order=(-coverage, age),
+        topic=_topic_of(list(map(_TOPICS, headlines)), topic_order),
+    )
+
+
+def _topic_of(topic_lists: list[tuple[str, ...]], topic_order: dict[str, int]) -> str | None:
+    """The topic most of the reports were filed under; the catalogue's order breaks ties."""
+    first = topic_lists[0]
+    if topic_lists.count(first) == len(topic_lists):
+        # The usual case: every report filed alike, so its topics tie and the order decides.
+        known = filter(topic_order.__contains__, first)
+        return min(known, key=topic_order.__getitem__, default=None)
+    votes = Counter(
+        key for key in chain.from_iterable(map(dict.fromkeys, topic_lists)) if key in topic_order
+    )
+    return min(votes, key=lambda key: (-votes[key], topic_order[key]), default=None)
 
 
 def _sections(
@@ -198,7 +199,7 @@ def _sections(
     limits: DigestLimits,
 ) -> tuple[DigestSection, ...]:
     by_topic: dict[str | None, list[_Story]] = {}
-    for story in stories:  # already ranked, so each section's list is too
+    for story in stories:  # already in order, so each section's list is too
         by_topic.setdefault(story.topic, []).append(story)
     heaviest = sorted(
         by_topic,
@@ -214,11 +215,35 @@ def _sections(
         DigestSection(
             title=names[key] if key is not None else catch_all,
             commentary="",
-            items=tuple(_item(story) for story in by_topic[key][: limits.max_items]),
+            items=tuple(_item(*top) for top in _top(by_topic[key], limits.max_items)),
         )
         for key in chosen
     )
 
 
-def _item(story: _Story) -> DigestItem:
-    return DigestItem(story.lead.headline, story.lead.source, story.more_sources)
+def _top(stories: list[_Story], count: int) -> list[tuple[_Story, DigestCandidate]]:
+    """The first ``count`` stories with their leads; stories tied on coverage and recency
+    go in the order of their leads' ids."""
+    end = count
+    if len(stories) > count:  # the stories tied with the last one shown contend for its place
+        last = stories[count - 1].order
+        while end < len(stories) and stories[end].order == last:
+            end += 1
+    contenders = [(story, _lead(story)) for story in stories[:end]]
+    contenders.sort(key=lambda pair: (pair[0].order, pair[1].headline.id))
+    return contenders[:count]
+
+
+def _lead(story: _Story) -> DigestCandidate:
+    """The first report with a link; a longer (more complete) title breaks ties."""
+    return min(story.reports, key=_lead_rank)
+
+
+def _lead_rank(candidate: DigestCandidate) -> tuple[bool, datetime, int, int]:
+    headline = candidate.headline
+    return (headline.url is None, headline.published_at, -len(headline.title), headline.id)
+
+
+def _item(story: _Story, lead: DigestCandidate) -> DigestItem:
+    others = story.outlets - {lead.source} if lead.source else story.outlets
+    return DigestItem(lead.headline, lead.source, len(others))

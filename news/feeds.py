@@ -63,6 +63,7 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     not_modified: bool = False
+    max_age: int | None = None  # seconds, from Cache-Control: how long the answer stays fresh
 
 
 class FetchError(RoundupError):

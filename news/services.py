@@ -72,6 +72,10 @@ class ArchiveService:
         companies = await self._companies.all_companies()
         self._builder = RoundupBuilder(companies, await self._topics.all_topics())
 
+    def builder(self) -> RoundupBuilder:
+        """The recognisers as they are now (admins' additions included), for the feeds."""
+        return self._builder
+
     @property
     def _company_recognizer(self) -> CompanyRecognizer:
         return self._builder.companies

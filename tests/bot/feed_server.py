@@ -176,3 +176,75 @@ class ScriptedResolver(AbstractResolver):
 
     async def close(self) -> None:
         return None
+
+
+@dataclass
+class Page:
+    """One scripted answer: a body with its headers, or an HTTP error status."""
+
+    body: bytes = b""
+    content_type: str = "application/rss+xml; charset=utf-8"
+    etag: str | None = None
+    cache_control: str | None = None
+    status: int = 200
+
+
+@dataclass
+class ScriptedSite:
+    """Pages a test changes between polls; `hits` counts requests per path."""
+
+    pages: dict[str, Page] = field(default_factory=dict)
+    hits: Counter[str] = field(default_factory=Counter)
+    base: str = ""
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+
+def rss(title: str, items: Sequence[tuple[str, str, str, str]], *, ttl: int | None = None) -> bytes:
+    """An RSS 2.0 document; each item is (guid, title, link, RFC 822 date or "")."""
+    entries = "".join(
+        f"<item><guid>{guid}</guid><title>{headline}</title><link>{link}</link>"
+        + (f"<pubDate>{date}</pubDate>" if date else "")
+        + "</item>"
+        for guid, headline, link, date in items
+    )
+    ttl_element = f"<ttl>{ttl}</ttl>" if ttl is not None else ""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}'
+        f"</title><link>http://127.0.0.1/</link>{ttl_element}{entries}</channel></rss>"
+    ).encode()
+
+
+def _scripted_app(site: ScriptedSite) -> web.Application:
+    async def answer(request: web.Request) -> web.Response:
+        site.hits[request.path] += 1
+        page = site.pages.get(request.path)
+        if page is None:
+            raise web.HTTPNotFound
+        if page.status != 200:
+            return web.Response(status=page.status)
+        headers = {"Content-Type": page.content_type}
+        if page.etag:
+            headers["ETag"] = page.etag
+        if page.cache_control:
+            headers["Cache-Control"] = page.cache_control
+        if page.etag and request.headers.get("If-None-Match") == page.etag:
+            return web.Response(status=304, headers=headers)
+        return web.Response(body=page.body, headers=headers)
+
+    app = web.Application()
+    app.router.add_get("/{path:.*}", answer)
+    return app
+
+
+@asynccontextmanager
+async def running_scripted_site() -> AsyncIterator[ScriptedSite]:
+    site = ScriptedSite()
+    server = TestServer(_scripted_app(site), host="127.0.0.1")
+    await server.start_server()
+    site.base = str(server.make_url("")).rstrip("/")
+    try:
+        yield site
+    finally:
+        await server.close()

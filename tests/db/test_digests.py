@@ -135,7 +135,10 @@ async def test_week_candidates_prefer_a_followed_feed_title(database: Database) 
             "INSERT INTO headline_sources SELECT h.id, s.id FROM headlines h, sources s "
             "WHERE s.key = 'f'"
         )
-        await tx.execute("INSERT INTO guild_sources SELECT 1, id FROM sources WHERE key = 'f'")
+        await tx.execute(
+            "INSERT INTO guild_sources (guild_id, source_id) "
+            "SELECT 1, id FROM sources WHERE key = 'f'"
+        )
     candidates = await SqliteDigestRepository(database).week_candidates(1, "2026-W48")
     assert [c.source for c in candidates] == ["피드뉴스"]
 

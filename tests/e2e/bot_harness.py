@@ -123,8 +123,10 @@ def add_server(fake: FakeDiscord, name: str, *, read_only: bool = False) -> Serv
     return Server(guild, channel, admin, member)
 
 
-def settings_for(fake: FakeDiscord, database: Path, dev_guild_id: int) -> Settings:
-    """The five settings the issue names, and nothing else."""
+def settings_for(
+    fake: FakeDiscord, database: Path, dev_guild_id: int, *, allow_private_urls: bool = False
+) -> Settings:
+    """The five settings the issue names, and private URLs for a feed site on 127.0.0.1."""
     return Settings(
         _env_file=None,  # pydantic-settings' init-only option: ignore .env in tests
         discord_token=SecretStr(fake.token),
@@ -132,14 +134,15 @@ def settings_for(fake: FakeDiscord, database: Path, dev_guild_id: int) -> Settin
         discord_gateway_url=fake.gateway_url,
         dev_guild_id=dev_guild_id,
         database_path=database,
+        allow_private_urls=allow_private_urls,
     )
 
 
 @asynccontextmanager
 async def roundup_bot(
-    fake: FakeDiscord, database: Path, dev_guild_id: int
+    fake: FakeDiscord, database: Path, dev_guild_id: int, *, allow_private_urls: bool = False
 ) -> AsyncIterator[RoundupBot]:
-    settings = settings_for(fake, database, dev_guild_id)
+    settings = settings_for(fake, database, dev_guild_id, allow_private_urls=allow_private_urls)
     # bot_session points discord.py's process-wide URLs at the fake; put them back after,
     # or later tests would talk to a server that is gone.
     with point_discord_at(fake):
@@ -232,7 +235,7 @@ def discord_accepts_everything(fake: FakeDiscord) -> Iterator[None]:
 
 
 @asynccontextmanager
-async def bot_world(tmp_path: Path) -> AsyncIterator[BotWorld]:
+async def bot_world(tmp_path: Path, *, allow_private_urls: bool = False) -> AsyncIterator[BotWorld]:
     """Start the bot in three servers; on a clean exit, check Discord accepted everything.
 
     Starting costs about half a second (most of it seeding the company list), so modules
@@ -246,7 +249,9 @@ async def bot_world(tmp_path: Path) -> AsyncIterator[BotWorld]:
         muted = add_server(fake, "muted", read_only=True)
         database = tmp_path / "bot.db"
         with discord_accepts_everything(fake):
-            async with roundup_bot(fake, database, alpha.id) as bot:
+            async with roundup_bot(
+                fake, database, alpha.id, allow_private_urls=allow_private_urls
+            ) as bot:
                 # The servers other than the development one get the commands from a global
                 # sync, as `python -m bot sync --global` gives them in production.
                 await bot.sync_commands(guild_id=None)

@@ -11,7 +11,7 @@ import pytest_asyncio
 from tests.e2e.bot_harness import BotWorld, bot_world, discord_accepts_everything
 from tests.e2e.fake_discord import Intent, Op
 
-ADMIN_COMMANDS = {"setup", "companies", "roundup-import"}
+ADMIN_COMMANDS = {"setup", "companies", "roundup-import", "feed"}
 # /digest is public: its post subcommand checks Manage Server at run time.
 PUBLIC_COMMANDS = {"company", "headlines", "roundup", "digest", "help"}
 MANAGE_GUILD = 0x20

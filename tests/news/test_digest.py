@@ -135,6 +135,15 @@ def test_equal_coverage_ranks_more_recent_first() -> None:
     assert items_of(compile_week(candidates)) == [STORIES[3][0], STORIES[0][0]]
 
 
+def test_equal_coverage_and_recency_rank_the_earlier_lead_first() -> None:
+    candidates = [
+        *reports(STORIES[0][0], ["A"], first_id=20, topic="chips"),
+        *reports(STORIES[3][0], ["B"], first_id=10, topic="chips"),
+    ]
+    digest = compile_week(candidates, limits=DigestLimits(max_items=1))
+    assert items_of(digest) == [STORIES[3][0]]
+
+
 def test_sections_follow_topics_heaviest_first() -> None:
     candidates = [
         *reports(STORIES[0][0], ["A"], first_id=1, topic="chips"),

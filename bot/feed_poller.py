@@ -1,0 +1,93 @@
+"""The feeds' job: every minute, poll the feeds that are due (job id ``feeds:poll``).
+
+Each feed keeps its own schedule in the database (news.feed_sources); the job only asks which
+are due, so a restart loses nothing and a slow poll never runs twice at once (one instance,
+coalesced). Admins hear of a feed paused after repeated failures through Discord.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from cogs.digest_delivery import tell_admins
+from cogs.embeds import escape, shorten
+from cogs.i18n import text
+from news.feed_service import FeedService
+from news.feed_sources import GuildFeed, PollResult
+from news.guild_settings import GuildSettingsService
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "feeds:poll"
+POLL_EVERY_SECONDS = 60
+# A poll late by more than this is skipped: the next one a minute later covers it.
+MISFIRE_GRACE_SECONDS = 30
+
+
+class DiscordFeedNotifier:
+    """news.ports.FeedNotifier: the alert channel, else a DM to the owner."""
+
+    def __init__(self, client: discord.Client, settings: GuildSettingsService) -> None:
+        self._client = client
+        self._settings = settings
+
+    async def feed_paused(self, guild_id: int, feed: GuildFeed) -> None:
+        settings = await self._settings.settings(guild_id)
+        notice = text(
+            settings.language,
+            "feed_paused",
+            name=escape(shorten(feed.label, 100)),
+            failures=feed.source.failure_count,
+            error=escape(shorten(feed.source.last_error or "", 300)),
+        )
+        await tell_admins(self._client, settings, notice)
+
+
+class FeedPoller:
+    def __init__(
+        self, scheduler: AsyncIOScheduler, service: FeedService, settings: GuildSettingsService
+    ) -> None:
+        self._scheduler = scheduler
+        self._service = service
+        self._settings = settings
+        self._notifier: DiscordFeedNotifier | None = None
+        self._ready: Callable[[], Awaitable[None]] | None = None
+
+    def start(self, client: discord.Client) -> None:
+        """Poll through ``client``'s notices from now on; the first run waits until ready."""
+        self._notifier = DiscordFeedNotifier(client, self._settings)
+        self._ready = client.wait_until_ready
+        self._scheduler.add_job(
+            self.run_job,
+            IntervalTrigger(seconds=POLL_EVERY_SECONDS),
+            id=JOB_ID,
+            name="poll due feeds",
+            replace_existing=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            coalesce=True,
+            max_instances=1,
+        )
+
+    async def run_job(self) -> list[PollResult]:
+        """The job: poll every due feed once the bot is ready; never raises."""
+        if self._notifier is None or self._ready is None:
+            raise RuntimeError("FeedPoller.start() was not called")
+        await self._ready()
+        try:
+            results = await self._service.poll_due(self._notifier)
+        except Exception:
+            log.exception("feed polling failed; the due feeds are polled at the next run")
+            return []
+        if results:
+            log.info(
+                "polled %d feeds: %d new stories, %d failures",
+                len(results),
+                sum(result.new_headlines for result in results),
+                sum(result.error is not None for result in results),
+            )
+        return results

@@ -1,0 +1,174 @@
+"""Feed sources, the guilds following them, and the stories they bring (news.ports.FeedRepository).
+
+A feed is one row of ``sources`` (kind 'feed', key = its URL) however many guilds follow it,
+so it is fetched once; ``guild_sources`` says who follows it, and through
+``headline_sources`` every follower sees its stories.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from news.feed_sources import FeedSource, GuildFeed
+from news.models import NewHeadline
+
+from db.archive import store_new_headlines
+from db.database import Database, Row
+
+_INSERT_FEED = """
+INSERT INTO sources (kind, key, title, site_link, ttl_minutes, next_poll_at)
+VALUES ('feed', :url, :title, :site_link, :ttl_minutes, :next_poll_at)
+ON CONFLICT (key) DO UPDATE SET key = excluded.key
+RETURNING *
+"""
+_FOLLOWS = """
+SELECT 1 FROM guild_sources WHERE guild_id = :guild_id AND source_id = :source_id
+"""
+_FOLLOW = """
+INSERT INTO guild_sources (guild_id, source_id, name, added_by, added_at)
+VALUES (:guild_id, :source_id, :name, :added_by, :added_at)
+ON CONFLICT (guild_id, source_id) DO UPDATE SET name = coalesce(excluded.name, name)
+"""
+_GUILD_FEEDS = """
+SELECT s.*, gs.guild_id, gs.name, gs.added_by
+  FROM guild_sources AS gs JOIN sources AS s ON s.id = gs.source_id
+ WHERE gs.guild_id = :guild_id AND s.kind = 'feed'
+ ORDER BY gs.added_at, s.id
+"""
+_UNFOLLOW = "DELETE FROM guild_sources WHERE guild_id = :guild_id AND source_id = :source_id"
+_DELETE_IF_ORPHAN = """
+DELETE FROM sources
+ WHERE id = :source_id AND kind = 'feed'
+   AND NOT EXISTS (SELECT 1 FROM guild_sources WHERE source_id = :source_id)
+"""
+_FOLLOWERS = "SELECT guild_id FROM guild_sources WHERE source_id = :source_id ORDER BY guild_id"
+_DUE = """
+SELECT s.* FROM sources AS s
+ WHERE s.kind = 'feed' AND s.paused = 0 AND s.next_poll_at <= :now
+   AND EXISTS (SELECT 1 FROM guild_sources AS gs WHERE gs.source_id = s.id)
+ ORDER BY s.next_poll_at, s.id
+ LIMIT :limit
+"""
+_RECORD_POLL = """
+UPDATE sources
+   SET title = :title, site_link = :site_link, etag = :etag, last_modified = :last_modified,
+       next_poll_at = :next_poll_at, failure_count = :failure_count, last_error = :last_error,
+       last_success_at = :last_success_at, paused = :paused, quiet_polls = :quiet_polls,
+       ttl_minutes = :ttl_minutes
+ WHERE id = :id
+"""
+
+
+class SqliteFeedRepository:
+    """news.ports.FeedRepository on SQLite."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def follow_feed(
+        self,
+        guild_id: int,
+        source: FeedSource,
+        *,
+        name: str | None,
+        added_by: int | None,
+        added_at: datetime,
+    ) -> tuple[GuildFeed, bool]:
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                _INSERT_FEED,
+                {
+                    "url": source.url,
+                    "title": source.title,
+                    "site_link": source.site_link,
+                    "ttl_minutes": source.ttl_minutes,
+                    "next_poll_at": _unix_or_none(source.next_poll_at),
+                },
+            )
+            assert row is not None  # RETURNING always yields the upserted row
+            stored = source_from_row(row)
+            ids = {"guild_id": guild_id, "source_id": stored.id}
+            already = await tx.fetch_one(_FOLLOWS, ids) is not None
+            await tx.execute(
+                _FOLLOW,
+                {**ids, "name": name, "added_by": added_by, "added_at": _unix(added_at)},
+            )
+        return GuildFeed(guild_id, stored, name, added_by), already
+
+    async def guild_feeds(self, guild_id: int) -> list[GuildFeed]:
+        rows = await self._db.fetch_all(_GUILD_FEEDS, {"guild_id": guild_id})
+        return [
+            GuildFeed(row["guild_id"], source_from_row(row), row["name"], row["added_by"])
+            for row in rows
+        ]
+
+    async def unfollow_feed(self, guild_id: int, source_id: int) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(_UNFOLLOW, {"guild_id": guild_id, "source_id": source_id})
+            await tx.execute(_DELETE_IF_ORPHAN, {"source_id": source_id})
+
+    async def followers(self, source_id: int) -> list[int]:
+        rows = await self._db.fetch_all(_FOLLOWERS, {"source_id": source_id})
+        return [int(row["guild_id"]) for row in rows]
+
+    async def due_feeds(self, now: datetime, limit: int) -> list[FeedSource]:
+        rows = await self._db.fetch_all(_DUE, {"now": _unix(now), "limit": limit})
+        return [source_from_row(row) for row in rows]
+
+    async def record_poll(self, source: FeedSource) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                _RECORD_POLL,
+                {
+                    "id": source.id,
+                    "title": source.title,
+                    "site_link": source.site_link,
+                    "etag": source.etag,
+                    "last_modified": source.last_modified,
+                    "next_poll_at": _unix_or_none(source.next_poll_at),
+                    "failure_count": source.failure_count,
+                    "last_error": source.last_error,
+                    "last_success_at": _unix_or_none(source.last_success_at),
+                    "paused": int(source.paused),
+                    "quiet_polls": source.quiet_polls,
+                    "ttl_minutes": source.ttl_minutes,
+                },
+            )
+
+    async def file_stories(
+        self, source_id: int, headlines: Sequence[NewHeadline]
+    ) -> tuple[int, int]:
+        async with self._db.transaction() as tx:
+            return await store_new_headlines(tx, headlines, source_id)
+
+
+def source_from_row(row: Row) -> FeedSource:
+    return FeedSource(
+        id=row["id"],
+        url=row["key"],
+        title=row["title"],
+        site_link=row["site_link"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        next_poll_at=_time_or_none(row["next_poll_at"]),
+        failure_count=row["failure_count"],
+        last_error=row["last_error"],
+        last_success_at=_time_or_none(row["last_success_at"]),
+        paused=bool(row["paused"]),
+        quiet_polls=row["quiet_polls"],
+        ttl_minutes=row["ttl_minutes"],
+    )
+
+
+def _time_or_none(seconds: int | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+def _unix(moment: datetime) -> int:
+    return math.floor(moment.timestamp())
+
+
+def _unix_or_none(moment: datetime | None) -> int | None:
+    return None if moment is None else _unix(moment)

@@ -1,0 +1,135 @@
+"""`python -m bot feeds …` and `import URL` end to end, against a feed site on 127.0.0.1 that
+runs on its own event loop in a thread (the CLI runs asyncio.run itself)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
+
+ARTICLE = b"""<html><body><article><h1>Chip week</h1><ul>
+<li><a href="https://news.test/fab">Foundry opens a second fab in the desert</a></li>
+<li><a href="https://news.test/memory">Memory prices climb for a third month</a></li>
+</ul></article></body></html>"""
+
+
+@pytest.fixture
+def site() -> Iterator[ScriptedSite]:
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    context = running_scripted_site()
+    served = asyncio.run_coroutine_threadsafe(context.__aenter__(), loop).result(timeout=5)
+    try:
+        yield served
+    finally:
+        asyncio.run_coroutine_threadsafe(context.__aexit__(None, None, None), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        loop.close()
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "archive.db"))
+    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def feed_url(site: ScriptedSite) -> str:
+    recent = format_datetime(datetime.now(UTC) - timedelta(hours=1), usegmt=True)
+    story = ("g1", "Quantum sensor startup raises funds", "https://news.test/q", recent)
+    site.pages["/feed.xml"] = Page(body=rss("Local Tech Wire", [story]))
+    return site.url("/feed.xml")
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
+    code = main([*argv, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_feeds_add_prints_the_feed_and_what_it_filed(
+    feed_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, document = run_json(capsys, "feeds", "add", feed_url, "--name", "Wire")
+
+    assert code == 0
+    feed = document["feed"]
+    assert isinstance(feed, dict)
+    assert (feed["url"], feed["title"], feed["name"]) == (feed_url, "Local Tech Wire", "Wire")
+    assert (document["items"], document["filed"], document["backfill"]) == (1, 1, True)
+
+
+def test_feeds_list_shows_a_guilds_feeds_only(
+    feed_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["feeds", "add", feed_url, "--guild", "5"])
+    capsys.readouterr()
+
+    _, mine = run_json(capsys, "feeds", "list", "--guild", "5")
+    _, theirs = run_json(capsys, "feeds", "list", "--guild", "6")
+
+    assert [feed["url"] for feed in mine["feeds"]] == [feed_url]  # type: ignore[attr-defined]
+    assert theirs["feeds"] == []
+
+
+def test_feeds_remove_stops_following(feed_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["feeds", "add", feed_url])
+    capsys.readouterr()
+
+    code, _ = run_json(capsys, "feeds", "remove", feed_url)
+    _, listed = run_json(capsys, "feeds", "list")
+
+    assert code == 0
+    assert listed["feeds"] == []
+
+
+def test_feeds_poll_once_reports_nothing_due_after_an_add(
+    feed_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["feeds", "add", feed_url])
+    capsys.readouterr()
+
+    code, document = run_json(capsys, "feeds", "poll", "--once")
+
+    assert code == 0
+    assert document == {"polls": []}
+
+
+def test_feeds_add_of_a_private_address_fails_without_the_setting(
+    feed_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "false")
+
+    code = main(["feeds", "add", feed_url])
+
+    assert code == 1
+    assert "private, local or reserved" in capsys.readouterr().err
+
+
+def test_import_of_a_url_extracts_and_imports_the_article(
+    site: ScriptedSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.pages["/article.html"] = Page(body=ARTICLE, content_type="text/html")
+
+    code, document = run_json(capsys, "import", site.url("/article.html"), "--date", "2026-11-25")
+
+    assert code == 0
+    roundup = document["roundup"]
+    assert isinstance(roundup, dict)
+    titles = [h["title"] for s in roundup["sections"] for h in s["headlines"]]
+    assert titles == [
+        "Foundry opens a second fab in the desert",
+        "Memory prices climb for a third month",
+    ]

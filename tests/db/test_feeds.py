@@ -1,0 +1,91 @@
+"""SqliteFeedRepository on real SQLite: following, due feeds, poll records, filing stories."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from db import Database, SqliteArchiveRepository, SqliteFeedRepository
+from news.feed_sources import FeedSource
+from news.models import HeadlineQuery, NewHeadline
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+URL = "https://wire.test/feed.xml"
+
+
+def new_source(url: str = URL, *, due: datetime = NOW) -> FeedSource:
+    return FeedSource(id=0, url=url, title="Wire", next_poll_at=due)
+
+
+def story(n: int) -> NewHeadline:
+    return NewHeadline(f"Story {n}", f"https://wire.test/{n}", "", "en", NOW)
+
+
+async def follow(repo: SqliteFeedRepository, guild_id: int, source: FeedSource) -> FeedSource:
+    followed, _ = await repo.follow_feed(guild_id, source, name=None, added_by=None, added_at=NOW)
+    return followed.source
+
+
+async def test_two_guilds_following_one_url_share_one_source(database: Database) -> None:
+    repo = SqliteFeedRepository(database)
+
+    first = await follow(repo, 1, new_source())
+    second = await follow(repo, 2, new_source())
+
+    assert first.id == second.id
+    assert await repo.followers(first.id) == [1, 2]
+
+
+async def test_due_feeds_skip_paused_and_later_feeds(database: Database) -> None:
+    repo = SqliteFeedRepository(database)
+    due = await follow(repo, 1, new_source("https://a.test/f"))
+    paused = await follow(repo, 1, new_source("https://b.test/f"))
+    await repo.record_poll(replace(paused, paused=True))
+    await follow(repo, 1, new_source("https://c.test/f", due=NOW + timedelta(minutes=1)))
+
+    assert [source.id for source in await repo.due_feeds(NOW, 10)] == [due.id]
+
+
+async def test_a_poll_record_reads_back_as_written(database: Database) -> None:
+    repo = SqliteFeedRepository(database)
+    source = await follow(repo, 1, new_source())
+    polled = replace(
+        source,
+        etag='"v2"',
+        last_modified="Wed, 25 Nov 2026 11:00:00 GMT",
+        next_poll_at=NOW + timedelta(minutes=15),
+        failure_count=2,
+        last_error="HTTP 500",
+        last_success_at=NOW,
+        quiet_polls=3,
+        ttl_minutes=60,
+    )
+
+    await repo.record_poll(polled)
+
+    [feed] = await repo.guild_feeds(1)
+    assert feed.source == polled
+
+
+async def test_the_last_guild_unfollowing_deletes_the_source(database: Database) -> None:
+    repo = SqliteFeedRepository(database)
+    source = await follow(repo, 1, new_source())
+    await repo.record_poll(replace(source, failure_count=3, last_error="HTTP 500"))
+
+    await repo.unfollow_feed(1, source.id)
+
+    followed_again = await follow(repo, 1, new_source())
+    assert (followed_again.failure_count, followed_again.last_error) == (0, None)
+
+
+async def test_filing_a_known_story_again_only_links_it(database: Database) -> None:
+    repo = SqliteFeedRepository(database)
+    first = await follow(repo, 1, new_source("https://a.test/f"))
+    second = await follow(repo, 2, new_source("https://b.test/f"))
+    await repo.file_stories(first.id, [story(1)])
+
+    counts = await repo.file_stories(second.id, [story(1), story(2)])
+
+    page = await SqliteArchiveRepository(database).search_headlines(2, HeadlineQuery())
+    assert counts == (1, 2)
+    assert sorted(h.title for h in page.headlines) == ["Story 1", "Story 2"]
