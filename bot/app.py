@@ -16,6 +16,7 @@ from db import (
     SqliteDigestRepository,
     SqliteFeedRepository,
     SqliteSettingsRepository,
+    SqliteStoryRepository,
     SqliteTopicRepository,
 )
 from news.digest_service import DigestService
@@ -24,6 +25,7 @@ from news.importing import ImportRequest
 from news.models import LOCAL_GUILD_ID
 from news.sample import sample_roundup_text
 from news.services import ArchiveService
+from news.stories import StoryService
 
 SAMPLE_TITLE = "라운드업위클리 · 이번 주 테크 브리핑 (sample)"
 
@@ -56,12 +58,18 @@ async def open_services(
         topics = SqliteTopicRepository(database)
         archive_repo = SqliteArchiveRepository(database)
         settings_repo = SqliteSettingsRepository(database)
-        archive = ArchiveService(SqliteCompanyRepository(database), topics, archive_repo, clock)
+        # One story service for imports and feeds: a story is found once, whoever brings it.
+        stories = StoryService(SqliteStoryRepository(database))
+        archive = ArchiveService(
+            SqliteCompanyRepository(database), topics, archive_repo, clock, stories
+        )
         await archive.start()
         digest = DigestService(
             settings_repo, archive_repo, topics, SqliteDigestRepository(database), clock=clock
         )
-        feeds = FeedService(SqliteFeedRepository(database), fetcher, archive.builder, clock)
+        feeds = FeedService(
+            SqliteFeedRepository(database), fetcher, archive.builder, clock, stories
+        )
         yield Services(database, archive, settings_repo, digest, feeds, clock)
 
 

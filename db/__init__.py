@@ -6,6 +6,7 @@ from db.database import Database, SchemaError
 from db.digests import SqliteDigestRepository
 from db.feeds import SqliteFeedRepository
 from db.settings import SqliteSettingsRepository
+from db.stories import SqliteStoryRepository
 
 __all__ = [
     "TOTAL_CAP",
@@ -16,5 +17,6 @@ __all__ = [
     "SqliteDigestRepository",
     "SqliteFeedRepository",
     "SqliteSettingsRepository",
+    "SqliteStoryRepository",
     "SqliteTopicRepository",
 ]

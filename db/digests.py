@@ -11,12 +11,13 @@ from news.models import DigestCandidate, GuildSettings
 from db.archive import headline_from_row, week_key_range
 from db.database import Database, Row
 
-# The week's visible headlines, newest first, with the outlet that ran each: the title of a
+# The week's visible headlines, newest first, with the story each was placed in when it
+# arrived (NULL for rows stored before) and the outlet that ran each: the title of a
 # followed feed, else the publisher of the guild's roundup of that week that listed it.
 # Imported headlines are filed under their roundup's week, so one week of roundups suffices.
 _WEEK_CANDIDATES = """
 WITH week_headlines AS MATERIALIZED (
-    SELECT h.id, h.sort_key
+    SELECT h.id, h.sort_key, h.cluster_id
       FROM headlines AS h
      WHERE h.sort_key BETWEEN :low AND :high
        AND EXISTS (SELECT 1 FROM guild_headlines AS g
@@ -31,6 +32,7 @@ publishers AS MATERIALIZED (
      GROUP BY i.headline_id
 )
 SELECT v.*,
+       w.cluster_id,
        coalesce(
            (SELECT nullif(src.title, '')
               FROM headline_sources AS hs
@@ -111,7 +113,10 @@ class SqliteDigestRepository:
         rows = await self._db.fetch_all(
             _WEEK_CANDIDATES, {"guild_id": guild_id, "week": week, "low": low, "high": high}
         )
-        return [DigestCandidate(headline_from_row(row), row["source"]) for row in rows]
+        return [
+            DigestCandidate(headline_from_row(row), row["source"], row["cluster_id"])
+            for row in rows
+        ]
 
     async def get_post(self, guild_id: int, week: str) -> DigestPost | None:
         async with self._db.snapshot() as reads:

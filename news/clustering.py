@@ -5,12 +5,16 @@ titles say nearly the same thing. Titles are compared as sets of features: an En
 (lower-cased, lightly stemmed) or a Korean word's character bigrams, after particles and
 verb endings are cut off (삼성전자가 and 삼성전자 agree, 앞당겨 and 앞당겼다 share 앞당), plus
 one feature per recognised company. Each word counts about as much as any other, scaled by
-how rare its features are in the week (inverse document frequency), so a company name that
-fills hundreds of headlines says less than the model number that fills five. Headlines naming
+how rare its features are in the week so far (inverse document frequency over the headlines
+that arrived before), so a company name that fills hundreds of headlines says less than the
+model number that fills five. Headlines naming
 disjoint sets of companies are never one story; naming the very same ones lowers the bar.
 
-Headlines are taken in the order they were published. Each joins the story it matches best,
-or opens a new one. A story is matched through its first report (weighted Dice similarity)
+Headlines are taken as they arrive (StoryIndex), or a batch in the order they were
+published (group_same_stories): one algorithm, so a week grouped on arrival and the same week
+grouped at once agree. Each joins the story it matches best, or opens a new one, and is never
+moved after: a story's id (its first headline's) can be stored with each headline, and a
+digest only has to read it. A story is matched through its first report (weighted Dice similarity)
 or through everything its reports said so far (how much of the new title they contain), so
 a terse report finds the story a fuller one opened. Matching against a story rather than
 linking any two similar headlines keeps one bridging title from chaining two stories.
@@ -22,9 +26,8 @@ product type and a place), which is rare even when each half is common.
 
 The work per headline is left to C-level operations where it can be: each distinct piece of
 a title (삼성전자가, 'k42) and each outlet is worked out once, a title is a frozenset of
-features, a feature has one weight for the whole week, and similarities are sums over set
-intersections. A week is 20,000 headlines, so the hot loop reads few objects: stories are
-compared and counted by identity, keys are ints or pairs of ints.
+features, a feature's weight is worked out once per placement, and similarities are sums
+over set intersections; stories are compared and counted by identity.
 """
 
 from __future__ import annotations
@@ -32,14 +35,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from heapq import nlargest
 from itertools import chain, combinations
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from news.models import DigestCandidate, Headline
 from news.urls import canonical_url
@@ -99,145 +101,155 @@ _STOPWORDS = frozenset((
 ))  # fmt: skip
 _COMPANY = "\x00"  # prefix that keeps company features apart from words
 
-# A key is the rank of a rare word, or the ranks of two of a headline's other words: ints
-# and pairs of them hash without reading the strings they stand for.
-_Key = int | tuple[int, int]
+# A key is a rare word, or two of a headline's other words; a word is known by its rarest
+# feature.
+_Key = str | tuple[str, str]
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
 def group_same_stories(candidates: Sequence[DigestCandidate]) -> list[list[DigestCandidate]]:
-    """The candidates grouped by story: members in input order, groups by their first member."""
-    headlines = _Headlines(candidates)
-    stories = _Stories(headlines)
+    """The candidates grouped by story: members in input order, groups by their first member.
+
+    The candidates arrive in a StoryIndex in the order they were published, as they would
+    have from the feeds, so a batch and a week grouped as it arrived agree."""
+    index = StoryIndex()
+    stories: dict[_Story, list[int]] = {}
     # A stable sort keeps input order among reports published at the same moment.
-    for index in sorted(range(len(candidates)), key=headlines.published.__getitem__):
-        stories.add(index)
-    groups = sorted(sorted(story.members) for story in stories.found)
+    for position in sorted(
+        range(len(candidates)), key=lambda i: candidates[i].headline.published_at
+    ):
+        stories.setdefault(index._place(candidates[position]), []).append(position)
+    groups = sorted(sorted(members) for members in stories.values())
     return [[candidates[i] for i in members] for members in groups]
 
 
-class _Headlines:
-    """What grouping needs of each candidate, in lists indexed like the candidates, and what
-    the week's words weigh."""
-
-    def __init__(self, candidates: Sequence[DigestCandidate]) -> None:
-        vocabulary = _Vocabulary()
-        self.features: list[frozenset[str]] = []
-        self.companies: list[frozenset[str]] = []
-        self.urls: list[str | None] = []
-        self.published: list[datetime] = []
-        # One pass reads each candidate once: with 20,000 of them, every further pass over
-        # the objects costs more in memory reads than the work it does.
-        for candidate in candidates:
-            headline = candidate.headline
-            self.features.append(vocabulary.features(headline, candidate.source))
-            self.companies.append(frozenset(headline.companies))
-            self.urls.append(canonical_url(headline.url) if headline.url else None)
-            self.published.append(headline.published_at)
-        counts = Counter(chain.from_iterable(self.features))
-        self.weight = _weights(counts, vocabulary.shares, len(candidates))
-        ranked = _rarest_first(counts)
-        self.unit = _units(ranked, vocabulary.words())
-        # Features ranked below this are rare enough to be keys on their own.
-        self.rare = bisect_right(ranked, _RARE, key=counts.__getitem__)
-
-
-def _weights(counts: Counter[str], shares: dict[str, float], headlines: int) -> dict[str, float]:
-    """Each feature's weight: its share of a word, times how rare it is in the week."""
-    corpus = max(headlines, _MIN_CORPUS) + 1
-    return {
-        feature: shares.get(feature, 1.0) * math.log(corpus / (count + 1))
-        for feature, count in counts.items()
-    }
-
-
-def _rarest_first(counts: Counter[str]) -> list[str]:
-    # The feature itself breaks ties, so the order is the same on every run.
-    return sorted(sorted(counts), key=counts.__getitem__)
-
-
-def _units(ranked: list[str], words: Iterable[tuple[str, ...]]) -> dict[str, int]:
-    """Each feature's unit: the rank of the rarest feature of a word it is part of.
-
-    Keys pair units, not features: pairing two bigrams of one word would make a key as
-    common as the word itself. A company marker is a unit of its own."""
-    unit = {feature: rank for rank, feature in enumerate(ranked)}
-    for parts in words:
-        rarest = min(map(unit.__getitem__, parts))
-        for feature in parts:
-            unit[feature] = min(unit[feature], rarest)
-    return unit
+def group_by_story_id(candidates: Sequence[DigestCandidate]) -> list[list[DigestCandidate]] | None:
+    """The candidates grouped by the story ids stored when they arrived (members in input
+    order, groups by their first member); None when any candidate has none."""
+    groups: dict[int, list[DigestCandidate]] = {}
+    for candidate in candidates:
+        story_id = candidate.story_id
+        if story_id is None:
+            return None
+        groups.setdefault(story_id, []).append(candidate)
+    return list(groups.values())
 
 
 @dataclass(slots=True, eq=False)  # hashed by identity: counting reads a pointer, no field
 class _Story:
-    """One story: its reports so far, what its first report said, and what all of them did."""
+    """One story: what its first report said, and what all its reports did."""
 
-    members: list[int]  # its reports, in the order they joined
+    id: int  # the id of the headline that opened it
     features: frozenset[str]  # the first report's
     companies: frozenset[str]  # the first report's
-    total: float  # the first report's weight
     said: set[str]  # every feature its reports used
 
 
-class _Stories:
-    """The stories found so far, filed by link and by key."""
+class StoryIndex:
+    """One week's stories, grown a headline at a time as headlines arrive.
 
-    def __init__(self, headlines: _Headlines) -> None:
-        self._headlines = headlines
-        self.found: list[_Story] = []
+    Words are weighed by how many of the week's headlines seen so far use them, so a
+    headline is placed once, when it arrives, and never moved: a story's id is the id of
+    the headline that opened it, stable for good. Headlines are expected in about the order
+    they were published; a late one is still placed, against what the week knows by then.
+    """
+
+    def __init__(self) -> None:
+        self._vocabulary = _Vocabulary()
+        self._counts: Counter[str] = Counter()
+        self._seen = 0
+        self._by_id: dict[int, _Story] = {}
         self._by_url: dict[str, _Story] = {}
         self._by_key: dict[_Key, list[_Story]] = {}
 
-    def add(self, index: int) -> None:
-        """Files the headline under the story it belongs to, or a new one."""
-        headlines = self._headlines
-        features = headlines.features[index]
-        companies = headlines.companies[index]
-        total = math.fsum(map(headlines.weight.__getitem__, features)) or 1.0
-        keys = self._keys(features)
-        url = headlines.urls[index]
-        story = self._by_url.get(url) if url else None
+    def add(self, candidate: DigestCandidate) -> int:
+        """Files the headline under the story it belongs to, or a new one; the story's id."""
+        return self._place(candidate).id
+
+    def restore(self, candidate: DigestCandidate, story_id: int) -> None:
+        """Files a headline under the story it was placed in before, without matching it:
+        an index rebuilt from stored ids goes on exactly where the old one stopped."""
+        reading = self._read(candidate)
+        story = self._by_id.get(story_id)
         if story is None:
-            story = self._best_story(features, companies, total, keys)
+            story = self._open(story_id, reading)
+        self._join(story, reading)
+
+    def _place(self, candidate: DigestCandidate) -> _Story:
+        """Files the headline under the story it belongs to, or a new one; that story."""
+        reading = self._read(candidate)
+        story = self._by_url.get(reading.url) if reading.url else None
         if story is None:
-            story = _Story([index], features, companies, total, set(features))
-            self.found.append(story)
-        else:
-            story.members.append(index)
-            story.said |= features
-        if url:
-            self._by_url.setdefault(url, story)
-        self._file(story, keys)
+            story = self._best_story(reading)
+        if story is None:
+            story = self._open(candidate.headline.id, reading)
+        self._join(story, reading)
+        return story
 
-    def _keys(self, features: frozenset[str]) -> list[_Key]:
-        """The headline's rarest rare words, and the pairs of its rarest other words.
+    def _read(self, candidate: DigestCandidate) -> _Reading:
+        headline = candidate.headline
+        features, words = self._vocabulary.read(headline, candidate.source)
+        self._counts.update(features)
+        self._seen += 1
+        return _Reading(
+            features=features,
+            companies=frozenset(headline.companies),
+            url=canonical_url(headline.url) if headline.url else None,
+            keys=self._keys(words),
+        )
 
-        A rare word (a model number) is specific enough alone, and pairing it would only make
-        a key fewer reports share; commoner words (a company, a product type, a verb) are
-        what most reports of a story share, and specific in pairs."""
-        units = sorted(set(map(self._headlines.unit.__getitem__, features)))
-        common = bisect_left(units, self._headlines.rare)
-        keys: list[_Key] = []
-        keys.extend(units[: min(common, _SINGLES)])
-        keys.extend(combinations(units[common : common + _PAIRED], 2))
-        return keys
+    def _open(self, story_id: int, reading: _Reading) -> _Story:
+        story = _Story(story_id, reading.features, reading.companies, set())
+        self._by_id[story_id] = story
+        return story
 
-    def _file(self, story: _Story, keys: list[_Key]) -> None:
+    def _join(self, story: _Story, reading: _Reading) -> None:
+        story.said |= reading.features
+        if reading.url:
+            self._by_url.setdefault(reading.url, story)
         by_key = self._by_key
-        for key in keys:
+        for key in reading.keys:
             holders = by_key.get(key)
             if holders is None:
                 by_key[key] = [story]
             elif len(holders) < _MAX_STORIES_PER_KEY and story not in holders:
                 holders.append(story)
 
-    def _best_story(
-        self, features: frozenset[str], companies: frozenset[str], total: float, keys: list[_Key]
-    ) -> _Story | None:
+    def _weights(self) -> Callable[[str], float]:
+        """What each feature weighs now: its share of a word, times how rare it is in the
+        week so far. Placing one headline asks the same few features many times, so each is
+        worked out once per placement."""
+        log_corpus = math.log(max(self._seen, _MIN_CORPUS) + 1)
+        shares = self._vocabulary.shares
+        counts = self._counts
+
+        def weight(feature: str) -> float:
+            return shares.get(feature, 1.0) * (log_corpus - math.log(counts[feature] + 1))
+
+        return _Memo(weight).__getitem__
+
+    def _keys(self, words: Iterable[tuple[str, ...]]) -> list[_Key]:
+        """The headline's rarest rare words, and the pairs of its rarest other words.
+
+        A word is known by its rarest feature (pairing two bigrams of one word would make a
+        key as common as the word itself). A rare word (a model number) is specific enough
+        alone, and pairing it would only make a key fewer reports share; commoner words (a
+        company, a product type, a verb) are what most reports of a story share, and
+        specific in pairs."""
+        counts = self._counts
+        # The feature breaks ties, so the keys are the same on every run.
+        units = sorted({min((counts[f], f) for f in parts) for parts in words})
+        common = bisect_left(units, (_RARE + 1, ""))
+        keys: list[_Key] = [unit for _, unit in units[: min(common, _SINGLES)]]
+        others = [unit for _, unit in units[common : common + _PAIRED]]
+        keys.extend(cast(Iterable[tuple[str, str]], combinations(others, 2)))
+        return keys
+
+    def _best_story(self, reading: _Reading) -> _Story | None:
         """The story the headline matches best among those sharing the most keys with it."""
-        hits = Counter(chain.from_iterable(filter(None, map(self._by_key.get, keys))))
+        hits = Counter(chain.from_iterable(filter(None, map(self._by_key.get, reading.keys))))
+        companies = reading.companies
         # Stories about other companies cannot match, so they take no place among the few.
         likeliest = [
             story
@@ -250,12 +262,23 @@ class _Stories:
             likeliest = nlargest(_SCORED, likeliest, key=hits.__getitem__)
         best: _Story | None = None
         best_score = 0.0
-        weight = self._headlines.weight.__getitem__
+        weight = self._weights()
+        total = math.fsum(map(weight, reading.features)) or 1.0
         for story in likeliest:
-            score = _match(features, companies, total, story, weight)
+            score = _match(reading.features, companies, total, story, weight)
             if score > best_score:
                 best, best_score = story, score
         return best
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What placing a headline needs of it."""
+
+    features: frozenset[str]
+    companies: frozenset[str]
+    url: str | None
+    keys: list[_Key]
 
 
 def _match(
@@ -273,9 +296,11 @@ def _match(
     # fsum is exact, so a sum does not depend on the set's (hash-seeded) order and the
     # grouping is the same on every run.
     contained = math.fsum(map(weight, features & story.said))
+    # The first report's weight is taken as the week weighs it now, like the headline's.
+    story_total = math.fsum(map(weight, story.features)) or 1.0
     # The story's reports hold the first report's words, so what they share bounds the Dice
     # from above: most non-matching stories are settled with one intersection.
-    dice_limit = threshold * (total + story.total) / 2
+    dice_limit = threshold * (total + story_total) / 2
     shared = math.fsum(map(weight, features & story.features)) if contained >= dice_limit else 0.0
     # Containment is held to its own, higher bar, scaled to be comparable with the Dice.
     score = max(shared / dice_limit, contained / (CONTAINED_THRESHOLD * total))
@@ -287,14 +312,17 @@ class _Vocabulary:
     piece of a title and each outlet is worked out once."""
 
     def __init__(self) -> None:
-        self._pieces: _Memo[str, tuple[str, ...]] = _Memo(self._piece_features)
+        self._pieces: _Memo[str, tuple[tuple[str, ...], ...]] = _Memo(self._piece_features)
         self._markers: _Memo[str, str] = _Memo(_COMPANY.__add__)
         self._outlets: _Memo[str | None, str] = _Memo(_outlet_name)
         self._words: dict[str, tuple[str, ...]] = {}  # word -> its features
         self.shares: dict[str, float] = {}  # feature -> the smallest share of a word it has
 
-    def features(self, headline: Headline, source: str | None) -> frozenset[str]:
-        """The features of the title's words, and one per company the headline names."""
+    def read(
+        self, headline: Headline, source: str | None
+    ) -> tuple[frozenset[str], list[tuple[str, ...]]]:
+        """The features of the title's words and one per company the headline names; and
+        the features of each word, a company's marker a word of its own."""
         text = unicodedata.normalize("NFKC", headline.title).casefold()
         outlet = self._outlets[source]
         if outlet and outlet in text:
@@ -303,15 +331,13 @@ class _Vocabulary:
         leading = _LEADING_TAG.match(text)  # match, not sub: only the start can hold it
         if leading:
             text = text[leading.end() :]
-        words = chain.from_iterable(map(self._pieces.__getitem__, text.split()))
-        return frozenset(chain(words, map(self._markers.__getitem__, headline.companies)))
+        words = list(chain.from_iterable(map(self._pieces.__getitem__, text.split())))
+        words.extend((self._markers[company],) for company in headline.companies)
+        return frozenset(chain.from_iterable(words)), words
 
-    def words(self) -> Iterable[tuple[str, ...]]:
-        """The features of each distinct word that has any."""
-        return filter(None, self._words.values())
-
-    def _piece_features(self, piece: str) -> tuple[str, ...]:
-        return tuple(chain.from_iterable(map(self._word_features, _TOKEN.findall(piece))))
+    def _piece_features(self, piece: str) -> tuple[tuple[str, ...], ...]:
+        """The features of each word of the piece that has any."""
+        return tuple(filter(None, map(self._word_features, _TOKEN.findall(piece))))
 
     def _word_features(self, word: str) -> tuple[str, ...]:
         known = self._words.get(word)

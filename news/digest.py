@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from itertools import chain
 from operator import attrgetter
 
-from news.clustering import group_same_stories
+from news.clustering import group_by_story_id, group_same_stories
 from news.errors import InvalidInput
 from news.models import (
     Digest,
@@ -88,7 +88,9 @@ def compile_digest(
 ) -> Digest:
     """The week's digest compiled from its headlines: stories ranked, filed under topics."""
     topic_order = {topic.key: position for position, topic in enumerate(topics)}
-    stories = [_story(group, topic_order, now) for group in group_same_stories(candidates)]
+    # Stories were found as the headlines arrived; only rows stored before that need it now.
+    groups = group_by_story_id(candidates) or group_same_stories(candidates)
+    stories = [_story(group, topic_order, now) for group in groups]
     # A stable sort on a cheap key; ties are settled by the lead's id only among the few
     # stories that can make the digest, since finding a lead reads every report.
     stories.sort(key=_ORDER)

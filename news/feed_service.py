@@ -37,6 +37,7 @@ from news.feeds import (
 from news.importing import ImportRequest, RoundupBuilder, clean_optional
 from news.models import NewHeadline
 from news.ports import FeedNotifier, FeedRepository, Fetcher
+from news.stories import StoryService, arrival_weeks
 from news.weeks import week_of
 
 log = logging.getLogger(__name__)
@@ -78,12 +79,15 @@ class FeedService:
         fetcher: Fetcher,
         builder: Callable[[], RoundupBuilder],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        stories: StoryService | None = None,
     ) -> None:
         self._feeds = feeds
         self._fetcher = fetcher
         # A provider, not a builder: admins' new companies reach the archive service's one.
         self._builder = builder
         self._clock = clock
+        # Without it, headlines are stored without a story and a digest groups them itself.
+        self._stories = stories
 
     # --- following ------------------------------------------------------------------------
 
@@ -224,6 +228,9 @@ class FeedService:
             last_modified=fetched.last_modified,
         )
         await self._feeds.record_poll(updated)
+        # After the poll is recorded: the headlines are stored whatever placing them does.
+        if filed and self._stories:
+            await self._stories.place_new(arrival_weeks(headlines))
         return PollResult(updated, filed, linked, backfill=backfill)
 
     async def _failed(

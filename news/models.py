@@ -244,6 +244,9 @@ class DigestCandidate:
 
     headline: Headline
     source: str | None  # the outlet's name (feed title, or the imported article's publisher)
+    # The story it was placed in when it arrived (news.clustering.StoryIndex); None for
+    # headlines stored before stories were kept.
+    story_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

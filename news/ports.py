@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -155,3 +155,14 @@ class FeedNotifier(Protocol):
     """Tells a guild's admins about its feeds (the bot posts it on Discord)."""
 
     async def feed_paused(self, guild_id: int, feed: GuildFeed) -> None: ...
+
+
+class StoryRepository(Protocol):
+    async def placed_headlines(self, week: str) -> list[DigestCandidate]:
+        """The week's headlines that have a story, in publication order, with its id."""
+
+    async def unplaced_headlines(self, week: str) -> list[DigestCandidate]:
+        """The week's headlines without a story yet, in publication order."""
+
+    async def save_story_ids(self, story_ids: Mapping[int, int]) -> None:
+        """Store each headline's story id (headline id -> story id)."""

@@ -103,6 +103,26 @@ def test_same_story_from_several_outlets_becomes_one_item() -> None:
     assert digest.sections[0].items[0].more_sources == 1
 
 
+def test_stored_story_ids_decide_which_reports_are_one_item() -> None:
+    # Titles alone would make two stories: the ids stored on arrival say they are one.
+    candidates = [
+        DigestCandidate(headline(1, STORIES[0][0], topics=("chips",)), "가신문", story_id=1),
+        DigestCandidate(headline(2, STORIES[3][0], topics=("chips",), hours=1), "나일보", 1),
+    ]
+    digest = compile_week(candidates)
+    assert [len(section.items) for section in digest.sections] == [1]
+    assert digest.sections[0].items[0].more_sources == 1
+
+
+def test_a_week_with_headlines_stored_before_stories_is_grouped_by_title() -> None:
+    candidates = [
+        DigestCandidate(headline(1, "Nvidia unveils Blackwell Ultra"), "A", story_id=1),
+        DigestCandidate(headline(2, "Nvidia unveils Blackwell Ultra", hours=1), "B"),
+    ]
+    item = compile_week(candidates).sections[0].items[0]
+    assert (item.headline.id, item.more_sources) == (1, 1)
+
+
 def test_more_sources_counts_distinct_outlets() -> None:
     candidates = reports("Nvidia unveils Blackwell Ultra", ["A", "B", "A", "C"], first_id=1)
     item = compile_week(candidates).sections[0].items[0]

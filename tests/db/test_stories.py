@@ -1,0 +1,72 @@
+"""Story ids stored with headlines: which are placed, which wait, and what the digest reads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from db import Database, SqliteArchiveRepository, SqliteDigestRepository, SqliteStoryRepository
+from tests.db.builders import WEDNESDAY, headline, roundup, section
+
+WEEK = "2026-W48"
+
+
+async def store_three(archive: SqliteArchiveRepository) -> list[int]:
+    """Three headlines of WEEK, published an hour apart, newest listed first; their ids
+    in publication order."""
+    saved, _ = await archive.save_roundup(
+        roundup(
+            section(
+                headline("HBM4 양산 앞당겨", "https://a.test/3", at=WEDNESDAY + timedelta(hours=2)),
+                headline("HBM4 양산 일정 앞당겼다", "https://a.test/2", at=WEDNESDAY),
+                headline(
+                    "폴더블폰 출시 연기", "https://a.test/1", at=WEDNESDAY + timedelta(hours=1)
+                ),
+            )
+        )
+    )
+    stored = sorted(saved.sections[0].headlines, key=lambda h: h.published_at)
+    return [h.id for h in stored]
+
+
+async def test_new_headlines_wait_for_a_story_in_publication_order(
+    database: Database, archive: SqliteArchiveRepository
+) -> None:
+    ids = await store_three(archive)
+    waiting = await SqliteStoryRepository(database).unplaced_headlines(WEEK)
+    assert [(c.headline.id, c.story_id) for c in waiting] == [(i, None) for i in ids]
+
+
+async def test_placed_headlines_carry_their_stored_story_ids(
+    database: Database, archive: SqliteArchiveRepository
+) -> None:
+    first, second, third = await store_three(archive)
+    stories = SqliteStoryRepository(database)
+    await stories.save_story_ids({first: first, third: first})
+    placed = await stories.placed_headlines(WEEK)
+    assert [(c.headline.id, c.story_id) for c in placed] == [(first, first), (third, first)]
+    assert [c.headline.id for c in await stories.unplaced_headlines(WEEK)] == [second]
+
+
+async def test_placed_headlines_name_the_outlet_that_ran_them(
+    database: Database, archive: SqliteArchiveRepository
+) -> None:
+    await store_three(archive)
+    waiting = await SqliteStoryRepository(database).unplaced_headlines(WEEK)
+    assert {c.source for c in waiting} == {"테크 주간지"}
+
+
+async def test_other_weeks_are_left_out(
+    database: Database, archive: SqliteArchiveRepository
+) -> None:
+    await store_three(archive)
+    assert await SqliteStoryRepository(database).unplaced_headlines("2026-W47") == []
+
+
+async def test_week_candidates_carry_the_stored_story_ids(
+    database: Database, archive: SqliteArchiveRepository
+) -> None:
+    first, second, third = await store_three(archive)
+    await SqliteStoryRepository(database).save_story_ids({first: first, third: first})
+    candidates = await SqliteDigestRepository(database).week_candidates(1, WEEK)
+    story_of = {c.headline.id: c.story_id for c in candidates}
+    assert story_of == {first: first, second: None, third: first}
