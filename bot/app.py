@@ -58,14 +58,17 @@ async def open_services(
         topics = SqliteTopicRepository(database)
         archive_repo = SqliteArchiveRepository(database)
         settings_repo = SqliteSettingsRepository(database)
-        # One story service for imports and feeds: a story is found once, whoever brings it.
+        # One story service for feeds and digests: a story is found once, whoever brings it.
         stories = StoryService(SqliteStoryRepository(database))
-        archive = ArchiveService(
-            SqliteCompanyRepository(database), topics, archive_repo, clock, stories
-        )
+        archive = ArchiveService(SqliteCompanyRepository(database), topics, archive_repo, clock)
         await archive.start()
         digest = DigestService(
-            settings_repo, archive_repo, topics, SqliteDigestRepository(database), clock=clock
+            settings_repo,
+            archive_repo,
+            topics,
+            SqliteDigestRepository(database),
+            clock=clock,
+            stories=stories,
         )
         feeds = FeedService(
             SqliteFeedRepository(database), fetcher, archive.builder, clock, stories

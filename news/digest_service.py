@@ -42,6 +42,7 @@ from news.digest_posts import (
 from news.errors import InvalidInput
 from news.models import Digest, GuildSettings, RoundupKind
 from news.ports import ArchiveRepository, DigestRepository, SettingsRepository, TopicRepository
+from news.stories import StoryService
 from news.weeks import parse_week
 
 MessageT = TypeVar("MessageT")
@@ -95,6 +96,7 @@ class DigestService:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         nonces: Callable[[], str] = lambda: secrets.token_hex(8),
+        stories: StoryService | None = None,
     ) -> None:
         self._settings = settings
         self._archive = archive
@@ -103,6 +105,7 @@ class DigestService:
         self._clock = clock
         self._nonces = nonces  # Discord accepts nonces of up to 25 characters
         self._locks: dict[int, asyncio.Lock] = {}
+        self._stories = stories
 
     # --- reading -------------------------------------------------------------------------
 
@@ -135,6 +138,10 @@ class DigestService:
         roundup = await self._archive.roundup_for_week(settings.guild_id, week)
         if roundup is not None and roundup.kind is RoundupKind.IMPORTED:
             return digest_from_roundup(roundup, language=settings.language, limits=limits)
+        if self._stories:
+            # Feed items are placed as they arrive; imported ones are placed here, so that an
+            # import stays fast and the compile below only adds up stored stories.
+            await self._stories.place_new([week])
         return compile_digest(
             await self._digests.week_candidates(settings.guild_id, week),
             guild_id=settings.guild_id,

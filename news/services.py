@@ -35,7 +35,6 @@ from news.models import (
 )
 from news.ports import ArchiveRepository, CompanyRepository, TopicRepository
 from news.recognition import CompanyRecognizer, TopicRecognizer
-from news.stories import StoryService, arrival_weeks
 from news.weeks import parse_week, previous_weeks, week_of
 
 MAX_PAGE_SIZE = 25
@@ -56,14 +55,12 @@ class ArchiveService:
         topics: TopicRepository,
         archive: ArchiveRepository,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        stories: StoryService | None = None,
     ) -> None:
         self._companies = companies
         self._topics = topics
         self._archive = archive
         self._clock = clock
         # Without it, headlines are stored without a story and a digest groups them itself.
-        self._stories = stories
         self._builder = RoundupBuilder((), ())
 
     async def start(self) -> None:
@@ -121,9 +118,6 @@ class ArchiveService:
 
     async def _store(self, prepared: PreparedImport) -> ImportResult:
         roundup, replaced = await self._archive.save_roundup(prepared.roundup)
-        if self._stories:
-            headlines = (h for section in prepared.roundup.sections for h in section.headlines)
-            await self._stories.place_new(arrival_weeks(headlines))
         return ImportResult(roundup=roundup, skipped=prepared.skipped, replaced=replaced)
 
     def _today(self) -> date:

@@ -17,9 +17,11 @@ from db import (
     SqliteCompanyRepository,
     SqliteDigestRepository,
     SqliteFeedRepository,
+    SqliteSettingsRepository,
     SqliteStoryRepository,
     SqliteTopicRepository,
 )
+from news.digest_service import DigestService
 from news.feed_service import FeedService
 from news.importing import ImportRequest
 from news.models import DigestCandidate
@@ -39,8 +41,11 @@ class World:
     site: ScriptedSite
     archive: ArchiveService
     feeds: FeedService
+    stories: StoryService
 
     async def candidates(self, guild_id: int) -> list[DigestCandidate]:
+        """The week's candidates as the digest compiles them: imports placed first."""
+        await self.stories.place_new([WEEK])
         return await SqliteDigestRepository(self.database).week_candidates(guild_id, WEEK)
 
     async def import_roundup(self, guild_id: int, *links: tuple[str, str]) -> None:
@@ -68,13 +73,12 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             SqliteTopicRepository(database),
             SqliteArchiveRepository(database),
             lambda: NOW,
-            stories,
         )
         await archive.start()
         feeds = FeedService(
             SqliteFeedRepository(database), fetcher, archive.builder, lambda: NOW, stories
         )
-        yield World(database, site, archive, feeds)
+        yield World(database, site, archive, feeds, stories)
 
 
 async def test_an_imported_headline_gets_its_own_id_as_story_id(world: World) -> None:
@@ -102,7 +106,7 @@ async def test_a_feed_item_retelling_an_imported_story_joins_it(world: World) ->
     [imported] = await world.candidates(ALPHA)
     [fed] = await world.candidates(BETA)
     assert fed.headline.id != imported.headline.id
-    assert fed.story_id == imported.story_id == imported.headline.id
+    assert fed.story_id == imported.story_id is not None
 
 
 async def test_a_feed_item_of_another_story_opens_its_own(world: World) -> None:
@@ -139,3 +143,23 @@ async def test_a_restarted_service_places_new_headlines_in_the_stored_stories(
     assert await StoryService(repository).place_new([WEEK]) == 1
     story_of = {c.headline.title: c.story_id for c in await world.candidates(ALPHA)}
     assert story_of["네이버, 세종 초대형 AI 데이터센터 짓는다"] == krafton
+
+
+async def test_compiling_a_digest_places_the_weeks_imported_headlines_first(
+    world: World,
+) -> None:
+    # BETA follows only a feed, so its digest is compiled, not taken from an import.
+    await world.follow_feed(BETA, "Naver opens a data center in Sejong", "https://news.test/dc")
+    await world.import_roundup(ALPHA, ("삼성전자, HBM4 양산 앞당겨", "https://news.test/hbm4"))
+    repository = SqliteStoryRepository(world.database)
+    assert len(await repository.unplaced_headlines(WEEK)) == 1  # the import, not yet placed
+    digests = DigestService(
+        SqliteSettingsRepository(world.database),
+        SqliteArchiveRepository(world.database),
+        SqliteTopicRepository(world.database),
+        SqliteDigestRepository(world.database),
+        clock=lambda: NOW,
+        stories=world.stories,
+    )
+    await digests.digest(BETA, WEEK)
+    assert await repository.unplaced_headlines(WEEK) == []
