@@ -44,6 +44,7 @@ from db import (
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteFeedRepository,
+    SqliteStoryRepository,
     SqliteTopicRepository,
 )
 from news.feed_service import FeedService
@@ -51,6 +52,7 @@ from news.feed_sources import FeedSource, PollResult
 from news.feeds import FetchResult
 from news.ports import Fetcher
 from news.services import ArchiveService
+from news.stories import StoryService
 
 SIDECAR_SUFFIXES = frozenset({".source", ".tsv", ".md"})
 WINDOW_SECONDS = 15 * 60
@@ -78,7 +80,9 @@ async def open_service(
     )
     await archive.start()
     repo = SqliteFeedRepository(database)
-    return database, FeedService(repo, fetcher, archive.builder, clock), repo
+    # As the bot wires it: new items are placed into stories as they arrive.
+    stories = StoryService(SqliteStoryRepository(database))
+    return database, FeedService(repo, fetcher, archive.builder, clock, stories), repo
 
 
 # --- 1. throughput -------------------------------------------------------------------------

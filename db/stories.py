@@ -16,13 +16,20 @@ from db.database import Database, Row
 # The week's headlines in publication order (the sort key orders by minute, then id), with
 # their outlet: the title of a feed that ran it, else the publisher of a roundup that listed
 # it. The outlet only helps read the title (feeds append their name to it).
-_WEEK_HEADLINES = """
-WITH week_headlines AS MATERIALIZED (
-    SELECT h.id, h.sort_key, h.cluster_id
-      FROM headlines AS h
-     WHERE h.sort_key BETWEEN :low AND :high
-       AND (h.cluster_id IS NULL) = :unplaced
-)
+_PLACED = """
+SELECT h.id, h.sort_key, h.cluster_id
+  FROM headlines AS h
+ WHERE h.sort_key BETWEEN :low AND :high AND h.cluster_id IS NOT NULL
+"""
+# Spelled out so that SQLite uses the partial index on unplaced headlines (migration 004):
+# feeds ask after every poll that brought something, and most of a week is placed already.
+_UNPLACED = """
+SELECT h.id, h.sort_key, h.cluster_id
+  FROM headlines AS h
+ WHERE h.sort_key BETWEEN :low AND :high AND h.cluster_id IS NULL
+"""
+_WITH_OUTLETS = """
+WITH week_headlines AS MATERIALIZED ({selection})
 SELECT v.*,
        w.cluster_id,
        coalesce(
@@ -42,6 +49,8 @@ SELECT v.*,
   JOIN headline_view AS v ON v.sort_key = w.sort_key
  ORDER BY w.sort_key
 """
+_PLACED_HEADLINES = _WITH_OUTLETS.format(selection=_PLACED)
+_UNPLACED_HEADLINES = _WITH_OUTLETS.format(selection=_UNPLACED)
 _SAVE_STORY_ID = "UPDATE headlines SET cluster_id = :story_id WHERE id = :id"
 
 
@@ -67,9 +76,8 @@ class SqliteStoryRepository:
 
     async def _week_headlines(self, week: str, *, unplaced: bool) -> list[DigestCandidate]:
         low, high = week_key_range(week)
-        rows = await self._db.fetch_all(
-            _WEEK_HEADLINES, {"low": low, "high": high, "unplaced": unplaced}
-        )
+        sql = _UNPLACED_HEADLINES if unplaced else _PLACED_HEADLINES
+        rows = await self._db.fetch_all(sql, {"low": low, "high": high})
         return list(map(_candidate, rows))
 
 
