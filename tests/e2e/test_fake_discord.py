@@ -622,3 +622,11 @@ def test_command_description_localisation_over_100_characters_is_invalid() -> No
     }
 
     assert api_error_code(lambda: check_commands([command])) == 50035
+
+
+def test_a_guild_can_be_given_the_id_a_database_already_uses() -> None:
+    fake = FakeDiscord()
+    guild = fake.add_guild("archive", guild_id=1)
+    assert guild.id == 1
+    with pytest.raises(ValueError):
+        fake.add_guild("again", guild_id=1)
