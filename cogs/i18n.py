@@ -18,6 +18,10 @@ _REPLIES: dict[str, dict[str, str]] = {
         ENGLISH: "Something went wrong on my side. It has been logged; please try again later.",
         KOREAN: "봇 내부에서 문제가 생겼습니다. 기록해 두었으니 잠시 후 다시 시도해 주세요.",
     },
+    "interrupted": {
+        ENGLISH: "The bot was restarting and had to stop this command. Please run it again.",
+        KOREAN: "봇이 다시 시작되느라 이 명령을 멈췄습니다. 다시 실행해 주세요.",
+    },
     "needs_manage_server": {
         ENGLISH: "Only members with the Manage Server permission can do that.",
         KOREAN: "서버 관리 권한이 있는 멤버만 사용할 수 있습니다.",

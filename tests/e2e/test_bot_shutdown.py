@@ -105,8 +105,11 @@ async def test_sigterm_cancels_an_import_still_held_after_the_grace_period(
     async with bot_world(tmp_path) as world:
         world.bot.shutdown_grace = 0.0
         held = hold_imports(world, monkeypatch)
-        await start_import(world, held)
+        record = await start_import(world, held)
         await sigterm(world)
 
     assert stored_roundup(world.database, world.alpha.id) == (0, 0, 0)
     assert errors(caplog) == []
+    # The admin is told, rather than left looking at "thinking…".
+    assert record.original is not None
+    assert "restarting" in record.original.content
