@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from news.sample import sample_roundup_text
+from tests.bot.cli_json import run_json
 
 ARTICLE = """[테크위클리 김하늘 기자] 마이크로소프트가 새 칩을 공개했다.
 
@@ -26,11 +26,6 @@ def isolated_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
     return database
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
-    code = main([*argv, "--json"])
-    return code, json.loads(capsys.readouterr().out)
 
 
 @pytest.fixture
@@ -66,7 +61,7 @@ def test_import_from_standard_input(
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ARTICLE.encode())))
     code, document = run_json(capsys, "import", "-", "--date", "2026-11-25")
     assert code == 0
-    assert len(document["roundup"]["sections"][0]["headlines"]) == 2  # type: ignore[index]
+    assert len(document["roundup"]["sections"][0]["headlines"]) == 2
 
 
 def test_reimporting_the_same_article_updates_in_place(
@@ -89,7 +84,7 @@ def test_company_lookup_by_english_alias_finds_the_korean_company(
     company = document["company"]
     assert isinstance(company, dict)
     assert company["name"] == "마이크로소프트"
-    titles = [h["title"] for h in document["headlines"]]  # type: ignore[attr-defined]
+    titles = [h["title"] for h in document["headlines"]]
     assert titles == ["마이크로소프트, 자체 AI 가속기 공개"]
     assert document["suggestions"] == []
 
@@ -98,7 +93,7 @@ def test_unknown_company_exits_1_with_suggestions(capsys: pytest.CaptureFixture[
     code, document = run_json(capsys, "company", "마이크로소프")
     assert code == 1
     assert document["company"] is None
-    assert "마이크로소프트" in document["suggestions"]  # type: ignore[operator]
+    assert "마이크로소프트" in document["suggestions"]
 
 
 def test_headline_search_finds_a_two_syllable_word(
@@ -108,7 +103,7 @@ def test_headline_search_finds_a_two_syllable_word(
     code, document = run_json(capsys, "headlines", "구글")
     assert code == 0
     assert document["total"] == 1
-    assert document["headlines"][0]["title"] == "구글, TPU 생산 두 배로"  # type: ignore[index]
+    assert document["headlines"][0]["title"] == "구글, TPU 생산 두 배로"
 
 
 def test_roundup_of_an_empty_week_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,7 +158,7 @@ def test_companies_add_then_alias_makes_the_new_name_searchable(
     capsys.readouterr()
     code, document = run_json(capsys, "company", "RDL")
     assert code == 0
-    assert document["company"]["name"] == "라운드랩"  # type: ignore[index]
+    assert document["company"]["name"] == "라운드랩"
 
 
 def test_guilds_do_not_see_each_others_imports(

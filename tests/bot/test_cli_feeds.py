@@ -4,7 +4,6 @@ runs on its own event loop in a thread (the CLI runs asyncio.run itself)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.bot.cli_json import run_json
 from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
 
 ARTICLE = b"""<html><body><article><h1>Chip week</h1><ul>
@@ -54,11 +54,6 @@ def feed_url(site: ScriptedSite) -> str:
     return site.url("/feed.xml")
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
-    code = main([*argv, "--json"])
-    return code, json.loads(capsys.readouterr().out)
-
-
 def test_feeds_add_prints_the_feed_and_what_it_filed(
     feed_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -80,7 +75,7 @@ def test_feeds_list_shows_a_guilds_feeds_only(
     _, mine = run_json(capsys, "feeds", "list", "--guild", "5")
     _, theirs = run_json(capsys, "feeds", "list", "--guild", "6")
 
-    assert [feed["url"] for feed in mine["feeds"]] == [feed_url]  # type: ignore[attr-defined]
+    assert [feed["url"] for feed in mine["feeds"]] == [feed_url]
     assert theirs["feeds"] == []
 
 
