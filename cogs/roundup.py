@@ -21,7 +21,14 @@ from news.services import ArchiveService
 from news.weeks import parse_date
 
 from cogs.base import CogServices, guild_id_of, services_of
-from cogs.embeds import NO_MENTIONS, escape, roundup_embeds, shorten, split_into_messages
+from cogs.embeds import (
+    CONTENT_LIMIT,
+    NO_MENTIONS,
+    escape,
+    roundup_embeds,
+    shorten,
+    split_into_messages,
+)
 from cogs.i18n import text
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
@@ -125,7 +132,7 @@ def import_summary(result: ImportResult, locale: discord.Locale) -> str:
         )
         if len(result.skipped) > SKIPPED_SHOWN:
             lines.append(f"… +{len(result.skipped) - SKIPPED_SHOWN}")
-    return shorten("\n".join(lines), 2000)
+    return shorten("\n".join(lines), CONTENT_LIMIT)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from importlib.resources import files
 
-from news.models import CompanySpec, TopicSpec
+from news.models import Company, CompanySpec, Topic, TopicSpec
 from news.text import is_hangul, normalize
 
 COMPANY_HEADER = ("name", "english_name", "aliases")
@@ -88,6 +88,34 @@ def validate_topics(specs: Sequence[TopicSpec]) -> None:
 def company_spellings(spec: CompanySpec) -> tuple[str, ...]:
     """Every way the company is written: canonical name, English name, then aliases."""
     return (spec.name, spec.english_name, *spec.aliases)
+
+
+def companies_to_store(
+    specs: Sequence[CompanySpec], stored: Sequence[Company]
+) -> list[CompanySpec]:
+    """The bundled companies the database lacks or knows less of, so that a start-up with an
+    up-to-date catalogue writes nothing."""
+    by_name = {company.name: company for company in stored}
+    return [spec for spec in specs if not _company_holds(by_name.get(spec.name), spec)]
+
+
+def topics_to_store(specs: Sequence[TopicSpec], stored: Sequence[Topic]) -> list[TopicSpec]:
+    """The bundled topics the database lacks or holds differently."""
+    by_key = {topic.key: topic for topic in stored}
+    return [spec for spec in specs if not _topic_holds(by_key.get(spec.key), spec)]
+
+
+def _company_holds(company: Company | None, spec: CompanySpec) -> bool:
+    if company is None or company.english_name != spec.english_name:
+        return False
+    known = {normalize(s) for s in (company.name, company.english_name, *company.aliases)}
+    return {normalize(s) for s in company_spellings(spec)} <= known
+
+
+def _topic_holds(topic: Topic | None, spec: TopicSpec) -> bool:
+    if topic is None or (topic.name_en, topic.name_ko) != (spec.name_en, spec.name_ko):
+        return False
+    return set(spec.keywords) <= set(topic.keywords)
 
 
 def _read_data(filename: str) -> str:

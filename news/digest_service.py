@@ -118,9 +118,6 @@ class DigestService:
     async def scheduled_guilds(self) -> list[GuildSettings]:
         return await self._digests.scheduled_guilds()
 
-    async def post_record(self, guild_id: int, week: str) -> DigestPost | None:
-        return await self._digests.get_post(guild_id, parse_week(week))
-
     def week_to_post(self, settings: GuildSettings, week: str | None = None) -> str:
         """``week`` normalised, or the week a post made now would cover (see covered_week)."""
         if week:

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 
-from news.catalog import bundled_companies, bundled_topics
+from news.catalog import bundled_companies, bundled_topics, companies_to_store, topics_to_store
 from news.errors import InvalidInput, NotFound
 from news.importing import (
     ImportRequest,
@@ -27,8 +27,6 @@ from news.models import (
     HeadlinePage,
     HeadlineQuery,
     ImportResult,
-    NewRoundup,
-    ParsedRoundup,
     Roundup,
     Topic,
     WeekSummary,
@@ -64,9 +62,13 @@ class ArchiveService:
         self._builder = RoundupBuilder((), ())
 
     async def start(self) -> None:
-        """Seed the bundled companies and topics (idempotent) and load the recognizers."""
-        await self._companies.upsert_companies(bundled_companies())
-        await self._topics.upsert_topics(bundled_topics())
+        """Seed the bundled companies and topics the database lacks, and load the recognizers."""
+        companies = companies_to_store(bundled_companies(), await self._companies.all_companies())
+        topics = topics_to_store(bundled_topics(), await self._topics.all_topics())
+        if companies:
+            await self._companies.upsert_companies(companies)
+        if topics:
+            await self._topics.upsert_topics(topics)
         await self._reload_recognizers()
 
     async def _reload_recognizers(self) -> None:
@@ -111,10 +113,6 @@ class ArchiveService:
             return result
 
         return await prepare_and_store_all(self._builder, requests, self._today(), store)
-
-    def build_roundup(self, parsed: ParsedRoundup, request: ImportRequest) -> NewRoundup:
-        """The storable roundup for a parsed article (pure: no I/O)."""
-        return self._builder.build(parsed, request, self._today())
 
     async def _store(self, prepared: PreparedImport) -> ImportResult:
         roundup, replaced = await self._archive.save_roundup(prepared.roundup)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from db import Database, SqliteArchiveRepository, SqliteDigestRepository, SqliteSettingsRepository
 from news.digest_posts import DigestOptions, DigestPart, DigestPost, PostState
@@ -13,7 +14,7 @@ from tests.db.builders import WEDNESDAY, headline, roundup, section
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 
 
-def new_post(guild_id: int = 1, week: str = "2026-W48", **changes: object) -> DigestPost:
+def new_post(guild_id: int = 1, week: str = "2026-W48", **changes: Any) -> DigestPost:
     post = DigestPost(
         guild_id=guild_id,
         week=week,
@@ -24,7 +25,7 @@ def new_post(guild_id: int = 1, week: str = "2026-W48", **changes: object) -> Di
         created_at=NOW,
         updated_at=NOW,
     )
-    return replace(post, **changes)  # type: ignore[arg-type]
+    return replace(post, **changes)
 
 
 async def test_migrations_bring_an_empty_database_to_the_digest_schema(database: Database) -> None:

@@ -4,10 +4,12 @@ from news.catalog import (
     CatalogError,
     bundled_companies,
     bundled_topics,
+    companies_to_store,
     parse_companies,
     parse_topics,
+    topics_to_store,
 )
-from news.models import CompanySpec
+from news.models import Company, CompanySpec, Topic, TopicSpec
 
 COMPANY_HEADER = "name\tenglish_name\taliases\n"
 TOPIC_HEADER = "key\tname_en\tname_ko\tkeywords\n"
@@ -118,3 +120,27 @@ def test_topic_key_that_is_not_a_slug_is_rejected() -> None:
 def test_topic_without_keywords_is_rejected() -> None:
     with pytest.raises(CatalogError, match="no keywords"):
         parse_topics(TOPIC_HEADER + "chips\tChips\t반도체\t\n")
+
+
+def test_companies_already_stored_are_not_stored_again() -> None:
+    spec = CompanySpec("엔비디아", "NVIDIA", ("Nvidia", "NVDA"))
+    stored = [Company(1, "엔비디아", "NVIDIA", ("nvidia", "NVDA", "녹색팀"))]
+    assert companies_to_store([spec], stored) == []
+
+
+def test_a_company_missing_a_bundled_alias_or_name_is_stored() -> None:
+    spec = CompanySpec("엔비디아", "NVIDIA", ("Nvidia", "NVDA"))
+    assert companies_to_store([spec], [Company(1, "엔비디아", "NVIDIA", ("NVDA",))]) == []
+    with_new_alias = CompanySpec("엔비디아", "NVIDIA", ("NVDA", "앤비디아"))
+    assert companies_to_store([with_new_alias], [Company(1, "엔비디아", "NVIDIA", ("NVDA",))]) == [
+        with_new_alias
+    ]
+    assert companies_to_store([spec], []) == [spec]
+
+
+def test_a_topic_with_a_new_keyword_is_stored_again() -> None:
+    spec = TopicSpec("security", "Security", "보안", ("보안", "해킹"))
+    assert (
+        topics_to_store([spec], [Topic(1, "security", "Security", "보안", ("해킹", "보안"))]) == []
+    )
+    assert topics_to_store([spec], [Topic(1, "security", "Security", "보안", ("보안",))]) == [spec]

@@ -17,7 +17,7 @@ from db import (
     SqliteSettingsRepository,
     SqliteTopicRepository,
 )
-from news.digest_posts import DigestPart, DigestUndeliverable, FailureReason, PostState
+from news.digest_posts import DigestPart, DigestPost, DigestUndeliverable, FailureReason, PostState
 from news.digest_service import DigestService, Outcome, PartFooter
 from news.errors import InvalidInput
 from news.models import Digest, GuildSettings
@@ -194,10 +194,10 @@ async def test_a_half_posted_digest_resumes_at_its_first_unsent_part(
 ) -> None:
     plan_part = digests.plan_part
 
-    async def die_before_the_second(post: object, part: DigestPart) -> None:
+    async def die_before_the_second(post: DigestPost, part: DigestPart) -> None:
         if part.index == 1:
             raise Crash
-        await plan_part(post, part)  # type: ignore[arg-type]
+        await plan_part(post, part)
 
     with monkeypatch.context() as patch:
         patch.setattr(digests, "plan_part", die_before_the_second)
