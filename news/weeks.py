@@ -8,6 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from news.errors import InvalidInput
 
 _WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+# Far enough for any news, and well inside what the archive can file: its sort keys count
+# minutes since 1970 in 31 bits (until 6053), and the last ISO week of 9999 ends in 10000,
+# past what datetime holds.
+FIRST_YEAR, LAST_YEAR = 1, 2999
 
 
 def week_of(moment: date | datetime) -> str:
@@ -22,7 +26,9 @@ def parse_week(text: str) -> str:
     if not match:
         raise InvalidInput(f"'{text[:40]}' is not a week: write it like 2026-W48.")
     year, week = int(match[1]), int(match[2])
-    if not 1 <= year <= 9999 or not 1 <= week <= _weeks_in_year(year):
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(_year_out_of_range(text))
+    if not 1 <= week <= _weeks_in_year(year):
         raise InvalidInput(f"{year} has no week {week}.")
     return f"{year:04d}-W{week:02d}"
 
@@ -30,9 +36,12 @@ def parse_week(text: str) -> str:
 def parse_date(text: str) -> date:
     """A calendar date written YYYY-MM-DD; InvalidInput otherwise."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"'{text[:40]}' is not a date: write it like 2026-11-27.") from None
+    if not FIRST_YEAR <= day.isocalendar().year <= LAST_YEAR:  # its week is filable too
+        raise InvalidInput(_year_out_of_range(text))
+    return day
 
 
 def week_start(week: str) -> date:
@@ -51,6 +60,11 @@ def previous_weeks(week: str, count: int) -> list[str]:
     """``count`` weeks ending with ``week``, oldest first."""
     monday = week_start(week)
     return [week_of(monday - timedelta(weeks=back)) for back in range(count - 1, -1, -1)]
+
+
+def _year_out_of_range(text: str) -> str:
+    shown = text[:40].strip()
+    return f"'{shown}' is out of range: the archive holds the weeks of {FIRST_YEAR} to {LAST_YEAR}."
 
 
 def _weeks_in_year(year: int) -> int:

@@ -33,3 +33,23 @@ def test_week_bounds_span_monday_to_monday_in_utc() -> None:
     start, end = week_bounds("2026-W48")
     assert start == datetime(2026, 11, 23, tzinfo=UTC)
     assert end == datetime(2026, 11, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["9999-W52", "3000-W01", "0000-W00"])
+def test_parse_week_refuses_years_the_archive_cannot_file(text: str) -> None:
+    # 9999-W52 ends in the year 10000: searching it used to raise OverflowError.
+    with pytest.raises(InvalidInput, match="out of range"):
+        parse_week(text)
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "3000-01-01", "2999-12-31"])
+def test_parse_date_refuses_years_the_archive_cannot_file(text: str) -> None:
+    # A headline of 9999-12-31 used to overflow its SQLite sort key; 2999-12-31 falls in
+    # 3000-W01, a week that could not be asked for.
+    with pytest.raises(InvalidInput, match="out of range"):
+        parse_date(text)
+
+
+def test_the_first_and_last_filable_days_are_dates() -> None:
+    assert parse_date("0001-01-01") == date(1, 1, 1)
+    assert parse_week("2999-W52") == "2999-W52"
