@@ -11,6 +11,7 @@ from bot.fetch import SafeFetcher
 from bot.settings import Settings
 from db import (
     Database,
+    SqliteAlertRepository,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteDigestRepository,
@@ -19,6 +20,7 @@ from db import (
     SqliteStoryRepository,
     SqliteTopicRepository,
 )
+from news.alert_service import AlertService
 from news.digest_service import DigestService
 from news.feed_service import FeedService
 from news.importing import ImportRequest
@@ -37,6 +39,7 @@ class Services:
     settings_repo: SqliteSettingsRepository
     digest: DigestService
     feeds: FeedService
+    alerts: AlertService
     clock: Callable[[], datetime]
 
 
@@ -73,7 +76,15 @@ async def open_services(
         feeds = FeedService(
             SqliteFeedRepository(database), fetcher, archive.builder, clock, stories
         )
-        yield Services(database, archive, settings_repo, digest, feeds, clock)
+        alerts = AlertService(
+            SqliteAlertRepository(database),
+            archive,
+            settings_repo,
+            clock,
+            subscription_limit=settings.alert_subscription_limit,
+            hourly_cap=settings.alert_hourly_cap,
+        )
+        yield Services(database, archive, settings_repo, digest, feeds, alerts, clock)
 
 
 async def ensure_sample(archive: ArchiveService) -> bool:

@@ -18,6 +18,7 @@ import yarl
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
+from bot.alert_dispatcher import AlertDispatcher
 from bot.app import Services, open_services, utc_now
 from bot.digest_scheduler import DigestScheduler
 from bot.feed_poller import FeedPoller
@@ -45,6 +46,7 @@ EXTENSIONS = (
     "cogs.companies",
     "cogs.digest",
     "cogs.feeds",
+    "cogs.alerts",
     "cogs.help",
 )
 
@@ -58,6 +60,7 @@ class RoundupBot(commands.Bot):
         scheduler: AsyncIOScheduler,
         digest_scheduler: DigestScheduler,
         feed_poller: FeedPoller,
+        alert_dispatcher: AlertDispatcher,
         sync_on_start: bool = True,
         **options: Any,
     ) -> None:
@@ -75,6 +78,7 @@ class RoundupBot(commands.Bot):
         self.scheduler = scheduler
         self.digest_scheduler = digest_scheduler
         self.feed_poller = feed_poller
+        self.alert_dispatcher = alert_dispatcher
         # The start-up catch-up of the weekly digests, kept so it is awaited or cancelled.
         self.digest_catch_up: asyncio.Task[object] | None = None
         self._sync_on_start = sync_on_start
@@ -89,6 +93,7 @@ class RoundupBot(commands.Bot):
         self.scheduler.start()
         await self.digest_scheduler.start(self)
         self.feed_poller.start(self)
+        self.alert_dispatcher.start(self)
         self.digest_catch_up = asyncio.create_task(
             self.digest_scheduler.catch_up(), name="digest catch-up"
         )
@@ -170,13 +175,23 @@ def build_bot(
         digest=services.digest,
         next_digest=digest_scheduler.next_post_time,
         feeds=services.feeds,
+        alerts=services.alerts,
+    )
+    alert_dispatcher = AlertDispatcher(
+        scheduler,
+        services.alerts,
+        guild_settings,
+        requests_per_second=settings.alert_requests_per_second,
     )
     return RoundupBot(
         settings=settings,
         services=cog_services,
         scheduler=scheduler,
         digest_scheduler=digest_scheduler,
-        feed_poller=FeedPoller(scheduler, services.feeds, guild_settings),
+        feed_poller=FeedPoller(
+            scheduler, services.feeds, guild_settings, on_news=alert_dispatcher.wake
+        ),
+        alert_dispatcher=alert_dispatcher,
         sync_on_start=sync_on_start,
         connector=connector,
         **options,

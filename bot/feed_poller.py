@@ -50,11 +50,18 @@ class DiscordFeedNotifier:
 
 class FeedPoller:
     def __init__(
-        self, scheduler: AsyncIOScheduler, service: FeedService, settings: GuildSettingsService
+        self,
+        scheduler: AsyncIOScheduler,
+        service: FeedService,
+        settings: GuildSettingsService,
+        *,
+        on_news: Callable[[], None] | None = None,
     ) -> None:
         self._scheduler = scheduler
         self._service = service
         self._settings = settings
+        # Told when a poll stored news that alerts may be about (the alert job wakes up).
+        self._on_news = on_news
         self._notifier: DiscordFeedNotifier | None = None
         self._ready: Callable[[], Awaitable[None]] | None = None
 
@@ -90,4 +97,8 @@ class FeedPoller:
                 sum(result.new_headlines for result in results),
                 sum(result.error is not None for result in results),
             )
+        if self._on_news is not None and any(
+            result.new_headlines and not result.backfill for result in results
+        ):
+            self._on_news()
         return results

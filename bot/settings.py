@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     digest_grace_hours: float = Field(default=12.0, ge=0, le=24 * 7)
     allow_private_urls: bool = False
+    alert_subscription_limit: int = Field(default=25, ge=1, le=100)
+    alert_hourly_cap: int = Field(default=6, ge=1, le=60)
+    alert_requests_per_second: float = Field(default=47.0, gt=0, le=50)
 
     @field_validator("log_level")
     @classmethod

@@ -9,6 +9,7 @@ from datetime import datetime
 import discord
 from discord import app_commands
 from discord.ext import commands
+from news.alert_service import AlertService
 from news.digest_service import DigestService
 from news.errors import RoundupError
 from news.feed_service import FeedService
@@ -27,6 +28,7 @@ class CogServices:
     # When a server's next digest goes out; the scheduler that fires it knows best.
     next_digest: Callable[[GuildSettings], datetime | None]
     feeds: FeedService
+    alerts: AlertService
 
 
 def services_of(bot: commands.Bot) -> CogServices:

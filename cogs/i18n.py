@@ -251,6 +251,88 @@ _REPLIES: dict[str, dict[str, str]] = {
         ENGLISH: "Give exactly one of file and url.",
         KOREAN: "file과 url 중 하나만 주세요.",
     },
+    "alert_title": {
+        ENGLISH: "🔔 {count} new headline(s) for your alerts",
+        KOREAN: "🔔 구독 알림: 새 헤드라인 {count}건",
+    },
+    "alert_more": {
+        ENGLISH: "…and {count} more: {hint}",
+        KOREAN: "…외 {count}건: {hint}",
+    },
+    "subscribed": {
+        ENGLISH: "Subscribed to **{label}** ({kind}). Alerts come by {delivery}.",
+        KOREAN: "**{label}**({kind})을(를) 구독했습니다. 알림은 {delivery}(으)로 갑니다.",
+    },
+    "subscription_updated": {
+        ENGLISH: "You follow **{label}** ({kind}) already: alerts now come by {delivery}.",
+        KOREAN: "**{label}**({kind})은(는) 이미 구독 중입니다. 이제 알림은 {delivery}(으)로 "
+        "갑니다.",
+    },
+    "kind_topic": {ENGLISH: "topic", KOREAN: "주제"},
+    "kind_company": {ENGLISH: "company", KOREAN: "회사"},
+    "kind_keyword": {ENGLISH: "keyword", KOREAN: "키워드"},
+    "delivery_dm": {ENGLISH: "DM", KOREAN: "DM"},
+    "delivery_channel": {ENGLISH: "the alert channel", KOREAN: "알림 채널"},
+    "subscriptions_title": {ENGLISH: "Your alert subscriptions", KOREAN: "내 알림 구독"},
+    "no_subscriptions": {
+        ENGLISH: "You have no subscriptions in this server: try /subscribe.",
+        KOREAN: "이 서버에서 구독 중인 것이 없습니다. /subscribe로 시작해 보세요.",
+    },
+    "subscription_stopped": {
+        ENGLISH: "stopped: your DMs are closed",
+        KOREAN: "중지됨: DM이 닫혀 있음",
+    },
+    "unsubscribed": {
+        ENGLISH: "Unsubscribed from **{label}**.",
+        KOREAN: "**{label}** 구독을 취소했습니다.",
+    },
+    "alerts_paused": {
+        ENGLISH: "Alerts paused until {until}.",
+        KOREAN: "{until}까지 알림을 멈춥니다.",
+    },
+    "alerts_paused_forever": {
+        ENGLISH: "Alerts paused until you run /alerts resume.",
+        KOREAN: "/alerts resume을 실행할 때까지 알림을 멈춥니다.",
+    },
+    "alerts_resumed": {ENGLISH: "Alerts resumed.", KOREAN: "알림을 다시 받습니다."},
+    "quiet_set": {
+        ENGLISH: "Quiet hours: {hours}. Alerts found meanwhile arrive together when they end.",
+        KOREAN: "조용한 시간: {hours}. 그동안 찾은 알림은 끝난 뒤 한꺼번에 보냅니다.",
+    },
+    "quiet_cleared": {ENGLISH: "Quiet hours removed.", KOREAN: "조용한 시간을 지웠습니다."},
+    "alert_settings": {ENGLISH: "Your alert settings", KOREAN: "내 알림 설정"},
+    "alerts_paused_field": {ENGLISH: "Paused", KOREAN: "일시 중지"},
+    "quiet_hours": {ENGLISH: "Quiet hours", KOREAN: "조용한 시간"},
+    "until": {ENGLISH: "until {moment}", KOREAN: "{moment}까지"},
+    "until_resumed": {ENGLISH: "until /alerts resume", KOREAN: "/alerts resume까지"},
+    "alert_channel_set": {
+        ENGLISH: "Alerts delivered in this server (and notices to admins) now go to {channel}.",
+        KOREAN: "이제 이 서버의 채널 알림(과 관리자 공지)은 {channel}에 올라갑니다.",
+    },
+    "alert_channel_cleared": {
+        ENGLISH: "This server has no alert channel now: alerts go by DM.",
+        KOREAN: "이제 이 서버에는 알림 채널이 없습니다. 알림은 DM으로 갑니다.",
+    },
+    "alert_channel_broken": {
+        ENGLISH: "Alerts could not be posted in {channel}: let the bot view it and send "
+        "messages there, or choose another with /setup alerts.",
+        KOREAN: "{channel}에 알림을 올리지 못했습니다. 봇이 채널을 보고 메시지를 보낼 수 있게 "
+        "하거나 /setup alerts로 다른 채널을 고르세요.",
+    },
+    "a_server": {ENGLISH: "a server", KOREAN: "한 서버"},
+    "notice_dms_refused_channel": {
+        ENGLISH: "I could not DM you your alerts (your DMs are closed), so they now go to the "
+        "alert channel of {guild}, with a mention. Open your DMs to get them privately again.",
+        KOREAN: "DM이 닫혀 있어 알림을 보낼 수 없었습니다. 그래서 이제 {guild}의 알림 채널에 "
+        "멘션과 함께 올립니다. DM을 열면 다시 개인적으로 받습니다.",
+    },
+    "notice_dms_refused_stopped": {
+        ENGLISH: "I could not DM you your alerts from {guild} (your DMs are closed) and it has "
+        "no alert channel, so your DM subscriptions there are stopped. Open your DMs and "
+        "/subscribe again to restart them.",
+        KOREAN: "DM이 닫혀 있어 {guild}의 알림을 보낼 수 없었고, 그 서버에는 알림 채널도 "
+        "없어서 DM 구독을 멈췄습니다. DM을 연 뒤 /subscribe로 다시 구독해 주세요.",
+    },
 }
 
 # Korean names and descriptions of the commands, keyed by their English text.
@@ -368,6 +450,57 @@ _KOREAN_COMMAND_TEXT: dict[str, str] = {
     "opml-export": "opml-내보내기",
     "This server's feeds as an OPML file.": "이 서버의 피드를 OPML 파일로",
     "The article's web address": "기사의 웹 주소",
+    "subscribe": "구독",
+    "Get an alert when a headline about a topic, company or keyword arrives.": (
+        "주제, 회사, 키워드에 관한 헤드라인이 들어오면 알림 받기"
+    ),
+    "A topic such as security or chips": "보안, 반도체 같은 주제",
+    "A company, by any of its names": "회사 (어떤 이름으로든)",
+    "keyword": "키워드",
+    'A word or a "quoted phrase", Korean or English': (
+        '단어 또는 "따옴표로 묶은 구절" (한국어 또는 영어)'
+    ),
+    "delivery": "받는곳",
+    "Where alerts go: your DMs (default) or this server's alert channel": (
+        "알림 받을 곳: DM(기본) 또는 이 서버의 알림 채널"
+    ),
+    "DM": "DM",
+    "Alert channel (with a mention)": "알림 채널 (멘션과 함께)",
+    "subscriptions": "구독목록",
+    "Your alert subscriptions in this server, with buttons to remove them.": (
+        "이 서버의 내 알림 구독 (버튼으로 삭제)"
+    ),
+    "unsubscribe": "구독취소",
+    "Stop one of your alert subscriptions in this server.": "이 서버의 알림 구독 하나 취소",
+    "subscription": "구독",
+    "The subscription to remove": "취소할 구독",
+    "alerts": "알림",
+    "Pause your alerts, or set quiet hours.": "알림을 멈추거나 조용한 시간 설정",
+    "pause": "일시중지",
+    "Pause your alerts (in every server).": "알림 일시 중지 (모든 서버)",
+    "hours": "시간",
+    "For how many hours (leave out: until /alerts resume)": (
+        "몇 시간 동안 (비우면 /alerts resume까지)"
+    ),
+    "resume": "재개",
+    "Resume your alerts.": "알림 다시 받기",
+    "quiet": "조용한시간",
+    "Hold your alerts every day during these hours; they arrive together after.": (
+        "매일 이 시간에는 알림을 모아 두었다가 끝난 뒤 한꺼번에 받기"
+    ),
+    "start": "시작",
+    "When quiet hours start, HH:MM (e.g. 22:00)": "조용한 시간 시작, HH:MM (예: 22:00)",
+    "end": "끝",
+    "When they end, HH:MM (e.g. 07:30)": "조용한 시간 끝, HH:MM (예: 07:30)",
+    "Your IANA time zone, such as Asia/Seoul": "IANA 시간대 (예: Asia/Seoul)",
+    "quiet-off": "조용한시간-끄기",
+    "Stop holding your alerts during quiet hours.": "조용한 시간 끄기",
+    "status": "상태",
+    "Your alert settings.": "내 알림 설정",
+    "Where alerts delivered in this server go (Manage Server).": (
+        "이 서버의 채널 알림이 올라갈 곳 (서버 관리)"
+    ),
+    "The alert channel (leave out to have none)": "알림 채널 (비우면 없음)",
 }
 
 

@@ -1,4 +1,5 @@
-"""/setup digest and /setup show: where and when this server's weekly digest is posted."""
+"""/setup digest, digest-options, alerts and show: where and when this server's weekly digest
+is posted, and where its alerts go."""
 
 from __future__ import annotations
 
@@ -109,6 +110,24 @@ class SetupCog(commands.GroupCog, name="setup"):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
+
+    @app_commands.command(name="alerts")
+    @app_commands.describe(channel="The alert channel (leave out to have none)")
+    async def alerts(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        """Where alerts delivered in this server go (Manage Server)."""
+        if channel is not None:
+            _require_can_post(channel)
+        await self._settings.set_alert_channel(
+            guild_id_of(interaction), channel.id if channel else None
+        )
+        reply = (
+            text(interaction.locale, "alert_channel_set", channel=channel.mention)
+            if channel
+            else text(interaction.locale, "alert_channel_cleared")
+        )
+        await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:

@@ -1,5 +1,6 @@
 """The storage layer: the only package that knows SQL. It returns news.models objects."""
 
+from db.alerts import SqliteAlertRepository
 from db.archive import TOTAL_CAP, SqliteArchiveRepository
 from db.companies import SqliteCompanyRepository, SqliteTopicRepository
 from db.database import Database, SchemaError
@@ -12,6 +13,7 @@ __all__ = [
     "TOTAL_CAP",
     "Database",
     "SchemaError",
+    "SqliteAlertRepository",
     "SqliteArchiveRepository",
     "SqliteCompanyRepository",
     "SqliteDigestRepository",

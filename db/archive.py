@@ -75,6 +75,7 @@ _LINK_SOURCE = """
 INSERT INTO headline_sources (headline_id, source_id) VALUES (:id, :source_id)
 ON CONFLICT DO NOTHING
 """
+_QUEUE_FOR_ALERTS = "INSERT INTO alert_inbox (headline_id) VALUES (:id) ON CONFLICT DO NOTHING"
 _UNLINK_COMPANIES = "DELETE FROM headline_companies WHERE headline_id = :id"
 _UNLINK_TOPICS = "DELETE FROM headline_topics WHERE headline_id = :id"
 _LINK_COMPANY = """
@@ -314,7 +315,7 @@ class SqliteArchiveRepository:
         async with self._db.transaction() as tx:
             source_id = await _import_source(tx, roundup.guild_id)
             headlines = [h for section in roundup.sections for h in section.headlines]
-            stored = await _store_headlines(tx, headlines, source_id)
+            stored = await _store_headlines(tx, headlines, source_id, alert=True)
             roundup_id, replaced = await _store_roundup_row(tx, roundup)
             await _store_sections(tx, roundup_id, roundup.sections, stored)
             names = await _names_of(tx, roundup)
@@ -427,9 +428,11 @@ async def _import_source(tx: Session, guild_id: int) -> int:
 
 
 async def _store_headlines(
-    tx: Session, headlines: Sequence[NewHeadline], source_id: int
+    tx: Session, headlines: Sequence[NewHeadline], source_id: int, *, alert: bool
 ) -> dict[str, _StoredHeadline]:
-    """Upsert the headlines with their links and index rows; returns what each key became."""
+    """Upsert the headlines with their links and index rows; returns what each key became.
+    With ``alert``, the headlines new to the archive wait in the inbox of the alert matcher,
+    written in this transaction so that no stored headline escapes it."""
     # The last occurrence of a key wins, as the freshest text of that story.
     latest = {dedupe_key(headline): headline for headline in headlines}
     stored = await _assign_ids(tx, latest)
@@ -440,6 +443,8 @@ async def _store_headlines(
     new_rows = [row for row in all_rows if row["old_sort_key"] is None]
     updated_rows = [row for row in all_rows if row["old_sort_key"] is not None]
     await tx.executemany(_INSERT_HEADLINE, new_rows)
+    if alert:
+        await tx.executemany(_QUEUE_FOR_ALERTS, new_rows)
     await tx.executemany(_UPDATE_HEADLINE, updated_rows)
     await tx.executemany(_UNINDEX_HEADLINE, updated_rows)
     await tx.executemany(_UNLINK_COMPANIES, updated_rows)
@@ -452,7 +457,7 @@ async def _store_headlines(
 
 
 async def store_new_headlines(
-    tx: Session, headlines: Sequence[NewHeadline], source_id: int
+    tx: Session, headlines: Sequence[NewHeadline], source_id: int, *, alert: bool
 ) -> tuple[int, int]:
     """File the headlines the archive lacks, and link every headline to the source.
 
@@ -467,7 +472,7 @@ async def store_new_headlines(
     }
     fresh = [headline for key, headline in latest.items() if key not in known]
     if fresh:  # most polls of a busy feed bring nothing new: spare the id lookups
-        await _store_headlines(tx, fresh, source_id)
+        await _store_headlines(tx, fresh, source_id, alert=alert)
     await tx.executemany(_LINK_SOURCE, [{"id": i, "source_id": source_id} for i in known.values()])
     return len(fresh), len(latest)
 

@@ -138,10 +138,10 @@ class SqliteFeedRepository:
             )
 
     async def file_stories(
-        self, source_id: int, headlines: Sequence[NewHeadline]
+        self, source_id: int, headlines: Sequence[NewHeadline], *, alert: bool = True
     ) -> tuple[int, int]:
         async with self._db.transaction() as tx:
-            return await store_new_headlines(tx, headlines, source_id)
+            return await store_new_headlines(tx, headlines, source_id, alert=alert)
 
 
 def source_from_row(row: Row) -> FeedSource:

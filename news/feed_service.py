@@ -218,7 +218,7 @@ class FeedService:
             else parsed.items
         )
         headlines = [self._headline(item) for item in items]
-        filed, linked = await self._feeds.file_stories(source.id, headlines)
+        filed, linked = await self._feeds.file_stories(source.id, headlines, alert=not backfill)
         updated = replace(
             after_success(source, now, new_headlines=filed, max_age_seconds=fetched.max_age),
             title=parsed.title or source.title,

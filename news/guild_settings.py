@@ -54,6 +54,12 @@ class GuildSettingsService:
             await self._on_change(updated)
         return updated
 
+    async def set_alert_channel(self, guild_id: int, channel_id: int | None) -> GuildSettings:
+        """Where alerts delivered in the server (and notices to its admins) go; None clears it."""
+        updated = replace(await self.settings(guild_id), alert_channel_id=channel_id)
+        await self._repository.save_settings(updated)
+        return updated
+
 
 def require_timezone(name: str) -> str:
     """An IANA time zone name such as Asia/Seoul."""

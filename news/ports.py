@@ -6,6 +6,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from news.alerts import (
+    AlertBatch,
+    AlertPrefs,
+    ArrivedHeadline,
+    NewSubscription,
+    PendingAlert,
+    QueuedAlert,
+    Subscription,
+)
 from news.digest_posts import DigestOptions, DigestPart, DigestPost
 from news.feed_sources import FeedSource, GuildFeed
 from news.feeds import FetchResult
@@ -145,10 +154,11 @@ class FeedRepository(Protocol):
         """Save the source's polling state (validators, next poll, failures, pause, title)."""
 
     async def file_stories(
-        self, source_id: int, headlines: Sequence[NewHeadline]
+        self, source_id: int, headlines: Sequence[NewHeadline], *, alert: bool = True
     ) -> tuple[int, int]:
         """File the stories the archive lacks (one headline per canonical URL) and link all of
-        them to the source; returns (filed now, linked in all)."""
+        them to the source; returns (filed now, linked in all). With ``alert``, the stories
+        filed now wait for the alert matcher (not a feed's first, backfill poll)."""
 
 
 class FeedNotifier(Protocol):
@@ -166,3 +176,57 @@ class StoryRepository(Protocol):
 
     async def save_story_ids(self, story_ids: Mapping[int, int]) -> None:
         """Store each headline's story id (headline id -> story id)."""
+
+
+class AlertRepository(Protocol):
+    """Subscriptions, alert preferences, the matcher's inbox and the delivery outbox."""
+
+    async def add_subscription(
+        self, new: NewSubscription, *, limit: int, now: datetime
+    ) -> tuple[Subscription, bool] | None:
+        """(subscription, created); the same key updates the existing one. None when the user
+        has ``limit`` subscriptions in the server already."""
+
+    async def subscriptions(self, guild_id: int, user_id: int) -> list[Subscription]: ...
+
+    async def deliverable_subscriptions(self) -> list[Subscription]: ...
+
+    async def remove_subscription(
+        self, guild_id: int, user_id: int, subscription_id: int
+    ) -> Subscription | None: ...
+
+    async def prefs(self, user_id: int) -> AlertPrefs | None: ...
+
+    async def prefs_of(self, user_ids: Sequence[int]) -> dict[int, AlertPrefs]: ...
+
+    async def save_prefs(self, prefs: AlertPrefs) -> None: ...
+
+    async def stop_dm_alerts(self, prefs: AlertPrefs, guild_id: int) -> None:
+        """Mark the user's DM subscriptions in the server undeliverable and save ``prefs``."""
+
+    async def inbox(self, limit: int) -> list[ArrivedHeadline]:
+        """The oldest headlines waiting for the matcher."""
+
+    async def queue_alerts(
+        self, alerts: Sequence[QueuedAlert], matched: Sequence[int], now: datetime
+    ) -> None:
+        """Queue alerts (one per user and headline, ever) and empty the matched inbox rows, in
+        one transaction."""
+
+    async def waiting_alerts(self, limit: int) -> list[PendingAlert]: ...
+
+    async def batches_since(self, user_ids: Sequence[int], since: datetime) -> dict[int, int]: ...
+
+    async def plan_batch(self, batch: AlertBatch, now: datetime) -> AlertBatch:
+        """Store the batch (nonce, channel) and assign its alerts, before it is sent."""
+
+    async def record_sent(self, batch_id: int, message_id: int, now: datetime) -> None: ...
+
+    async def record_failed(self, batch_id: int) -> None: ...
+
+    async def retarget_to_channels(self, batch_id: int, guild_ids: Sequence[int]) -> None:
+        """Fail the batch; its alerts of ``guild_ids`` wait again, for the alert channel."""
+
+    async def batches_in_doubt(self) -> list[AlertBatch]: ...
+
+    async def queue_stats(self) -> dict[str, int | None]: ...

@@ -162,8 +162,8 @@ class ArchiveService:
         query = HeadlineQuery(
             text=text.strip(),
             week=parse_week(week) if week else None,
-            company_id=self._require_company(company).id if company else None,
-            topic_id=self._require_topic(topic).id if topic else None,
+            company_id=self.company_named(company).id if company else None,
+            topic_id=self.topic_named(topic).id if topic else None,
             offset=(page - 1) * per_page,
             limit=per_page,
         )
@@ -195,7 +195,7 @@ class ArchiveService:
 
     async def add_alias(self, company_name: str, alias: str) -> Company:
         """Teach the bot another name for a known company."""
-        company = self._require_company(company_name)
+        company = self.company_named(company_name)
         updated = await self._companies.add_alias(company.id, _require_alias(alias))
         await self._reload_recognizers()
         return updated
@@ -208,7 +208,8 @@ class ArchiveService:
         """Autocomplete: (label, topic key) best first."""
         return self._topic_recognizer.autocomplete(prefix[:MAX_NAME_LENGTH], limit)
 
-    def _require_company(self, name: str) -> Company:
+    def company_named(self, name: str) -> Company:
+        """The company by any of its names; NotFound (with suggestions) when unknown."""
         company = self._company_recognizer.resolve(name[:MAX_NAME_LENGTH])
         if company is None:
             hint = ", ".join(self._company_recognizer.suggest(name[:MAX_NAME_LENGTH]))
@@ -216,7 +217,8 @@ class ArchiveService:
             raise NotFound(f"I don't know a company called '{name[:60]}'.{tail}")
         return company
 
-    def _require_topic(self, name: str) -> Topic:
+    def topic_named(self, name: str) -> Topic:
+        """The topic by its key or any of its names; NotFound when unknown."""
         topic = self._topic_recognizer.resolve(name[:MAX_NAME_LENGTH])
         if topic is None:
             raise NotFound(f"I don't know a topic called '{name[:60]}'.")

@@ -13,7 +13,17 @@ from tests.e2e.fake_discord import Intent, Op
 
 ADMIN_COMMANDS = {"setup", "companies", "roundup-import", "feed"}
 # /digest is public: its post subcommand checks Manage Server at run time.
-PUBLIC_COMMANDS = {"company", "headlines", "roundup", "digest", "help"}
+PUBLIC_COMMANDS = {
+    "company",
+    "headlines",
+    "roundup",
+    "digest",
+    "help",
+    "subscribe",
+    "subscriptions",
+    "unsubscribe",
+    "alerts",
+}
 MANAGE_GUILD = 0x20
 
 

@@ -1,0 +1,106 @@
+"""The alerts' job (id ``alerts:deliver``): every few seconds, match the headlines stored since
+the last run and deliver what may go now.
+
+Everything it does is on record (news.alert_service), so the job may be cut at any point and
+the next run carries on: one instance at a time, coalesced, waiting until the bot is ready.
+A feed poll that stored news wakes it at once, so an alert follows its headline within
+seconds rather than at the next tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import discord
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from cogs.alert_delivery import DiscordAlertSender, RequestPacer
+from cogs.digest_delivery import tell_admins
+from cogs.i18n import text
+from news.alert_service import AlertService, DeliveryReport
+from news.guild_settings import GuildSettingsService
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "alerts:deliver"
+RUN_EVERY_SECONDS = 15
+# A run late by more than this is skipped: the next one a few seconds later covers it.
+MISFIRE_GRACE_SECONDS = 10
+
+
+class AlertDispatcher:
+    def __init__(
+        self,
+        scheduler: AsyncIOScheduler,
+        service: AlertService,
+        settings: GuildSettingsService,
+        *,
+        requests_per_second: float,
+    ) -> None:
+        self._scheduler = scheduler
+        self._service = service
+        self._settings = settings
+        self._rate = requests_per_second
+        self._client: discord.Client | None = None
+        self._sender: DiscordAlertSender | None = None
+        self._ready: Callable[[], Awaitable[None]] | None = None
+
+    def start(self, client: discord.Client) -> None:
+        """Deliver through ``client`` from now on; the first run waits until it is ready."""
+        self._client = client
+        self._sender = DiscordAlertSender(client, RequestPacer(self._rate))
+        self._ready = client.wait_until_ready
+        self._scheduler.add_job(
+            self.run_job,
+            IntervalTrigger(seconds=RUN_EVERY_SECONDS),
+            id=JOB_ID,
+            name="match and deliver alerts",
+            replace_existing=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            coalesce=True,
+            max_instances=1,
+        )
+
+    def wake(self) -> None:
+        """Run the job now (new headlines were stored) rather than at its next tick."""
+        try:
+            self._scheduler.modify_job(JOB_ID, next_run_time=datetime.now(UTC))
+        except JobLookupError:
+            log.debug("alert job not scheduled (yet); the headlines wait for its first run")
+
+    async def run_job(self) -> DeliveryReport | None:
+        """The job: match, deliver, tell admins of broken alert channels; never raises."""
+        if self._sender is None or self._ready is None:
+            raise RuntimeError("AlertDispatcher.start() was not called")
+        await self._ready()
+        try:
+            queued = await self._service.match_new()
+            report = await self._service.deliver(self._sender)
+        except Exception:
+            log.exception("alert run failed; everything on record is resumed at the next run")
+            return None
+        if queued or report.sent or report.failed:
+            log.info(
+                "alerts: queued=%d sent=%d (%d headlines) held=%d failed=%d",
+                queued,
+                report.sent,
+                report.alerts,
+                report.held,
+                report.failed,
+            )
+        for guild_id in sorted(report.broken_channels):
+            await self._tell_admins(guild_id)
+        return report
+
+    async def _tell_admins(self, guild_id: int) -> None:
+        if self._client is None:
+            return
+        settings = await self._settings.settings(guild_id)
+        channel = f"<#{settings.alert_channel_id}>" if settings.alert_channel_id else "?"
+        notice = text(settings.language, "alert_channel_broken", channel=channel)
+        # The alert channel is the one that failed: tell_admins falls back to the owner's DMs.
+        await tell_admins(self._client, settings, notice)

@@ -1,0 +1,421 @@
+"""Topic alerts on SQLite (news.ports.AlertRepository): subscriptions, preferences, the
+matcher's inbox, and the outbox of alerts with the batches that deliver them.
+
+The outbox is the record that makes delivery exactly-once: a headline enters it once per
+user (its primary key), is assigned to a batch before the batch is sent, and the batch
+records Discord's message id after; a batch still 'sending' after a crash is in doubt.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from news.alerts import (
+    AlertBatch,
+    AlertPrefs,
+    ArrivedHeadline,
+    Delivery,
+    NewSubscription,
+    Notice,
+    PendingAlert,
+    QueuedAlert,
+    QuietHours,
+    Subscription,
+    SubscriptionKind,
+)
+
+from db.archive import headline_from_row
+from db.database import Database, Row, Session
+
+_COUNT_SUBSCRIPTIONS = """
+SELECT count(*) AS n FROM subscriptions WHERE guild_id = :guild_id AND user_id = :user_id
+"""
+_FIND_SUBSCRIPTION = """
+SELECT * FROM subscriptions WHERE guild_id = :guild_id AND user_id = :user_id AND key = :key
+"""
+# Subscribing again is how a user changes the delivery or revives an undeliverable one.
+_UPDATE_SUBSCRIPTION = """
+UPDATE subscriptions SET delivery = :delivery, label = :label, undeliverable = 0
+ WHERE id = :id
+RETURNING *
+"""
+_INSERT_SUBSCRIPTION = """
+INSERT INTO subscriptions (guild_id, user_id, kind, target_id, query, key, label, delivery,
+                           created_at)
+VALUES (:guild_id, :user_id, :kind, :target_id, :query, :key, :label, :delivery, :created_at)
+RETURNING *
+"""
+_USER_SUBSCRIPTIONS = """
+SELECT * FROM subscriptions WHERE guild_id = :guild_id AND user_id = :user_id ORDER BY id
+"""
+_DELIVERABLE_SUBSCRIPTIONS = "SELECT * FROM subscriptions WHERE undeliverable = 0 ORDER BY id"
+_DELETE_SUBSCRIPTION = """
+DELETE FROM subscriptions WHERE id = :id AND guild_id = :guild_id AND user_id = :user_id
+RETURNING *
+"""
+_STOP_DM_SUBSCRIPTIONS = """
+UPDATE subscriptions SET undeliverable = 1
+ WHERE guild_id = :guild_id AND user_id = :user_id AND delivery = 'dm'
+"""
+
+_GET_PREFS = "SELECT * FROM alert_users WHERE user_id = :user_id"
+_PREFS_OF = "SELECT * FROM alert_users WHERE user_id IN (SELECT value FROM json_each(:ids))"
+_SAVE_PREFS = """
+INSERT INTO alert_users (user_id, language, paused_until, quiet_start, quiet_end, timezone,
+                         dm_channel_id, dm_refused_at, notice, notice_guild)
+VALUES (:user_id, :language, :paused_until, :quiet_start, :quiet_end, :timezone,
+        :dm_channel_id, :dm_refused_at, :notice, :notice_guild)
+ON CONFLICT (user_id) DO UPDATE SET
+    language = excluded.language, paused_until = excluded.paused_until,
+    quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
+    timezone = excluded.timezone, dm_channel_id = excluded.dm_channel_id,
+    dm_refused_at = excluded.dm_refused_at, notice = excluded.notice,
+    notice_guild = excluded.notice_guild
+"""
+
+# The oldest headlines waiting for the matcher, with what it needs of each.
+_INBOX = """
+SELECT h.id, h.title, h.summary, h.published_at,
+       (SELECT json_group_array(company_id) FROM headline_companies
+         WHERE headline_id = h.id) AS company_ids,
+       (SELECT json_group_array(topic_id) FROM headline_topics
+         WHERE headline_id = h.id) AS topic_ids,
+       (SELECT json_group_array(DISTINCT guild_id) FROM guild_headlines
+         WHERE headline_id = h.id) AS guild_ids
+  FROM alert_inbox AS i JOIN headlines AS h ON h.id = i.headline_id
+ ORDER BY i.headline_id
+ LIMIT :limit
+"""
+_LEAVE_INBOX = "DELETE FROM alert_inbox WHERE headline_id = :id"
+_QUEUE_ALERT = """
+INSERT INTO alert_outbox (user_id, headline_id, guild_id, subscription_id, delivery, queued_at)
+VALUES (:user_id, :headline_id, :guild_id, :subscription_id, :delivery, :queued_at)
+ON CONFLICT DO NOTHING
+"""
+
+_ALERT_COLUMNS = """
+o.user_id, o.guild_id, o.delivery, o.queued_at, s.label, v.*
+  FROM alert_outbox AS o
+  JOIN headline_view AS v ON v.id = o.headline_id
+  LEFT JOIN subscriptions AS s ON s.id = o.subscription_id
+"""
+_WAITING = f"""
+SELECT {_ALERT_COLUMNS}
+ WHERE o.batch_id IS NULL
+ ORDER BY o.queued_at, o.headline_id
+ LIMIT :limit
+"""
+_BATCH_ALERTS = f"""
+SELECT {_ALERT_COLUMNS}
+ WHERE o.batch_id = :batch_id
+ ORDER BY v.sort_key DESC
+"""
+_RECENT_BATCHES = """
+SELECT user_id, count(*) AS n FROM alert_batches
+ WHERE created_at >= :since AND state != 'failed'
+   AND user_id IN (SELECT value FROM json_each(:ids))
+ GROUP BY user_id
+"""
+_INSERT_BATCH = """
+INSERT INTO alert_batches (user_id, guild_id, delivery, channel_id, nonce, state, created_at)
+VALUES (:user_id, :guild_id, :delivery, :channel_id, :nonce, 'sending', :created_at)
+RETURNING id
+"""
+_ASSIGN = """
+UPDATE alert_outbox SET batch_id = :batch_id
+ WHERE user_id = :user_id AND headline_id = :headline_id AND batch_id IS NULL
+"""
+_BATCH_SENT = """
+UPDATE alert_batches SET state = 'sent', message_id = :message_id, sent_at = :sent_at
+ WHERE id = :id
+"""
+_BATCH_FAILED = "UPDATE alert_batches SET state = 'failed' WHERE id = :id"
+_IN_DOUBT = "SELECT * FROM alert_batches WHERE state = 'sending' ORDER BY id"
+# DMs refused: the alerts of servers with an alert channel go there instead.
+_RETARGET = """
+UPDATE alert_outbox SET batch_id = NULL, delivery = 'channel'
+ WHERE batch_id = :batch_id AND guild_id IN (SELECT value FROM json_each(:guild_ids))
+"""
+_QUEUE_STATS = """
+SELECT (SELECT count(*) FROM alert_outbox WHERE batch_id IS NULL) AS waiting,
+       (SELECT min(queued_at) FROM alert_outbox WHERE batch_id IS NULL) AS oldest,
+       (SELECT count(*) FROM alert_batches WHERE state = 'sending') AS in_doubt,
+       (SELECT count(*) FROM alert_inbox) AS unmatched
+"""
+_GUILD_SUBSCRIPTION_COUNT = "SELECT count(*) AS n FROM subscriptions WHERE guild_id = :guild_id"
+
+
+class SqliteAlertRepository:
+    """news.ports.AlertRepository on SQLite."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    # --- subscriptions ---------------------------------------------------------------------
+
+    async def add_subscription(
+        self, new: NewSubscription, *, limit: int, now: datetime
+    ) -> tuple[Subscription, bool] | None:
+        """The subscription and True when created; an existing one (same key) is updated
+        instead. None when the user already has ``limit`` subscriptions in the server."""
+        owner = {"guild_id": new.guild_id, "user_id": new.user_id}
+        async with self._db.transaction() as tx:
+            known = await tx.fetch_one(_FIND_SUBSCRIPTION, owner | {"key": new.key})
+            if known is not None:
+                params = {"id": known["id"], "delivery": new.delivery, "label": new.label}
+                row = await tx.fetch_one(_UPDATE_SUBSCRIPTION, params)
+                return _subscription(_returned(row)), False
+            count = await tx.fetch_one(_COUNT_SUBSCRIPTIONS, owner)
+            if count is not None and int(count["n"]) >= limit:
+                return None
+            row = await tx.fetch_one(_INSERT_SUBSCRIPTION, _subscription_params(new, now))
+            return _subscription(_returned(row)), True
+
+    async def subscriptions(self, guild_id: int, user_id: int) -> list[Subscription]:
+        rows = await self._db.fetch_all(
+            _USER_SUBSCRIPTIONS, {"guild_id": guild_id, "user_id": user_id}
+        )
+        return [_subscription(row) for row in rows]
+
+    async def deliverable_subscriptions(self) -> list[Subscription]:
+        return [_subscription(row) for row in await self._db.fetch_all(_DELIVERABLE_SUBSCRIPTIONS)]
+
+    async def remove_subscription(
+        self, guild_id: int, user_id: int, subscription_id: int
+    ) -> Subscription | None:
+        params = {"id": subscription_id, "guild_id": guild_id, "user_id": user_id}
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(_DELETE_SUBSCRIPTION, params)
+        return _subscription(row) if row is not None else None
+
+    async def guild_subscription_count(self, guild_id: int) -> int:
+        row = await self._db.fetch_one(_GUILD_SUBSCRIPTION_COUNT, {"guild_id": guild_id})
+        return int(row["n"]) if row else 0
+
+    # --- preferences -----------------------------------------------------------------------
+
+    async def prefs(self, user_id: int) -> AlertPrefs | None:
+        row = await self._db.fetch_one(_GET_PREFS, {"user_id": user_id})
+        return _prefs(row) if row is not None else None
+
+    async def prefs_of(self, user_ids: Sequence[int]) -> dict[int, AlertPrefs]:
+        rows = await self._db.fetch_all(_PREFS_OF, {"ids": json.dumps(list(user_ids))})
+        return {int(row["user_id"]): _prefs(row) for row in rows}
+
+    async def save_prefs(self, prefs: AlertPrefs) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(_SAVE_PREFS, _prefs_params(prefs))
+
+    async def stop_dm_alerts(self, prefs: AlertPrefs, guild_id: int) -> None:
+        """The user refuses DMs and the server has no alert channel: their DM subscriptions
+        there stop, and ``prefs`` (with the notice to give) are saved, in one transaction."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                _STOP_DM_SUBSCRIPTIONS, {"guild_id": guild_id, "user_id": prefs.user_id}
+            )
+            await tx.execute(_SAVE_PREFS, _prefs_params(prefs))
+
+    # --- matching --------------------------------------------------------------------------
+
+    async def inbox(self, limit: int) -> list[ArrivedHeadline]:
+        return [_arrived(row) for row in await self._db.fetch_all(_INBOX, {"limit": limit})]
+
+    async def queue_alerts(
+        self, alerts: Sequence[QueuedAlert], matched: Sequence[int], now: datetime
+    ) -> None:
+        """Queue the alerts and take the matched headlines out of the inbox, together."""
+        queued_at = _unix(now)
+        async with self._db.transaction() as tx:
+            await tx.executemany(_QUEUE_ALERT, [_queued_params(a, queued_at) for a in alerts])
+            await tx.executemany(_LEAVE_INBOX, [{"id": headline_id} for headline_id in matched])
+
+    # --- delivery --------------------------------------------------------------------------
+
+    async def waiting_alerts(self, limit: int) -> list[PendingAlert]:
+        return [_pending(row) for row in await self._db.fetch_all(_WAITING, {"limit": limit})]
+
+    async def batches_since(self, user_ids: Sequence[int], since: datetime) -> dict[int, int]:
+        """How many messages each user was sent (or is being sent) since ``since``."""
+        params = {"ids": json.dumps(list(user_ids)), "since": _unix(since)}
+        rows = await self._db.fetch_all(_RECENT_BATCHES, params)
+        return {int(row["user_id"]): int(row["n"]) for row in rows}
+
+    async def plan_batch(self, batch: AlertBatch, now: datetime) -> AlertBatch:
+        """Create the batch and assign its alerts to it, before anything is sent."""
+        params = {
+            "user_id": batch.user_id,
+            "guild_id": batch.guild_id,
+            "delivery": batch.delivery,
+            "channel_id": batch.channel_id,
+            "nonce": batch.nonce,
+            "created_at": _unix(now),
+        }
+        async with self._db.transaction() as tx:
+            row = _returned(await tx.fetch_one(_INSERT_BATCH, params))
+            batch_id = int(row["id"])
+            await tx.executemany(
+                _ASSIGN,
+                [
+                    {"batch_id": batch_id, "user_id": a.user_id, "headline_id": a.headline.id}
+                    for a in batch.alerts
+                ],
+            )
+        return AlertBatch(
+            batch_id,
+            batch.user_id,
+            batch.guild_id,
+            batch.delivery,
+            batch.channel_id,
+            batch.nonce,
+            batch.alerts,
+            batch.language,
+        )
+
+    async def record_sent(self, batch_id: int, message_id: int, now: datetime) -> None:
+        params = {"id": batch_id, "message_id": message_id, "sent_at": _unix(now)}
+        async with self._db.transaction() as tx:
+            await tx.execute(_BATCH_SENT, params)
+
+    async def record_failed(self, batch_id: int) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(_BATCH_FAILED, {"id": batch_id})
+
+    async def retarget_to_channels(self, batch_id: int, guild_ids: Sequence[int]) -> None:
+        """The batch failed; its alerts from ``guild_ids`` wait again, for the alert channel."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                _RETARGET, {"batch_id": batch_id, "guild_ids": json.dumps(list(guild_ids))}
+            )
+            await tx.execute(_BATCH_FAILED, {"id": batch_id})
+
+    async def batches_in_doubt(self) -> list[AlertBatch]:
+        async with self._db.snapshot() as reads:
+            rows = await reads.fetch_all(_IN_DOUBT)
+            return [await _batch_with_alerts(reads, row) for row in rows]
+
+    async def queue_stats(self) -> dict[str, int | None]:
+        row = await self._db.fetch_one(_QUEUE_STATS)
+        assert row is not None  # an aggregate always yields its row
+        return {key: row[key] for key in ("waiting", "oldest", "in_doubt", "unmatched")}
+
+
+async def _batch_with_alerts(reads: Session, row: Row) -> AlertBatch:
+    alerts = await reads.fetch_all(_BATCH_ALERTS, {"batch_id": row["id"]})
+    return AlertBatch(
+        id=row["id"],
+        user_id=row["user_id"],
+        guild_id=row["guild_id"],
+        delivery=Delivery(row["delivery"]),
+        channel_id=row["channel_id"],
+        nonce=row["nonce"],
+        alerts=tuple(_pending(alert) for alert in alerts),
+    )
+
+
+def _returned(row: Row | None) -> Row:
+    assert row is not None  # RETURNING always yields the written row
+    return row
+
+
+def _subscription_params(new: NewSubscription, now: datetime) -> dict[str, object]:
+    return {
+        "guild_id": new.guild_id,
+        "user_id": new.user_id,
+        "kind": new.kind,
+        "target_id": new.target_id,
+        "query": new.query,
+        "key": new.key,
+        "label": new.label,
+        "delivery": new.delivery,
+        "created_at": _unix(now),
+    }
+
+
+def _subscription(row: Row) -> Subscription:
+    return Subscription(
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        kind=SubscriptionKind(row["kind"]),
+        target_id=row["target_id"],
+        query=row["query"],
+        key=row["key"],
+        label=row["label"],
+        delivery=Delivery(row["delivery"]),
+        id=row["id"],
+        undeliverable=bool(row["undeliverable"]),
+    )
+
+
+def _prefs(row: Row) -> AlertPrefs:
+    quiet = None
+    if row["quiet_start"] is not None and row["quiet_end"] is not None and row["timezone"]:
+        quiet = QuietHours(row["quiet_start"], row["quiet_end"], row["timezone"])
+    return AlertPrefs(
+        user_id=row["user_id"],
+        language=row["language"],
+        paused_until=_moment(row["paused_until"]),
+        quiet=quiet,
+        dm_channel_id=row["dm_channel_id"],
+        dm_refused_at=_moment(row["dm_refused_at"]),
+        notice=Notice(row["notice"]) if row["notice"] else None,
+        notice_guild=row["notice_guild"],
+    )
+
+
+def _prefs_params(prefs: AlertPrefs) -> dict[str, object]:
+    quiet = prefs.quiet
+    return {
+        "user_id": prefs.user_id,
+        "language": prefs.language,
+        "paused_until": _unix(prefs.paused_until) if prefs.paused_until else None,
+        "quiet_start": quiet.start if quiet else None,
+        "quiet_end": quiet.end if quiet else None,
+        "timezone": quiet.timezone if quiet else None,
+        "dm_channel_id": prefs.dm_channel_id,
+        "dm_refused_at": _unix(prefs.dm_refused_at) if prefs.dm_refused_at else None,
+        "notice": prefs.notice,
+        "notice_guild": prefs.notice_guild,
+    }
+
+
+def _arrived(row: Row) -> ArrivedHeadline:
+    return ArrivedHeadline(
+        id=row["id"],
+        text=f"{row['title']}\n{row['summary']}",
+        published_at=datetime.fromtimestamp(row["published_at"], UTC),
+        company_ids=tuple(json.loads(row["company_ids"])),
+        topic_ids=tuple(json.loads(row["topic_ids"])),
+        guild_ids=tuple(json.loads(row["guild_ids"])),
+    )
+
+
+def _queued_params(alert: QueuedAlert, queued_at: int) -> dict[str, object]:
+    return {
+        "user_id": alert.user_id,
+        "headline_id": alert.headline_id,
+        "guild_id": alert.guild_id,
+        "subscription_id": alert.subscription_id,
+        "delivery": alert.delivery,
+        "queued_at": queued_at,
+    }
+
+
+def _pending(row: Row) -> PendingAlert:
+    return PendingAlert(
+        user_id=row["user_id"],
+        guild_id=row["guild_id"],
+        delivery=Delivery(row["delivery"]),
+        headline=headline_from_row(row),
+        label=row["label"],
+        queued_at=datetime.fromtimestamp(row["queued_at"], UTC),
+    )
+
+
+def _moment(value: int | None) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+def _unix(moment: datetime) -> int:
+    return int(moment.timestamp())

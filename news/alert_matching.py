@@ -1,0 +1,144 @@
+"""Which subscriptions a new headline answers, at a cost that does not grow with their number.
+
+Companies and topics are looked up by id. Keywords are compiled into one Aho-Corasick
+automaton over the headline's search terms (news.search_terms), separated by a character no
+term contains, so that a phrase can only match whole terms in order, exactly as the search
+index's phrase queries do: one pass over the headline finds every keyword unit it contains,
+however many subscriptions there are. A keyword is kept once however many people follow it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import ahocorasick
+
+from news.alerts import ArrivedHeadline, Subscription, SubscriptionKind
+from news.search_terms import Phrase, Unit, text_terms
+
+_SEP = "\x1f"  # terms are letters and digits only: the separator never occurs inside one
+
+# Subscribers of one thing followed, by server.
+_ByGuild = dict[int, list[Subscription]]
+
+
+class AlertMatcher:
+    """An index of subscriptions, built once and asked about every new headline."""
+
+    def __init__(self, subscriptions: Iterable[Subscription]) -> None:
+        self._companies: defaultdict[int, _ByGuild] = defaultdict(lambda: defaultdict(list))
+        self._topics: defaultdict[int, _ByGuild] = defaultdict(lambda: defaultdict(list))
+        self._keywords: dict[str, _ByGuild] = {}
+        self._unit_counts: dict[str, int] = {}
+        self.size = 0
+        for subscription in subscriptions:
+            self._add(subscription)
+        self._automaton = self._compile()
+
+    def _add(self, subscription: Subscription) -> None:
+        if subscription.undeliverable:
+            return
+        self.size += 1
+        if subscription.kind is SubscriptionKind.COMPANY and subscription.target_id is not None:
+            self._companies[subscription.target_id][subscription.guild_id].append(subscription)
+        elif subscription.kind is SubscriptionKind.TOPIC and subscription.target_id is not None:
+            self._topics[subscription.target_id][subscription.guild_id].append(subscription)
+        elif subscription.kind is SubscriptionKind.KEYWORD:
+            by_guild = self._keywords.setdefault(subscription.query, defaultdict(list))
+            by_guild[subscription.guild_id].append(subscription)
+
+    def _compile(self) -> ahocorasick.Automaton:
+        # pattern -> the (keyword, unit index) pairs it completes
+        patterns: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+        for query, by_guild in self._keywords.items():
+            units = next(iter(by_guild.values()))[0].keyword_units()
+            self._unit_counts[query] = len(units)
+            for index, unit in enumerate(units):
+                for pattern in _unit_patterns(unit):
+                    patterns[pattern].append((query, index))
+        automaton = ahocorasick.Automaton()
+        for pattern, completes in patterns.items():
+            automaton.add_word(pattern, completes)
+        if patterns:
+            automaton.make_automaton()
+        return automaton
+
+    def match(self, headline: ArrivedHeadline) -> list[Subscription]:
+        """One subscription per user and server that the headline answers (the oldest, when
+        several do), only in the servers that can see it."""
+        guilds = set(headline.guild_ids)
+        found: dict[tuple[int, int], Subscription] = {}
+        for by_guild in self._candidates(headline):
+            for guild_id in guilds.intersection(by_guild):
+                for subscription in by_guild[guild_id]:
+                    owner = (guild_id, subscription.user_id)
+                    known = found.get(owner)
+                    if known is None or subscription.id < known.id:
+                        found[owner] = subscription
+        return list(found.values())
+
+    def _candidates(self, headline: ArrivedHeadline) -> list[_ByGuild]:
+        candidates = [self._companies[c] for c in headline.company_ids if c in self._companies]
+        candidates += [self._topics[t] for t in headline.topic_ids if t in self._topics]
+        candidates += [self._keywords[query] for query in self._keywords_in(headline.text)]
+        return candidates
+
+    def _keywords_in(self, text: str) -> list[str]:
+        if not self._unit_counts:
+            return []
+        units_found: defaultdict[str, set[int]] = defaultdict(set)
+        haystack = _SEP + _SEP.join(text_terms(text)) + _SEP
+        for _, completes in self._automaton.iter(haystack):
+            for query, index in completes:
+                units_found[query].add(index)
+        return [q for q, found in units_found.items() if len(found) == self._unit_counts[q]]
+
+
+def _unit_patterns(unit: Unit) -> list[str]:
+    return [_phrase_pattern(phrase) for phrase in unit]
+
+
+def _phrase_pattern(phrase: Phrase) -> str:
+    # A prefix phrase leaves its last term open: 삼 begins the term 삼성.
+    return _SEP + _SEP.join(phrase.terms) + ("" if phrase.prefix else _SEP)
+
+
+def naive_match(
+    subscriptions: Sequence[Subscription], headline: ArrivedHeadline
+) -> list[Subscription]:
+    """Every subscription tried against the headline in turn: the baseline the benchmark
+    compares the index with, and the reference its tests check it against."""
+    terms = text_terms(headline.text)
+    found: dict[tuple[int, int], Subscription] = {}
+    for subscription in subscriptions:
+        if subscription.undeliverable or subscription.guild_id not in headline.guild_ids:
+            continue
+        if _answers(subscription, headline, terms):
+            owner = (subscription.guild_id, subscription.user_id)
+            known = found.get(owner)
+            if known is None or subscription.id < known.id:
+                found[owner] = subscription
+    return list(found.values())
+
+
+def _answers(subscription: Subscription, headline: ArrivedHeadline, terms: list[str]) -> bool:
+    if subscription.kind is SubscriptionKind.COMPANY:
+        return subscription.target_id in headline.company_ids
+    if subscription.kind is SubscriptionKind.TOPIC:
+        return subscription.target_id in headline.topic_ids
+    return all(
+        any(_contains(terms, phrase) for phrase in unit) for unit in subscription.keyword_units()
+    )
+
+
+def _contains(terms: list[str], phrase: Phrase) -> bool:
+    size = len(phrase.terms)
+    *whole, last = phrase.terms
+    for start in range(len(terms) - size + 1):
+        if terms[start : start + size - 1] != whole:
+            continue
+        candidate = terms[start + size - 1]
+        if candidate == last or (phrase.prefix and candidate.startswith(last)):
+            return True
+    return False
