@@ -48,9 +48,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
+def _server_id(text: str) -> int:
+    """A Discord id: SQLite stores it in a signed 64-bit integer, so a larger one would fail
+    deep inside a query instead of here."""
+    value = int(text)
+    if not 0 <= value < 2**63:
+        raise ValueError(text)
+    return value
+
+
+_server_id.__name__ = "server id"  # argparse names the type in its error: "invalid server id"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--guild", type=int, default=LOCAL_GUILD_ID, help="server id")
+    common.add_argument("--guild", type=_server_id, default=LOCAL_GUILD_ID, help="server id")
     common.add_argument("--json", action="store_true", help="print one JSON document")
     common.add_argument("--debug", action="store_true", help="show tracebacks of failures")
 

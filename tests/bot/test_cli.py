@@ -204,3 +204,14 @@ def test_import_of_several_files_prints_one_document_per_file(
         "카카오, 새 모델",
         "네이버, 새 검색",
     ]
+
+
+@pytest.mark.parametrize("guild", ["99999999999999999999999", "9223372036854775808", "-1"])
+def test_a_server_id_outside_64_bits_is_a_usage_error(
+    guild: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It used to reach SQLite and fail there as an "unexpected failure (OverflowError)".
+    with pytest.raises(SystemExit) as exit:
+        main(["company", "MS", "--guild", guild])
+    assert exit.value.code == 2
+    assert "invalid server id value" in capsys.readouterr().err
