@@ -141,7 +141,8 @@ class LocalConsole:
         path = Path(command.text)
         try:
             data = await asyncio.to_thread(_read_bytes, path)
-        except OSError:
+        except (OSError, ValueError, RuntimeError):
+            # ValueError: a NUL in the path; RuntimeError: ~user of an unknown user.
             raise InvalidInput(f"Cannot read {command.text}.") from None
         date = command.options.get("date")
         request = ImportRequest(
@@ -161,7 +162,10 @@ class LocalConsole:
 
 
 def _read_bytes(path: Path) -> bytes:
-    return path.expanduser().read_bytes()
+    file = path.expanduser()
+    if not file.is_file():  # a device such as /dev/zero would be read forever
+        raise FileNotFoundError(path)
+    return file.read_bytes()
 
 
 def _page_number(text: str) -> int:

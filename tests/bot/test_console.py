@@ -89,3 +89,14 @@ def test_parse_command_splits_words_and_options() -> None:
 def test_parse_command_refuses_an_open_quote() -> None:
     with pytest.raises(InvalidInput):
         parse_command('/company "x')
+
+
+@pytest.mark.parametrize("path", ["a\x00b", "~no-such-user-here/x", "/dev/zero", "/tmp"])
+def test_console_import_of_an_unreadable_path_is_one_error_line(
+    path: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A NUL or an unknown ~user used to end the console with an unexpected failure, and
+    # /dev/zero was read without end.
+    out = run_console(monkeypatch, capsys, f"/import {path}", "/weeks")
+    assert f"error: Cannot read {path}." in out
+    assert "2026-W" in out  # the next line still ran
