@@ -352,5 +352,10 @@ def _settings_problem(error: ValidationError) -> str:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(f"error: {_one_line(message)}\n")
     return code
+
+
+def _one_line(message: str) -> str:
+    """Input echoed in a message stays on its line: newlines and controls shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)

@@ -215,3 +215,12 @@ def test_a_server_id_outside_64_bits_is_a_usage_error(
         main(["company", "MS", "--guild", guild])
     assert exit.value.code == 2
     assert "invalid server id value" in capsys.readouterr().err
+
+
+def test_input_echoed_in_an_error_stays_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # A newline typed into --week used to split the error over two lines of stderr.
+    assert main(["roundup", "--week", "a\nerror: forged"]) == 1
+    assert (
+        capsys.readouterr().err
+        == "error: 'a\\nerror: forged' is not a week: write it like 2026-W48.\n"
+    )
