@@ -305,7 +305,9 @@ class SqliteArchiveRepository:
 
     # --- writing ------------------------------------------------------------------------
 
-    async def save_roundup(self, roundup: NewRoundup) -> tuple[Roundup, bool]:
+    async def save_roundup(
+        self, roundup: NewRoundup, *, alert: bool = True
+    ) -> tuple[Roundup, bool]:
         """Store a roundup and its headlines in one transaction.
 
         The guild's import source is created and followed if needed; headlines are upserted
@@ -315,7 +317,7 @@ class SqliteArchiveRepository:
         async with self._db.transaction() as tx:
             source_id = await _import_source(tx, roundup.guild_id)
             headlines = [h for section in roundup.sections for h in section.headlines]
-            stored = await _store_headlines(tx, headlines, source_id, alert=True)
+            stored = await _store_headlines(tx, headlines, source_id, alert=alert)
             roundup_id, replaced = await _store_roundup_row(tx, roundup)
             await _store_sections(tx, roundup_id, roundup.sections, stored)
             names = await _names_of(tx, roundup)

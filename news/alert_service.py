@@ -26,6 +26,7 @@ from typing import Protocol
 
 from news.alert_matching import AlertMatcher
 from news.alerts import (
+    MAX_ALERT_AGE,
     AlertBatch,
     AlertPrefs,
     AlertUndeliverable,
@@ -51,8 +52,6 @@ log = logging.getLogger(__name__)
 DEFAULT_SUBSCRIPTION_LIMIT = 25
 DEFAULT_HOURLY_CAP = 6  # messages per user per hour; more alerts wait for the next one
 MAX_PAUSE_HOURS = 24 * 30
-# An import of last year's roundups is archive work, not news: nobody is alerted of it.
-MAX_ALERT_AGE = timedelta(days=7)
 # After a DM is refused, alerts go straight to the alert channel for a day before DMs are
 # tried again: every refused request counts towards Discord's invalid-request ban.
 DM_REFUSAL_MEMORY = timedelta(days=1)

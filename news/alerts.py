@@ -9,8 +9,9 @@ written.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -19,8 +20,13 @@ from news.models import Headline
 from news.search_terms import Phrase, Unit, phrase_unit, query_units
 
 MAX_KEYWORD_LENGTH = 100
+# Older headlines (an import of last year's roundups) are archive work, not news: nobody is
+# alerted of them.
+MAX_ALERT_AGE = timedelta(days=7)
 MAX_KEYWORD_WORDS = 8
 _QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’", "「": "」"}
+# An hour (0-23), then optionally its minutes after ':' or '.', or straight after (0730).
+_CLOCK = re.compile(r"([01]?\d|2[0-3])(?:[:.]?([0-5]\d))?", re.ASCII)
 
 
 class SubscriptionKind(StrEnum):
@@ -135,18 +141,17 @@ class QuietHours:
 
 
 def parse_clock(text: str) -> int:
-    """'22:30', '22', '7:05' or '0730' as minutes after midnight."""
-    cleaned = text.strip().replace(".", ":")
-    if cleaned.isdigit() and len(cleaned) in (3, 4):
-        cleaned = f"{cleaned[:-2]}:{cleaned[-2:]}"
-    try:
-        parsed = time.fromisoformat(cleaned if ":" in cleaned else f"{int(cleaned):02d}:00")
-    except ValueError:
+    """'22:30', '22', '7:05', '7.05', '0730' or '730' as minutes after midnight."""
+    # A pattern rather than time.fromisoformat, which before Python 3.12 refuses a one-digit
+    # hour (7:05) and which takes offsets and seconds that a time of day here has no use for.
+    found = _CLOCK.fullmatch(text.strip())
+    if found is None:
         raise InvalidInput(
             f"'{text[:20]}' is not a time of day: use HH:MM, e.g. 22:30.",
             ko=f"'{text[:20]}'은(는) 시각이 아닙니다. 22:30처럼 HH:MM으로 적어 주세요.",
-        ) from None
-    return parsed.hour * 60 + parsed.minute
+        )
+    hour, minute = found.groups()
+    return int(hour) * 60 + int(minute or 0)
 
 
 def _clock_text(minutes: int) -> str:

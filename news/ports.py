@@ -55,8 +55,11 @@ class TopicRepository(Protocol):
 
 
 class ArchiveRepository(Protocol):
-    async def save_roundup(self, roundup: NewRoundup) -> tuple[Roundup, bool]:
-        """Store a roundup in one transaction; returns it and whether it replaced one."""
+    async def save_roundup(
+        self, roundup: NewRoundup, *, alert: bool = True
+    ) -> tuple[Roundup, bool]:
+        """Store a roundup in one transaction; returns it and whether it replaced one. With
+        ``alert``, its headlines new to the archive wait for the alert matcher."""
 
     async def roundup_for_week(self, guild_id: int, week: str) -> Roundup | None: ...
 

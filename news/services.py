@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 
+from news.alerts import MAX_ALERT_AGE
 from news.catalog import bundled_companies, bundled_topics, companies_to_store, topics_to_store
 from news.errors import InvalidInput, NotFound
 from news.importing import (
@@ -115,7 +116,9 @@ class ArchiveService:
         return await prepare_and_store_all(self._builder, requests, self._today(), store)
 
     async def _store(self, prepared: PreparedImport) -> ImportResult:
-        roundup, replaced = await self._archive.save_roundup(prepared.roundup)
+        # Last year's roundups imported today are archive work, not news to alert anyone of.
+        recent = prepared.roundup.published_at >= self._clock() - MAX_ALERT_AGE
+        roundup, replaced = await self._archive.save_roundup(prepared.roundup, alert=recent)
         return ImportResult(roundup=roundup, skipped=prepared.skipped, replaced=replaced)
 
     def _today(self) -> date:
