@@ -23,6 +23,7 @@ from rich.text import Text
 
 from bot import serialize, terminal
 from bot.app import Services, ensure_sample, open_services
+from bot.logs import configure_logging
 from bot.settings import Settings
 from news.decoding import decode_article
 from news.errors import InvalidInput, RoundupError
@@ -135,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as error:
         return _fail(_settings_problem(error), EXIT_USAGE)
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     try:
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:

@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.logs import LogFormat
+
 # Tokens people leave in place when they copy .env.example.
 _PLACEHOLDER_TOKENS = frozenset({"", "changeme", "change-me", "your-token-here", "token"})
 
@@ -25,6 +27,7 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     dev_guild_id: int | None = Field(default=None, gt=0)
     log_level: str = "INFO"
+    log_format: LogFormat = "text"
     digest_grace_hours: float = Field(default=12.0, ge=0, le=24 * 7)
     allow_private_urls: bool = False
     alert_subscription_limit: int = Field(default=25, ge=1, le=100)
@@ -38,6 +41,11 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lowercase_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @property
     def has_token(self) -> bool:
