@@ -47,6 +47,7 @@ EXTENSIONS = (
     "cogs.digest",
     "cogs.feeds",
     "cogs.alerts",
+    "cogs.status",
     "cogs.help",
 )
 

@@ -114,7 +114,13 @@ _REPLIES: dict[str, dict[str, str]] = {
             "**/digest post** `week` — post a week's digest now *(Manage Server)*\n"
             "**/setup digest** · **/setup digest-options** · **/setup show** — the weekly post "
             "*(Manage Server)*\n"
-            "**/companies add** · **/companies alias** — teach me companies *(Manage Server)*\n\n"
+            "**/companies add** · **/companies alias** — teach me companies *(Manage Server)*\n"
+            "**/subscribe** `topic` | `company` | `keyword` — an alert (by DM or in the alert "
+            "channel) when a matching headline arrives · **/subscriptions** · **/unsubscribe**\n"
+            "**/alerts pause** · **/alerts resume** · **/alerts quiet** · **/alerts quiet-off** · "
+            "**/alerts status** — when alerts may reach you\n"
+            "**/setup alerts** `channel` · **/status** — the alert channel, and how the bot is "
+            "doing here *(Manage Server)*\n\n"
             "Names work in Korean and English: 마이크로소프트 = Microsoft = MS."
         ),
         KOREAN: (
@@ -131,7 +137,13 @@ _REPLIES: dict[str, dict[str, str]] = {
             "**/digest post** `week` — 주간 다이제스트 지금 게시 *(서버 관리)*\n"
             "**/setup digest** · **/setup digest-options** · **/setup show** — 주간 게시물 설정 "
             "*(서버 관리)*\n"
-            "**/companies add** · **/companies alias** — 회사와 별칭 추가 *(서버 관리)*\n\n"
+            "**/companies add** · **/companies alias** — 회사와 별칭 추가 *(서버 관리)*\n"
+            "**/subscribe** `topic` | `company` | `keyword` — 맞는 헤드라인이 들어오면 알림 "
+            "(DM 또는 알림 채널) · **/subscriptions** · **/unsubscribe**\n"
+            "**/alerts pause** · **/alerts resume** · **/alerts quiet** · **/alerts quiet-off** · "
+            "**/alerts status** — 알림 받을 때 정하기\n"
+            "**/setup alerts** `channel` · **/status** — 알림 채널, 이 서버에서 봇의 상태 "
+            "*(서버 관리)*\n\n"
             "회사 이름은 한국어와 영어 모두 됩니다: 마이크로소프트 = Microsoft = MS."
         ),
     },
@@ -319,6 +331,29 @@ _REPLIES: dict[str, dict[str, str]] = {
         KOREAN: "{channel}에 알림을 올리지 못했습니다. 봇이 채널을 보고 메시지를 보낼 수 있게 "
         "하거나 /setup alerts로 다른 채널을 고르세요.",
     },
+    "status_title": {ENGLISH: "Bot status", KOREAN: "봇 상태"},
+    "status_feeds": {ENGLISH: "Feeds", KOREAN: "피드"},
+    "status_no_feeds": {
+        ENGLISH: "No feeds followed (see /feed add).",
+        KOREAN: "구독하는 피드가 없습니다(/feed add 참고).",
+    },
+    "status_feed_counts": {
+        ENGLISH: "{total} followed: {healthy} healthy, {failing} failing, {paused} paused",
+        KOREAN: "{total}개 구독: 정상 {healthy}, 실패 중 {failing}, 일시 중지 {paused}",
+    },
+    "status_digest": {ENGLISH: "Next digest", KOREAN: "다음 다이제스트"},
+    "status_next_digest": {ENGLISH: "{when} in {channel}", KOREAN: "{when}, {channel}"},
+    "status_alerts": {ENGLISH: "Alerts", KOREAN: "알림"},
+    "status_alert_queue": {
+        ENGLISH: "{subscriptions} subscriptions · {waiting} alerts waiting (oldest {oldest}) · "
+        "{unmatched} headlines not matched yet",
+        KOREAN: "구독 {subscriptions}개 · 대기 중인 알림 {waiting}건 (가장 오래된 것 {oldest}) · "
+        "아직 대조하지 않은 헤드라인 {unmatched}건",
+    },
+    "status_footer": {
+        ENGLISH: "roundup-bot {version} · up {uptime} · gateway {latency}",
+        KOREAN: "roundup-bot {version} · 가동 {uptime} · 게이트웨이 {latency}",
+    },
     "a_server": {ENGLISH: "a server", KOREAN: "한 서버"},
     "notice_dms_refused_channel": {
         ENGLISH: "I could not DM you your alerts (your DMs are closed), so they now go to the "
@@ -497,6 +532,7 @@ _KOREAN_COMMAND_TEXT: dict[str, str] = {
     "Stop holding your alerts during quiet hours.": "조용한 시간 끄기",
     "status": "상태",
     "Your alert settings.": "내 알림 설정",
+    "How the bot is doing in this server (Manage Server).": "이 서버에서 봇의 상태 (서버 관리)",
     "Where alerts delivered in this server go (Manage Server).": (
         "이 서버의 채널 알림이 올라갈 곳 (서버 관리)"
     ),

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from news.alerts import (
     AlertBatch,
     AlertPrefs,
+    AlertQueue,
     ArrivedHeadline,
     Delivery,
     NewSubscription,
@@ -138,13 +139,14 @@ _RETARGET = """
 UPDATE alert_outbox SET batch_id = NULL, delivery = 'channel'
  WHERE batch_id = :batch_id AND guild_id IN (SELECT value FROM json_each(:guild_ids))
 """
-_QUEUE_STATS = """
-SELECT (SELECT count(*) FROM alert_outbox WHERE batch_id IS NULL) AS waiting,
-       (SELECT min(queued_at) FROM alert_outbox WHERE batch_id IS NULL) AS oldest,
-       (SELECT count(*) FROM alert_batches WHERE state = 'sending') AS in_doubt,
+_GUILD_QUEUE = """
+SELECT (SELECT count(*) FROM subscriptions WHERE guild_id = :guild_id) AS subscriptions,
+       (SELECT count(*) FROM alert_outbox
+         WHERE guild_id = :guild_id AND batch_id IS NULL) AS waiting,
+       (SELECT min(queued_at) FROM alert_outbox
+         WHERE guild_id = :guild_id AND batch_id IS NULL) AS oldest,
        (SELECT count(*) FROM alert_inbox) AS unmatched
 """
-_GUILD_SUBSCRIPTION_COUNT = "SELECT count(*) AS n FROM subscriptions WHERE guild_id = :guild_id"
 
 
 class SqliteAlertRepository:
@@ -189,10 +191,6 @@ class SqliteAlertRepository:
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(_DELETE_SUBSCRIPTION, params)
         return _subscription(row) if row is not None else None
-
-    async def guild_subscription_count(self, guild_id: int) -> int:
-        row = await self._db.fetch_one(_GUILD_SUBSCRIPTION_COUNT, {"guild_id": guild_id})
-        return int(row["n"]) if row else 0
 
     # --- preferences -----------------------------------------------------------------------
 
@@ -295,10 +293,15 @@ class SqliteAlertRepository:
             rows = await reads.fetch_all(_IN_DOUBT)
             return [await _batch_with_alerts(reads, row) for row in rows]
 
-    async def queue_stats(self) -> dict[str, int | None]:
-        row = await self._db.fetch_one(_QUEUE_STATS)
+    async def guild_queue(self, guild_id: int) -> AlertQueue:
+        row = await self._db.fetch_one(_GUILD_QUEUE, {"guild_id": guild_id})
         assert row is not None  # an aggregate always yields its row
-        return {key: row[key] for key in ("waiting", "oldest", "in_doubt", "unmatched")}
+        return AlertQueue(
+            subscriptions=row["subscriptions"],
+            waiting=row["waiting"],
+            oldest_waiting=_moment(row["oldest"]),
+            unmatched=row["unmatched"],
+        )
 
 
 async def _batch_with_alerts(reads: Session, row: Row) -> AlertBatch:

@@ -29,6 +29,7 @@ from news.alerts import (
     MAX_ALERT_AGE,
     AlertBatch,
     AlertPrefs,
+    AlertQueue,
     AlertUndeliverable,
     Delivery,
     NewSubscription,
@@ -429,10 +430,9 @@ class AlertService:
         settings = await self._settings.get_settings(guild_id)
         return settings.alert_channel_id if settings is not None else None
 
-    async def queue_stats(self) -> dict[str, int | None]:
-        """For /status: alerts waiting, the oldest one's queue time, batches in doubt, and
-        headlines not yet matched."""
-        return await self._repo.queue_stats()
+    async def queue(self, guild_id: int) -> AlertQueue:
+        """For /status: the server's subscriptions and the alerts waiting for its members."""
+        return await self._repo.guild_queue(guild_id)
 
 
 def _by_id(

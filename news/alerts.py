@@ -240,6 +240,16 @@ class AlertBatch:
         return f"alert #{self.id}"
 
 
+@dataclass(frozen=True, slots=True)
+class AlertQueue:
+    """What /status shows of a server's alerts."""
+
+    subscriptions: int
+    waiting: int  # alerts of the server's members not sent yet (quiet hours, cap, outage)
+    oldest_waiting: datetime | None
+    unmatched: int  # headlines stored but not matched yet, all servers (the matcher's lag)
+
+
 class UndeliverableReason(StrEnum):
     DMS_REFUSED = "dms_refused"  # 50007: the user does not accept DMs from the bot
     CHANNEL_MISSING = "channel_missing"

@@ -9,6 +9,7 @@ from typing import Protocol
 from news.alerts import (
     AlertBatch,
     AlertPrefs,
+    AlertQueue,
     ArrivedHeadline,
     NewSubscription,
     PendingAlert,
@@ -232,4 +233,4 @@ class AlertRepository(Protocol):
 
     async def batches_in_doubt(self) -> list[AlertBatch]: ...
 
-    async def queue_stats(self) -> dict[str, int | None]: ...
+    async def guild_queue(self, guild_id: int) -> AlertQueue: ...

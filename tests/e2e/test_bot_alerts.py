@@ -266,3 +266,18 @@ async def test_setup_alerts_is_for_managers_only(alerts: AlertWorld) -> None:
     reply = await world.reply(world.alpha, "setup alerts", {"channel": world.alpha.channel.id})
 
     assert reply.content == "Only members with the Manage Server permission can do that."
+
+
+async def test_status_shows_feeds_digest_and_the_alert_queue(alerts: AlertWorld) -> None:
+    world = alerts.world
+
+    reply = await world.reply(world.alpha, "status", admin=True)
+    refused = await world.reply(world.alpha, "status")
+
+    [embed] = reply.embeds
+    fields = {field["name"]: field["value"] for field in embed["fields"]}
+    assert reply.ephemeral and reply.mentions_disabled
+    assert "followed" in fields["Feeds"] and "healthy" in fields["Feeds"]
+    assert "subscriptions" in fields["Alerts"] and "waiting" in fields["Alerts"]
+    assert embed["footer"]["text"].startswith("roundup-bot ")
+    assert refused.content == "Only members with the Manage Server permission can do that."

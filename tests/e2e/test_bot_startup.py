@@ -11,7 +11,7 @@ import pytest_asyncio
 from tests.e2e.bot_harness import BotWorld, bot_world, discord_accepts_everything
 from tests.e2e.fake_discord import Intent, Op
 
-ADMIN_COMMANDS = {"setup", "companies", "roundup-import", "feed"}
+ADMIN_COMMANDS = {"setup", "companies", "roundup-import", "feed", "status"}
 # /digest is public: its post subcommand checks Manage Server at run time.
 PUBLIC_COMMANDS = {
     "company",
