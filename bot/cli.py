@@ -21,10 +21,12 @@ from rich.console import Console, Group, RenderableType
 from rich.progress import Progress
 from rich.text import Text
 
-from bot import serialize, terminal
+from bot import db_reports, serialize, terminal
 from bot.app import Services, ensure_sample, open_services
 from bot.logs import configure_logging
 from bot.settings import Settings
+from db import maintenance
+from db.maintenance import MaintenanceError
 from news.decoding import decode_article
 from news.errors import InvalidInput, RoundupError
 from news.feed_service import article_import_request
@@ -127,7 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
     feed_remove.add_argument("url", help="the feed's URL or name")
     poll = feed_actions.add_parser("poll", parents=[common], help="poll due feeds (all servers)")
     poll.add_argument("--once", action="store_true", help="poll what is due once, then exit")
+    _add_db_commands(commands, common)
     return parser
+
+
+def _add_db_commands(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    database = commands.add_parser("db", help="back up, check or migrate the database")
+    db_actions = database.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    backup = db_actions.add_parser("backup", parents=[common], help="online copy, verified")
+    backup.add_argument("path", type=Path, help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    db_actions.add_parser("check", parents=[common], help="integrity, foreign keys, schema")
+    migrate = db_actions.add_parser("migrate", parents=[common], help="apply pending migrations")
+    migrate.add_argument("--dry-run", action="store_true", help="only list what would apply")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
-    except RoundupError as error:
+    except (RoundupError, MaintenanceError) as error:
         return _fail(str(error), EXIT_ERROR)
     except Exception as error:
         if args.debug:
@@ -160,6 +174,9 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return await sync_commands(settings, everywhere=args.everywhere)
     out = Console(highlight=False, soft_wrap=False)
+    if args.command == "db":
+        # Not through open_services: that migrates at open, and these must not.
+        return await _DB_HANDLERS[args.action](args, settings.database_path, out)
     if args.command == "start":
         out.print("DISCORD_TOKEN is not set: opening the local console instead.", style="dim")
     async with open_services(settings) as services:
@@ -315,6 +332,24 @@ async def _feeds_poll(args: argparse.Namespace, services: Services, out: Console
         await asyncio.sleep(POLL_EVERY_SECONDS)
 
 
+async def _db_backup(args: argparse.Namespace, database: Path, out: Console) -> int:
+    result = await asyncio.to_thread(maintenance.backup, database, args.path, force=args.force)
+    _emit(out, args, {"backup": db_reports.backup_json(result)}, db_reports.render_backup(result))
+    return EXIT_OK
+
+
+async def _db_check(args: argparse.Namespace, database: Path, out: Console) -> int:
+    report = await asyncio.to_thread(maintenance.check, database)
+    _emit(out, args, db_reports.check_json(report), db_reports.render_check(report))
+    return EXIT_OK if report.ok else EXIT_ERROR
+
+
+async def _db_migrate(args: argparse.Namespace, database: Path, out: Console) -> int:
+    run = await maintenance.migrate(database, dry_run=args.dry_run)
+    _emit(out, args, db_reports.migration_json(run), db_reports.render_migration(run))
+    return EXIT_OK
+
+
 def _company_document(company: Company) -> dict[str, Any]:
     return {"company": serialize.company_identity_json(company)}
 
@@ -334,6 +369,15 @@ _HANDLERS: dict[str, Handler] = {
     "feeds list": _feeds_list,
     "feeds remove": _feeds_remove,
     "feeds poll": _feeds_poll,
+}
+
+
+DbHandler = Callable[[argparse.Namespace, Path, Console], Awaitable[int]]
+
+_DB_HANDLERS: dict[str, DbHandler] = {
+    "backup": _db_backup,
+    "check": _db_check,
+    "migrate": _db_migrate,
 }
 
 
