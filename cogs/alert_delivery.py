@@ -12,11 +12,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import discord
-from news.alerts import AlertBatch, AlertUndeliverable, Delivery, UndeliverableReason
+from news.alerts import (
+    AlertBatch,
+    AlertUndeliverable,
+    Delivery,
+    PendingAlert,
+    UndeliverableReason,
+)
 from news.models import Headline
 
 from cogs.embeds import (
@@ -25,7 +31,6 @@ from cogs.embeds import (
     escape,
     fit_embed,
     headline_line,
-    pack_lines,
     shorten,
 )
 from cogs.i18n import text
@@ -35,6 +40,7 @@ log = logging.getLogger(__name__)
 # Discord allows about 50 requests per second to a bot; alerts keep a little for the rest.
 DEFAULT_REQUESTS_PER_SECOND = 47.0
 LISTED_PER_MESSAGE = 10  # more alerts in one batch are summarised with a pointer to /headlines
+DESCRIPTION_BUDGET = 4000  # of Discord's 4,096, with room to spare
 HISTORY_LIMIT = 20  # a batch in doubt is among the last messages of its channel
 DM_REFUSED = 50007  # Cannot send messages to this user
 
@@ -104,21 +110,34 @@ class DiscordAlertSender:
 
 def alert_embed(batch: AlertBatch) -> discord.Embed:
     """The batch as one embed: the newest alerts linked, the rest counted."""
-    language = batch.language
     alerts = sorted(batch.alerts, key=lambda a: a.headline.published_at, reverse=True)
-    lines = [_alert_line(alert.headline, alert.label) for alert in alerts[:LISTED_PER_MESSAGE]]
-    hidden = alerts[LISTED_PER_MESSAGE:]
-    if hidden:
-        labels = sorted({a.label for a in hidden if a.label})
-        hint = f"/headlines {labels[0]}" if len(labels) == 1 else "/headlines"
-        lines.append(text(language, "alert_more", count=len(hidden), hint=shorten(hint, 110)))
     embed = discord.Embed(
-        title=text(language, "alert_title", count=len(alerts)),
-        description=pack_lines(lines, 4000)[0] if lines else None,
+        title=text(batch.language, "alert_title", count=len(alerts)),
+        description=_listing(alerts, batch.language) or None,
         colour=COLOUR,
     )
     embed.set_footer(text=batch.marker)
     return fit_embed(embed)
+
+
+def _listing(alerts: Sequence[PendingAlert], language: str) -> str:
+    """Up to ten alert lines and a count of the rest, within the description's limit: long
+    titles and links list fewer, and what is not listed is counted rather than cut off."""
+    lines = [_alert_line(alert.headline, alert.label) for alert in alerts[:LISTED_PER_MESSAGE]]
+    for listed in range(len(lines), 0, -1):
+        hidden = alerts[listed:]
+        shown = lines[:listed] + ([_more_line(hidden, language)] if hidden else [])
+        description = "\n".join(shown)
+        if len(description) <= DESCRIPTION_BUDGET:
+            return description
+    # Not even the newest line fits (a headline naming dozens of companies): only the count.
+    return _more_line(alerts, language) if alerts else ""
+
+
+def _more_line(hidden: Sequence[PendingAlert], language: str) -> str:
+    labels = sorted({a.label for a in hidden if a.label})
+    hint = f"/headlines {labels[0]}" if len(labels) == 1 else "/headlines"
+    return text(language, "alert_more", count=len(hidden), hint=escape(shorten(hint, 110)))
 
 
 def _alert_line(headline: Headline, label: str | None) -> str:
