@@ -234,6 +234,10 @@ def test_headlines_options(
             ("headlines", "topic"),
             ("companies alias", "company"),
             ("setup digest", "timezone"),
+            ("subscribe", "company"),
+            ("subscribe", "topic"),
+            ("unsubscribe", "subscription"),
+            ("alerts quiet", "timezone"),
         ]
     ),
     typed=hostile_text(0, 100),
@@ -312,7 +316,21 @@ def test_setup_digest_size_options(
 
 @hostile_settings()
 @given(
-    command=st.sampled_from(["setup show", "digest next", "feed list", "feed opml-export", "help"]),
+    command=st.sampled_from(
+        [
+            "setup show",
+            "digest next",
+            "feed list",
+            "feed opml-export",
+            "help",
+            "subscriptions",
+            "alerts resume",
+            "alerts quiet-off",
+            "alerts status",
+            "status",
+            "setup alerts",
+        ]
+    ),
     admin=st.booleans(),
     locale=LOCALES,
 )
@@ -410,3 +428,45 @@ def test_every_private_host_spelling_is_refused_by_feed_test(arena: Arena) -> No
         reply = arena.send("feed test", {"url": f"http://{host}:{arena.port}/feed.xml"})
         assert reply.ephemeral
         assert reply.content, host
+
+
+@hostile_settings()
+@given(
+    topic=optional(hostile_text(1, 100)),
+    company=optional(hostile_text(1, 100)),
+    keyword=optional(hostile_text(1, 100)),
+    delivery=st.sampled_from([None, "dm", "channel"]),
+    locale=LOCALES,
+)
+def test_subscribe_options(
+    arena: Arena,
+    topic: str | None,
+    company: str | None,
+    keyword: str | None,
+    delivery: str | None,
+    locale: str,
+) -> None:
+    options = {"topic": topic, "company": company, "keyword": keyword, "delivery": delivery}
+    arena.send("subscribe", options, admin=False, locale=locale)
+
+
+@hostile_settings()
+@given(subscription=hostile_text(1, 100), locale=LOCALES)
+def test_unsubscribe_subscription(arena: Arena, subscription: str, locale: str) -> None:
+    arena.send("unsubscribe", {"subscription": subscription}, admin=False, locale=locale)
+
+
+@hostile_settings()
+@given(
+    hours=st.one_of(st.none(), st.integers(1, 720)),
+    start=hostile_text(1, 10),
+    end=st.one_of(hostile_text(1, 10), st.sampled_from(["07:00", "7", "0730", "24:00"])),
+    timezone=st.one_of(hostile_text(1, 64), st.sampled_from(["Asia/Seoul", "../etc", "UTC"])),
+    locale=LOCALES,
+)
+def test_alerts_options(
+    arena: Arena, hours: int | None, start: str, end: str, timezone: str, locale: str
+) -> None:
+    arena.send("alerts pause", {"hours": hours}, admin=False, locale=locale)
+    options = {"start": start, "end": end, "timezone": timezone}
+    arena.send("alerts quiet", options, admin=False, locale=locale)
