@@ -133,7 +133,13 @@ UPDATE alert_batches SET state = 'sent', message_id = :message_id, sent_at = :se
  WHERE id = :id
 """
 _BATCH_FAILED = "UPDATE alert_batches SET state = 'failed' WHERE id = :id"
-_IN_DOUBT = "SELECT * FROM alert_batches WHERE state = 'sending' ORDER BY id"
+# With the user's language: a batch sent again must read as it would have the first time.
+_IN_DOUBT = """
+SELECT b.*, coalesce(u.language, 'en') AS language
+  FROM alert_batches AS b LEFT JOIN alert_users AS u ON u.user_id = b.user_id
+ WHERE b.state = 'sending'
+ ORDER BY b.id
+"""
 # DMs refused: the alerts of servers with an alert channel go there instead.
 _RETARGET = """
 UPDATE alert_outbox SET batch_id = NULL, delivery = 'channel'
@@ -314,6 +320,7 @@ async def _batch_with_alerts(reads: Session, row: Row) -> AlertBatch:
         channel_id=row["channel_id"],
         nonce=row["nonce"],
         alerts=tuple(_pending(alert) for alert in alerts),
+        language=row["language"],
     )
 
 
