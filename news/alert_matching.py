@@ -30,7 +30,13 @@ class AlertMatcher:
         self._companies: defaultdict[int, _ByGuild] = defaultdict(lambda: defaultdict(list))
         self._topics: defaultdict[int, _ByGuild] = defaultdict(lambda: defaultdict(list))
         self._keywords: dict[str, _ByGuild] = {}
-        self._unit_counts: dict[str, int] = {}
+        # Per pattern of the automaton, by its number: the keywords it completes alone, and
+        # the (keyword, unit) pairs of keywords that need several units. Keywords are named
+        # by their position in ``_keyword_groups``.
+        self._keyword_groups: list[_ByGuild] = []
+        self._unit_counts: list[int] = []
+        self._completes: list[list[int]] = []
+        self._parts: list[list[tuple[int, int]]] = []
         self.size = 0
         for subscription in subscriptions:
             self._add(subscription)
@@ -49,50 +55,65 @@ class AlertMatcher:
             by_guild[subscription.guild_id].append(subscription)
 
     def _compile(self) -> ahocorasick.Automaton:
-        # pattern -> the (keyword, unit index) pairs it completes
-        patterns: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
-        for query, by_guild in self._keywords.items():
+        numbers: dict[str, int] = {}
+        for keyword, by_guild in enumerate(self._keywords.values()):
             units = next(iter(by_guild.values()))[0].keyword_units()
-            self._unit_counts[query] = len(units)
+            self._keyword_groups.append(by_guild)
+            self._unit_counts.append(len(units))
             for index, unit in enumerate(units):
                 for pattern in _unit_patterns(unit):
-                    patterns[pattern].append((query, index))
+                    number = numbers.setdefault(pattern, len(numbers))
+                    if number == len(self._completes):
+                        self._completes.append([])
+                        self._parts.append([])
+                    if len(units) == 1:
+                        self._completes[number].append(keyword)
+                    else:
+                        self._parts[number].append((keyword, index))
         automaton = ahocorasick.Automaton()
-        for pattern, completes in patterns.items():
-            automaton.add_word(pattern, completes)
-        if patterns:
+        for pattern, number in numbers.items():
+            automaton.add_word(pattern, number)
+        if numbers:
             automaton.make_automaton()
         return automaton
 
-    def match(self, headline: ArrivedHeadline) -> list[Subscription]:
-        """One subscription per user and server that the headline answers (the oldest, when
-        several do), only in the servers that can see it."""
-        guilds = set(headline.guild_ids)
-        found: dict[tuple[int, int], Subscription] = {}
+    def subscribers(self, headline: ArrivedHeadline) -> list[Subscription]:
+        """Every subscription the headline answers, in the servers that can see it (a user
+        may appear more than once: see ``match``). The cost is one pass over the headline
+        plus the answer itself: the subscribers of each thing found are appended as a whole."""
+        found: list[Subscription] = []
         for by_guild in self._candidates(headline):
-            for guild_id in guilds.intersection(by_guild):
-                for subscription in by_guild[guild_id]:
-                    owner = (guild_id, subscription.user_id)
-                    known = found.get(owner)
-                    if known is None or subscription.id < known.id:
-                        found[owner] = subscription
-        return list(found.values())
+            for guild_id in headline.guild_ids:
+                subscribed = by_guild.get(guild_id)
+                if subscribed:
+                    found.extend(subscribed)
+        return found
+
+    def match(self, headline: ArrivedHeadline) -> list[Subscription]:
+        """One subscription per user and server that the headline answers: the oldest, when
+        several do."""
+        return one_per_user(self.subscribers(headline))
 
     def _candidates(self, headline: ArrivedHeadline) -> list[_ByGuild]:
         candidates = [self._companies[c] for c in headline.company_ids if c in self._companies]
         candidates += [self._topics[t] for t in headline.topic_ids if t in self._topics]
-        candidates += [self._keywords[query] for query in self._keywords_in(headline.text)]
+        candidates += [self._keyword_groups[k] for k in self._keywords_in(headline.text)]
         return candidates
 
-    def _keywords_in(self, text: str) -> list[str]:
-        if not self._unit_counts:
-            return []
-        units_found: defaultdict[str, set[int]] = defaultdict(set)
+    def _keywords_in(self, text: str) -> set[int]:
+        if not self._keyword_groups:
+            return set()
         haystack = _SEP + _SEP.join(text_terms(text)) + _SEP
-        for _, completes in self._automaton.iter(haystack):
-            for query, index in completes:
-                units_found[query].add(index)
-        return [q for q, found in units_found.items() if len(found) == self._unit_counts[q]]
+        # A pattern found twice counts once; most keywords are a single unit, done at once.
+        patterns = {number for _, number in self._automaton.iter(haystack)}
+        found: set[int] = set()
+        units_found: defaultdict[int, set[int]] = defaultdict(set)
+        for number in patterns:
+            found.update(self._completes[number])
+            for keyword, index in self._parts[number]:
+                units_found[keyword].add(index)
+        found.update(k for k, units in units_found.items() if len(units) == self._unit_counts[k])
+        return found
 
 
 def _unit_patterns(unit: Unit) -> list[str]:
@@ -112,24 +133,34 @@ class NaiveMatcher:
     def __init__(self, subscriptions: Iterable[Subscription]) -> None:
         self._prepared = [(s, s.keyword_units()) for s in subscriptions if not s.undeliverable]
 
-    def match(self, headline: ArrivedHeadline) -> list[Subscription]:
+    def subscribers(self, headline: ArrivedHeadline) -> list[Subscription]:
         terms = text_terms(headline.text)
-        found: dict[tuple[int, int], Subscription] = {}
-        for subscription, units in self._prepared:
-            if subscription.guild_id not in headline.guild_ids:
-                continue
-            if _answers(subscription, units, headline, terms):
-                owner = (subscription.guild_id, subscription.user_id)
-                known = found.get(owner)
-                if known is None or subscription.id < known.id:
-                    found[owner] = subscription
-        return list(found.values())
+        return [
+            subscription
+            for subscription, units in self._prepared
+            if subscription.guild_id in headline.guild_ids
+            and _answers(subscription, units, headline, terms)
+        ]
+
+    def match(self, headline: ArrivedHeadline) -> list[Subscription]:
+        return one_per_user(self.subscribers(headline))
 
 
 def naive_match(
     subscriptions: Sequence[Subscription], headline: ArrivedHeadline
 ) -> list[Subscription]:
     return NaiveMatcher(subscriptions).match(headline)
+
+
+def one_per_user(subscriptions: Iterable[Subscription]) -> list[Subscription]:
+    """The oldest subscription of each user in each server."""
+    found: dict[tuple[int, int], Subscription] = {}
+    for subscription in subscriptions:
+        owner = (subscription.guild_id, subscription.user_id)
+        known = found.get(owner)
+        if known is None or subscription.id < known.id:
+            found[owner] = subscription
+    return list(found.values())
 
 
 def _answers(
