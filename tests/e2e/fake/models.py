@@ -241,8 +241,18 @@ class World:
         self.bot = self.add_user(bot_name, bot=True)
         self.application_id = snowflakes.next()
 
-    def add_user(self, username: str, *, bot: bool = False, accepts_dms: bool = True) -> User:
-        user = User(self._snowflakes.next(), username, bot=bot, accepts_dms=accepts_dms)
+    def add_user(
+        self,
+        username: str,
+        *,
+        bot: bool = False,
+        accepts_dms: bool = True,
+        user_id: int | None = None,
+    ) -> User:
+        if user_id in self.users:
+            raise ValueError(f"user {user_id} already exists")
+        user_id = self._snowflakes.next() if user_id is None else user_id
+        user = User(user_id, username, bot=bot, accepts_dms=accepts_dms)
         self.users[user.id] = user
         return user
 
@@ -273,10 +283,18 @@ class World:
         return role
 
     def add_channel(
-        self, guild: Guild, name: str, kind: ChannelType, parent: Channel | None = None
+        self,
+        guild: Guild,
+        name: str,
+        kind: ChannelType,
+        parent: Channel | None = None,
+        *,
+        channel_id: int | None = None,
     ) -> Channel:
+        if channel_id in self.channels:
+            raise ValueError(f"channel {channel_id} already exists")
         channel = Channel(
-            self._snowflakes.next(),
+            self._snowflakes.next() if channel_id is None else channel_id,
             kind,
             name,
             guild_id=guild.id,

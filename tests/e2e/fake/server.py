@@ -3,6 +3,7 @@ need to drive it (scenario builders, interaction injection) and to check what th
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -64,8 +65,13 @@ class FakeDiscord:
         clock: Callable[[], float] = time.monotonic,
         granted_intents: int = 0,
         rate_limits: RateLimitConfig | None = None,
+        response_delay: float = 0.0,
     ) -> None:
         self.token = token
+        # Seconds every REST answer is held after the request took effect: a slow Discord,
+        # so that a crash harness can kill the bot between a message existing and its id
+        # reaching the bot.
+        self.response_delay = response_delay
         self._snowflakes = SnowflakeFactory()
         self.world = World(self._snowflakes, bot_name)
         self.notifier = Notifier()
@@ -144,9 +150,12 @@ class FakeDiscord:
     def application_id(self) -> int:
         return self.world.application_id
 
-    def add_user(self, username: str, *, accepts_dms: bool = True) -> User:
-        """A user; ``accepts_dms=False`` makes DMs to them fail with 403 / 50007."""
-        return self.world.add_user(username, accepts_dms=accepts_dms)
+    def add_user(
+        self, username: str, *, accepts_dms: bool = True, user_id: int | None = None
+    ) -> User:
+        """A user; ``accepts_dms=False`` makes DMs to them fail with 403 / 50007. ``user_id``
+        picks its id, for a bot whose database already knows the user."""
+        return self.world.add_user(username, accepts_dms=accepts_dms, user_id=user_id)
 
     def add_guild(
         self,
@@ -164,9 +173,17 @@ class FakeDiscord:
         )
 
     def add_text_channel(
-        self, guild: Guild, name: str = "general", *, category: Channel | None = None
+        self,
+        guild: Guild,
+        name: str = "general",
+        *,
+        category: Channel | None = None,
+        channel_id: int | None = None,
     ) -> Channel:
-        return self.world.add_channel(guild, name, ChannelType.GUILD_TEXT, category)
+        """``channel_id`` picks its id, for a bot whose database already names the channel."""
+        return self.world.add_channel(
+            guild, name, ChannelType.GUILD_TEXT, category, channel_id=channel_id
+        )
 
     def add_category(self, guild: Guild, name: str) -> Channel:
         return self.world.add_channel(guild, name, ChannelType.GUILD_CATEGORY)
@@ -178,10 +195,11 @@ class FakeDiscord:
         *,
         permissions: int = 0,
         accepts_dms: bool = True,
+        user_id: int | None = None,
     ) -> Member:
         """A new user in ``guild`` with a role granting ``permissions`` (e.g. Perm.MANAGE_GUILD)
         on top of @everyone's."""
-        user = self.world.add_user(username, accepts_dms=accepts_dms)
+        user = self.world.add_user(username, accepts_dms=accepts_dms, user_id=user_id)
         return self.world.add_member(guild, user, permissions)
 
     def delete_channel(self, channel: Channel) -> None:
@@ -381,6 +399,8 @@ class FakeDiscord:
         request[UPLOADS] = uploads
         unknown_route = request.match_info.http_exception is not None
         response = await self._answer(request, path, handler)
+        if self.response_delay > 0:
+            await asyncio.sleep(self.response_delay)
         record = RequestRecord(
             method=request.method,
             path=path,
