@@ -128,6 +128,11 @@ _ASSIGN = """
 UPDATE alert_outbox SET batch_id = :batch_id
  WHERE user_id = :user_id AND headline_id = :headline_id AND batch_id IS NULL
 """
+# The DM channel is cached with the first batch sent through it: opening it costs a request.
+_REMEMBER_DM_CHANNEL = """
+UPDATE alert_users SET dm_channel_id = :channel_id
+ WHERE user_id = :user_id AND dm_channel_id IS NOT :channel_id
+"""
 _BATCH_SENT = """
 UPDATE alert_batches SET state = 'sent', message_id = :message_id, sent_at = :sent_at
  WHERE id = :id
@@ -247,7 +252,8 @@ class SqliteAlertRepository:
         return {int(row["user_id"]): int(row["n"]) for row in rows}
 
     async def plan_batch(self, batch: AlertBatch, now: datetime) -> AlertBatch:
-        """Create the batch and assign its alerts to it, before anything is sent."""
+        """Create the batch and assign its alerts to it, before anything is sent; a DM batch
+        also caches its user's DM channel."""
         params = {
             "user_id": batch.user_id,
             "guild_id": batch.guild_id,
@@ -266,6 +272,11 @@ class SqliteAlertRepository:
                     for a in batch.alerts
                 ],
             )
+            if batch.delivery is Delivery.DM:
+                await tx.execute(
+                    _REMEMBER_DM_CHANNEL,
+                    {"user_id": batch.user_id, "channel_id": batch.channel_id},
+                )
         return AlertBatch(
             batch_id,
             batch.user_id,

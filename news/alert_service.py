@@ -58,7 +58,9 @@ MAX_PAUSE_HOURS = 24 * 30
 DM_REFUSAL_MEMORY = timedelta(days=1)
 MATCH_BATCH = 1000  # inbox headlines matched per transaction
 WAITING_LIMIT = 20_000  # outbox rows considered per delivery pass
-DELIVERY_CONCURRENCY = 8  # batches in flight at once (the sender paces the requests)
+# Batches in flight at once. The sender paces the requests; enough batches must be waiting
+# for a slot that the database work of the others never leaves one unused.
+DELIVERY_CONCURRENCY = 16
 # Paused with no end: far enough to never come, small enough for a Unix timestamp.
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -155,7 +157,7 @@ class AlertService:
                 ko=f"이 서버에서 이미 {self._limit}개를 구독 중입니다. /subscriptions나 "
                 "/unsubscribe로 하나를 지운 뒤 다시 해 주세요.",
             )
-        await self._remember_language(user_id, language)
+        await self._remember_subscriber(user_id, language, delivery)
         self._matcher = None
         return SubscribeResult(*added)
 
@@ -258,11 +260,16 @@ class AlertService:
         await self._repo.save_prefs(prefs)
         return prefs
 
-    async def _remember_language(self, user_id: int, language: str) -> None:
-        """Alerts are written in the language of the user's last subscription."""
-        prefs = await self._repo.prefs(user_id)
-        if prefs is None or prefs.language != language:
-            await self._repo.save_prefs(replace(prefs or AlertPrefs(user_id), language=language))
+    async def _remember_subscriber(self, user_id: int, language: str, delivery: Delivery) -> None:
+        """Alerts are written in the language of the user's last subscription. Subscribing
+        by DM is how a user whose DMs were refused says they opened them: DMs are tried
+        again at once rather than a day later."""
+        known = await self._repo.prefs(user_id)
+        prefs = replace(known or AlertPrefs(user_id), language=language)
+        if delivery is Delivery.DM:
+            prefs = replace(prefs, dm_refused_at=None)
+        if prefs != known:
+            await self._repo.save_prefs(prefs)
 
     # --- matching -------------------------------------------------------------------------------
 
@@ -299,17 +306,17 @@ class AlertService:
         async with self._delivery_lock:
             for batch in await self._repo.batches_in_doubt():
                 await self._send(batch, sender, report, in_doubt=True)
-            groups = await self._ready_groups(report)
+            ready = await self._ready_groups(report)
             gate = asyncio.Semaphore(DELIVERY_CONCURRENCY)
 
-            async def deliver_group(group: _Group) -> None:
+            async def deliver_group(group: _Group, prefs: AlertPrefs) -> None:
                 async with gate:
-                    await self._deliver_group(group, sender, report)
+                    await self._deliver_group(group, prefs, sender, report)
 
-            await asyncio.gather(*(deliver_group(group) for group in groups))
+            await asyncio.gather(*(deliver_group(group, prefs) for group, prefs in ready))
         return report
 
-    async def _ready_groups(self, report: DeliveryReport) -> list[_Group]:
+    async def _ready_groups(self, report: DeliveryReport) -> list[tuple[_Group, AlertPrefs]]:
         now = self._clock()
         groups = _grouped(await self._repo.waiting_alerts(WAITING_LIMIT))
         users = sorted({group.user_id for group in groups})
@@ -317,23 +324,22 @@ class AlertService:
         recent = await self._repo.batches_since(users, now - timedelta(hours=1))
         ready = []
         for group in groups:
-            held = group.user_id in prefs and prefs[group.user_id].holds_at(now)
-            if held or recent.get(group.user_id, 0) >= self._hourly_cap:
+            mine = prefs.get(group.user_id) or AlertPrefs(group.user_id)
+            if mine.holds_at(now) or recent.get(group.user_id, 0) >= self._hourly_cap:
                 report.held += 1
                 continue
             # Counted now, so a user with a DM and a channel group keeps to the cap too.
             recent[group.user_id] = recent.get(group.user_id, 0) + 1
-            ready.append(group)
+            ready.append((group, mine))
         return ready
 
     async def _deliver_group(
-        self, group: _Group, sender: AlertSender, report: DeliveryReport
+        self, group: _Group, prefs: AlertPrefs, sender: AlertSender, report: DeliveryReport
     ) -> None:
         if await self._channel_gone(group):
             # The admins removed the alert channel since: the alerts go by DM instead.
             group = replace(group, guild_id=None, delivery=Delivery.DM)
         try:
-            prefs = await self.prefs(group.user_id)
             channel_id = await self._destination(group, prefs, sender)
             batch = AlertBatch(
                 0,
@@ -369,10 +375,8 @@ class AlertService:
                 return channel_id
         if prefs.dm_channel_id is not None:
             return prefs.dm_channel_id
-        # Remembered before anything is sent, so that a batch in doubt knows where to look.
-        channel_id = await sender.open_dm(group.user_id)
-        await self._repo.save_prefs(replace(prefs, dm_channel_id=channel_id))
-        return channel_id
+        # plan_batch remembers it, with the batch, for the user's next alerts.
+        return await sender.open_dm(group.user_id)
 
     async def _send(
         self, batch: AlertBatch, sender: AlertSender, report: DeliveryReport, *, in_doubt: bool

@@ -222,7 +222,8 @@ class AlertRepository(Protocol):
     async def batches_since(self, user_ids: Sequence[int], since: datetime) -> dict[int, int]: ...
 
     async def plan_batch(self, batch: AlertBatch, now: datetime) -> AlertBatch:
-        """Store the batch (nonce, channel) and assign its alerts, before it is sent."""
+        """Store the batch (nonce, channel) and assign its alerts, before it is sent; a DM
+        batch also caches the user's DM channel in their preferences."""
 
     async def record_sent(self, batch_id: int, message_id: int, now: datetime) -> None: ...
 
