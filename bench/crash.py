@@ -101,6 +101,10 @@ class Trial:
     delay_s: float
     killed: bool = False  # the process was still running when the kill came
     interrupted: bool = False  # and its work was unfinished on record
+    # Messages planned (nonce on record) but without their id: the hard case. ``sent_in_doubt``
+    # counts those Discord had accepted all the same, which the restart must find, not resend.
+    in_doubt: int = 0
+    sent_in_doubt: int = 0
     violations: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -319,31 +323,29 @@ async def prepare_import(scratch: Path, template: Path) -> ImportPlan:
                 GUILD_ID, article.read_text("utf-8"), filename="roundup.md", day=IMPORT_DAY
             )
         )
-    sections, items = roundup_shape(reference)
-    if items == 0:
+    roundups, sections, items = roundup_shape(reference)
+    if roundups != 1 or items == 0:
         raise HarnessError("the reference import filed no roundup items")
     return ImportPlan(
         article, article_urls("crash-import", IMPORT_SECTIONS, IMPORT_ITEMS), sections, items
     )
 
 
-def roundup_shape(database: Path) -> tuple[int, int]:
-    """Sections and items of the imported roundups of the guild's week (0, 0 when absent)."""
+def roundup_shape(database: Path) -> tuple[int, int, int]:
+    """Roundups, sections and items filed for the guild's week: (0, 0, 0) when absent."""
     week = week_of(IMPORT_DAY)
     with reading(database) as db:
         row = db.execute(
-            "SELECT count(DISTINCT s.id), count(i.headline_id) FROM roundups r"
-            " JOIN roundup_sections s ON s.roundup_id = r.id"
-            " LEFT JOIN roundup_items i ON i.section_id = s.id"
-            " WHERE r.guild_id = ? AND r.week = ?",
-            (GUILD_ID, week),
+            "SELECT (SELECT count(*) FROM roundups WHERE guild_id = :guild AND week = :week),"
+            " (SELECT count(*) FROM roundup_sections s JOIN roundups r ON r.id = s.roundup_id"
+            "  WHERE r.guild_id = :guild AND r.week = :week),"
+            " (SELECT count(*) FROM roundup_items i"
+            "  JOIN roundup_sections s ON s.id = i.section_id"
+            "  JOIN roundups r ON r.id = s.roundup_id"
+            "  WHERE r.guild_id = :guild AND r.week = :week)",
+            {"guild": GUILD_ID, "week": week},
         ).fetchone()
-        roundups = db.execute(
-            "SELECT count(*) FROM roundups WHERE guild_id = ? AND week = ?", (GUILD_ID, week)
-        ).fetchone()[0]
-    if roundups > 1:
-        return -1, -1
-    return int(row[0]), int(row[1])
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 async def import_trial(space: Workspace, plan: ImportPlan, trial: Trial) -> None:
@@ -353,10 +355,10 @@ async def import_trial(space: Workspace, plan: ImportPlan, trial: Trial) -> None
     args = ["import", str(plan.article), "--guild", str(GUILD_ID), "--date", IMPORT_DAY.isoformat()]
     process = await Process.launch("bot", args, env, directory)
     trial.killed = await process.kill_after(trial.delay_s)
-    complete = (plan.sections, plan.items)
+    complete = (1, plan.sections, plan.items)
     shape = roundup_shape(database)
     trial.interrupted = shape != complete
-    if shape not in (complete, (0, 0)):
+    if shape not in (complete, (0, 0, 0)):
         trial.violations.append(f"after the kill the roundup is half there: {shape} of {complete}")
     trial.violations += duplicated_urls(database)
     rerun = await Process.launch("bot", args, env, directory)
@@ -473,6 +475,11 @@ class BotRuns:
             await process.terminate()
 
 
+def note_doubt(trial: Trial, fake: FakeDiscord, nonces: set[str]) -> None:
+    trial.in_doubt = len(nonces)
+    trial.sent_in_doubt = sum(message.nonce in nonces for message in fake.all_messages)
+
+
 async def killed_run(runs: BotRuns, trial: Trial) -> None:
     process = await runs.start()
     trial.killed = await process.kill_after(trial.delay_s)
@@ -535,6 +542,15 @@ def digest_state(database: Path, week: str) -> tuple[str | None, int]:
     return (None, 0) if row is None else (str(row[0]), int(row[1]))
 
 
+def doubtful_digest_nonces(database: Path, week: str) -> set[str]:
+    with reading(database) as db:
+        rows = db.execute(
+            "SELECT nonce FROM digest_parts WHERE guild_id = ? AND week = ? AND message_id IS NULL",
+            (GUILD_ID, week),
+        ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def footer(message: StoredMessage) -> str:
     embeds = message.embeds
     return str(embeds[-1].get("footer", {}).get("text", "")) if embeds else ""
@@ -547,6 +563,7 @@ async def digest_trial(space: Workspace, plan: DigestPlan, trial: Trial) -> None
         runs = BotRuns(fake, database, directory, space.extra_env)
         await killed_run(runs, trial)
         trial.interrupted = digest_state(database, plan.week)[0] != "posted"
+        note_doubt(trial, fake, doubtful_digest_nonces(database, plan.week))
         if not await runs.run_until(lambda: digest_state(database, plan.week)[0] == "posted"):
             trial.violations.append(
                 f"digest not posted after restart: {digest_state(database, plan.week)}"
@@ -615,6 +632,12 @@ def alerts_quiet(database: Path) -> bool:
     return bool(inbox == 0 and waiting == 0 and doubt == 0 and queued > 0)
 
 
+def doubtful_alert_nonces(database: Path) -> set[str]:
+    with reading(database) as db:
+        rows = db.execute("SELECT nonce FROM alert_batches WHERE state = 'sending'").fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def linked_urls(message: StoredMessage) -> list[str]:
     text = " ".join(str(embed.get("description") or "") for embed in message.embeds)
     return _URL.findall(text)
@@ -627,6 +650,7 @@ async def alerts_trial(space: Workspace, plan: AlertPlan, trial: Trial) -> None:
         runs = BotRuns(fake, database, directory, space.extra_env)
         await killed_run(runs, trial)
         trial.interrupted = not alerts_quiet(database)
+        note_doubt(trial, fake, doubtful_alert_nonces(database))
         if not await runs.run_until(lambda: alerts_quiet(database)):
             trial.violations.append("alerts still waiting or in doubt after the restart")
         delivered = {
@@ -720,25 +744,47 @@ def trial_line(seed: int, trial: Trial) -> str:
     verdict = "ok" if not trial.violations else "VIOLATED: " + " | ".join(trial.violations)
     kill = "killed" if trial.killed else "finished first"
     state = " mid-work" if trial.interrupted else ""
+    if trial.in_doubt:
+        state += f", {trial.in_doubt} in doubt ({trial.sent_in_doubt} sent)"
     return (
         f"seed={seed} activity={trial.activity} trial={trial.number} "
         f"delay={trial.delay_s:.3f}s {kill}{state} ({trial.seconds:.1f} s): {verdict}"
     )
 
 
+COLUMNS = (
+    ("activity", "<8"),
+    ("trials", ">6"),
+    ("kills", ">6"),
+    ("mid-work", ">8"),
+    ("in doubt", ">8"),
+    ("sent", ">5"),
+    ("violations", ">10"),
+    ("time", ">9"),
+)
+LEGEND = (
+    "kills: the process was still running at its kill; mid-work: its work unfinished on "
+    "record; in doubt: trials whose kill left a message planned without its id; sent: of "
+    "those, trials where Discord already had it; violations: trials breaking an invariant"
+)
+
+
 def table(summaries: Sequence[Summary]) -> str:
-    header = (
-        f"{'activity':<8} {'trials':>6} {'kills':>6} {'mid-work':>8} {'violations':>10} {'time':>9}"
-    )
+    header = " ".join(f"{name:{align}}" for name, align in COLUMNS)
     rows = [header, "-" * len(header)]
     for s in summaries:
-        kills = sum(t.killed for t in s.trials)
-        mid = sum(t.interrupted for t in s.trials)
-        rows.append(
-            f"{s.activity:<8} {len(s.trials):>6} {kills:>6} {mid:>8} {len(s.failed):>10}"
-            f" {s.seconds:>8.1f}s"
+        values = (
+            s.activity,
+            len(s.trials),
+            sum(t.killed for t in s.trials),
+            sum(t.interrupted for t in s.trials),
+            sum(t.in_doubt > 0 for t in s.trials),
+            sum(t.sent_in_doubt > 0 for t in s.trials),
+            len(s.failed),
+            f"{s.seconds:.1f}s",
         )
-    return "\n".join(rows)
+        rows.append(" ".join(f"{v:{align}}" for v, (_, align) in zip(values, COLUMNS, strict=True)))
+    return "\n".join([*rows, LEGEND])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
