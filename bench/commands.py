@@ -197,31 +197,41 @@ class BotProcess:
 
     @classmethod
     async def launch(
-        cls, fake: FakeDiscord, database: Path, scratch: Path, profile: Path | None
+        cls,
+        fake: FakeDiscord,
+        database: Path,
+        scratch: Path,
+        profile: Path | None,
+        *,
+        module: str = "bot",
+        environment: dict[str, str] | None = None,
     ) -> BotProcess:
-        """``profile``: run the bot under cProfile, which writes its stats there on exit."""
+        """``profile``: run the bot under cProfile, which writes its stats there on exit.
+        ``module`` runs in place of ``python -m bot run`` (a bench's variant of it), and
+        ``environment`` replaces the five settings of ``bot_environment``."""
         log_path = scratch / "bot.log"
         profiler = () if profile is None else ("-m", "cProfile", "-o", str(profile.resolve()))
+        arguments = ("-m", "bot", "run") if module == "bot" else ("-m", module)
         with log_path.open("wb") as log:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 *profiler,
-                *("-m", "bot", "run"),
+                *arguments,
                 # Outside the project, so no stray .env can add settings to the five.
                 cwd=scratch,
-                env=bot_environment(fake, database),
+                env=environment or bot_environment(fake, database),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
             )
         return cls(process, log_path)
 
-    async def wait_until_serving(self, fake: FakeDiscord) -> None:
+    async def wait_until_serving(self, fake: FakeDiscord, guild_id: int = GUILD_ID) -> None:
         """Until the bot identified on the gateway and synced its commands to the server."""
 
         def serving() -> bool:
             identified = bool(fake.gateway.frames_received(Op.IDENTIFY))
-            return identified and bool(fake.commands(GUILD_ID))
+            return identified and bool(fake.commands(guild_id))
 
         ready = asyncio.ensure_future(
             fake.wait_until(serving, READY_WITHIN_S, "IDENTIFY and the command sync")
@@ -287,7 +297,9 @@ class BotCpu:
         return BotCpu(self.loop_s - earlier.loop_s, self.other_threads_s - earlier.other_threads_s)
 
 
-def bot_environment(fake: FakeDiscord, database: Path) -> dict[str, str]:
+def bot_environment(
+    fake: FakeDiscord, database: Path, dev_guild_id: int = GUILD_ID
+) -> dict[str, str]:
     """The five settings, plus what finds the interpreter and the project."""
     return {
         "PATH": os.environ.get("PATH", os.defpath),
@@ -295,7 +307,7 @@ def bot_environment(fake: FakeDiscord, database: Path) -> dict[str, str]:
         "DISCORD_TOKEN": fake.token,
         "DISCORD_API_BASE": fake.api_base,
         "DISCORD_GATEWAY_URL": fake.gateway_url,
-        "DEV_GUILD_ID": str(GUILD_ID),
+        "DEV_GUILD_ID": str(dev_guild_id),
         "DATABASE_PATH": str(database.resolve()),
     }
 
