@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import discord
@@ -35,12 +36,13 @@ class ServedFeed:
 
     def __init__(self) -> None:
         self.fetched: list[str] = []
+        self.items = [("g1", "A story", "https://wire.test/1", "")]
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         self.fetched.append(url)
-        body = rss("Wire", [("g1", "A story", "https://wire.test/1", "")])
+        body = rss("Wire", self.items)
         return FetchResult(200, url, body, "application/rss+xml", None, None)
 
 
@@ -53,8 +55,18 @@ class ReadyClient(discord.Client):
         self.waited = True
 
 
+@dataclass(frozen=True)
+class Parts:
+    poller: FeedPoller
+    scheduler: AsyncIOScheduler
+    fetcher: ServedFeed
+    service: FeedService
+    settings: GuildSettingsService
+    now: list[datetime]  # the services' clock; tests move it
+
+
 @pytest.fixture
-async def parts(tmp_path: Path) -> AsyncIterator[tuple[FeedPoller, AsyncIOScheduler, ServedFeed]]:
+async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
     async with await Database.open(tmp_path / "poller.db") as database:
         archive = ArchiveService(
             SqliteCompanyRepository(database),
@@ -64,7 +76,8 @@ async def parts(tmp_path: Path) -> AsyncIterator[tuple[FeedPoller, AsyncIOSchedu
         )
         fetcher = ServedFeed()
         repo = SqliteFeedRepository(database)
-        service = FeedService(repo, fetcher, archive.builder, lambda: NOW)
+        now = [NOW]
+        service = FeedService(repo, fetcher, archive.builder, lambda: now[0])
         await repo.follow_feed(
             1,
             FeedSource(id=0, url=FEED_URL, title="Wire", next_poll_at=NOW),
@@ -75,14 +88,14 @@ async def parts(tmp_path: Path) -> AsyncIterator[tuple[FeedPoller, AsyncIOSchedu
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.start(paused=True)  # jobs are stored and replaced, never fired by time
         settings = GuildSettingsService(SqliteSettingsRepository(database))
-        yield FeedPoller(scheduler, service, settings), scheduler, fetcher
+        yield Parts(
+            FeedPoller(scheduler, service, settings), scheduler, fetcher, service, settings, now
+        )
         scheduler.shutdown(wait=False)
 
 
-async def test_start_adds_one_coalesced_job_with_a_stable_id(
-    parts: tuple[FeedPoller, AsyncIOScheduler, ServedFeed],
-) -> None:
-    poller, scheduler, _ = parts
+async def test_start_adds_one_coalesced_job_with_a_stable_id(parts: Parts) -> None:
+    poller, scheduler = parts.poller, parts.scheduler
 
     poller.start(ReadyClient())
     poller.start(ReadyClient())
@@ -94,10 +107,8 @@ async def test_start_adds_one_coalesced_job_with_a_stable_id(
     assert job.misfire_grace_time == MISFIRE_GRACE_SECONDS
 
 
-async def test_the_job_waits_until_ready_then_polls_the_due_feeds(
-    parts: tuple[FeedPoller, AsyncIOScheduler, ServedFeed],
-) -> None:
-    poller, _, fetcher = parts
+async def test_the_job_waits_until_ready_then_polls_the_due_feeds(parts: Parts) -> None:
+    poller, fetcher = parts.poller, parts.fetcher
     client = ReadyClient()
     poller.start(client)
 
@@ -106,3 +117,19 @@ async def test_the_job_waits_until_ready_then_polls_the_due_feeds(
     assert client.waited
     assert fetcher.fetched == [FEED_URL]
     assert result.backfill
+
+
+async def test_news_wakes_the_alerts_but_a_first_backfill_poll_does_not(parts: Parts) -> None:
+    woken: list[str] = []
+    poller = FeedPoller(
+        parts.scheduler, parts.service, parts.settings, on_news=lambda: woken.append("news")
+    )
+    poller.start(ReadyClient())
+
+    [first] = await poller.run_job()  # the feed's first poll: backfill
+    parts.fetcher.items.append(("g2", "Another story", "https://wire.test/2", ""))
+    parts.now[0] += timedelta(hours=7)  # every feed is polled within 6 hours
+    [second] = await poller.run_job()
+
+    assert first.backfill and second.new_headlines == 1
+    assert woken == ["news"]

@@ -13,7 +13,14 @@ import pytest
 import pytest_asyncio
 
 from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
-from tests.e2e.bot_harness import BotWorld, Server, bot_world, discord_accepts_everything
+from tests.e2e.bot_harness import (
+    READ_ONLY,
+    BotWorld,
+    Server,
+    bot_world,
+    discord_accepts_everything,
+)
+from tests.e2e.fake.models import EVERYONE_PERMISSIONS
 from tests.e2e.fake_discord import Member, StoredMessage
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -281,3 +288,31 @@ async def test_status_shows_feeds_digest_and_the_alert_queue(alerts: AlertWorld)
     assert "subscriptions" in fields["Alerts"] and "waiting" in fields["Alerts"]
     assert embed["footer"]["text"].startswith("roundup-bot ")
     assert refused.content == "Only members with the Manage Server permission can do that."
+
+
+async def test_an_alert_channel_the_bot_lost_is_reported_to_the_owner(
+    started: AlertWorld,
+) -> None:
+    alerts = started  # not `alerts`: the refused posts are rejections this test expects
+    world = alerts.world
+    guild = world.beta.guild
+    await world.reply(world.beta, "setup alerts", {"channel": world.beta.channel.id}, admin=True)
+    member = world.fake.add_member(guild, "lost-channel")
+    await alerts.subscribe(world.beta, member, keyword="권한상실", delivery="channel")
+    rejections = len(world.fake.rejections)
+    everyone = guild.everyone.permissions
+    # The admins took Send Messages away from everyone, the bot included.
+    guild.everyone.permissions = READ_ONLY
+    world.fake.set_bot_permissions(guild, READ_ONLY)
+    try:
+        await alerts.publish(world.beta, "권한상실 시험 기사")
+        await alerts.deliver()
+    finally:
+        guild.everyone.permissions = everyone
+        world.fake.set_bot_permissions(guild, EVERYONE_PERMISSIONS)
+
+    [notice] = world.fake.dms(guild.owner_id)
+    # In the server's language: Korean unless /setup digest chose English.
+    assert "알림을 올리지 못했습니다" in notice.content and notice.mentions_disabled
+    assert {r.code for r in world.fake.rejections[rejections:]} == {50013}
+    del world.fake.rejections[rejections:]
