@@ -145,9 +145,9 @@ SELECT b.*, coalesce(u.language, 'en') AS language
  WHERE b.state = 'sending'
  ORDER BY b.id
 """
-# DMs refused: the alerts of servers with an alert channel go there instead.
+# A batch refused for good: its alerts of these servers wait again, for another delivery.
 _RETARGET = """
-UPDATE alert_outbox SET batch_id = NULL, delivery = 'channel'
+UPDATE alert_outbox SET batch_id = NULL, delivery = :delivery
  WHERE batch_id = :batch_id AND guild_id IN (SELECT value FROM json_each(:guild_ids))
 """
 _GUILD_QUEUE = """
@@ -297,12 +297,15 @@ class SqliteAlertRepository:
         async with self._db.transaction() as tx:
             await tx.execute(_BATCH_FAILED, {"id": batch_id})
 
-    async def retarget_to_channels(self, batch_id: int, guild_ids: Sequence[int]) -> None:
-        """The batch failed; its alerts from ``guild_ids`` wait again, for the alert channel."""
+    async def retarget(self, batch_id: int, guild_ids: Sequence[int], delivery: Delivery) -> None:
+        """The batch failed; its alerts from ``guild_ids`` wait again, for ``delivery``."""
+        params = {
+            "batch_id": batch_id,
+            "guild_ids": json.dumps(list(guild_ids)),
+            "delivery": delivery,
+        }
         async with self._db.transaction() as tx:
-            await tx.execute(
-                _RETARGET, {"batch_id": batch_id, "guild_ids": json.dumps(list(guild_ids))}
-            )
+            await tx.execute(_RETARGET, params)
             await tx.execute(_BATCH_FAILED, {"id": batch_id})
 
     async def batches_in_doubt(self) -> list[AlertBatch]:

@@ -407,9 +407,12 @@ class AlertService:
         if refusal.reason is UndeliverableReason.DMS_REFUSED:
             await self._dms_refused(batch, await self.prefs(batch.user_id))
             return
-        await self._repo.record_failed(batch.id)
-        if batch.guild_id is not None:
-            report.broken_channels.add(batch.guild_id)
+        if batch.delivery is Delivery.DM or batch.guild_id is None:
+            await self._repo.record_failed(batch.id)
+            return
+        # The admins broke the alert channel: they are told, and the alerts go by DM.
+        await self._repo.retarget(batch.id, [batch.guild_id], Delivery.DM)
+        report.broken_channels.add(batch.guild_id)
 
     async def _dms_refused(self, batch: AlertBatch, prefs: AlertPrefs) -> None:
         """The alerts of servers with an alert channel go there; in the others the user's DM
@@ -417,7 +420,7 @@ class AlertService:
         now = self._clock()
         guilds = sorted({alert.guild_id for alert in batch.alerts})
         with_channel = [g for g in guilds if await self._alert_channel(g) is not None]
-        await self._repo.retarget_to_channels(batch.id, with_channel)
+        await self._repo.retarget(batch.id, with_channel, Delivery.CHANNEL)
         prefs = replace(prefs, dm_refused_at=now)
         without_channel = [g for g in guilds if g not in with_channel]
         for guild_id in without_channel:

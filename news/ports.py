@@ -11,6 +11,7 @@ from news.alerts import (
     AlertPrefs,
     AlertQueue,
     ArrivedHeadline,
+    Delivery,
     NewSubscription,
     PendingAlert,
     QueuedAlert,
@@ -229,8 +230,8 @@ class AlertRepository(Protocol):
 
     async def record_failed(self, batch_id: int) -> None: ...
 
-    async def retarget_to_channels(self, batch_id: int, guild_ids: Sequence[int]) -> None:
-        """Fail the batch; its alerts of ``guild_ids`` wait again, for the alert channel."""
+    async def retarget(self, batch_id: int, guild_ids: Sequence[int], delivery: Delivery) -> None:
+        """Fail the batch; its alerts of ``guild_ids`` wait again, for ``delivery``."""
 
     async def batches_in_doubt(self) -> list[AlertBatch]: ...
 

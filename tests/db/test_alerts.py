@@ -401,7 +401,7 @@ async def test_retargeting_sends_back_only_the_alerts_of_servers_with_a_channel(
     await alerts.queue_alerts([queued(one), queued(two, guild=OTHER_GUILD)], [one, two], NOW)
     batch = await plan(alerts, await alerts.waiting_alerts(100))
 
-    await alerts.retarget_to_channels(batch.id, [GUILD])
+    await alerts.retarget(batch.id, [GUILD], Delivery.CHANNEL)
 
     [waiting] = await alerts.waiting_alerts(100)
     assert (waiting.headline.id, waiting.delivery, waiting.guild_id) == (

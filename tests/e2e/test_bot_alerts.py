@@ -290,7 +290,7 @@ async def test_status_shows_feeds_digest_and_the_alert_queue(alerts: AlertWorld)
     assert refused.content == "Only members with the Manage Server permission can do that."
 
 
-async def test_an_alert_channel_the_bot_lost_is_reported_to_the_owner(
+async def test_an_alert_channel_the_bot_lost_is_reported_and_the_alert_goes_by_dm(
     started: AlertWorld,
 ) -> None:
     alerts = started  # not `alerts`: the refused posts are rejections this test expects
@@ -305,8 +305,9 @@ async def test_an_alert_channel_the_bot_lost_is_reported_to_the_owner(
     guild.everyone.permissions = READ_ONLY
     world.fake.set_bot_permissions(guild, READ_ONLY)
     try:
-        await alerts.publish(world.beta, "권한상실 시험 기사")
-        await alerts.deliver()
+        [link] = await alerts.publish(world.beta, "권한상실 시험 기사")
+        await alerts.deliver()  # refused in the channel
+        await alerts.deliver()  # by DM instead
     finally:
         guild.everyone.permissions = everyone
         world.fake.set_bot_permissions(guild, EVERYONE_PERMISSIONS)
@@ -314,5 +315,7 @@ async def test_an_alert_channel_the_bot_lost_is_reported_to_the_owner(
     [notice] = world.fake.dms(guild.owner_id)
     # In the server's language: Korean unless /setup digest chose English.
     assert "알림을 올리지 못했습니다" in notice.content and notice.mentions_disabled
+    [alert] = world.fake.dms(member.id)
+    assert link in _texts([alert])
     assert {r.code for r in world.fake.rejections[rejections:]} == {50013}
     del world.fake.rejections[rejections:]
