@@ -76,6 +76,10 @@ INSERT INTO headline_sources (headline_id, source_id) VALUES (:id, :source_id)
 ON CONFLICT DO NOTHING
 """
 _QUEUE_FOR_ALERTS = "INSERT INTO alert_inbox (headline_id) VALUES (:id) ON CONFLICT DO NOTHING"
+_LINKED_TO_SOURCE = """
+SELECT headline_id FROM headline_sources
+ WHERE source_id = :source_id AND headline_id IN (SELECT value FROM json_each(:ids))
+"""
 _UNLINK_COMPANIES = "DELETE FROM headline_companies WHERE headline_id = :id"
 _UNLINK_TOPICS = "DELETE FROM headline_topics WHERE headline_id = :id"
 _LINK_COMPANY = """
@@ -447,6 +451,8 @@ async def _store_headlines(
     await tx.executemany(_INSERT_HEADLINE, new_rows)
     if alert:
         await tx.executemany(_QUEUE_FOR_ALERTS, new_rows)
+        known = [stored[key].id for key in keys if stored[key].old_sort_key is not None]
+        await _queue_new_to_source(tx, known, source_id)
     await tx.executemany(_UPDATE_HEADLINE, updated_rows)
     await tx.executemany(_UNINDEX_HEADLINE, updated_rows)
     await tx.executemany(_UNLINK_COMPANIES, updated_rows)
@@ -475,8 +481,21 @@ async def store_new_headlines(
     fresh = [headline for key, headline in latest.items() if key not in known]
     if fresh:  # most polls of a busy feed bring nothing new: spare the id lookups
         await _store_headlines(tx, fresh, source_id, alert=alert)
+    if alert:
+        await _queue_new_to_source(tx, list(known.values()), source_id)
     await tx.executemany(_LINK_SOURCE, [{"id": i, "source_id": source_id} for i in known.values()])
     return len(fresh), len(latest)
+
+
+async def _queue_new_to_source(tx: Session, headline_ids: list[int], source_id: int) -> None:
+    """Stories the archive had from elsewhere but this source brings for the first time wait
+    for the alert matcher again: they are news to the servers that follow only this source.
+    Nobody hears twice, as the outbox holds one row per user and headline."""
+    if not headline_ids:
+        return
+    params = {"source_id": source_id, "ids": json.dumps(headline_ids)}
+    linked = {row["headline_id"] for row in await tx.fetch_all(_LINKED_TO_SOURCE, params)}
+    await tx.executemany(_QUEUE_FOR_ALERTS, [{"id": i} for i in headline_ids if i not in linked])
 
 
 async def _assign_ids(tx: Session, latest: dict[str, NewHeadline]) -> dict[str, _StoredHeadline]:

@@ -471,3 +471,44 @@ async def follow(feeds: SqliteFeedRepository, guild_id: int, url: str) -> FeedSo
     source = FeedSource(id=0, url=url, title="Wire", next_poll_at=NOW)
     followed, _ = await feeds.follow_feed(guild_id, source, name=None, added_by=None, added_at=NOW)
     return followed.source
+
+
+async def test_a_story_known_from_another_feed_enters_the_inbox_for_its_new_servers(
+    database: Database, alerts: SqliteAlertRepository
+) -> None:
+    feeds = SqliteFeedRepository(database)
+    first = await follow(feeds, GUILD, "https://wire.test/feed.xml")
+    second = await follow(feeds, OTHER_GUILD, "https://other.test/feed.xml")
+    await feeds.file_stories(first.id, [story(1)], alert=True)
+    await alerts.queue_alerts([], await inbox_ids(alerts), NOW)  # matched for GUILD only
+
+    await feeds.file_stories(second.id, [story(1)], alert=True)
+
+    [arrived] = await alerts.inbox(100)
+    assert sorted(arrived.guild_ids) == [GUILD, OTHER_GUILD]
+
+
+async def test_a_story_polled_again_from_the_same_feed_stays_out_of_the_inbox(
+    database: Database, alerts: SqliteAlertRepository
+) -> None:
+    feeds = SqliteFeedRepository(database)
+    source = await follow(feeds, GUILD, "https://wire.test/feed.xml")
+    await feeds.file_stories(source.id, [story(1)], alert=True)
+    await alerts.queue_alerts([], await inbox_ids(alerts), NOW)
+
+    await feeds.file_stories(source.id, [story(1)], alert=True)
+
+    assert await alerts.inbox(100) == []
+
+
+async def test_an_import_of_a_headline_another_server_has_enters_the_inbox_for_it(
+    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+) -> None:
+    await import_titles(archive, "삼성 HBM 공급", guild=GUILD)
+    await alerts.queue_alerts([], await inbox_ids(alerts), NOW)
+
+    await import_titles(archive, "삼성 HBM 공급", guild=OTHER_GUILD)
+    await import_titles(archive, "삼성 HBM 공급", guild=OTHER_GUILD)  # again: linked already
+
+    [arrived] = await alerts.inbox(100)
+    assert sorted(arrived.guild_ids) == [GUILD, OTHER_GUILD]

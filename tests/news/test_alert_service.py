@@ -223,6 +223,14 @@ async def seed_database(path: Path) -> None:
     await seeded.close()
 
 
+async def follow(feeds: SqliteFeedRepository, guild_id: int, url: str) -> FeedSource:
+    source = FeedSource(id=0, url=url, title="Wire")
+    followed, _ = await feeds.follow_feed(
+        guild_id, source, name=None, added_by=None, added_at=START
+    )
+    return followed.source
+
+
 # --- batching ------------------------------------------------------------------------------------
 
 
@@ -527,16 +535,33 @@ async def test_a_headline_of_a_feed_only_one_server_follows_reaches_only_its_mem
     await world.alerts.subscribe(GUILD, ALICE, keyword="HBM")
     await world.alerts.subscribe(OTHER_GUILD, BOB, keyword="HBM")
     feeds = SqliteFeedRepository(world.database)
-    source = FeedSource(id=0, url="https://wire.test/feed.xml", title="Wire")
-    followed, _ = await feeds.follow_feed(GUILD, source, name=None, added_by=None, added_at=START)
+    wire = await follow(feeds, GUILD, "https://wire.test/feed.xml")
     story = NewHeadline("삼성 HBM 공급", "https://wire.test/1", "", "ko", START)
 
-    await feeds.file_stories(followed.source.id, [story], alert=True)
+    await feeds.file_stories(wire.id, [story], alert=True)
     await world.store("HBM 가격", guild=GUILD)
     await world.pass_()
 
     assert world.sender.titles_to(ALICE) == ["HBM 가격", "삼성 HBM 공급"]
     assert world.sender.titles_to(BOB) == []
+
+
+async def test_a_story_two_feeds_carry_reaches_each_server_once(world: World) -> None:
+    await world.alerts.subscribe(GUILD, ALICE, keyword="HBM")
+    await world.alerts.subscribe(OTHER_GUILD, ALICE, keyword="HBM")
+    await world.alerts.subscribe(OTHER_GUILD, BOB, keyword="HBM")
+    feeds = SqliteFeedRepository(world.database)
+    wire = await follow(feeds, GUILD, "https://wire.test/feed.xml")
+    other = await follow(feeds, OTHER_GUILD, "https://other.test/feed.xml")
+    story = NewHeadline("삼성 HBM 공급", "https://news.test/hbm", "", "ko", START)
+    await feeds.file_stories(wire.id, [story], alert=True)
+    await world.pass_()
+
+    await feeds.file_stories(other.id, [story], alert=True)  # the same link, later
+    await world.pass_()
+
+    assert world.sender.titles_to(ALICE) == ["삼성 HBM 공급"]
+    assert world.sender.titles_to(BOB) == ["삼성 HBM 공급"]
 
 
 async def test_an_import_of_old_roundups_alerts_nobody(world: World, clock: Clock) -> None:
