@@ -2,6 +2,7 @@
 feeds from 127.0.0.1 and posts a digest.
 
     python bench/load.py [--commands 200] [--feeds 1000] [--rounds 5]
+                         [--slow-callbacks] [--profile PATH]
 
 The bot runs as its own process (bench/load_bot.py: ``python -m bot run`` with its feed job
 every second, so the feeds due at start are polled by the bot's own job at once instead of a
@@ -21,7 +22,11 @@ Reported, on the fake's clock (the time the interaction was delivered on the gat
 time to each interaction's first callback (Discord refuses it after 3 s) and to its visible
 reply, p50/p99/max; interactions acknowledged late or never (must be 0); the time the poll
 of every feed took, from its first fetch until all were on record; the digest post, from
-the first /digest post to its last part in the channel.
+the first /digest post to its last part in the channel; the alerts the poll queued.
+
+``--slow-callbacks`` lists every time a callback held the bot's event loop over 100 ms, with
+the code its task was in (bench/load_bot.py times each callback; wall time, so a callback
+kept waiting for the GIL by the bot's other threads counts too).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import html
 import math
 import multiprocessing
 import random
+import re
 import sqlite3
 import sys
 import tempfile
@@ -60,6 +66,7 @@ from bench.commands import (
     bot_environment,
     enter_loopback_only_network,
 )
+from bench.load_bot import SLOW_CALLBACK_ENV
 from bot.app import open_services
 from bot.settings import Settings
 from db import SqliteFeedRepository
@@ -82,6 +89,8 @@ READY_WITHIN_S = 60.0
 REPLY_WITHIN_S = 10.0  # well past 3 s, so a slow reply is measured, not lost
 POLL_WITHIN_S = 300.0
 POLL_WATCH_EVERY_S = 0.1
+SLOW_CALLBACK_MS = 100.0
+SLOW_CALLBACK = re.compile(r"held the event loop for (\d+) ms at ([\d.]+); next stop: (.*)")
 
 COMPANY_NAMES = ("엔비디아", "MS", "삼성전자", "Microsoft", "애플", "구글")
 HEADLINE_QUERIES = ("보안", "AI", "삼성")
@@ -279,6 +288,15 @@ def polled_count(database: Path, since: datetime) -> int:
     return int(row[0])
 
 
+def alert_counts(database: Path) -> tuple[int, int]:
+    """Alerts queued in all, and those not yet in a message (the next pass reads them)."""
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        row = db.execute(
+            "SELECT count(*), count(*) FILTER (WHERE batch_id IS NULL) FROM alert_outbox"
+        ).fetchone()
+    return int(row[0]), int(row[1])
+
+
 class PollWatch:
     """Watches the database until every feed's poll is on record; stamps that moment."""
 
@@ -290,7 +308,7 @@ class PollWatch:
         self.done_at: float | None = None
 
     async def run(self) -> None:
-        while self.polled < self._feeds:
+        while True:
             self.polled = await asyncio.to_thread(polled_count, self._database, self._since)
             if self.polled >= self._feeds:
                 self.done_at = time.monotonic()
@@ -448,6 +466,7 @@ class Outcome:
     feed_fetches: int
     digest: DigestFigures
     alert_dms: int
+    alerts: tuple[int, int]  # queued, still waiting
     rejections: list[str]
     unknown_routes: int
     bot_cpu: BotCpu
@@ -493,7 +512,11 @@ def report(outcome: Outcome, args: argparse.Namespace, out: Console) -> None:
         f"digest: {digest.first_parts} post(s) of the week, {digest.parts} part(s) of "
         f"{digest.expected_parts}, first /digest post → last part: {digest_s}"
     )
-    out.print(f"alert DMs delivered meanwhile: {outcome.alert_dms}")
+    queued, waiting = outcome.alerts
+    out.print(
+        f"alerts meanwhile: {queued:,} queued, delivered in {outcome.alert_dms} DMs, "
+        f"{waiting:,} still waiting"
+    )
     out.print(
         f"bot CPU over the run: event loop {outcome.bot_cpu.loop_s:.1f} s, other threads "
         f"{outcome.bot_cpu.other_threads_s:.1f} s, in {outcome.wall_s:.1f} s wall"
@@ -516,6 +539,23 @@ def report(outcome: Outcome, args: argparse.Namespace, out: Console) -> None:
     ]
     for met, text in verdicts:
         out.print(f"[green]PASS[/green] {text}" if met else f"[red]FAIL[/red] {text}")
+
+
+def print_slow_callbacks(log: str, first: float, last: float, out: Console) -> None:
+    """bench/load_bot.py's log of each callback that held the loop too long, by the place
+    its task stopped next (right after the work that held the loop)."""
+    held: dict[str, list[int]] = {}
+    for match in SLOW_CALLBACK.finditer(log):
+        during = "during the bursts" if first <= float(match[2]) <= last else "outside them"
+        held.setdefault(f"{match[3]} ({during})", []).append(int(match[1]))
+    total = sum(len(times) for times in held.values())
+    out.print(f"event loop held over {SLOW_CALLBACK_MS:.0f} ms: {total} times")
+    for where, times in sorted(held.items(), key=lambda item: -max(item[1]))[:15]:
+        out.print(
+            f"  {len(times):4d} × max {max(times):5d} ms  {where[:150]}",
+            markup=False,
+            highlight=False,
+        )
 
 
 # -- main -------------------------------------------------------------------------------------
@@ -566,8 +606,10 @@ async def measure(
             "ALLOW_PRIVATE_URLS": "true"
         }
         await sync_globally(fake, environment, scratch)
+        if args.slow_callbacks:
+            environment |= {SLOW_CALLBACK_ENV: str(SLOW_CALLBACK_MS)}
         bot = await BotProcess.launch(
-            fake, database, scratch, None, module="bench.load_bot", environment=environment
+            fake, database, scratch, args.profile, module="bench.load_bot", environment=environment
         )
         watch = PollWatch(database, anchor, args.feeds)
         watching = asyncio.create_task(watch.run())
@@ -585,6 +627,10 @@ async def measure(
             raise
         stats = await feed_stats(base)
         await bot.stop()
+    if args.slow_callbacks:
+        delivered = [shot.record.created_at for shot in shots]
+        text = bot.log_path.read_text(encoding="utf-8", errors="replace")
+        print_slow_callbacks(text, min(delivered), max(delivered) + REPLY_WITHIN_S, out)
     subscribers = [m for p in scene.places for m in p.members[:SUBSCRIBERS_PER_GUILD]]
     timeline = Timeline(fake.requests, fake.application_id)
     return Outcome(
@@ -595,6 +641,7 @@ async def measure(
         stats.hits,
         digest_figures(fake, scene.digest_channel_id, shots),
         sum(len(fake.dms(member.id)) for member in subscribers),
+        alert_counts(database),
         [f"{r.method} {r.path} {r.status}/{r.code}" for r in fake.rejections],
         len(fake.unknown_routes),
         cpu,
@@ -621,6 +668,14 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=200, help="commands per burst")
     parser.add_argument("--feeds", type=int, default=1000, help="feeds polled meanwhile")
     parser.add_argument("--rounds", type=int, default=5, help="bursts, back to back")
+    parser.add_argument(
+        "--profile", type=Path, help="run the bot under cProfile and write its stats here"
+    )
+    parser.add_argument(
+        "--slow-callbacks",
+        action="store_true",
+        help=f"list what held the bot's event loop over {SLOW_CALLBACK_MS:.0f} ms",
+    )
     args = parser.parse_args()
     out = Console(width=120)
     try:
