@@ -102,11 +102,17 @@ o.user_id, o.guild_id, o.delivery, o.queued_at, s.label, v.*
   JOIN headline_view AS v ON v.id = o.headline_id
   LEFT JOIN subscriptions AS s ON s.id = o.subscription_id
 """
+# Users with alerts waiting, the longest waiting first.
+_WAITING_USERS = """
+SELECT user_id FROM alert_outbox WHERE batch_id IS NULL
+ GROUP BY user_id
+ ORDER BY min(queued_at), user_id
+ LIMIT :limit
+"""
 _WAITING = f"""
 SELECT {_ALERT_COLUMNS}
- WHERE o.batch_id IS NULL
+ WHERE o.batch_id IS NULL AND o.user_id IN (SELECT value FROM json_each(:ids))
  ORDER BY o.queued_at, o.headline_id
- LIMIT :limit
 """
 _BATCH_ALERTS = f"""
 SELECT {_ALERT_COLUMNS}
@@ -242,8 +248,13 @@ class SqliteAlertRepository:
 
     # --- delivery --------------------------------------------------------------------------
 
-    async def waiting_alerts(self, limit: int) -> list[PendingAlert]:
-        return [_pending(row) for row in await self._db.fetch_all(_WAITING, {"limit": limit})]
+    async def waiting_users(self, limit: int) -> list[int]:
+        rows = await self._db.fetch_all(_WAITING_USERS, {"limit": limit})
+        return [int(row["user_id"]) for row in rows]
+
+    async def waiting_alerts(self, user_ids: Sequence[int]) -> list[PendingAlert]:
+        rows = await self._db.fetch_all(_WAITING, {"ids": json.dumps(list(user_ids))})
+        return [_pending(row) for row in rows]
 
     async def batches_since(self, user_ids: Sequence[int], since: datetime) -> dict[int, int]:
         """How many messages each user was sent (or is being sent) since ``since``."""

@@ -57,7 +57,8 @@ MAX_PAUSE_HOURS = 24 * 30
 # tried again: every refused request counts towards Discord's invalid-request ban.
 DM_REFUSAL_MEMORY = timedelta(days=1)
 MATCH_BATCH = 1000  # inbox headlines matched per transaction
-WAITING_LIMIT = 20_000  # outbox rows considered per delivery pass
+WAITING_USERS_LIMIT = 50_000  # users with waiting alerts considered per delivery pass
+USERS_PER_READ = 100  # whose waiting alerts are read from the database at once
 # Batches in flight at once. The sender paces the requests; enough batches must be waiting
 # for a slot that the database work of the others never leaves one unused.
 DELIVERY_CONCURRENCY = 16
@@ -306,32 +307,55 @@ class AlertService:
         async with self._delivery_lock:
             for batch in await self._repo.batches_in_doubt():
                 await self._send(batch, sender, report, in_doubt=True)
-            ready = await self._ready_groups(report)
-            gate = asyncio.Semaphore(DELIVERY_CONCURRENCY)
+            ready: asyncio.Queue[tuple[_Group, AlertPrefs] | None] = asyncio.Queue(
+                maxsize=DELIVERY_CONCURRENCY
+            )
 
-            async def deliver_group(group: _Group, prefs: AlertPrefs) -> None:
-                async with gate:
-                    await self._deliver_group(group, prefs, sender, report)
+            async def deliver_ready() -> None:
+                # A worker never dies of one batch: the others would wait on it forever.
+                while (item := await ready.get()) is not None:
+                    try:
+                        await self._deliver_group(*item, sender, report)
+                    except Exception:
+                        # Not planned (an open DM or the database failed): the alerts wait
+                        # for the next pass.
+                        group = item[0]
+                        log.exception(
+                            "alert batch failed: user=%s guild=%s", group.user_id, group.guild_id
+                        )
+                        report.failed += 1
 
-            await asyncio.gather(*(deliver_group(group, prefs) for group, prefs in ready))
+            workers = [asyncio.create_task(deliver_ready()) for _ in range(DELIVERY_CONCURRENCY)]
+            try:
+                await self._queue_ready_groups(ready, report)
+                for _ in workers:
+                    await ready.put(None)
+                await asyncio.gather(*workers)
+            finally:
+                for worker in workers:
+                    worker.cancel()
         return report
 
-    async def _ready_groups(self, report: DeliveryReport) -> list[tuple[_Group, AlertPrefs]]:
+    async def _queue_ready_groups(
+        self, ready: asyncio.Queue[tuple[_Group, AlertPrefs] | None], report: DeliveryReport
+    ) -> None:
+        """Feed the workers the groups that may go now, a few users' alerts at a time: a
+        queue of thousands is never read, nor held on the event loop, all at once."""
         now = self._clock()
-        groups = _grouped(await self._repo.waiting_alerts(WAITING_LIMIT))
-        users = sorted({group.user_id for group in groups})
+        users = await self._repo.waiting_users(WAITING_USERS_LIMIT)
         prefs = await self._repo.prefs_of(users)
         recent = await self._repo.batches_since(users, now - timedelta(hours=1))
-        ready = []
-        for group in groups:
-            mine = prefs.get(group.user_id) or AlertPrefs(group.user_id)
-            if mine.holds_at(now) or recent.get(group.user_id, 0) >= self._hourly_cap:
-                report.held += 1
-                continue
-            # Counted now, so a user with a DM and a channel group keeps to the cap too.
-            recent[group.user_id] = recent.get(group.user_id, 0) + 1
-            ready.append((group, mine))
-        return ready
+        free = [u for u in users if not (u in prefs and prefs[u].holds_at(now))]
+        report.held += len(users) - len(free)
+        for start in range(0, len(free), USERS_PER_READ):
+            chunk = free[start : start + USERS_PER_READ]
+            for group in _grouped(await self._repo.waiting_alerts(chunk)):
+                if recent.get(group.user_id, 0) >= self._hourly_cap:
+                    report.held += 1
+                    continue
+                # Counted now, so a user with a DM and a channel group keeps to the cap too.
+                recent[group.user_id] = recent.get(group.user_id, 0) + 1
+                await ready.put((group, prefs.get(group.user_id) or AlertPrefs(group.user_id)))
 
     async def _deliver_group(
         self, group: _Group, prefs: AlertPrefs, sender: AlertSender, report: DeliveryReport
@@ -339,25 +363,18 @@ class AlertService:
         if await self._channel_gone(group):
             # The admins removed the alert channel since: the alerts go by DM instead.
             group = replace(group, guild_id=None, delivery=Delivery.DM)
-        try:
-            channel_id = await self._destination(group, prefs, sender)
-            batch = AlertBatch(
-                0,
-                group.user_id,
-                group.guild_id,
-                group.delivery,
-                channel_id,
-                self._nonces(),
-                group.alerts,
-                prefs.language,
-            )
-            batch = await self._repo.plan_batch(batch, self._clock())
-        except Exception:
-            log.exception(
-                "alert batch not planned: user=%s guild=%s", group.user_id, group.guild_id
-            )
-            report.failed += 1
-            return
+        channel_id = await self._destination(group, prefs, sender)
+        batch = AlertBatch(
+            0,
+            group.user_id,
+            group.guild_id,
+            group.delivery,
+            channel_id,
+            self._nonces(),
+            group.alerts,
+            prefs.language,
+        )
+        batch = await self._repo.plan_batch(batch, self._clock())
         if group.delivery is Delivery.DM and _refused_lately(prefs, self._clock()):
             await self._dms_refused(batch, prefs)
             return

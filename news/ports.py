@@ -218,7 +218,11 @@ class AlertRepository(Protocol):
         """Queue alerts (one per user and headline, ever) and empty the matched inbox rows, in
         one transaction."""
 
-    async def waiting_alerts(self, limit: int) -> list[PendingAlert]: ...
+    async def waiting_users(self, limit: int) -> list[int]:
+        """Users with alerts waiting for a batch, the longest waiting first."""
+
+    async def waiting_alerts(self, user_ids: Sequence[int]) -> list[PendingAlert]:
+        """The alerts waiting for these users, oldest first."""
 
     async def batches_since(self, user_ids: Sequence[int], since: datetime) -> dict[int, int]: ...
 

@@ -334,13 +334,13 @@ async def test_a_planned_batch_takes_its_alerts_out_of_the_waiting_ones(
     alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나", "둘")
-    waiting = await alerts.waiting_alerts(100)
+    waiting = await alerts.waiting_alerts(await alerts.waiting_users(100))
     assert [a.headline.title for a in waiting] == ["하나", "둘"]
 
     batch = await plan(alerts, waiting)
 
     assert batch.id > 0 and batch.nonce == "n1"
-    assert await alerts.waiting_alerts(100) == []
+    assert await alerts.waiting_alerts(await alerts.waiting_users(100)) == []
 
 
 @pytest.mark.usefixtures("subscribed")
@@ -348,7 +348,7 @@ async def test_a_batch_not_recorded_as_sent_is_in_doubt_with_its_alerts(
     alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나", "둘")
-    batch = await plan(alerts, await alerts.waiting_alerts(100))
+    batch = await plan(alerts, await alerts.waiting_alerts(await alerts.waiting_users(100)))
 
     [in_doubt] = await alerts.batches_in_doubt()
 
@@ -366,7 +366,7 @@ async def test_a_batch_in_doubt_keeps_the_users_language(
 ) -> None:
     await queue_titles(alerts, archive, "하나")
     await alerts.save_prefs(AlertPrefs(USER, language="ko"))
-    pending = await alerts.waiting_alerts(100)
+    pending = await alerts.waiting_alerts(await alerts.waiting_users(100))
     await alerts.plan_batch(
         AlertBatch(0, USER, None, Delivery.DM, 500, "n1", tuple(pending), "ko"), NOW
     )
@@ -381,7 +381,7 @@ async def test_recent_batches_count_towards_the_hourly_cap_unless_failed(
     alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나", "둘")
-    [first, second] = await alerts.waiting_alerts(100)
+    [first, second] = await alerts.waiting_alerts(await alerts.waiting_users(100))
     sent = await plan(alerts, [first])
     await alerts.record_sent(sent.id, 1, NOW)
     failed = await plan(alerts, [second])
@@ -399,11 +399,11 @@ async def test_retargeting_sends_back_only_the_alerts_of_servers_with_a_channel(
     await import_titles(archive, "둘", guild=OTHER_GUILD)
     one, two = await inbox_ids(alerts)
     await alerts.queue_alerts([queued(one), queued(two, guild=OTHER_GUILD)], [one, two], NOW)
-    batch = await plan(alerts, await alerts.waiting_alerts(100))
+    batch = await plan(alerts, await alerts.waiting_alerts(await alerts.waiting_users(100)))
 
     await alerts.retarget(batch.id, [GUILD], Delivery.CHANNEL)
 
-    [waiting] = await alerts.waiting_alerts(100)
+    [waiting] = await alerts.waiting_alerts(await alerts.waiting_users(100))
     assert (waiting.headline.id, waiting.delivery, waiting.guild_id) == (
         one,
         Delivery.CHANNEL,
@@ -419,7 +419,7 @@ async def test_a_servers_queue_counts_its_waiting_alerts_and_all_unmatched_headl
     alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나", "둘", "셋")
-    [first, *_] = await alerts.waiting_alerts(100)
+    [first, *_] = await alerts.waiting_alerts(await alerts.waiting_users(100))
     await plan(alerts, [first])
     await import_titles(archive, "넷", guild=OTHER_GUILD)
 
