@@ -6,6 +6,7 @@ through it. Outside text (titles, names, commentary) is Markdown-escaped before 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -46,6 +47,8 @@ PART_FOOTER_LIMIT = 100
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 COLOUR = discord.Colour.from_rgb(52, 120, 246)
 NO_MENTIONS = discord.AllowedMentions.none()
+# A bracket after an even number of backslashes (none included) is not escaped yet.
+_BARE_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
 
 Locale = discord.Locale | str | None
 
@@ -56,8 +59,11 @@ def shorten(value: str, limit: int) -> str:
 
 
 def escape(value: str) -> str:
-    """Outside text made inert: Markdown escaped, so it shows as written."""
-    return discord.utils.escape_markdown(value, as_needed=False)
+    """Outside text made inert: Markdown escaped, so it shows as written. Brackets too,
+    which discord.py leaves alone: a feed title such as ``a](https://evil) [b`` would
+    otherwise close the link around it and open one of its own."""
+    escaped = discord.utils.escape_markdown(value, as_needed=False)
+    return _BARE_BRACKET.sub(r"\1\\\2", escaped)
 
 
 def fit_embed(embed: discord.Embed) -> discord.Embed:

@@ -157,9 +157,23 @@ class FeedService:
     async def poll_due(
         self, notifier: FeedNotifier | None = None, *, concurrency: int = POLL_CONCURRENCY
     ) -> list[PollResult]:
-        """Poll every feed due now, ``concurrency`` at a time; one feed's failure (even an
-        unexpected one) never stops the others."""
-        due = await self._feeds.due_feeds(self._clock(), POLL_BATCH)
+        """Poll every feed due now, ``concurrency`` at a time, ``POLL_BATCH`` feeds per round
+        until none is due; one feed's failure (even an unexpected one) never stops the others."""
+        results: list[PollResult] = []
+        polled: set[int] = set()
+        while True:
+            due = await self._feeds.due_feeds(self._clock(), POLL_BATCH)
+            # A feed still due after its poll (it crashed before its record was saved) waits
+            # for the next run rather than being polled again and again now.
+            fresh = [source for source in due if source.id not in polled]
+            results += await self._poll_all(fresh, notifier, concurrency)
+            polled.update(source.id for source in fresh)
+            if len(due) < POLL_BATCH or not fresh:
+                return results
+
+    async def _poll_all(
+        self, due: list[FeedSource], notifier: FeedNotifier | None, concurrency: int
+    ) -> list[PollResult]:
         gate = asyncio.Semaphore(concurrency)
 
         async def poll(source: FeedSource) -> PollResult | None:

@@ -86,7 +86,7 @@ def assert_inert(text: str) -> None:
 def assert_shown_as_typed(text: str) -> None:
     """What a user typed reads as they typed it: its Markdown escaped, not removed."""
     assert_inert(text)
-    assert "@everyone <@123> \\*\\*bold\\*\\* \\[x](javascript:alert(1))" in text
+    assert "@everyone <@123> \\*\\*bold\\*\\* \\[x\\](javascript:alert(1))" in text
 
 
 async def test_search_of_the_longest_query_is_answered(world: BotWorld) -> None:
