@@ -18,6 +18,7 @@ from db import (
     SqliteFeedRepository,
     SqliteTopicRepository,
 )
+from news import feed_service
 from news.errors import InvalidInput, NotFound
 from news.feed_service import FeedService
 from news.feed_sources import (
@@ -211,6 +212,35 @@ async def test_a_due_feed_files_new_items_without_backfill(world: World) -> None
 
     assert (result.new_headlines, result.linked, result.backfill) == (1, 2, False)
     assert len(await world.visible(ALPHA)) == 2
+
+
+async def test_one_call_polls_every_due_feed_in_rounds(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feed_service, "POLL_BATCH", 2)
+    for n in range(5):
+        await world.feeds.add(ALPHA, serve(world, f"/{n}.xml", story(n)))
+    world.clock.now = NOW + MAX_INTERVAL * 2
+
+    results = await world.feeds.poll_due()
+
+    assert len(results) == 5
+    assert all(world.site.hits[f"/{n}.xml"] == 2 for n in range(5))
+
+
+async def test_a_feed_whose_poll_crashed_is_not_polled_again_in_the_same_call(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feed_service, "POLL_BATCH", 1)
+    await world.feeds.add(ALPHA, serve(world, "/a.xml", story(1)))
+    world.clock.now = NOW + MAX_INTERVAL * 2
+
+    async def crash(source: FeedSource, notifier: object = None) -> None:
+        raise RuntimeError("a bug, not the feed's fault")
+
+    monkeypatch.setattr(world.feeds, "poll_one", crash)
+
+    assert await world.feeds.poll_due() == []  # logged, and left for the next run
 
 
 async def test_a_feed_not_due_is_not_fetched(world: World) -> None:
