@@ -41,7 +41,9 @@ log = logging.getLogger(__name__)
 DEFAULT_REQUESTS_PER_SECOND = 47.0
 LISTED_PER_MESSAGE = 10  # more alerts in one batch are summarised with a pointer to /headlines
 DESCRIPTION_BUDGET = 4000  # of Discord's 4,096, with room to spare
-HISTORY_LIMIT = 20  # a batch in doubt is among the last messages of its channel
+# A batch in doubt is among the last messages of its channel: a DM holds little else, a busy
+# alert channel may have moved on by a hundred messages while the bot restarted.
+HISTORY_LIMIT = 100
 DM_REFUSED = 50007  # Cannot send messages to this user
 
 
