@@ -68,7 +68,7 @@ USER_ID_BASE = 7_100_000_000_001_000
 
 # Kill delays are drawn uniformly from [0, window): a window a little longer than the work,
 # measured on this machine, so that most kills land in it and a few after it.
-WINDOW_S = {"import": 3.5, "feeds": 3.0, "digest": 3.0, "alerts": 4.5}
+WINDOW_S = {"import": 2.2, "feeds": 1.8, "digest": 3.0, "alerts": 4.5}
 DEFAULT_LATENCY_S = 0.15
 
 # The workloads: big enough that the work lasts seconds, small enough for a hundred trials.
