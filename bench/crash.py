@@ -120,7 +120,6 @@ class Workspace:
     scratch: Path
     template: Path
     latency: float
-    extra_env: dict[str, str]
 
     def trial_dir(self, number: int) -> Path:
         path = self.scratch / f"trial-{number}"
@@ -137,7 +136,7 @@ class Workspace:
         return database
 
 
-def environment(database: Path, extra: dict[str, str]) -> dict[str, str]:
+def environment(database: Path) -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", os.defpath),
         "PYTHONPATH": str(ROOT),
@@ -145,7 +144,6 @@ def environment(database: Path, extra: dict[str, str]) -> dict[str, str]:
         "ALLOW_PRIVATE_URLS": "true",
         "ALERT_HOURLY_CAP": "60",
         "LOG_LEVEL": "INFO",
-        **extra,
     }
 
 
@@ -351,7 +349,7 @@ def roundup_shape(database: Path) -> tuple[int, int, int]:
 async def import_trial(space: Workspace, plan: ImportPlan, trial: Trial) -> None:
     directory = space.trial_dir(trial.number)
     database = space.copy_template(directory)
-    env = environment(database, space.extra_env)
+    env = environment(database)
     args = ["import", str(plan.article), "--guild", str(GUILD_ID), "--date", IMPORT_DAY.isoformat()]
     process = await Process.launch("bot", args, env, directory)
     trial.killed = await process.kill_after(trial.delay_s)
@@ -408,7 +406,7 @@ async def prepare_feeds(site: ScriptedSite, template: Path) -> FeedPlan:
 async def feeds_trial(space: Workspace, plan: FeedPlan, trial: Trial) -> None:
     directory = space.trial_dir(trial.number)
     database = space.copy_template(directory)
-    env = environment(database, space.extra_env)
+    env = environment(database)
     args = ["feeds", "poll", "--once"]
     process = await Process.launch("bot", args, env, directory)
     trial.killed = await process.kill_after(trial.delay_s)
@@ -427,11 +425,10 @@ async def feeds_trial(space: Workspace, plan: FeedPlan, trial: Trial) -> None:
 class BotRuns:
     """One trial's fake Discord and the bot processes started against it, in turn."""
 
-    def __init__(self, fake: FakeDiscord, database: Path, directory: Path, extra: dict[str, str]):
+    def __init__(self, fake: FakeDiscord, database: Path, directory: Path) -> None:
         self.fake = fake
         self.directory = directory
-        self.database = database
-        self.env = environment(database, extra) | {
+        self.env = environment(database) | {
             "DISCORD_TOKEN": fake.token,
             "DISCORD_API_BASE": fake.api_base,
             "DISCORD_GATEWAY_URL": fake.gateway_url,
@@ -560,7 +557,7 @@ async def digest_trial(space: Workspace, plan: DigestPlan, trial: Trial) -> None
     directory = space.trial_dir(trial.number)
     database = space.copy_template(directory)
     async with digest_fake(space.latency) as fake:
-        runs = BotRuns(fake, database, directory, space.extra_env)
+        runs = BotRuns(fake, database, directory)
         await killed_run(runs, trial)
         trial.interrupted = digest_state(database, plan.week)[0] != "posted"
         note_doubt(trial, fake, doubtful_digest_nonces(database, plan.week))
@@ -647,7 +644,7 @@ async def alerts_trial(space: Workspace, plan: AlertPlan, trial: Trial) -> None:
     directory = space.trial_dir(trial.number)
     database = space.copy_template(directory)
     async with alert_fake(space.latency, plan.users) as fake:
-        runs = BotRuns(fake, database, directory, space.extra_env)
+        runs = BotRuns(fake, database, directory)
         await killed_run(runs, trial)
         trial.interrupted = not alerts_quiet(database)
         note_doubt(trial, fake, doubtful_alert_nonces(database))
@@ -677,7 +674,7 @@ async def activity_runner(
 ) -> AsyncIterator[TrialRunner]:
     """Prepare the activity's database once; yield what runs one trial on a copy of it."""
     template = scratch / "template.db"
-    space = Workspace(scratch, template, latency, {})
+    space = Workspace(scratch, template, latency)
     if activity == "import":
         import_plan = await prepare_import(scratch, template)
         yield lambda trial: import_trial(space, import_plan, trial)
@@ -806,16 +803,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     numbers = [args.trial] if args.trial is not None else list(range(1, args.trials + 1))
     summaries = []
     for activity in activities:
-        summary = asyncio.run(
-            run_activity(
-                activity,
-                numbers,
-                seed=args.seed,
-                latency=args.latency,
-                keep=args.keep,
-                report=lambda trial: print(trial_line(args.seed, trial), flush=True),
+        try:
+            summary = asyncio.run(
+                run_activity(
+                    activity,
+                    numbers,
+                    seed=args.seed,
+                    latency=args.latency,
+                    keep=args.keep,
+                    report=lambda trial: print(trial_line(args.seed, trial), flush=True),
+                )
             )
-        )
+        except HarnessError as error:
+            print(f"{activity}: the harness could not run: {error}", file=sys.stderr)
+            return 2
         summaries.append(summary)
     print(table(summaries))
     return 1 if any(s.failed for s in summaries) else 0
