@@ -18,6 +18,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.jobs import stopped_by_shutdown
 from cogs.alert_delivery import DiscordAlertSender, RequestPacer
 from cogs.digest_delivery import tell_admins
 from cogs.i18n import text
@@ -76,12 +77,11 @@ class AlertDispatcher:
         """The job: match, deliver, tell admins of broken alert channels; never raises."""
         if self._sender is None or self._ready is None:
             raise RuntimeError("AlertDispatcher.start() was not called")
-        await self._ready()
-        try:
-            queued = await self._service.match_new()
-            report = await self._service.deliver(self._sender)
-        except Exception:
-            log.exception("alert run failed; everything on record is resumed at the next run")
+        queued, report = 0, None
+        with stopped_by_shutdown(JOB_ID):
+            await self._ready()
+            queued, report = await self._match_and_deliver(self._sender)
+        if report is None:
             return None
         if queued or report.sent or report.failed:
             log.info(
@@ -95,6 +95,16 @@ class AlertDispatcher:
         for guild_id in sorted(report.broken_channels):
             await self._tell_admins(guild_id)
         return report
+
+    async def _match_and_deliver(
+        self, sender: DiscordAlertSender
+    ) -> tuple[int, DeliveryReport | None]:
+        try:
+            queued = await self._service.match_new()
+            return queued, await self._service.deliver(sender)
+        except Exception:
+            log.exception("alert run failed; everything on record is resumed at the next run")
+            return 0, None
 
     async def _tell_admins(self, guild_id: int) -> None:
         if self._client is None:

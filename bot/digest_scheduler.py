@@ -24,6 +24,7 @@ import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.jobs import stopped_by_shutdown
 from cogs.digest_delivery import DigestDelivery
 from news.digest_service import DigestService, PublishResult
 from news.models import GuildSettings
@@ -144,6 +145,11 @@ class DigestScheduler:
     async def run_job(self, guild_id: int) -> PublishResult | None:
         """The job: post the week due now, once the bot is ready. Failures are logged with
         the server's id; the admins are told of what they can fix."""
+        with stopped_by_shutdown(job_id(guild_id)):
+            return await self._post_due(guild_id)
+        return None
+
+    async def _post_due(self, guild_id: int) -> PublishResult | None:
         delivery = await self._wait_until_ready()
         settings = await self._service.settings(guild_id)
         scheduled_at = last_fire_time(settings, self._clock())

@@ -14,6 +14,7 @@ import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.jobs import stopped_by_shutdown
 from cogs.digest_delivery import tell_admins
 from cogs.embeds import escape, shorten
 from cogs.i18n import text
@@ -84,12 +85,10 @@ class FeedPoller:
         """The job: poll every due feed once the bot is ready; never raises."""
         if self._notifier is None or self._ready is None:
             raise RuntimeError("FeedPoller.start() was not called")
-        await self._ready()
-        try:
-            results = await self._service.poll_due(self._notifier)
-        except Exception:
-            log.exception("feed polling failed; the due feeds are polled at the next run")
-            return []
+        results: list[PollResult] = []
+        with stopped_by_shutdown(JOB_ID):
+            await self._ready()
+            results = await self._poll(self._notifier)
         if results:
             log.info(
                 "polled %d feeds: %d new stories, %d failures",
@@ -102,3 +101,10 @@ class FeedPoller:
         ):
             self._on_news()
         return results
+
+    async def _poll(self, notifier: DiscordFeedNotifier) -> list[PollResult]:
+        try:
+            return await self._service.poll_due(notifier)
+        except Exception:
+            log.exception("feed polling failed; the due feeds are polled at the next run")
+            return []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,3 +68,26 @@ async def test_wake_before_start_is_harmless(
     alerts.wake()
 
     assert scheduler.get_jobs() == []
+
+
+class NeverReady(discord.Client):
+    def __init__(self) -> None:
+        super().__init__(intents=discord.Intents.none())
+
+    async def wait_until_ready(self) -> None:
+        await asyncio.Event().wait()
+
+
+async def test_a_run_stopped_by_shutdown_ends_quietly(
+    dispatcher: tuple[AlertDispatcher, AsyncIOScheduler], caplog: pytest.LogCaptureFixture
+) -> None:
+    alerts, _ = dispatcher
+    caplog.set_level(logging.INFO, logger="bot.jobs")
+    alerts.start(NeverReady())
+    run = asyncio.create_task(alerts.run_job())
+    await asyncio.sleep(0)  # the run waits for the bot to be ready
+
+    run.cancel()  # what APScheduler does to running jobs when it shuts down
+
+    assert await run is None
+    assert [r.levelno for r in caplog.records if r.name == "bot.jobs"] == [logging.INFO]
