@@ -4,7 +4,7 @@ served on 127.0.0.1, and the alert job delivering DMs and alert-channel messages
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from itertools import count
@@ -12,6 +12,8 @@ from itertools import count
 import pytest
 import pytest_asyncio
 
+from cogs.alert_delivery import DiscordAlertSender, RequestPacer
+from news.alerts import AlertBatch, Delivery
 from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
 from tests.e2e.bot_harness import (
     READ_ONLY,
@@ -319,3 +321,21 @@ async def test_an_alert_channel_the_bot_lost_is_reported_and_the_alert_goes_by_d
     assert link in _texts([alert])
     assert {r.code for r in world.fake.rejections[rejections:]} == {50013}
     del world.fake.rejections[rejections:]
+
+
+async def test_a_batch_in_doubt_is_found_by_its_marker_once_the_nonce_is_forgotten(
+    alerts: AlertWorld,
+) -> None:
+    world = alerts.world
+    member = world.fake.add_member(world.alpha.guild, "in-doubt")
+    sender = DiscordAlertSender(world.bot, RequestPacer(1000))
+    channel_id = await sender.open_dm(member.id)
+    sent = AlertBatch(9001, member.id, None, Delivery.DM, channel_id, "first-nonce")
+    message_id = await sender.send(sent)
+
+    # After a long outage Discord no longer echoes the nonce: the footer marker still tells.
+    forgotten = replace(sent, nonce="another-nonce")
+    other = replace(sent, id=9002, nonce="another-nonce")
+
+    assert await sender.find(forgotten) == message_id
+    assert await sender.find(other) is None
