@@ -16,9 +16,8 @@ from datetime import UTC, datetime
 import discord
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.jobs import stopped_by_shutdown
+from bot.jobs import every, stopped_by_shutdown
 from cogs.alert_delivery import DiscordAlertSender, RequestPacer
 from cogs.digest_delivery import tell_admins
 from cogs.i18n import text
@@ -55,15 +54,13 @@ class AlertDispatcher:
         self._client = client
         self._sender = DiscordAlertSender(client, RequestPacer(self._rate))
         self._ready = client.wait_until_ready
-        self._scheduler.add_job(
+        every(
+            self._scheduler,
             self.run_job,
-            IntervalTrigger(seconds=RUN_EVERY_SECONDS),
-            id=JOB_ID,
+            seconds=RUN_EVERY_SECONDS,
+            job_id=JOB_ID,
             name="match and deliver alerts",
-            replace_existing=True,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-            coalesce=True,
-            max_instances=1,
+            misfire_grace_seconds=MISFIRE_GRACE_SECONDS,
         )
 
     def wake(self) -> None:

@@ -12,9 +12,8 @@ from collections.abc import Awaitable, Callable
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.jobs import stopped_by_shutdown
+from bot.jobs import every, stopped_by_shutdown
 from cogs.digest_delivery import tell_admins
 from cogs.embeds import escape, shorten
 from cogs.i18n import text
@@ -70,15 +69,13 @@ class FeedPoller:
         """Poll through ``client``'s notices from now on; the first run waits until ready."""
         self._notifier = DiscordFeedNotifier(client, self._settings)
         self._ready = client.wait_until_ready
-        self._scheduler.add_job(
+        every(
+            self._scheduler,
             self.run_job,
-            IntervalTrigger(seconds=POLL_EVERY_SECONDS),
-            id=JOB_ID,
+            seconds=POLL_EVERY_SECONDS,
+            job_id=JOB_ID,
             name="poll due feeds",
-            replace_existing=True,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-            coalesce=True,
-            max_instances=1,
+            misfire_grace_seconds=MISFIRE_GRACE_SECONDS,
         )
 
     async def run_job(self) -> list[PollResult]:

@@ -1,11 +1,15 @@
-"""What the scheduled jobs share: how they end when the bot shuts down under them."""
+"""What the scheduled jobs share: how a periodic one is registered, and how they end when the
+bot shuts down under them."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger(__name__)
 
@@ -19,3 +23,26 @@ def stopped_by_shutdown(job: str) -> Iterator[None]:
         yield
     except asyncio.CancelledError:
         log.info("%s stopped by shutdown; it resumes at the next start", job)
+
+
+def every(
+    scheduler: AsyncIOScheduler,
+    job: Callable[[], Awaitable[object]],
+    *,
+    seconds: float,
+    job_id: str,
+    name: str,
+    misfire_grace_seconds: int,
+) -> None:
+    """Run ``job`` every ``seconds``, one run at a time: runs missed while one was going (or
+    the loop was busy) collapse into one, and registering again replaces the job."""
+    scheduler.add_job(
+        job,
+        IntervalTrigger(seconds=seconds),
+        id=job_id,
+        name=name,
+        replace_existing=True,
+        misfire_grace_time=misfire_grace_seconds,
+        coalesce=True,
+        max_instances=1,
+    )
