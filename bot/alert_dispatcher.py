@@ -10,6 +10,7 @@ seconds rather than at the next tick.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -30,6 +31,7 @@ JOB_ID = "alerts:deliver"
 RUN_EVERY_SECONDS = 15
 # A run late by more than this is skipped: the next one a few seconds later covers it.
 MISFIRE_GRACE_SECONDS = 10
+FORGET_EVERY_SECONDS = 3600  # delivered alerts too old to matter are deleted hourly
 
 
 class AlertDispatcher:
@@ -48,6 +50,7 @@ class AlertDispatcher:
         self._client: discord.Client | None = None
         self._sender: DiscordAlertSender | None = None
         self._ready: Callable[[], Awaitable[None]] | None = None
+        self._forgotten_at: float | None = None  # monotonic time of the last clean-up
 
     def start(self, client: discord.Client) -> None:
         """Deliver through ``client`` from now on; the first run waits until it is ready."""
@@ -91,7 +94,18 @@ class AlertDispatcher:
             )
         for guild_id in sorted(report.broken_channels):
             await self._tell_admins(guild_id)
+        await self._forget_old_now_and_then()
         return report
+
+    async def _forget_old_now_and_then(self) -> None:
+        now = time.monotonic()
+        if self._forgotten_at is not None and now - self._forgotten_at < FORGET_EVERY_SECONDS:
+            return
+        self._forgotten_at = now
+        try:
+            await self._service.forget_old()
+        except Exception:
+            log.exception("forgetting old alerts failed; tried again in an hour")
 
     async def _match_and_deliver(
         self, sender: DiscordAlertSender

@@ -156,6 +156,18 @@ _RETARGET = """
 UPDATE alert_outbox SET batch_id = NULL, delivery = :delivery
  WHERE batch_id = :batch_id AND guild_id IN (SELECT value FROM json_each(:guild_ids))
 """
+# Delivered alerts of headlines too old to be matched ever again (the matcher skips them):
+# their record has done its job, and years of it would only weigh on the database.
+_FORGET_DELIVERED = """
+DELETE FROM alert_outbox
+ WHERE batch_id IN (SELECT id FROM alert_batches WHERE state != 'sending' AND created_at < :before)
+   AND (SELECT published_at FROM headlines WHERE id = alert_outbox.headline_id) < :before
+"""
+_FORGET_BATCHES = """
+DELETE FROM alert_batches
+ WHERE state != 'sending' AND created_at < :before
+   AND NOT EXISTS (SELECT 1 FROM alert_outbox AS o WHERE o.batch_id = alert_batches.id)
+"""
 _GUILD_QUEUE = """
 SELECT (SELECT count(*) FROM subscriptions WHERE guild_id = :guild_id) AS subscriptions,
        (SELECT count(*) FROM alert_outbox
@@ -318,6 +330,13 @@ class SqliteAlertRepository:
         async with self._db.transaction() as tx:
             await tx.execute(_RETARGET, params)
             await tx.execute(_BATCH_FAILED, {"id": batch_id})
+
+    async def forget_delivered(self, before: datetime) -> None:
+        """Delete delivered alerts (and their batches) of headlines published before
+        ``before``, sent before it too."""
+        async with self._db.transaction() as tx:
+            await tx.execute(_FORGET_DELIVERED, {"before": _unix(before)})
+            await tx.execute(_FORGET_BATCHES, {"before": _unix(before)})
 
     async def batches_in_doubt(self) -> list[AlertBatch]:
         async with self._db.snapshot() as reads:

@@ -62,6 +62,8 @@ USERS_PER_READ = 100  # whose waiting alerts are read from the database at once
 # Batches in flight at once. The sender paces the requests; enough batches must be waiting
 # for a slot that the database work of the others never leaves one unused.
 DELIVERY_CONCURRENCY = 16
+# A day more than the matcher's window, so that no clock skew can bring a forgotten one back.
+FORGET_MARGIN = timedelta(days=1)
 # Paused with no end: far enough to never come, small enough for a Unix timestamp.
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -453,6 +455,11 @@ class AlertService:
     async def _alert_channel(self, guild_id: int) -> int | None:
         settings = await self._settings.get_settings(guild_id)
         return settings.alert_channel_id if settings is not None else None
+
+    async def forget_old(self) -> None:
+        """Forget delivered alerts of headlines the matcher would skip as too old anyway: the
+        promise never to tell them twice holds without their record."""
+        await self._repo.forget_delivered(self._clock() - MAX_ALERT_AGE - FORGET_MARGIN)
 
     async def queue(self, guild_id: int) -> AlertQueue:
         """For /status: the server's subscriptions and the alerts waiting for its members."""

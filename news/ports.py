@@ -239,4 +239,8 @@ class AlertRepository(Protocol):
 
     async def batches_in_doubt(self) -> list[AlertBatch]: ...
 
+    async def forget_delivered(self, before: datetime) -> None:
+        """Delete delivered alerts of headlines published (and batches sent) before
+        ``before``."""
+
     async def guild_queue(self, guild_id: int) -> AlertQueue: ...

@@ -629,3 +629,32 @@ async def test_an_unsubscribed_keyword_is_no_longer_matched(world: World) -> Non
     await world.pass_()
 
     assert world.sender.titles_to(ALICE) == ["보안 하나"]
+
+
+async def test_old_delivered_alerts_are_forgotten_and_still_never_told_again(
+    world: World, clock: Clock
+) -> None:
+    await world.alerts.subscribe(GUILD, ALICE, keyword="HBM")
+    feeds = SqliteFeedRepository(world.database)
+    wire = await follow(feeds, GUILD, "https://wire.test/feed.xml")
+    other = await follow(feeds, GUILD, "https://other.test/feed.xml")
+    story = NewHeadline("삼성 HBM 공급", "https://news.test/hbm", "", "ko", START)
+    await feeds.file_stories(wire.id, [story], alert=True)
+    await world.pass_()
+    clock.advance(days=7, hours=12)
+    await world.alerts.forget_old()
+    kept = await outbox_rows(world)
+    clock.advance(days=1)
+
+    await world.alerts.forget_old()
+    await feeds.file_stories(other.id, [story], alert=True)  # the old story, linked again
+    await world.pass_()
+
+    assert kept == 1  # inside the matcher's window (and a day), the record stays
+    assert await outbox_rows(world) == 0
+    assert world.sender.titles_to(ALICE) == ["삼성 HBM 공급"]
+
+
+async def outbox_rows(world: World) -> int:
+    row = await world.database.fetch_one("SELECT count(*) AS n FROM alert_outbox")
+    return int(row["n"]) if row else 0
