@@ -31,6 +31,7 @@ from cogs.embeds import (
     escape,
     fit_embed,
     headline_line,
+    is_planned_message,
     shorten,
 )
 from cogs.i18n import text
@@ -105,7 +106,11 @@ class DiscordAlertSender:
         await self._pacer.slot()
         with _refusals_explained():
             async for message in channel.history(limit=HISTORY_LIMIT):
-                if me is not None and message.author.id == me.id and _is_batch(message, batch):
+                if (
+                    me is not None
+                    and message.author.id == me.id
+                    and is_planned_message(message, batch.nonce, batch.marker)
+                ):
                     return message.id
         return None
 
@@ -158,13 +163,6 @@ def _allowed_mentions(batch: AlertBatch) -> discord.AllowedMentions:
             everyone=False, roles=False, users=[discord.Object(batch.user_id)], replied_user=False
         )
     return NO_MENTIONS
-
-
-def _is_batch(message: discord.Message, batch: AlertBatch) -> bool:
-    # Discord echoes the nonce only for a few minutes; the footer marker stays for good.
-    if message.nonce is not None and str(message.nonce) == batch.nonce:
-        return True
-    return any(embed.footer.text == batch.marker for embed in message.embeds)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from news.digest_posts import DigestPart, DigestUndeliverable, FailureReason
 from news.digest_service import DigestService, Outcome, PartFooter, PublishResult
 from news.models import Digest, GuildSettings
 
-from cogs.embeds import NO_MENTIONS, digest_messages, shorten
+from cogs.embeds import NO_MENTIONS, digest_messages, is_planned_message, shorten
 from cogs.i18n import text
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,11 @@ class DiscordDigestOutlet:
         me = self._client.user
         with _refusals_explained():
             async for message in channel.history(limit=HISTORY_LIMIT):
-                if me is not None and message.author.id == me.id and _is_part(message, part):
+                if (
+                    me is not None
+                    and message.author.id == me.id
+                    and is_planned_message(message, part.nonce, part.marker)
+                ):
                     return message.id
         return None
 
@@ -74,13 +78,6 @@ class DiscordDigestOutlet:
         if not isinstance(channel, discord.TextChannel):
             raise DigestUndeliverable(FailureReason.CHANNEL_MISSING, "not a text channel")
         return channel
-
-
-def _is_part(message: discord.Message, part: DigestPart) -> bool:
-    # Discord echoes the nonce only for a few minutes; the footer marker stays for good.
-    if message.nonce is not None and str(message.nonce) == part.nonce:
-        return True
-    return any(embed.footer.text == part.marker for embed in message.embeds)
 
 
 @contextmanager
