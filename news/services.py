@@ -217,14 +217,21 @@ class ArchiveService:
         if company is None:
             hint = ", ".join(self._company_recognizer.suggest(name[:MAX_NAME_LENGTH]))
             tail = f" Did you mean: {hint}?" if hint else ""
-            raise NotFound(f"I don't know a company called '{name[:60]}'.{tail}")
+            tail_ko = f" 이 회사를 찾으셨나요: {hint}?" if hint else ""
+            raise NotFound(
+                f"I don't know a company called '{name[:60]}'.{tail}",
+                ko=f"'{name[:60]}'(이)라는 회사를 찾지 못했습니다.{tail_ko}",
+            )
         return company
 
     def topic_named(self, name: str) -> Topic:
         """The topic by its key or any of its names; NotFound when unknown."""
         topic = self._topic_recognizer.resolve(name[:MAX_NAME_LENGTH])
         if topic is None:
-            raise NotFound(f"I don't know a topic called '{name[:60]}'.")
+            raise NotFound(
+                f"I don't know a topic called '{name[:60]}'.",
+                ko=f"'{name[:60]}'(이)라는 토픽을 찾지 못했습니다.",
+            )
         return topic
 
 

@@ -339,3 +339,13 @@ async def test_a_batch_in_doubt_is_found_by_its_marker_once_the_nonce_is_forgott
 
     assert await sender.find(forgotten) == message_id
     assert await sender.find(other) is None
+
+
+async def test_an_unknown_company_is_refused_in_the_users_language(alerts: AlertWorld) -> None:
+    world = alerts.world
+    member = world.fake.add_member(world.beta.guild, "typo")
+
+    reply = await alerts.subscribe(world.beta, member, locale="ko", company="엔비디야")
+
+    assert reply.ephemeral and "회사를 찾지 못했습니다" in reply.content
+    assert "엔비디아" in reply.content  # the suggestion
