@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from news.alerts import (
     AlertBatch,
@@ -29,6 +29,7 @@ from news.alerts import (
 
 from db.archive import headline_from_row
 from db.database import Database, Row, Session
+from db.times import from_unix, from_unix_or_none, unix
 
 _COUNT_SUBSCRIPTIONS = """
 SELECT count(*) AS n FROM subscriptions WHERE guild_id = :guild_id AND user_id = :user_id
@@ -253,7 +254,7 @@ class SqliteAlertRepository:
         self, alerts: Sequence[QueuedAlert], matched: Sequence[int], now: datetime
     ) -> None:
         """Queue the alerts and take the matched headlines out of the inbox, together."""
-        queued_at = _unix(now)
+        queued_at = unix(now)
         async with self._db.transaction() as tx:
             await tx.executemany(_QUEUE_ALERT, [_queued_params(a, queued_at) for a in alerts])
             await tx.executemany(_LEAVE_INBOX, [{"id": headline_id} for headline_id in matched])
@@ -270,7 +271,7 @@ class SqliteAlertRepository:
 
     async def batches_since(self, user_ids: Sequence[int], since: datetime) -> dict[int, int]:
         """How many messages each user was sent (or is being sent) since ``since``."""
-        params = {"ids": json.dumps(list(user_ids)), "since": _unix(since)}
+        params = {"ids": json.dumps(list(user_ids)), "since": unix(since)}
         rows = await self._db.fetch_all(_RECENT_BATCHES, params)
         return {int(row["user_id"]): int(row["n"]) for row in rows}
 
@@ -283,7 +284,7 @@ class SqliteAlertRepository:
             "delivery": batch.delivery,
             "channel_id": batch.channel_id,
             "nonce": batch.nonce,
-            "created_at": _unix(now),
+            "created_at": unix(now),
         }
         async with self._db.transaction() as tx:
             row = _returned(await tx.fetch_one(_INSERT_BATCH, params))
@@ -312,7 +313,7 @@ class SqliteAlertRepository:
         )
 
     async def record_sent(self, batch_id: int, message_id: int, now: datetime) -> None:
-        params = {"id": batch_id, "message_id": message_id, "sent_at": _unix(now)}
+        params = {"id": batch_id, "message_id": message_id, "sent_at": unix(now)}
         async with self._db.transaction() as tx:
             await tx.execute(_BATCH_SENT, params)
 
@@ -335,8 +336,8 @@ class SqliteAlertRepository:
         """Delete delivered alerts (and their batches) of headlines published before
         ``before``, sent before it too."""
         async with self._db.transaction() as tx:
-            await tx.execute(_FORGET_DELIVERED, {"before": _unix(before)})
-            await tx.execute(_FORGET_BATCHES, {"before": _unix(before)})
+            await tx.execute(_FORGET_DELIVERED, {"before": unix(before)})
+            await tx.execute(_FORGET_BATCHES, {"before": unix(before)})
 
     async def batches_in_doubt(self) -> list[AlertBatch]:
         async with self._db.snapshot() as reads:
@@ -349,7 +350,7 @@ class SqliteAlertRepository:
         return AlertQueue(
             subscriptions=row["subscriptions"],
             waiting=row["waiting"],
-            oldest_waiting=_moment(row["oldest"]),
+            oldest_waiting=from_unix_or_none(row["oldest"]),
             unmatched=row["unmatched"],
         )
 
@@ -383,7 +384,7 @@ def _subscription_params(new: NewSubscription, now: datetime) -> dict[str, objec
         "key": new.key,
         "label": new.label,
         "delivery": new.delivery,
-        "created_at": _unix(now),
+        "created_at": unix(now),
     }
 
 
@@ -409,10 +410,10 @@ def _prefs(row: Row) -> AlertPrefs:
     return AlertPrefs(
         user_id=row["user_id"],
         language=row["language"],
-        paused_until=_moment(row["paused_until"]),
+        paused_until=from_unix_or_none(row["paused_until"]),
         quiet=quiet,
         dm_channel_id=row["dm_channel_id"],
-        dm_refused_at=_moment(row["dm_refused_at"]),
+        dm_refused_at=from_unix_or_none(row["dm_refused_at"]),
         notice=Notice(row["notice"]) if row["notice"] else None,
         notice_guild=row["notice_guild"],
     )
@@ -423,12 +424,12 @@ def _prefs_params(prefs: AlertPrefs) -> dict[str, object]:
     return {
         "user_id": prefs.user_id,
         "language": prefs.language,
-        "paused_until": _unix(prefs.paused_until) if prefs.paused_until else None,
+        "paused_until": unix(prefs.paused_until) if prefs.paused_until else None,
         "quiet_start": quiet.start if quiet else None,
         "quiet_end": quiet.end if quiet else None,
         "timezone": quiet.timezone if quiet else None,
         "dm_channel_id": prefs.dm_channel_id,
-        "dm_refused_at": _unix(prefs.dm_refused_at) if prefs.dm_refused_at else None,
+        "dm_refused_at": unix(prefs.dm_refused_at) if prefs.dm_refused_at else None,
         "notice": prefs.notice,
         "notice_guild": prefs.notice_guild,
     }
@@ -438,7 +439,7 @@ def _arrived(row: Row) -> ArrivedHeadline:
     return ArrivedHeadline(
         id=row["id"],
         text=f"{row['title']}\n{row['summary']}",
-        published_at=datetime.fromtimestamp(row["published_at"], UTC),
+        published_at=from_unix(row["published_at"]),
         company_ids=tuple(json.loads(row["company_ids"])),
         topic_ids=tuple(json.loads(row["topic_ids"])),
         guild_ids=tuple(json.loads(row["guild_ids"])),
@@ -463,13 +464,5 @@ def _pending(row: Row) -> PendingAlert:
         delivery=Delivery(row["delivery"]),
         headline=headline_from_row(row),
         label=row["label"],
-        queued_at=datetime.fromtimestamp(row["queued_at"], UTC),
+        queued_at=from_unix(row["queued_at"]),
     )
-
-
-def _moment(value: int | None) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if value is not None else None
-
-
-def _unix(moment: datetime) -> int:
-    return int(moment.timestamp())

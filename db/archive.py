@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from news.models import (
     CompanyActivity,
@@ -32,6 +31,7 @@ from news.weeks import parse_week, week_bounds, week_of
 
 from db.database import Database, Row, Session
 from db.search_index import filtered_expression, index_terms, match_expression, tags
+from db.times import from_unix, unix
 
 # Counting every match of a very common term over years of headlines costs more than the
 # page itself, so totals stop at this many (see SqliteArchiveRepository.search_headlines).
@@ -282,7 +282,7 @@ def sort_key(published_at: int, headline_id: int) -> int:
 def week_key_range(week: str) -> tuple[int, int]:
     """The inclusive range of sort keys of headlines published in ``week`` (UTC)."""
     start, end = week_bounds(week)
-    return sort_key(_unix(start), 0), sort_key(_unix(end), 0) - 1
+    return sort_key(unix(start), 0), sort_key(unix(end), 0) - 1
 
 
 @functools.lru_cache(maxsize=8192)  # asked three times per headline during one save
@@ -521,7 +521,7 @@ async def _assign_ids(tx: Session, latest: dict[str, NewHeadline]) -> dict[str, 
         else:
             headline_id, old_key = int(known["id"]), int(known["sort_key"])
             url = url or known["url"]
-        new_key = sort_key(_unix(headline.published_at), headline_id)
+        new_key = sort_key(unix(headline.published_at), headline_id)
         stored[key] = _StoredHeadline(headline_id, new_key, old_key, url, headline)
     return stored
 
@@ -577,7 +577,7 @@ async def _store_roundup_row(tx: Session, roundup: NewRoundup) -> tuple[int, boo
         "publisher": roundup.publisher,
         "author": roundup.author,
         "copyright": roundup.copyright,
-        "published_at": _unix(roundup.published_at),
+        "published_at": unix(roundup.published_at),
     }
     found = await tx.fetch_one(_FIND_ROUNDUP, identity)
     if found is not None:
@@ -684,7 +684,7 @@ def _saved_roundup(
         publisher=roundup.publisher,
         author=roundup.author,
         copyright=roundup.copyright,
-        published_at=datetime.fromtimestamp(_unix(roundup.published_at), UTC),
+        published_at=from_unix(unix(roundup.published_at)),
         sections=sections,
     )
 
@@ -739,7 +739,7 @@ async def _load_roundup(reads: Session, roundup_id: int) -> Roundup | None:
         publisher=row["publisher"],
         author=row["author"],
         copyright=row["copyright"],
-        published_at=datetime.fromtimestamp(row["published_at"], UTC),
+        published_at=from_unix(row["published_at"]),
         sections=sections,
     )
 
@@ -752,7 +752,7 @@ def headline_from_row(row: Row) -> Headline:
         url=row["url"],
         summary=row["summary"],
         language=row["language"],
-        published_at=datetime.fromtimestamp(row["published_at"], UTC),
+        published_at=from_unix(row["published_at"]),
         week=row["week"],
         companies=tuple(sorted(json.loads(row["companies_json"]))),
         topics=tuple(sorted(json.loads(row["topics_json"]))),
@@ -762,13 +762,6 @@ def headline_from_row(row: Row) -> Headline:
 @functools.lru_cache(maxsize=1024)  # the headlines of one import share their time
 def _publication(moment: datetime) -> tuple[int, datetime, str]:
     """Seconds since the epoch, the UTC time they stand for, and its ISO week."""
-    seconds = _unix(moment)
-    utc = datetime.fromtimestamp(seconds, UTC)
+    seconds = unix(moment)
+    utc = from_unix(seconds)
     return seconds, utc, week_of(utc)
-
-
-def _unix(moment: datetime) -> int:
-    """Seconds since the epoch; a naive time is taken as UTC, as the models promise UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return math.floor(moment.timestamp())

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime
-
 from news.digest_posts import DigestOptions, DigestPart, DigestPost, PostState
 from news.models import DigestCandidate, GuildSettings
 
 from db.archive import headline_from_row, week_key_range
 from db.database import Database, Row
+from db.times import from_unix, from_unix_or_none, unix
 
 # The week's visible headlines, newest first, with the story each was placed in when it
 # arrived (NULL for rows stored before) and the outlet that ran each: the title of a
@@ -139,8 +137,8 @@ class SqliteDigestRepository:
                     "channel_id": post.channel_id,
                     "edition": post.edition,
                     "part_count": post.part_count,
-                    "created_at": _unix(post.created_at),
-                    "updated_at": _unix(post.updated_at),
+                    "created_at": unix(post.created_at),
+                    "updated_at": unix(post.updated_at),
                     "last_error": post.last_error,
                 },
             )
@@ -179,7 +177,7 @@ class SqliteDigestRepository:
             thread=bool(row["digest_thread"]),
             max_sections=row["digest_max_sections"],
             max_items=row["digest_max_items"],
-            scheduled_since=None if since is None else datetime.fromtimestamp(since, UTC),
+            scheduled_since=from_unix_or_none(since),
         )
 
     async def save_digest_options(self, guild_id: int, options: DigestOptions) -> bool:
@@ -192,7 +190,7 @@ class SqliteDigestRepository:
                     "thread": int(options.thread),
                     "max_sections": options.max_sections,
                     "max_items": options.max_items,
-                    "scheduled_since": None if since is None else _unix(since),
+                    "scheduled_since": None if since is None else unix(since),
                 },
             )
             changed = await tx.fetch_one("SELECT changes() AS changed")
@@ -211,18 +209,11 @@ def _post(row: Row, parts: list[Row]) -> DigestPost:
         channel_id=row["channel_id"],
         edition=row["edition"],
         part_count=row["part_count"],
-        created_at=datetime.fromtimestamp(row["created_at"], UTC),
-        updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
+        created_at=from_unix(row["created_at"]),
+        updated_at=from_unix(row["updated_at"]),
         last_error=row["last_error"],
         parts=tuple(
             DigestPart(part["part"], part["nonce"], part["marker"], part["message_id"])
             for part in parts
         ),
     )
-
-
-def _unix(moment: datetime) -> int:
-    """Seconds since the epoch; a naive time is taken as UTC, as the models promise UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return math.floor(moment.timestamp())

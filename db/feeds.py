@@ -7,15 +7,15 @@ so it is fetched once; ``guild_sources`` says who follows it, and through
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from news.feed_sources import FeedSource, GuildFeed
 from news.models import NewHeadline
 
 from db.archive import store_new_headlines
 from db.database import Database, Row
+from db.times import from_unix_or_none, unix, unix_or_none
 
 _INSERT_FEED = """
 INSERT INTO sources (kind, key, title, site_link, ttl_minutes, next_poll_at)
@@ -84,7 +84,7 @@ class SqliteFeedRepository:
                     "title": source.title,
                     "site_link": source.site_link,
                     "ttl_minutes": source.ttl_minutes,
-                    "next_poll_at": _unix_or_none(source.next_poll_at),
+                    "next_poll_at": unix_or_none(source.next_poll_at),
                 },
             )
             assert row is not None  # RETURNING always yields the upserted row
@@ -93,7 +93,7 @@ class SqliteFeedRepository:
             already = await tx.fetch_one(_FOLLOWS, ids) is not None
             await tx.execute(
                 _FOLLOW,
-                {**ids, "name": name, "added_by": added_by, "added_at": _unix(added_at)},
+                {**ids, "name": name, "added_by": added_by, "added_at": unix(added_at)},
             )
         return GuildFeed(guild_id, stored, name, added_by), already
 
@@ -114,7 +114,7 @@ class SqliteFeedRepository:
         return [int(row["guild_id"]) for row in rows]
 
     async def due_feeds(self, now: datetime, limit: int) -> list[FeedSource]:
-        rows = await self._db.fetch_all(_DUE, {"now": _unix(now), "limit": limit})
+        rows = await self._db.fetch_all(_DUE, {"now": unix(now), "limit": limit})
         return [source_from_row(row) for row in rows]
 
     async def record_poll(self, source: FeedSource) -> None:
@@ -127,10 +127,10 @@ class SqliteFeedRepository:
                     "site_link": source.site_link,
                     "etag": source.etag,
                     "last_modified": source.last_modified,
-                    "next_poll_at": _unix_or_none(source.next_poll_at),
+                    "next_poll_at": unix_or_none(source.next_poll_at),
                     "failure_count": source.failure_count,
                     "last_error": source.last_error,
-                    "last_success_at": _unix_or_none(source.last_success_at),
+                    "last_success_at": unix_or_none(source.last_success_at),
                     "paused": int(source.paused),
                     "quiet_polls": source.quiet_polls,
                     "ttl_minutes": source.ttl_minutes,
@@ -152,23 +152,11 @@ def source_from_row(row: Row) -> FeedSource:
         site_link=row["site_link"],
         etag=row["etag"],
         last_modified=row["last_modified"],
-        next_poll_at=_time_or_none(row["next_poll_at"]),
+        next_poll_at=from_unix_or_none(row["next_poll_at"]),
         failure_count=row["failure_count"],
         last_error=row["last_error"],
-        last_success_at=_time_or_none(row["last_success_at"]),
+        last_success_at=from_unix_or_none(row["last_success_at"]),
         paused=bool(row["paused"]),
         quiet_polls=row["quiet_polls"],
         ttl_minutes=row["ttl_minutes"],
     )
-
-
-def _time_or_none(seconds: int | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
-
-
-def _unix(moment: datetime) -> int:
-    return math.floor(moment.timestamp())
-
-
-def _unix_or_none(moment: datetime | None) -> int | None:
-    return None if moment is None else _unix(moment)
