@@ -10,7 +10,7 @@ however many subscriptions there are. A keyword is kept once however many people
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import ahocorasick
 
@@ -144,12 +144,6 @@ class NaiveMatcher:
 
     def match(self, headline: ArrivedHeadline) -> list[Subscription]:
         return one_per_user(self.subscribers(headline))
-
-
-def naive_match(
-    subscriptions: Sequence[Subscription], headline: ArrivedHeadline
-) -> list[Subscription]:
-    return NaiveMatcher(subscriptions).match(headline)
 
 
 def one_per_user(subscriptions: Iterable[Subscription]) -> list[Subscription]:

@@ -362,10 +362,13 @@ class AlertService:
     async def _deliver_group(
         self, group: _Group, prefs: AlertPrefs, sender: AlertSender, report: DeliveryReport
     ) -> None:
-        if await self._channel_gone(group):
+        channel_id = await self._channel_for(group)
+        if group.delivery is Delivery.CHANNEL and channel_id is None:
             # The admins removed the alert channel since: the alerts go by DM instead.
             group = replace(group, guild_id=None, delivery=Delivery.DM)
-        channel_id = await self._destination(group, prefs, sender)
+        if channel_id is None:
+            # plan_batch remembers it, with the batch, for the user's next alerts.
+            channel_id = prefs.dm_channel_id or await sender.open_dm(group.user_id)
         batch = AlertBatch(
             0,
             group.user_id,
@@ -382,20 +385,11 @@ class AlertService:
             return
         await self._send(batch, sender, report, in_doubt=False)
 
-    async def _channel_gone(self, group: _Group) -> bool:
+    async def _channel_for(self, group: _Group) -> int | None:
+        """The server's alert channel for a channel group; None for DMs, or when it is gone."""
         if group.delivery is not Delivery.CHANNEL or group.guild_id is None:
-            return False
-        return await self._alert_channel(group.guild_id) is None
-
-    async def _destination(self, group: _Group, prefs: AlertPrefs, sender: AlertSender) -> int:
-        if group.delivery is Delivery.CHANNEL and group.guild_id is not None:
-            channel_id = await self._alert_channel(group.guild_id)
-            if channel_id is not None:
-                return channel_id
-        if prefs.dm_channel_id is not None:
-            return prefs.dm_channel_id
-        # plan_batch remembers it, with the batch, for the user's next alerts.
-        return await sender.open_dm(group.user_id)
+            return None
+        return await self._alert_channel(group.guild_id)
 
     async def _send(
         self, batch: AlertBatch, sender: AlertSender, report: DeliveryReport, *, in_doubt: bool

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from news.alert_matching import AlertMatcher, naive_match
+from news.alert_matching import AlertMatcher, NaiveMatcher
 from news.alerts import (
     MAX_KEYWORD_LENGTH,
     MAX_KEYWORD_WORDS,
@@ -61,7 +61,7 @@ def finds(query: str, text: str) -> bool:
     subscription = keyword(query)
     headline = arrived(text)
     found = AlertMatcher([subscription]).match(headline) == [subscription]
-    assert found == (naive_match([subscription], headline) == [subscription])
+    assert found == (NaiveMatcher([subscription]).match(headline) == [subscription])
     return found
 
 
@@ -174,7 +174,7 @@ def test_a_user_with_several_matching_subscriptions_gets_one_with_the_lowest_id(
     [found] = AlertMatcher(subscriptions).match(headline)
 
     assert found.id == 3
-    assert naive_match(subscriptions, headline) == [found]
+    assert NaiveMatcher(subscriptions).match(headline) == [found]
 
 
 def test_each_user_and_each_server_gets_its_own_alert() -> None:
@@ -309,5 +309,5 @@ def test_the_matcher_finds_exactly_what_the_naive_loop_finds(
 ) -> None:
     matcher = AlertMatcher(subscriptions)
     for headline in headlines:
-        expected = sorted(s.id for s in naive_match(subscriptions, headline))
+        expected = sorted(s.id for s in NaiveMatcher(subscriptions).match(headline))
         assert sorted(s.id for s in matcher.match(headline)) == expected
