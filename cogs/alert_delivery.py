@@ -31,10 +31,10 @@ from cogs.embeds import (
     escape,
     fit_embed,
     headline_line,
-    is_planned_message,
     shorten,
 )
 from cogs.i18n import text
+from cogs.planned import find_planned
 
 log = logging.getLogger(__name__)
 
@@ -102,17 +102,11 @@ class DiscordAlertSender:
 
     async def find(self, batch: AlertBatch) -> int | None:
         channel = self._client.get_partial_messageable(batch.channel_id)
-        me = self._client.user
         await self._pacer.slot()
         with _refusals_explained():
-            async for message in channel.history(limit=HISTORY_LIMIT):
-                if (
-                    me is not None
-                    and message.author.id == me.id
-                    and is_planned_message(message, batch.nonce, batch.marker)
-                ):
-                    return message.id
-        return None
+            return await find_planned(
+                self._client, channel, nonce=batch.nonce, marker=batch.marker, limit=HISTORY_LIMIT
+            )
 
 
 def alert_embed(batch: AlertBatch) -> discord.Embed:

@@ -13,8 +13,9 @@ from news.digest_posts import DigestPart, DigestUndeliverable, FailureReason
 from news.digest_service import DigestService, Outcome, PartFooter, PublishResult
 from news.models import Digest, GuildSettings
 
-from cogs.embeds import NO_MENTIONS, digest_messages, is_planned_message, shorten
+from cogs.embeds import NO_MENTIONS, digest_messages, shorten
 from cogs.i18n import text
+from cogs.planned import find_planned
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +43,10 @@ class DiscordDigestOutlet:
 
     async def find_part(self, channel_id: int, part: DigestPart) -> int | None:
         channel = await self._channel(channel_id)
-        me = self._client.user
         with _refusals_explained():
-            async for message in channel.history(limit=HISTORY_LIMIT):
-                if (
-                    me is not None
-                    and message.author.id == me.id
-                    and is_planned_message(message, part.nonce, part.marker)
-                ):
-                    return message.id
-        return None
+            return await find_planned(
+                self._client, channel, nonce=part.nonce, marker=part.marker, limit=HISTORY_LIMIT
+            )
 
     async def send_part(self, channel_id: int, message: Message, nonce: str) -> int:
         channel = await self._channel(channel_id)

@@ -120,15 +120,6 @@ def headline_line(headline: Headline, *, show_week: bool = True) -> str:
     return f"• {line}"
 
 
-def is_planned_message(message: discord.Message, nonce: str, marker: str) -> bool:
-    """Whether ``message`` is the one planned with ``nonce`` and footer ``marker``: how a
-    message in doubt after a crash is recognised. Discord echoes the nonce only for a few
-    minutes; the footer marker stays for good."""
-    if message.nonce is not None and str(message.nonce) == nonce:
-        return True
-    return any(embed.footer.text == marker for embed in message.embeds)
-
-
 def timestamp(moment: datetime) -> str:
     """A Discord timestamp: each reader sees it in their own time zone."""
     return discord.utils.format_dt(moment, style="D")
