@@ -39,6 +39,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.corpus import SIDECAR_SUFFIXES, bundled_catalogue
 from bot.app import open_services
 from bot.settings import Settings
 from db import Database, SqliteAlertRepository
@@ -52,7 +53,6 @@ from news.alerts import (
     SubscriptionKind,
     parse_keyword,
 )
-from news.catalog import bundled_companies, bundled_topics
 from news.errors import InvalidInput
 from news.feeds import parse_feed
 from news.importing import ImportRequest
@@ -80,15 +80,7 @@ class Catalogue:
 
     @classmethod
     def bundled(cls) -> Catalogue:
-        companies = [
-            Company(i, spec.name, spec.english_name, spec.aliases)
-            for i, spec in enumerate(bundled_companies(), start=1)
-        ]
-        topics = [
-            Topic(i, spec.key, spec.name_en, spec.name_ko, spec.keywords)
-            for i, spec in enumerate(bundled_topics(), start=1)
-        ]
-        return cls(companies, topics)
+        return cls(*bundled_catalogue())
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -98,7 +90,7 @@ def corpus_texts(folder: Path) -> list[str]:
     """Title and summary of every item of every feed file under ``folder``."""
     texts: list[str] = []
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.suffix in {".source", ".tsv", ".md"}:
+        if not path.is_file() or path.suffix in SIDECAR_SUFFIXES:
             continue
         try:
             parsed = parse_feed(

@@ -44,16 +44,22 @@ class Totals:
     languages: Counter[str] = field(default_factory=Counter)
 
 
+def bundled_catalogue() -> tuple[list[Company], list[Topic]]:
+    """The bundled companies and topics as the database would number them."""
+    companies = [
+        Company(number, spec.name, spec.english_name, spec.aliases)
+        for number, spec in enumerate(bundled_companies(), start=1)
+    ]
+    topics = [
+        Topic(number, spec.key, spec.name_en, spec.name_ko, spec.keywords)
+        for number, spec in enumerate(bundled_topics(), start=1)
+    ]
+    return companies, topics
+
+
 class Pipeline:
     def __init__(self) -> None:
-        companies = [
-            Company(number, spec.name, spec.english_name, spec.aliases)
-            for number, spec in enumerate(bundled_companies(), start=1)
-        ]
-        topics = [
-            Topic(number, spec.key, spec.name_en, spec.name_ko, spec.keywords)
-            for number, spec in enumerate(bundled_topics(), start=1)
-        ]
+        companies, topics = bundled_catalogue()
         self.companies = CompanyRecognizer(companies)
         self.topics = TopicRecognizer(topics)
 
