@@ -5,7 +5,7 @@
                            [--naive-headlines N] [--corpus DIR] [--skip-matching] [--skip-delivery]
 
 Matching: the subscriptions (keywords drawn from the headlines' own words, companies and
-topics, 10 per user) are matched against every headline by the engine (news.alert_matching:
+topics, 10 per user) are matched against every headline by the engine (news.alerts.matching:
 one Aho-Corasick pass per headline) and by the naive loop (every subscription against every
 headline) in one run. The naive loop runs on the first ``--naive-headlines`` (it would take
 most of an hour on all of them), and the engine is timed again on exactly those, so the
@@ -43,8 +43,8 @@ from bench.corpus import SIDECAR_SUFFIXES, bundled_catalogue
 from bot.app import open_services
 from bot.settings import Settings
 from db import Database, SqliteAlertRepository
-from news.alert_matching import AlertMatcher, NaiveMatcher, one_per_user
-from news.alerts import (
+from news.alerts.matching import AlertMatcher, NaiveMatcher, one_per_user
+from news.alerts.models import (
     ArrivedHeadline,
     Delivery,
     Keyword,
@@ -53,12 +53,12 @@ from news.alerts import (
     SubscriptionKind,
     parse_keyword,
 )
-from news.errors import InvalidInput
-from news.feeds import parse_feed
-from news.importing import ImportRequest
-from news.models import Company, Topic
-from news.recognition import CompanyRecognizer, TopicRecognizer
-from news.search_terms import text_terms
+from news.archive.importing import ImportRequest
+from news.archive.search_terms import text_terms
+from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
+from news.core.errors import InvalidInput
+from news.core.models import Company, Topic
+from news.feeds.parse import parse_feed
 from tests.e2e.bot_harness import roundup_bot
 from tests.e2e.fake.ratelimit import RateLimitConfig
 from tests.e2e.fake_discord import FakeDiscord

@@ -36,10 +36,10 @@ from db import (
     SqliteCompanyRepository,
     SqliteTopicRepository,
 )
-from news.importing import ImportRequest
-from news.models import Company, HeadlinePage
-from news.services import ArchiveService
-from news.weeks import week_of
+from news.archive.importing import ImportRequest
+from news.archive.service import ArchiveService
+from news.core.models import Company, HeadlinePage
+from news.core.weeks import week_of
 
 GUILD_ID = 1
 YEARS = 10

@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from news.catalog import bundled_companies, bundled_topics
-from news.errors import InvalidInput
-from news.feeds import ParsedFeed, parse_feed
-from news.models import Company, Topic
-from news.recognition import CompanyRecognizer, TopicRecognizer
+from news.catalog.bundled import bundled_companies, bundled_topics
+from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
+from news.core.errors import InvalidInput
+from news.core.models import Company, Topic
+from news.feeds.parse import ParsedFeed, parse_feed
 
 SIDECAR_SUFFIXES = frozenset({".source", ".tsv", ".md"})
 

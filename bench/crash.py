@@ -51,11 +51,11 @@ from pathlib import Path
 from bot.app import Services, open_services
 from bot.digest_scheduler import last_fire_time
 from bot.settings import Settings
-from news.digest_posts import covered_week
-from news.guild_settings import GuildSettingsService
-from news.importing import ImportRequest
-from news.models import GuildSettings
-from news.weeks import week_of
+from news.archive.importing import ImportRequest
+from news.core.models import GuildSettings
+from news.core.weeks import week_of
+from news.digest.guild_settings import GuildSettingsService
+from news.digest.posts import covered_week
 from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
 from tests.e2e.fake_discord import FakeDiscord, Op, StoredMessage
 

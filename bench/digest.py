@@ -33,10 +33,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from news.catalog import bundled_topics
-from news.clustering import StoryIndex, group_by_story_id
-from news.digest import compile_digest
-from news.models import Digest, DigestCandidate, GuildSettings, Headline, Topic
+from news.catalog.bundled import bundled_topics
+from news.core.models import Digest, DigestCandidate, GuildSettings, Headline, Topic
+from news.digest.compile import compile_digest
+from news.stories.clustering import StoryIndex, group_by_story_id
 
 WEEK = "2026-W48"
 WEEK_START = datetime(2026, 11, 23, tzinfo=UTC)
@@ -363,9 +363,9 @@ def _topics() -> list[Topic]:
 
 
 def _renderer() -> Callable[[Digest], Any] | None:
-    """cogs.embeds.digest_messages bound to a Korean server's settings, if it exists yet."""
+    """cogs.common.embeds.digest_messages bound to a Korean server's settings, if it exists yet."""
     try:
-        from cogs import embeds
+        from cogs.common import embeds
     except ImportError:
         return None
     render = getattr(embeds, "digest_messages", None)
@@ -437,7 +437,7 @@ def run(headlines: int, sources: int, seed: int, repeat: int) -> None:
     )
     render = _renderer()
     if render is None:
-        print("render: skipped (cogs.embeds.digest_messages does not exist yet)")
+        print("render: skipped (cogs.common.embeds.digest_messages does not exist yet)")
     else:
         messages, rendering = _timed_runs(lambda: render(digest), repeat)
         print(f"render: {_ms(rendering)}, {len(messages)} messages")

@@ -47,12 +47,12 @@ from db import (
     SqliteStoryRepository,
     SqliteTopicRepository,
 )
-from news.feed_service import FeedService
-from news.feed_sources import FeedSource, PollResult
-from news.feeds import FetchResult
+from news.archive.service import ArchiveService
+from news.feeds.parse import FetchResult
+from news.feeds.service import FeedService
+from news.feeds.sources import FeedSource, PollResult
 from news.ports import Fetcher
-from news.services import ArchiveService
-from news.stories import StoryService
+from news.stories.service import StoryService
 
 SIDECAR_SUFFIXES = frozenset({".source", ".tsv", ".md"})
 WINDOW_SECONDS = 15 * 60

@@ -70,12 +70,12 @@ from bench.load_bot import SLOW_CALLBACK_ENV
 from bot.app import open_services
 from bot.settings import Settings
 from db import SqliteFeedRepository
-from news.digest_posts import MARKER_PREFIX
-from news.feed_service import MAX_FEEDS_PER_GUILD
-from news.feed_sources import FeedSource
-from news.guild_settings import GuildSettingsService
-from news.models import GuildSettings
-from news.weeks import week_of
+from news.core.models import GuildSettings
+from news.core.weeks import week_of
+from news.digest.guild_settings import GuildSettingsService
+from news.digest.posts import MARKER_PREFIX
+from news.feeds.service import MAX_FEEDS_PER_GUILD
+from news.feeds.sources import FeedSource
 from tests.e2e.fake_discord import FakeDiscord, InteractionRecord, Member, Perm
 
 SEED = 20261128

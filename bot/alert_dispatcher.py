@@ -1,7 +1,7 @@
 """The alerts' job (id ``alerts:deliver``): every few seconds, match the headlines stored since
 the last run and deliver what may go now.
 
-Everything it does is on record (news.alert_service), so the job may be cut at any point and
+Everything it does is on record (news.alerts.service), so the job may be cut at any point and
 the next run carries on: one instance at a time, coalesced, waiting until the bot is ready.
 A feed poll that stored news wakes it at once, so an alert follows its headline within
 seconds rather than at the next tick.
@@ -19,11 +19,11 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.jobs import every, stopped_by_shutdown
-from cogs.alert_delivery import DiscordAlertSender, RequestPacer
-from cogs.digest_delivery import tell_admins
-from cogs.i18n import text
-from news.alert_service import AlertService, DeliveryReport
-from news.guild_settings import GuildSettingsService
+from cogs.alerts.delivery import DiscordAlertSender, RequestPacer
+from cogs.common.i18n import text
+from cogs.digest.delivery import tell_admins
+from news.alerts.service import AlertService, DeliveryReport
+from news.digest.guild_settings import GuildSettingsService
 
 log = logging.getLogger(__name__)
 

@@ -20,14 +20,14 @@ from db import (
     SqliteStoryRepository,
     SqliteTopicRepository,
 )
-from news.alert_service import AlertService
-from news.digest_service import DigestService
-from news.feed_service import FeedService
-from news.importing import ImportRequest
-from news.models import LOCAL_GUILD_ID
-from news.sample import sample_roundup_text
-from news.services import ArchiveService
-from news.stories import StoryService
+from news.alerts.service import AlertService
+from news.archive.importing import ImportRequest
+from news.archive.sample import sample_roundup_text
+from news.archive.service import ArchiveService
+from news.core.models import LOCAL_GUILD_ID
+from news.digest.service import DigestService
+from news.feeds.service import FeedService
+from news.stories.service import StoryService
 
 SAMPLE_TITLE = "라운드업위클리 · 이번 주 테크 브리핑 (sample)"
 

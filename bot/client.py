@@ -24,10 +24,10 @@ from bot.digest_scheduler import DigestScheduler
 from bot.feed_poller import FeedPoller
 from bot.settings import Settings
 from bot.tree import RoundupTree
-from cogs.base import CogServices
-from cogs.embeds import NO_MENTIONS
-from cogs.i18n import KoreanTranslator
-from news.guild_settings import GuildSettingsService
+from cogs.common.base import CogServices
+from cogs.common.embeds import NO_MENTIONS
+from cogs.common.i18n import KoreanTranslator
+from news.digest.guild_settings import GuildSettingsService
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +39,16 @@ SHUTDOWN_GRACE_SECONDS = 8.0
 
 # Loaded in this order at start-up; one extension per feature.
 EXTENSIONS = (
-    "cogs.company",
-    "cogs.headlines",
-    "cogs.roundup",
-    "cogs.setup",
-    "cogs.companies",
-    "cogs.digest",
-    "cogs.feeds",
-    "cogs.alerts",
-    "cogs.status",
-    "cogs.help",
+    "cogs.archive.company",
+    "cogs.archive.headlines",
+    "cogs.archive.roundup",
+    "cogs.server.setup",
+    "cogs.catalog.companies",
+    "cogs.digest.commands",
+    "cogs.feeds.commands",
+    "cogs.alerts.commands",
+    "cogs.server.status",
+    "cogs.server.help",
 )
 
 

@@ -18,11 +18,11 @@ from rich.console import Console
 from rich.text import Text
 
 from bot import terminal
-from news.decoding import decode_article
-from news.errors import InvalidInput, RoundupError
-from news.importing import ImportRequest
-from news.services import ArchiveService
-from news.weeks import parse_date
+from news.archive.importing import ImportRequest
+from news.archive.service import ArchiveService
+from news.core.decoding import decode_article
+from news.core.errors import InvalidInput, RoundupError
+from news.core.weeks import parse_date
 
 HISTORY_FILE = Path("data/.console_history")
 PROMPT = "roundup> "

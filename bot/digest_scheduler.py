@@ -25,9 +25,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.jobs import stopped_by_shutdown
-from cogs.digest_delivery import DigestDelivery
-from news.digest_service import DigestService, PublishResult
-from news.models import GuildSettings
+from cogs.digest.delivery import DigestDelivery
+from news.core.models import GuildSettings
+from news.digest.service import DigestService, PublishResult
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The feeds' job: every minute, poll the feeds that are due (job id ``feeds:poll``).
 
-Each feed keeps its own schedule in the database (news.feed_sources); the job only asks which
+Each feed keeps its own schedule in the database (news.feeds.sources); the job only asks which
 are due, so a restart loses nothing and a slow poll never runs twice at once (one instance,
 coalesced). Admins hear of a feed paused after repeated failures through Discord.
 """
@@ -14,12 +14,12 @@ import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.jobs import every, stopped_by_shutdown
-from cogs.digest_delivery import tell_admins
-from cogs.embeds import escape, shorten
-from cogs.i18n import text
-from news.feed_service import FeedService
-from news.feed_sources import GuildFeed, PollResult
-from news.guild_settings import GuildSettingsService
+from cogs.common.embeds import escape, shorten
+from cogs.common.i18n import text
+from cogs.digest.delivery import tell_admins
+from news.digest.guild_settings import GuildSettingsService
+from news.feeds.service import FeedService
+from news.feeds.sources import GuildFeed, PollResult
 
 log = logging.getLogger(__name__)
 

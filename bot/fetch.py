@@ -33,7 +33,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from news.feeds import (
+from news.feeds.parse import (
     AddressRefused,
     BadResponse,
     FetchResult,
@@ -277,7 +277,7 @@ class SafeFetcher:
     ) -> FetchResult:
         """GET `url`, following redirects by hand; a 304 when `etag`/`last_modified` still hold.
 
-        Raises a news.feeds.FetchError subclass with a user-safe message on any failure.
+        Raises a news.feeds.parse.FetchError subclass with a user-safe message on any failure.
         """
         host = _host_of(url)
         try:

@@ -13,9 +13,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from news.charts import sparkline
-from news.feed_sources import GuildFeed, PollResult
-from news.models import (
+from news.core.charts import sparkline
+from news.core.models import (
     CompanyLookup,
     CompanyReport,
     Digest,
@@ -26,6 +25,7 @@ from news.models import (
     Roundup,
     WeekSummary,
 )
+from news.feeds.sources import GuildFeed, PollResult
 
 _SKIPPED_SHOWN = 15
 

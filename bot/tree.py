@@ -14,9 +14,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from cogs.embeds import NO_MENTIONS, escape
-from cogs.i18n import language_of, text
-from news.errors import RoundupError
+from cogs.common.embeds import NO_MENTIONS, escape
+from cogs.common.i18n import language_of, text
+from news.core.errors import RoundupError
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from news.alerts import (
+from news.alerts.models import (
     AlertBatch,
     AlertPrefs,
     AlertQueue,
@@ -28,7 +28,7 @@ from news.alerts import (
 )
 
 from db.archive import headline_from_row
-from db.database import Database, Row, Session
+from db.sqlite.database import Database, Row, Session
 from db.times import from_unix, from_unix_or_none, unix
 
 _COUNT_SUBSCRIPTIONS = """

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from news.models import (
+from news.core.models import (
     CompanyActivity,
     Headline,
     HeadlinePage,
@@ -26,11 +26,11 @@ from news.models import (
     RoundupSection,
     WeekSummary,
 )
-from news.text import normalize
-from news.weeks import parse_week, week_bounds, week_of
+from news.core.text import normalize
+from news.core.weeks import parse_week, week_bounds, week_of
 
-from db.database import Database, Row, Session
-from db.search_index import filtered_expression, index_terms, match_expression, tags
+from db.sqlite.database import Database, Row, Session
+from db.sqlite.search_index import filtered_expression, index_terms, match_expression, tags
 from db.times import from_unix, unix
 
 # Counting every match of a very common term over years of headlines costs more than the

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from news.digest_posts import DigestOptions, DigestPart, DigestPost, PostState
-from news.models import DigestCandidate, GuildSettings
+from news.core.models import DigestCandidate, GuildSettings
+from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
 
 from db.archive import headline_from_row, week_key_range
-from db.database import Database, Row
+from db.sqlite.database import Database, Row
 from db.times import from_unix, from_unix_or_none, unix
 
 # The week's visible headlines, newest first, with the story each was placed in when it

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from news.feed_sources import FeedSource, GuildFeed
-from news.models import NewHeadline
+from news.core.models import NewHeadline
+from news.feeds.sources import FeedSource, GuildFeed
 
 from db.archive import store_new_headlines
-from db.database import Database, Row
+from db.sqlite.database import Database, Row
 from db.times import from_unix_or_none, unix, unix_or_none
 
 _INSERT_FEED = """

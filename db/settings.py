@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from news.models import GuildSettings
+from news.core.models import GuildSettings
 
-from db.database import Database
+from db.sqlite.database import Database
 
 _GET_SETTINGS = """
 SELECT guild_id, digest_channel_id, digest_weekday, digest_hour, timezone, language,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from news.models import DigestCandidate
+from news.core.models import DigestCandidate
 
 from db.archive import headline_from_row, week_key_range
-from db.database import Database, Row
+from db.sqlite.database import Database, Row
 
 # The week's headlines in publication order (the sort key orders by minute, then id), with
 # their outlet: the title of a feed that ran it, else the publisher of a roundup that listed
@@ -55,7 +55,7 @@ _SAVE_STORY_ID = "UPDATE headlines SET cluster_id = :story_id WHERE id = :id"
 
 
 class SqliteStoryRepository:
-    """news.stories.StoryRepository on SQLite."""
+    """news.stories.service.StoryRepository on SQLite."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

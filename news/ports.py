@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from news.alerts import (
+from news.alerts.models import (
     AlertBatch,
     AlertPrefs,
     AlertQueue,
@@ -17,10 +17,7 @@ from news.alerts import (
     QueuedAlert,
     Subscription,
 )
-from news.digest_posts import DigestOptions, DigestPart, DigestPost
-from news.feed_sources import FeedSource, GuildFeed
-from news.feeds import FetchResult
-from news.models import (
+from news.core.models import (
     Company,
     CompanyActivity,
     CompanySpec,
@@ -35,6 +32,9 @@ from news.models import (
     TopicSpec,
     WeekSummary,
 )
+from news.digest.posts import DigestOptions, DigestPart, DigestPost
+from news.feeds.parse import FetchResult
+from news.feeds.sources import FeedSource, GuildFeed
 
 
 class CompanyRepository(Protocol):
@@ -124,7 +124,7 @@ class Fetcher(Protocol):
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """GET `url`, redirects followed; a 304 result (not_modified) when the validators
-        still hold. Raises news.feeds.FetchError, whose message a user may read."""
+        still hold. Raises news.feeds.parse.FetchError, whose message a user may read."""
 
 
 class FeedRepository(Protocol):

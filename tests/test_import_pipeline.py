@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from db import Database, SqliteArchiveRepository, SqliteCompanyRepository, SqliteTopicRepository
-from news.errors import ImportRejected, InvalidInput, NotFound
-from news.importing import ImportRequest
-from news.services import ArchiveService
+from news.archive.importing import ImportRequest
+from news.archive.service import ArchiveService
+from news.core.errors import ImportRejected, InvalidInput, NotFound
 
 # The example of ../shared/ROUNDUP_FORMAT.md (written for the project's documentation).
-COLUMN = (Path(__file__).parent / "news" / "fixtures" / "korean_column_example.txt").read_text(
-    encoding="utf-8"
-)
+COLUMN = (
+    Path(__file__).parent / "news" / "archive" / "fixtures" / "korean_column_example.txt"
+).read_text(encoding="utf-8")
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

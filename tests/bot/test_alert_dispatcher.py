@@ -15,7 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.alert_dispatcher import JOB_ID, MISFIRE_GRACE_SECONDS, RUN_EVERY_SECONDS, AlertDispatcher
 from bot.app import open_services
 from bot.settings import Settings
-from news.guild_settings import GuildSettingsService
+from news.digest.guild_settings import GuildSettingsService
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from db.database import bundled_migrations
+from db.sqlite.database import bundled_migrations
 from tests.bot.cli_json import run_json
 
 LATEST = len(bundled_migrations())

@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.console import parse_command
-from news.errors import InvalidInput
+from news.core.errors import InvalidInput
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.digest_scheduler import DigestScheduler, job_id, last_fire_time, next_fire_time
-from news.models import GuildSettings
+from news.core.models import GuildSettings
 
 MONDAY = 0
 SUNDAY = 6

@@ -20,11 +20,11 @@ from db import (
     SqliteSettingsRepository,
     SqliteTopicRepository,
 )
-from news.feed_service import FeedService
-from news.feed_sources import FeedSource
-from news.feeds import FetchResult
-from news.guild_settings import GuildSettingsService
-from news.services import ArchiveService
+from news.archive.service import ArchiveService
+from news.digest.guild_settings import GuildSettingsService
+from news.feeds.parse import FetchResult
+from news.feeds.service import FeedService
+from news.feeds.sources import FeedSource
 from tests.bot.feed_server import rss
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -18,10 +18,13 @@ from db import (
     SqliteFeedRepository,
     SqliteTopicRepository,
 )
-from news import feed_service
-from news.errors import InvalidInput, NotFound
-from news.feed_service import FeedService
-from news.feed_sources import (
+from news.archive.service import ArchiveService
+from news.core.errors import InvalidInput, NotFound
+from news.core.models import Headline
+from news.feeds import service as feed_service
+from news.feeds.parse import AddressRefused
+from news.feeds.service import FeedService
+from news.feeds.sources import (
     DEFAULT_INTERVAL,
     MAX_INTERVAL,
     PAUSE_AFTER,
@@ -30,9 +33,6 @@ from news.feed_sources import (
     backoff,
     jittered,
 )
-from news.feeds import AddressRefused
-from news.models import Headline
-from news.services import ArchiveService
 from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday of 2026-W48

@@ -17,7 +17,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.fetch import AddressClass, AddressGuard, SafeFetcher, classify_address
-from news.feeds import (
+from news.feeds.parse import (
     AddressRefused,
     FetchTimeout,
     HttpStatusError,

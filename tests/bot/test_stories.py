@@ -21,12 +21,12 @@ from db import (
     SqliteStoryRepository,
     SqliteTopicRepository,
 )
-from news.digest_service import DigestService
-from news.feed_service import FeedService
-from news.importing import ImportRequest
-from news.models import DigestCandidate
-from news.services import ArchiveService
-from news.stories import StoryService
+from news.archive.importing import ImportRequest
+from news.archive.service import ArchiveService
+from news.core.models import DigestCandidate
+from news.digest.service import DigestService
+from news.feeds.service import FeedService
+from news.stories.service import StoryService
 from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
 from tests.db.builders import headline, roundup, section
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from db import SqliteArchiveRepository
-from news.models import CompanyActivity, NewHeadline, NewRoundup, NewSection, RoundupKind
-from news.weeks import week_of
+from news.core.models import CompanyActivity, NewHeadline, NewRoundup, NewSection, RoundupKind
+from news.core.weeks import week_of
 
 WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # in 2026-W48
 

@@ -12,7 +12,7 @@ from db import (
     SqliteSettingsRepository,
     SqliteTopicRepository,
 )
-from news.models import Company, CompanySpec, Topic, TopicSpec
+from news.core.models import Company, CompanySpec, Topic, TopicSpec
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 
 from db import Database, SqliteArchiveRepository, SqliteFeedRepository
 from db.alerts import SqliteAlertRepository
-from db.database import bundled_migrations
-from news.alerts import (
+from db.sqlite.database import bundled_migrations
+from news.alerts.models import (
     AlertBatch,
     AlertPrefs,
     Delivery,
@@ -23,8 +23,8 @@ from news.alerts import (
     QuietHours,
     SubscriptionKind,
 )
-from news.feed_sources import FeedSource
-from news.models import Company, NewHeadline, Topic
+from news.core.models import Company, NewHeadline, Topic
+from news.feeds.sources import FeedSource
 from tests.db.builders import WEDNESDAY, headline, headlines_roundup, roundup, section
 
 NOW = WEDNESDAY + timedelta(hours=1)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from db import Database, SqliteArchiveRepository
-from news.models import Company, HeadlineQuery, RoundupKind, Topic
+from news.core.models import Company, HeadlineQuery, RoundupKind, Topic
 from tests.db.builders import (
     WEDNESDAY,
     activity,

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from db import Database, SqliteArchiveRepository, SqliteFeedRepository
-from news.feed_sources import FeedSource
-from news.models import HeadlineQuery, NewHeadline
+from news.core.models import HeadlineQuery, NewHeadline
+from news.feeds.sources import FeedSource
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 URL = "https://wire.test/feed.xml"

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from db import TOTAL_CAP, SqliteArchiveRepository
-from news.models import Company, HeadlineQuery, Topic
+from news.core.models import Company, HeadlineQuery, Topic
 from tests.db.builders import (
     WEDNESDAY,
     activity,

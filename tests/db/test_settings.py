@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from db import SqliteSettingsRepository
-from news.models import GuildSettings
+from news.core.models import GuildSettings
 
 
 async def test_unknown_guild_has_no_settings(settings: SqliteSettingsRepository) -> None:

@@ -13,8 +13,8 @@ from pydantic import SecretStr
 
 from bot.client import RoundupBot, bot_session
 from bot.settings import Settings
-from news.importing import ImportRequest
-from news.models import ImportResult
+from news.archive.importing import ImportRequest
+from news.core.models import ImportResult
 from tests.e2e.fake_discord import (
     Channel,
     FakeDiscord,

@@ -12,8 +12,8 @@ from itertools import count
 import pytest
 import pytest_asyncio
 
-from cogs.alert_delivery import DiscordAlertSender, RequestPacer
-from news.alerts import AlertBatch, Delivery
+from cogs.alerts.delivery import DiscordAlertSender, RequestPacer
+from news.alerts.models import AlertBatch, Delivery
 from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
 from tests.e2e.bot_harness import (
     READ_ONLY,

@@ -20,8 +20,8 @@ from bot.client import RoundupBot, bot_session
 from bot.digest_scheduler import job_id, next_fire_time
 from bot.settings import Settings
 from db import Database, SqliteDigestRepository, SqliteSettingsRepository
-from news.digest_posts import DigestPart, DigestPost, PostState
-from news.importing import ImportRequest
+from news.archive.importing import ImportRequest
+from news.digest.posts import DigestPart, DigestPost, PostState
 from tests.e2e.bot_harness import LINKED_ROUNDUP, READ_ONLY, Server, add_server
 from tests.e2e.fake_discord import (
     FakeDiscord,

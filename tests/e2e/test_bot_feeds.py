@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from bot.feed_poller import DiscordFeedNotifier
-from news.feed_sources import PAUSE_AFTER
+from news.feeds.sources import PAUSE_AFTER
 from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
 from tests.e2e.bot_harness import BotWorld, bot_world, discord_accepts_everything
 from tests.e2e.fake_discord import OptionValue, Upload

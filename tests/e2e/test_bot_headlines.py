@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from cogs.headlines import HeadlinePager
+from cogs.archive.headlines import HeadlinePager
 from tests.e2e.bot_harness import (
     OLDER_ROUNDUP_WEEK,
     BotWorld,

@@ -25,8 +25,8 @@ import pytest_asyncio
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cogs.i18n import text
-from news.importing import ImportRequest
+from cogs.common.i18n import text
+from news.archive.importing import ImportRequest
 from tests.bot.feed_server import FeedServerState, running_feed_server
 from tests.e2e.bot_harness import (
     KOREAN_COLUMN,

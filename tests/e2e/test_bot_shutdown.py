@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from news.importing import ImportRequest
-from news.models import ImportResult
+from news.archive.importing import ImportRequest
+from news.core.models import ImportResult
 from tests.e2e.bot_harness import KOREAN_COLUMN, BotWorld, bot_world
 from tests.e2e.fake_discord import InteractionRecord, Upload
 

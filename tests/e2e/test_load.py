@@ -22,7 +22,7 @@ from bench.load import (
     feed_site,
     inject,
 )
-from news.weeks import week_of
+from news.core.weeks import week_of
 from tests.e2e.bot_harness import BotWorld, Server, bot_world
 from tests.e2e.fake_discord import Perm
 

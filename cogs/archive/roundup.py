@@ -1,0 +1,139 @@
+"""/roundup (a week's roundup as it will be posted) and /roundup-import (an attached article,
+or one fetched from its web address).
+
+Discord lets only a whole top-level command carry a default permission, so the admin-only
+import is its own command rather than a subcommand of the public /roundup.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from news.archive.importing import ImportRequest
+from news.archive.service import ArchiveService
+from news.core.decoding import MAX_ARTICLE_BYTES, decode_article
+from news.core.errors import InvalidInput
+from news.core.models import ImportResult
+from news.core.weeks import parse_date
+from news.feeds.service import FeedService, article_import_request
+
+from cogs.common.base import CogServices, guild_id_of, services_of
+from cogs.common.embeds import (
+    CONTENT_LIMIT,
+    NO_MENTIONS,
+    escape,
+    roundup_embeds,
+    shorten,
+    split_into_messages,
+)
+from cogs.common.i18n import text
+
+ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
+SKIPPED_SHOWN = 10
+
+
+class RoundupCog(commands.Cog):
+    def __init__(self, services: CogServices) -> None:
+        self._archive: ArchiveService = services.archive
+        self._feeds: FeedService = services.feeds
+
+    @app_commands.command(name="roundup")
+    @app_commands.guild_only()
+    @app_commands.describe(week="An ISO week such as 2026-W48")
+    async def roundup(
+        self, interaction: discord.Interaction, week: app_commands.Range[str, 1, 20] | None = None
+    ) -> None:
+        """Show a week's roundup as it will be posted."""
+        found = await self._archive.roundup(guild_id_of(interaction), week)
+        messages = split_into_messages(roundup_embeds(found, interaction.locale))
+        await interaction.response.send_message(embeds=messages[0], allowed_mentions=NO_MENTIONS)
+        for embeds in messages[1:]:
+            await interaction.followup.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="roundup-import")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    @app_commands.describe(
+        file="The article as a .txt, .md or .html file",
+        url="The article's web address",
+        date="The roundup's date, YYYY-MM-DD (default: today)",
+        title="A title for the roundup",
+    )
+    async def roundup_import(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment | None = None,
+        url: app_commands.Range[str, 1, 2000] | None = None,
+        date: app_commands.Range[str, 1, 20] | None = None,
+        title: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        """Import a roundup article (text, Markdown or HTML)."""
+        guild_id = guild_id_of(interaction)
+        if (file is None) == (url is None):
+            raise InvalidInput(text("en", "file_or_url"), ko=text("ko", "file_or_url"))
+        if file is not None:
+            _check_attachment(file)
+        day = parse_date(date) if date else None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if url is not None:
+            article = await self._feeds.fetch_article(url)
+            request = article_import_request(guild_id, article, day=day, title=title)
+        else:
+            assert file is not None  # exactly one of them was given
+            request = ImportRequest(
+                guild_id=guild_id,
+                text=decode_article(await file.read()),
+                filename=file.filename,
+                day=day,
+                title=title,
+            )
+        result = await self._archive.import_roundup(request)
+        await interaction.followup.send(
+            import_summary(result, interaction.locale), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+def _check_attachment(file: discord.Attachment) -> None:
+    if PurePath(file.filename).suffix.lower() not in ARTICLE_SUFFIXES:
+        raise InvalidInput(
+            "Attach the article as a .txt, .md or .html file.",
+            ko="기사는 .txt, .md, .html 파일로 첨부해 주세요.",
+        )
+    if file.size > MAX_ARTICLE_BYTES:
+        raise InvalidInput(
+            "That file is larger than 5 MB: is it really one week of news?",
+            ko="파일이 5MB보다 큽니다. 한 주 분량의 기사가 맞나요?",
+        )
+
+
+def import_summary(result: ImportResult, locale: discord.Locale) -> str:
+    """What an import found and skipped, short enough for one message."""
+    roundup = result.roundup
+    key = "updated" if result.replaced else "imported"
+    lines = [
+        text(
+            locale,
+            key,
+            title=escape(shorten(roundup.title, 200)),
+            week=roundup.week,
+            sections=len(roundup.sections),
+            headlines=roundup.headline_count,
+        )
+    ]
+    if result.skipped:
+        lines.append(f"\n**{text(locale, 'skipped', count=len(result.skipped))}**")
+        lines.extend(
+            f"`{s.line_no}` {s.reason}: {escape(shorten(s.text, 80))}"
+            for s in result.skipped[:SKIPPED_SHOWN]
+        )
+        if len(result.skipped) > SKIPPED_SHOWN:
+            lines.append(f"… +{len(result.skipped) - SKIPPED_SHOWN}")
+    return shorten("\n".join(lines), CONTENT_LIMIT)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(RoundupCog(services_of(bot)))

@@ -1,0 +1,206 @@
+"""/feed add, list, remove, retry, test, opml-import and opml-export: the feeds of a server."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import PurePath
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from news.core.errors import InvalidInput
+from news.feeds.service import MAX_OPML_BYTES, FeedService
+from news.feeds.sources import GuildFeed
+
+from cogs.common.base import CogServices, guild_id_of, require_manage_server, services_of
+from cogs.common.embeds import COLOUR, NO_MENTIONS, escape, fit_embed, shorten
+from cogs.common.i18n import text
+
+OPML_SUFFIXES = (".opml", ".xml")
+PREVIEW_ITEMS = 10
+LISTED_FEEDS = 25  # one embed field each
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class FeedsCog(commands.GroupCog, name="feed"):
+    """Follow news feeds in this server."""
+
+    def __init__(self, services: CogServices) -> None:
+        super().__init__()
+        self._feeds: FeedService = services.feeds
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return require_manage_server(interaction)
+
+    @app_commands.command(name="add")
+    @app_commands.describe(
+        url="The feed's address, or a web page that links to it",
+        name="This server's name for the feed",
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        url: app_commands.Range[str, 1, 2000],
+        name: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        """Follow a feed (RSS, Atom, JSON Feed) or the feed a web page announces."""
+        guild_id = guild_id_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        added = await self._feeds.add(guild_id, url, name=name, added_by=interaction.user.id)
+        title = escape(shorten(added.feed.label, 200))
+        if added.already_followed:
+            reply = text(interaction.locale, "feed_already", title=title, items=added.item_count)
+        else:
+            filed = added.first_poll.linked if added.first_poll else 0
+            reply = text(
+                interaction.locale, "feed_added", title=title, items=added.item_count, filed=filed
+            )
+        await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="list")
+    async def list_feeds(self, interaction: discord.Interaction) -> None:
+        """The feeds of this server and their health."""
+        feeds = await self._feeds.feeds(guild_id_of(interaction))
+        locale = interaction.locale
+        if not feeds:
+            await interaction.response.send_message(
+                text(locale, "feed_list_empty"), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        embed = discord.Embed(title=text(locale, "feed_list_title"), colour=COLOUR)
+        for feed in feeds[:LISTED_FEEDS]:
+            embed.add_field(
+                name=escape(shorten(feed.label, 200)),
+                value=f"{escape(shorten(feed.source.url, 300))}\n{_status(feed, locale)}",
+                inline=False,
+            )
+        await interaction.response.send_message(
+            embed=fit_embed(embed), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(feed="The feed's address or name")
+    async def remove(
+        self, interaction: discord.Interaction, feed: app_commands.Range[str, 1, 2000]
+    ) -> None:
+        """Stop following a feed."""
+        removed = await self._feeds.remove(guild_id_of(interaction), feed)
+        await interaction.response.send_message(
+            text(interaction.locale, "feed_removed", name=escape(shorten(removed.label, 200))),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @app_commands.command(name="retry")
+    @app_commands.describe(feed="The feed's address or name")
+    async def retry(
+        self, interaction: discord.Interaction, feed: app_commands.Range[str, 1, 2000]
+    ) -> None:
+        """Resume a paused or failing feed and poll it now."""
+        guild_id = guild_id_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self._feeds.retry(guild_id, feed)
+        name = escape(shorten(result.source.title or result.source.url, 200))
+        if result.error is None:
+            reply = text(interaction.locale, "feed_retry_ok", name=name, filed=result.new_headlines)
+        else:
+            error = escape(shorten(result.error, 300))
+            reply = text(interaction.locale, "feed_retry_failed", name=name, error=error)
+        await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="test")
+    @app_commands.describe(url="The feed's address, or a web page that links to it")
+    async def test(
+        self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 2000]
+    ) -> None:
+        """Preview a feed without saving anything."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        preview = await self._feeds.preview(url)
+        feed = preview.feed
+        embed = discord.Embed(
+            title=escape(shorten(feed.title or preview.url, 200)),
+            description="\n".join(
+                f"• {escape(shorten(item.title, 150))}" for item in feed.items[:PREVIEW_ITEMS]
+            ),
+            colour=COLOUR,
+        )
+        embed.set_footer(
+            text=text(interaction.locale, "feed_preview", items=len(feed.items), format=feed.format)
+        )
+        await interaction.followup.send(
+            embed=fit_embed(embed), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="opml-import")
+    @app_commands.describe(file="An OPML file (.opml or .xml)")
+    async def opml_import(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """Follow every feed of an OPML file."""
+        guild_id = guild_id_of(interaction)
+        _check_opml(file)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        imported = await self._feeds.import_opml(
+            guild_id, await file.read(), added_by=interaction.user.id
+        )
+        reply = text(
+            interaction.locale,
+            "opml_imported",
+            added=len(imported.added),
+            already=imported.already_followed,
+            refused=len(imported.refused),
+        )
+        await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="opml-export")
+    async def opml_export(self, interaction: discord.Interaction) -> None:
+        """This server's feeds as an OPML file."""
+        guild_id = guild_id_of(interaction)
+        document = await self._feeds.export_opml(guild_id)
+        count = len(await self._feeds.feeds(guild_id))
+        await interaction.response.send_message(
+            text(interaction.locale, "opml_exported", count=count),
+            file=discord.File(io.BytesIO(document.encode("utf-8")), filename="feeds.opml"),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+def _status(feed: GuildFeed, locale: discord.Locale) -> str:
+    source = feed.source
+    if source.paused:
+        state = text(locale, "feed_paused_state")
+    elif source.failure_count:
+        state = text(locale, "feed_failing", failures=source.failure_count)
+    elif source.never_polled:
+        state = text(locale, "feed_waiting")
+    else:
+        state = text(locale, "feed_healthy")
+    line = text(
+        locale,
+        "feed_status",
+        state=state,
+        success=_when(source.last_success_at, locale),
+        next=_when(None if source.paused else source.next_poll_at, locale),
+    )
+    if source.last_error:
+        line += f"\n{escape(shorten(source.last_error, 200))}"
+    return line
+
+
+def _when(moment: datetime | None, locale: discord.Locale) -> str:
+    return discord.utils.format_dt(moment, "R") if moment else text(locale, "never")
+
+
+def _check_opml(file: discord.Attachment) -> None:
+    if PurePath(file.filename).suffix.lower() not in OPML_SUFFIXES:
+        raise InvalidInput(
+            "Attach the feeds as an .opml or .xml file.",
+            ko="피드 목록은 .opml 또는 .xml 파일로 첨부해 주세요.",
+        )
+    if file.size > MAX_OPML_BYTES:
+        raise InvalidInput("That OPML file is larger than 1 MB.", ko="OPML 파일이 1MB보다 큽니다.")
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(FeedsCog(services_of(bot)))

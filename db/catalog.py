@@ -1,0 +1,188 @@
+"""Companies with their aliases, and topics with their keywords."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from news.core.errors import InvalidInput, NotFound
+from news.core.models import Company, CompanySpec, Topic, TopicSpec
+from news.core.text import detect_language, normalize
+
+from db.sqlite.database import Database, Row, Session
+
+_ALL_COMPANIES = """
+SELECT c.id, c.name, c.english_name, a.alias
+  FROM companies AS c LEFT JOIN company_aliases AS a ON a.company_id = c.id
+ ORDER BY c.id, a.id
+"""
+_COMPANY_BY_ID = """
+SELECT c.id, c.name, c.english_name, a.alias
+  FROM companies AS c LEFT JOIN company_aliases AS a ON a.company_id = c.id
+ WHERE c.id = :company_id
+ ORDER BY a.id
+"""
+_UPSERT_COMPANY = """
+INSERT INTO companies (name, english_name) VALUES (:name, :english_name)
+ON CONFLICT (name) DO UPDATE
+   SET english_name = coalesce(nullif(excluded.english_name, ''), companies.english_name)
+RETURNING id
+"""
+_INSERT_COMPANY = """
+INSERT INTO companies (name, english_name) VALUES (:name, :english_name) RETURNING id
+"""
+_COMPANY_NAME_TAKEN = "SELECT 1 FROM companies WHERE name = :name"
+_ALIAS_OWNER = """
+SELECT a.company_id, c.name
+  FROM company_aliases AS a JOIN companies AS c ON c.id = a.company_id
+ WHERE a.normalized = :normalized
+"""
+# An alias already owned (by this company or, in a bulk upsert, another) is left alone.
+_INSERT_ALIAS = """
+INSERT INTO company_aliases (company_id, alias, normalized, language)
+VALUES (:company_id, :alias, :normalized, :language)
+ON CONFLICT (normalized) DO NOTHING
+"""
+
+_ALL_TOPICS = """
+SELECT t.id, t.key, t.name_en, t.name_ko, k.keyword
+  FROM topics AS t LEFT JOIN topic_keywords AS k ON k.topic_id = t.id
+ ORDER BY t.id, k.id
+"""
+_UPSERT_TOPIC = """
+INSERT INTO topics (key, name_en, name_ko) VALUES (:key, :name_en, :name_ko)
+ON CONFLICT (key) DO UPDATE SET name_en = excluded.name_en, name_ko = excluded.name_ko
+RETURNING id
+"""
+_INSERT_KEYWORD = """
+INSERT INTO topic_keywords (topic_id, keyword, normalized)
+VALUES (:topic_id, :keyword, :normalized)
+ON CONFLICT (topic_id, normalized) DO NOTHING
+"""
+
+
+class SqliteCompanyRepository:
+    """news.ports.CompanyRepository on SQLite.
+
+    Every spelling (canonical name, English name, aliases) is stored in company_aliases under
+    its normalised form, which is unique: one spelling never names two companies.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def all_companies(self) -> list[Company]:
+        return _companies_from(await self._db.fetch_all(_ALL_COMPANIES))
+
+    async def upsert_companies(self, specs: Sequence[CompanySpec]) -> None:
+        async with self._db.transaction() as tx:
+            for spec in specs:
+                row = await tx.fetch_one(
+                    _UPSERT_COMPANY, {"name": spec.name, "english_name": spec.english_name}
+                )
+                assert row is not None  # RETURNING always yields the upserted row
+                await tx.executemany(_INSERT_ALIAS, _alias_rows(int(row["id"]), _spellings(spec)))
+
+    async def add_company(self, spec: CompanySpec) -> Company:
+        spellings = _spellings(spec)
+        async with self._db.transaction() as tx:
+            if await tx.fetch_one(_COMPANY_NAME_TAKEN, {"name": spec.name}):
+                raise InvalidInput(f"'{spec.name}' is already a company.")
+            for spelling in spellings:
+                await _refuse_taken_alias(tx, spelling, company_id=None)
+            row = await tx.fetch_one(
+                _INSERT_COMPANY, {"name": spec.name, "english_name": spec.english_name}
+            )
+            assert row is not None  # RETURNING always yields the inserted row
+            company_id = int(row["id"])
+            await tx.executemany(_INSERT_ALIAS, _alias_rows(company_id, spellings))
+            return await _company(tx, company_id)
+
+    async def add_alias(self, company_id: int, alias: str) -> Company:
+        if not normalize(alias):
+            raise InvalidInput("An alias needs at least one letter or digit.")
+        async with self._db.transaction() as tx:
+            await _company(tx, company_id)
+            await _refuse_taken_alias(tx, alias, company_id=company_id)
+            await tx.executemany(_INSERT_ALIAS, _alias_rows(company_id, [alias]))
+            return await _company(tx, company_id)
+
+
+class SqliteTopicRepository:
+    """news.ports.TopicRepository on SQLite: topics by key, keywords merged, never dropped."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def all_topics(self) -> list[Topic]:
+        topics: dict[int, Topic] = {}
+        for row in await self._db.fetch_all(_ALL_TOPICS):
+            topic = topics.get(row["id"]) or Topic(
+                id=row["id"], key=row["key"], name_en=row["name_en"], name_ko=row["name_ko"]
+            )
+            keywords = (*topic.keywords, row["keyword"]) if row["keyword"] else topic.keywords
+            topics[topic.id] = Topic(topic.id, topic.key, topic.name_en, topic.name_ko, keywords)
+        return list(topics.values())
+
+    async def upsert_topics(self, specs: Sequence[TopicSpec]) -> None:
+        async with self._db.transaction() as tx:
+            for spec in specs:
+                row = await tx.fetch_one(
+                    _UPSERT_TOPIC,
+                    {"key": spec.key, "name_en": spec.name_en, "name_ko": spec.name_ko},
+                )
+                assert row is not None  # RETURNING always yields the upserted row
+                await tx.executemany(_INSERT_KEYWORD, _keyword_rows(int(row["id"]), spec.keywords))
+
+
+async def _company(tx: Session, company_id: int) -> Company:
+    companies = _companies_from(await tx.fetch_all(_COMPANY_BY_ID, {"company_id": company_id}))
+    if not companies:
+        raise NotFound(f"There is no company #{company_id}.")
+    return companies[0]
+
+
+async def _refuse_taken_alias(tx: Session, alias: str, *, company_id: int | None) -> None:
+    owner = await tx.fetch_one(_ALIAS_OWNER, {"normalized": normalize(alias)})
+    if owner is not None and owner["company_id"] != company_id:
+        raise InvalidInput(f"'{alias}' already names {owner['name']}.")
+
+
+def _spellings(spec: CompanySpec) -> list[str]:
+    return [spec.name, spec.english_name, *spec.aliases]
+
+
+def _alias_rows(company_id: int, spellings: Sequence[str]) -> list[dict[str, object]]:
+    return [
+        {
+            "company_id": company_id,
+            "alias": spelling.strip(),
+            "normalized": normalize(spelling),
+            "language": detect_language(spelling),
+        }
+        for spelling in spellings
+        if normalize(spelling)
+    ]
+
+
+def _keyword_rows(topic_id: int, keywords: Sequence[str]) -> list[dict[str, object]]:
+    return [
+        {"topic_id": topic_id, "keyword": keyword.strip(), "normalized": normalize(keyword)}
+        for keyword in keywords
+        if normalize(keyword)
+    ]
+
+
+def _companies_from(rows: list[Row]) -> list[Company]:
+    """Fold (company, alias) rows into companies; aliases exclude the two names themselves."""
+    companies: dict[int, Company] = {}
+    for row in rows:
+        company = companies.get(row["id"]) or Company(
+            id=row["id"], name=row["name"], english_name=row["english_name"]
+        )
+        alias = row["alias"]
+        if alias and alias not in (company.name, company.english_name, *company.aliases):
+            company = Company(
+                company.id, company.name, company.english_name, (*company.aliases, alias)
+            )
+        companies[company.id] = company
+    return list(companies.values())

@@ -1,0 +1,71 @@
+"""How the search index stores terms and how a user's query becomes an FTS5 MATCH expression.
+
+The terms themselves are defined once, in news.archive.search_terms (alert keywords match the same
+way); here they become the ``terms`` column of headline_search and MATCH expressions, and
+company/topic tags fill the ``tags`` column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from news.archive.search_terms import Phrase, Unit, query_units, text_terms
+
+TERMS_COLUMN = "terms"
+TAGS_COLUMN = "tags"
+
+
+def index_terms(text: str) -> str:
+    """The space-separated terms the search index stores for ``text``."""
+    return " ".join(text_terms(text))
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 expression that finds headlines containing every word of ``query``.
+
+    None when the query has nothing searchable (only punctuation, say). Every term is
+    quoted, so quotes, ``*``, AND/OR/NOT/NEAR, parentheses and ``column:`` typed by a
+    user are only text.
+    """
+    units = [_unit_expression(unit) for unit in query_units(query)]
+    return " AND ".join(units) if units else None
+
+
+def company_tag(company_id: int) -> str:
+    return f"c{company_id:d}"
+
+
+def topic_tag(topic_id: int) -> str:
+    return f"t{topic_id:d}"
+
+
+def tags(company_ids: Iterable[int], topic_ids: Iterable[int]) -> str:
+    """The ``tags`` column of a headline: one token per company and per topic."""
+    return " ".join([*map(company_tag, company_ids), *map(topic_tag, topic_ids)])
+
+
+def filtered_expression(
+    text_expression: str | None, company_id: int | None, topic_id: int | None
+) -> str | None:
+    """Restrict the text to the terms column and AND the company/topic tags; None if empty."""
+    parts = []
+    if text_expression:
+        parts.append(f"{TERMS_COLUMN} : ({text_expression})")
+    if company_id is not None:
+        parts.append(f"{TAGS_COLUMN} : {_quote(company_tag(company_id))}")
+    if topic_id is not None:
+        parts.append(f"{TAGS_COLUMN} : {_quote(topic_tag(topic_id))}")
+    return " AND ".join(parts) if parts else None
+
+
+def _unit_expression(unit: Unit) -> str:
+    phrases = [_phrase_expression(phrase) for phrase in unit]
+    return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+
+
+def _phrase_expression(phrase: Phrase) -> str:
+    return _quote(" ".join(phrase.terms)) + ("*" if phrase.prefix else "")
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'

@@ -1,0 +1,438 @@
+"""Walks normalised lines once and turns them into sections, metadata and skipped lines.
+
+Every layout is read by the same walk; the layout only switches on the few rules that would
+misread another one (joining wrapped Markdown paragraphs, ``Lead: text`` paragraphs of plain
+newsletters, splitting ``title - summary``), so a Korean column keeps its titles exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum, auto
+
+from news.archive.parsing import blocks
+from news.archive.parsing.blocks import Heading
+from news.archive.parsing.headlines import (
+    Bullet,
+    HeadlineParts,
+    is_bare_url,
+    read_headline,
+    split_bare_url,
+    split_bullet,
+)
+from news.archive.parsing.inline import leading_link, plain_text
+from news.archive.parsing.korean import (
+    copyright_owner,
+    has_photo_credit,
+    is_copyright_footer,
+    split_byline,
+)
+from news.archive.parsing.layout import Layout
+from news.archive.parsing.lines import LineHint, SourceLine
+from news.archive.parsing.sections import DraftHeadline, SectionBuilder
+from news.core.models import ParsedSection, SkippedLine
+
+NOT_NEWS = "not news (prompt or code)"
+_SKIPPED_TEXT_MAX = 200
+_REPEATED_CAPTION_MAX = 120
+_NESTED_INDENT = 2
+_TITLE_BEFORE_URL_MAX = 200
+# "Uber vs. DoorDash: Uber is suing …": a short lead, a colon, then the story.
+_LEAD_PARAGRAPH = re.compile(r"(?P<lead>[^:]{2,80}?):\s+(?P<rest>\S.{19,})")
+_LEAD_MAX_WORDS = 10
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TITLE_KEYS = frozenset({"title"})
+_AUTHOR_KEYS = frozenset({"author", "authors", "writer", "by"})
+_PUBLISHER_KEYS = frozenset({"publisher", "site", "site_name", "newsletter", "source_name"})
+
+
+# Lines that are layout, not content, and the reason reported for them.
+_STRUCTURE: tuple[tuple[Callable[[str], bool], str], ...] = (
+    (blocks.is_rule, "horizontal rule"),
+    (blocks.is_table_row, "table"),
+    (lambda text: text.startswith("<!--"), "html comment"),
+    (blocks.is_meta_line, "metadata"),
+    (blocks.is_image_line, "image"),
+    (blocks.is_small_print, "photo caption"),
+)
+
+
+class _Last(Enum):
+    """What the previous non-blank line became; continuation lines depend on it."""
+
+    NOTHING = auto()
+    PARAGRAPH = auto()
+    HEADLINE = auto()
+    OTHER = auto()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    title: str | None
+    publisher: str | None
+    author: str | None
+    copyright: str | None
+    sections: tuple[ParsedSection, ...]
+    skipped: tuple[SkippedLine, ...]
+
+
+def read_lines(lines: Sequence[SourceLine], layout: Layout) -> ReadResult:
+    return _Reader(lines, layout).read()
+
+
+class _Reader:
+    def __init__(self, lines: Sequence[SourceLine], layout: Layout) -> None:
+        self._lines = lines
+        self._korean = layout is Layout.KOREAN_COLUMN
+        self._markdown = layout is Layout.MARKDOWN
+        self._plain = layout in (Layout.TEXT, Layout.LINK_LIST)
+        self._sections = SectionBuilder()
+        self._skipped: list[SkippedLine] = []
+        self._title: str | None = None
+        self._publisher: str | None = None
+        self._author: str | None = None
+        self._copyright: str | None = None
+        self._fence: str | None = None
+        self._prompt_level: int | None = None
+        self._resume_at = 0  # lines before this index were consumed by a look-ahead
+        self._in_preamble = True  # nothing but "# source:" notes and front matter so far
+        self._has_body = False
+        self._byline_checked = False
+        self._enumeration = False  # list items after "Why it matters:" are commentary
+        self._last = _Last.NOTHING
+        self._after_blank = False
+        self._item_indent = 0
+        # The last heading, and the story headline it names once known: "[원본 기사](url)" below
+        # a story heading gives that story its link.
+        self._heading_title: str | None = None
+        self._heading_story: DraftHeadline | None = None
+
+    def read(self) -> ReadResult:
+        for index, line in enumerate(self._lines):
+            if not line.text:
+                self._after_blank = True
+                continue
+            if index >= self._resume_at:
+                self._read_line(index, line)
+            self._after_blank = False
+        return ReadResult(
+            title=self._title,
+            publisher=self._publisher,
+            author=self._author,
+            copyright=self._copyright,
+            sections=self._sections.build(),
+            skipped=tuple(self._skipped),
+        )
+
+    # --- dispatch ------------------------------------------------------------------------
+
+    def _read_line(self, index: int, line: SourceLine) -> None:
+        if self._fence is not None:
+            self._read_fenced(line)
+        elif line.hint is not None:
+            self._read_hinted(line)
+        elif (fence := blocks.opens_fence(line)) is not None:
+            self._fence = fence
+            self._skip(line, NOT_NEWS)
+        else:
+            self._read_unfenced(index, line, blocks.parse_heading(line))
+
+    def _read_unfenced(self, index: int, line: SourceLine, heading: Heading | None) -> None:
+        if self._prompt_level is not None:
+            if heading is None or heading.level > self._prompt_level:
+                self._skip(line, NOT_NEWS)
+                return
+            self._prompt_level = None
+        if self._in_preamble and self._read_preamble(index, line):
+            return
+        self._in_preamble = False
+        if heading is not None:
+            self._read_heading(line, heading)
+        elif (reason := self._structure_reason(line.text)) is not None:
+            self._skip(line, reason)
+        elif (bullet := split_bullet(line.text)) is not None:
+            self._read_bullet(line, bullet)
+        elif is_copyright_footer(line.text):
+            self._copyright = self._copyright or copyright_owner(line.text)
+            self._skip(line, "footer")
+        elif self._is_caption(index, line):
+            self._skip(line, "photo caption")
+        else:
+            self._read_text(index, line)
+
+    @staticmethod
+    def _structure_reason(text: str) -> str | None:
+        return next((reason for test, reason in _STRUCTURE if test(text)), None)
+
+    def _skip(self, line: SourceLine, reason: str) -> None:
+        self._skipped.append(SkippedLine(line.line_no, line.text[:_SKIPPED_TEXT_MAX], reason))
+        self._last = _Last.OTHER
+
+    # --- code, hints, preamble, headings ------------------------------------------------------
+
+    def _read_fenced(self, line: SourceLine) -> None:
+        if self._fence is not None and line.text.startswith(self._fence):
+            self._fence = None
+        self._skip(line, NOT_NEWS)
+
+    def _read_hinted(self, line: SourceLine) -> None:
+        if line.hint is LineHint.PAGE_FOOTER and is_copyright_footer(line.text):
+            self._copyright = self._copyright or copyright_owner(line.text)
+            self._skip(line, "footer")
+        elif line.hint is not None:
+            self._skip(line, line.hint.value)
+
+    def _read_preamble(self, index: int, line: SourceLine) -> bool:
+        """``# source:`` notes and YAML front matter, allowed only before the article starts."""
+        if blocks.is_source_note(line.text):
+            self._skip(line, "metadata")
+            return True
+        front_matter = blocks.read_front_matter(self._lines, index)
+        if front_matter is None:
+            return False
+        used = {field.index for field in front_matter.fields if self._use_front_matter(field)}
+        for position in range(index + 1, front_matter.end):
+            inner = self._lines[position]
+            if inner.text and position not in used:
+                self._skip(inner, "front matter")
+        self._resume_at = front_matter.end + 1
+        self._last = _Last.OTHER
+        return True
+
+    def _use_front_matter(self, field: blocks.FrontMatterField) -> bool:
+        if not field.value:
+            return False
+        if field.key in _TITLE_KEYS and self._title is None:
+            self._title = field.value
+        elif field.key in _AUTHOR_KEYS and self._author is None:
+            self._author = field.value
+        elif field.key in _PUBLISHER_KEYS and self._publisher is None:
+            self._publisher = field.value
+        else:
+            return False
+        return True
+
+    def _read_heading(self, line: SourceLine, heading: Heading) -> None:
+        self._enumeration = False
+        self._last = _Last.OTHER
+        if not heading.title:
+            self._skip(line, "empty heading")
+        elif blocks.is_prompt_heading(heading):
+            self._prompt_level = heading.level
+            self._skip(line, NOT_NEWS)
+        elif heading.level == 1 and self._title is None and not self._has_body:
+            self._title = heading.title
+        else:
+            story = blocks.numbered_story_title(heading)
+            draft = DraftHeadline(title=story, line_no=line.line_no) if story else None
+            self._sections.open_section(heading.title, story=draft)
+            self._heading_title, self._heading_story = heading.title, draft
+            self._has_body = True
+
+    # --- headlines ------------------------------------------------------------------------
+
+    def _read_bullet(self, line: SourceLine, bullet: Bullet) -> None:
+        if self._is_nested_item(line, bullet):
+            self._extend_summary(plain_text(bullet.content), separator="; ")
+            return
+        if self._is_enumerated(bullet):
+            self._add_paragraph(plain_text(bullet.content), join=False)
+            self._enumeration = True
+            return
+        parts = read_headline(bullet.content, split_summary=not self._korean)
+        if parts is None:
+            empty = blocks.is_image_line(bullet.content) or not bullet.content.strip()
+            self._skip(line, "empty bullet" if empty else "unreadable bullet")
+            return
+        self._add_headline(line, parts)
+        self._item_indent = line.indent
+
+    def _is_enumerated(self, bullet: Bullet) -> bool:
+        """An item without a link, listed under "Why it matters:": commentary, not a story."""
+        return (
+            self._enumeration
+            and not self._korean
+            and not bullet.is_interpunct
+            and split_bare_url(bullet.content) is None
+            and "](" not in bullet.content
+        )
+
+    def _is_nested_item(self, line: SourceLine, bullet: Bullet) -> bool:
+        """A Markdown sub-item under a headline adds to its summary rather than being one."""
+        return (
+            self._markdown
+            and bullet.is_list_marker
+            and self._last is _Last.HEADLINE
+            and line.indent >= self._item_indent + _NESTED_INDENT
+        )
+
+    def _add_headline(self, line: SourceLine, parts: HeadlineParts) -> DraftHeadline:
+        draft = DraftHeadline(
+            title=parts.title,
+            line_no=line.line_no,
+            url=parts.url,
+            tag=parts.tag,
+            summary=parts.summary,
+        )
+        self._sections.add_headline(draft)
+        self._has_body = True
+        self._enumeration = False
+        self._last = _Last.HEADLINE
+        return draft
+
+    def _extend_summary(self, text: str, separator: str = " ") -> None:
+        headline = self._sections.last_headline
+        if headline is not None:
+            headline.extend_summary(text, separator)
+        self._last = _Last.HEADLINE
+
+    def _continuation(self, line: SourceLine) -> str | None:
+        """The text of a line that continues the headline above it, or None.
+
+        ``<br>summary`` and ``: summary`` always do; in Markdown an indented line does too.
+        """
+        if self._last is not _Last.HEADLINE:
+            return None
+        text = line.text
+        if _BREAK_TAG.match(text):
+            return _BREAK_TAG.sub(" ", text)
+        if text.startswith(":") and not text.startswith("::"):
+            return text[1:]
+        if self._markdown and line.indent >= _NESTED_INDENT and not self._after_blank:
+            return text
+        return None
+
+    # --- text lines -----------------------------------------------------------------------
+
+    def _is_caption(self, index: int, line: SourceLine) -> bool:
+        """A credited picture, or the same short line twice in a row (captions are repeated)."""
+        if has_photo_credit(line.text):
+            return True
+        if len(line.text) > _REPEATED_CAPTION_MAX:
+            return False
+        return line.text in (self._neighbour(index, -1), self._neighbour(index, 1))
+
+    def _neighbour(self, index: int, step: int) -> str | None:
+        position = index + step
+        while 0 <= position < len(self._lines):
+            text = self._lines[position].text
+            if text:
+                return text
+            position += step
+        return None
+
+    def _read_text(self, index: int, line: SourceLine) -> None:
+        continuation = self._continuation(line)
+        if continuation is not None:
+            self._extend_summary(plain_text(continuation))
+        elif blocks.is_navigation(line.text):
+            self._skip(line, "navigation")
+        elif leading_link(line.text) is not None:
+            self._read_link_line(line)
+        elif is_bare_url(line.text):
+            self._read_url_alone(line)
+        elif not self._read_titled_url(index, line):
+            self._read_prose(line)
+
+    def _read_link_line(self, line: SourceLine) -> None:
+        """A line that starts with a link: a story, or the "[원본 기사](url)" of a story section."""
+        source = blocks.source_link(line.text)
+        if source is None:
+            parts = read_headline(line.text, split_summary=not self._korean)
+            if parts is not None:
+                self._add_headline(line, parts)
+            else:
+                self._skip(line, "empty link")
+            return
+        story = self._heading_story
+        if story is not None and story.url is None:
+            story.url = source.url
+            self._last = _Last.OTHER
+        elif story is None and self._heading_title is not None:
+            parts = HeadlineParts(title=self._heading_title, url=source.url)
+            self._heading_story = self._add_headline(line, parts)
+        else:
+            self._skip(line, "navigation")
+
+    def _read_url_alone(self, line: SourceLine) -> None:
+        """A URL on its own line belongs to the headline right above it."""
+        headline = self._sections.last_headline
+        found = split_bare_url(line.text)
+        if (
+            found is not None
+            and headline is not None
+            and headline.url is None
+            and self._last is _Last.HEADLINE
+        ):
+            headline.url = found[1]
+            self._last = _Last.HEADLINE
+        else:
+            self._skip(line, "link without a title")
+
+    def _read_titled_url(self, index: int, line: SourceLine) -> bool:
+        """``title - https://…`` on one line, or a title with its URL alone on the next line."""
+        if self._korean or "](" in line.text:
+            return False
+        found = split_bare_url(line.text)
+        if found is not None:
+            if len(found[0]) > _TITLE_BEFORE_URL_MAX:
+                return False
+            parts = read_headline(line.text, split_summary=True)
+            if parts is not None:
+                self._add_headline(line, parts)
+            return parts is not None
+        following = self._lines[index + 1] if index + 1 < len(self._lines) else None
+        if following is None or not is_bare_url(following.text):
+            return False
+        url = split_bare_url(following.text)
+        title = plain_text(line.text)
+        if url is None or not title:
+            return False
+        self._add_headline(line, HeadlineParts(title=title, url=url[1]))
+        self._resume_at = index + 2
+        return True
+
+    def _read_prose(self, line: SourceLine) -> None:
+        text = line.text
+        if not self._byline_checked:
+            self._byline_checked = True
+            byline = split_byline(text)
+            if byline is not None:
+                self._publisher, self._author = byline.publisher, byline.author
+                text = byline.rest
+                if not text:
+                    self._last = _Last.OTHER
+                    return
+        if self._plain and (lead := _lead_headline(text)) is not None:
+            self._add_headline(line, lead)
+            return
+        paragraph = " ".join(text.split()) if self._korean else plain_text(text)
+        if not paragraph:
+            self._skip(line, "empty paragraph")
+            return
+        join = self._markdown and self._last is _Last.PARAGRAPH and not self._after_blank
+        self._add_paragraph(paragraph, join=join)
+
+    def _add_paragraph(self, text: str, *, join: bool) -> None:
+        if join:
+            self._sections.extend_paragraph(text)
+        else:
+            self._sections.add_paragraph(text)
+        self._has_body = True
+        self._enumeration = not self._korean and text.endswith(":")
+        self._last = _Last.PARAGRAPH
+
+
+def _lead_headline(text: str) -> HeadlineParts | None:
+    """``Lead: story …`` paragraphs of plain-text newsletters: the lead is the headline."""
+    match = _LEAD_PARAGRAPH.match(text)
+    if match is None:
+        return None
+    lead = plain_text(match["lead"])
+    if not lead or len(lead.split()) > _LEAD_MAX_WORDS or "://" in lead:
+        return None
+    if lead.endswith((".", "!", "?")):
+        return None
+    return HeadlineParts(title=lead, summary=plain_text(match["rest"]))

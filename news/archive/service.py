@@ -1,0 +1,262 @@
+"""Use cases of the archive: what the CLI, the console and the cogs call.
+
+Services raise news.core.errors exceptions whose message is safe to show; they never return error
+strings or None for failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+
+from news.alerts.models import MAX_ALERT_AGE
+from news.archive.importing import (
+    ImportRequest,
+    PreparedImport,
+    RoundupBuilder,
+    clean_optional,
+    prepare_and_store_all,
+)
+from news.catalog.bundled import (
+    bundled_companies,
+    bundled_topics,
+    companies_to_store,
+    topics_to_store,
+)
+from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
+from news.core.errors import InvalidInput, NotFound
+from news.core.models import (
+    Company,
+    CompanyLookup,
+    CompanyReport,
+    CompanySpec,
+    HeadlinePage,
+    HeadlineQuery,
+    ImportResult,
+    Roundup,
+    Topic,
+    WeekSummary,
+)
+from news.core.weeks import parse_week, previous_weeks, week_of
+from news.ports import ArchiveRepository, CompanyRepository, TopicRepository
+
+MAX_PAGE_SIZE = 25
+MAX_QUERY_LENGTH = 200
+MAX_NAME_LENGTH = 100
+MIN_ALIAS_LENGTH = 2
+CHART_WEEKS = 12
+COMPANY_HEADLINES = 10
+MENTIONED_IN_LIMIT = 10
+
+
+class ArchiveService:
+    """Imports roundups and answers questions about companies, headlines and weeks."""
+
+    def __init__(
+        self,
+        companies: CompanyRepository,
+        topics: TopicRepository,
+        archive: ArchiveRepository,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._companies = companies
+        self._topics = topics
+        self._archive = archive
+        self._clock = clock
+        # Without it, headlines are stored without a story and a digest groups them itself.
+        self._builder = RoundupBuilder((), ())
+
+    async def start(self) -> None:
+        """Seed the bundled companies and topics the database lacks, and load the recognizers."""
+        companies = companies_to_store(bundled_companies(), await self._companies.all_companies())
+        topics = topics_to_store(bundled_topics(), await self._topics.all_topics())
+        if companies:
+            await self._companies.upsert_companies(companies)
+        if topics:
+            await self._topics.upsert_topics(topics)
+        await self._reload_recognizers()
+
+    async def _reload_recognizers(self) -> None:
+        companies = await self._companies.all_companies()
+        self._builder = RoundupBuilder(companies, await self._topics.all_topics())
+
+    def builder(self) -> RoundupBuilder:
+        """The recognisers as they are now (admins' additions included), for the feeds."""
+        return self._builder
+
+    @property
+    def _company_recognizer(self) -> CompanyRecognizer:
+        return self._builder.companies
+
+    @property
+    def _topic_recognizer(self) -> TopicRecognizer:
+        return self._builder.topics
+
+    # --- importing ---------------------------------------------------------------------
+
+    async def import_roundup(self, request: ImportRequest) -> ImportResult:
+        """Parse an article, recognise its companies and topics, and file it under its week."""
+        prepared = await asyncio.to_thread(self._builder.prepare, request, self._today())
+        return await self._store(prepared)
+
+    async def import_roundups(
+        self,
+        requests: Iterable[ImportRequest],
+        on_imported: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import several articles in order, each in its own transaction.
+
+        The next article is prepared in a second process while the previous one is
+        written. The first article that cannot be imported stops the run; those before it
+        stay filed.
+        """
+
+        async def store(prepared: PreparedImport) -> ImportResult:
+            result = await self._store(prepared)
+            if on_imported:
+                on_imported(result)
+            return result
+
+        return await prepare_and_store_all(self._builder, requests, self._today(), store)
+
+    async def _store(self, prepared: PreparedImport) -> ImportResult:
+        # Last year's roundups imported today are archive work, not news to alert anyone of.
+        recent = prepared.roundup.published_at >= self._clock() - MAX_ALERT_AGE
+        roundup, replaced = await self._archive.save_roundup(prepared.roundup, alert=recent)
+        return ImportResult(roundup=roundup, skipped=prepared.skipped, replaced=replaced)
+
+    def _today(self) -> date:
+        return self._clock().date()
+
+    # --- questions ---------------------------------------------------------------------
+
+    async def lookup_company(self, guild_id: int, name: str) -> CompanyLookup:
+        """A company's headlines, weekly counts and commentary mentions, or suggestions."""
+        query = _require_text(name, "company name", MAX_NAME_LENGTH)
+        company = self._company_recognizer.resolve(query)
+        if company is None:
+            return CompanyLookup(query, None, self._company_recognizer.suggest(query))
+        weeks = previous_weeks(week_of(self._clock()), CHART_WEEKS)
+        activity = await self._archive.company_activity(
+            guild_id, company.id, weeks, COMPANY_HEADLINES, MENTIONED_IN_LIMIT
+        )
+        report = CompanyReport(
+            company=company,
+            headlines=activity.headlines,
+            weekly_counts=activity.weekly_counts,
+            mentioned_in=activity.mentioned_in,
+        )
+        return CompanyLookup(query, report)
+
+    async def search_headlines(
+        self,
+        guild_id: int,
+        text: str,
+        *,
+        week: str | None = None,
+        company: str | None = None,
+        topic: str | None = None,
+        page: int = 1,
+        per_page: int = 10,
+    ) -> HeadlinePage:
+        """Headlines matching the text and filters, newest first, one page of them."""
+        if len(text) > MAX_QUERY_LENGTH:
+            raise InvalidInput(f"A search can be at most {MAX_QUERY_LENGTH} characters long.")
+        if not 1 <= per_page <= MAX_PAGE_SIZE:
+            raise InvalidInput(f"A page holds between 1 and {MAX_PAGE_SIZE} headlines.")
+        if not 1 <= page <= 10_000:
+            raise InvalidInput("Pages are numbered from 1 to 10000.")
+        query = HeadlineQuery(
+            text=text.strip(),
+            week=parse_week(week) if week else None,
+            company_id=self.company_named(company).id if company else None,
+            topic_id=self.topic_named(topic).id if topic else None,
+            offset=(page - 1) * per_page,
+            limit=per_page,
+        )
+        return await self._archive.search_headlines(guild_id, query)
+
+    async def roundup(self, guild_id: int, week: str | None = None) -> Roundup:
+        """The roundup of a week (the latest week with one when no week is given)."""
+        wanted = parse_week(week) if week else await self._archive.latest_week(guild_id)
+        found = await self._archive.roundup_for_week(guild_id, wanted) if wanted else None
+        if found is None:
+            raise NotFound(_no_roundup_message(wanted))
+        return found
+
+    async def weeks(self, guild_id: int) -> list[WeekSummary]:
+        return await self._archive.weeks(guild_id)
+
+    # --- companies and topics ----------------------------------------------------------
+
+    async def add_company(
+        self, name: str, english_name: str | None = None, aliases: Sequence[str] = ()
+    ) -> Company:
+        """Add a company that the bundled list lacks; its names must be new."""
+        canonical = _require_text(name, "company name", MAX_NAME_LENGTH)
+        english = clean_optional(english_name) or canonical
+        extra = tuple(_require_alias(alias) for alias in aliases)
+        company = await self._companies.add_company(CompanySpec(canonical, english, extra))
+        await self._reload_recognizers()
+        return company
+
+    async def add_alias(self, company_name: str, alias: str) -> Company:
+        """Teach the bot another name for a known company."""
+        company = self.company_named(company_name)
+        updated = await self._companies.add_alias(company.id, _require_alias(alias))
+        await self._reload_recognizers()
+        return updated
+
+    def company_choices(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Autocomplete: (label, canonical name) best first."""
+        return self._company_recognizer.autocomplete(prefix[:MAX_NAME_LENGTH], limit)
+
+    def topic_choices(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Autocomplete: (label, topic key) best first."""
+        return self._topic_recognizer.autocomplete(prefix[:MAX_NAME_LENGTH], limit)
+
+    def company_named(self, name: str) -> Company:
+        """The company by any of its names; NotFound (with suggestions) when unknown."""
+        company = self._company_recognizer.resolve(name[:MAX_NAME_LENGTH])
+        if company is None:
+            hint = ", ".join(self._company_recognizer.suggest(name[:MAX_NAME_LENGTH]))
+            tail = f" Did you mean: {hint}?" if hint else ""
+            tail_ko = f" 이 회사를 찾으셨나요: {hint}?" if hint else ""
+            raise NotFound(
+                f"I don't know a company called '{name[:60]}'.{tail}",
+                ko=f"'{name[:60]}'(이)라는 회사를 찾지 못했습니다.{tail_ko}",
+            )
+        return company
+
+    def topic_named(self, name: str) -> Topic:
+        """The topic by its key or any of its names; NotFound when unknown."""
+        topic = self._topic_recognizer.resolve(name[:MAX_NAME_LENGTH])
+        if topic is None:
+            raise NotFound(
+                f"I don't know a topic called '{name[:60]}'.",
+                ko=f"'{name[:60]}'(이)라는 토픽을 찾지 못했습니다.",
+            )
+        return topic
+
+
+def _no_roundup_message(week: str | None) -> str:
+    if week is None:
+        return "This server has no roundup yet: import one first."
+    return f"There is no roundup for {week} in this server."
+
+
+def _require_text(value: str, what: str, limit: int) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise InvalidInput(f"The {what} is empty.")
+    if len(cleaned) > limit:
+        raise InvalidInput(f"The {what} can be at most {limit} characters long.")
+    return cleaned
+
+
+def _require_alias(alias: str) -> str:
+    cleaned = _require_text(alias, "alias", MAX_NAME_LENGTH)
+    if len(cleaned) < MIN_ALIAS_LENGTH:
+        raise InvalidInput(f"An alias needs at least {MIN_ALIAS_LENGTH} characters.")
+    return cleaned

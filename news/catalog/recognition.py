@@ -1,0 +1,360 @@
+"""Finding the companies and topics a headline names, and looking names up for people.
+
+Company names in Korean text sit inside words: 마이크로소프트가 is Microsoft with a particle,
+but 애플리케이션 is not Apple and 메타버스 is not Meta. A Hangul spelling therefore matches
+only from a word start to a word end or a run of particles; a Latin spelling matches only as
+a whole word (Hangul may touch it: MS가). Photo credits and URLs are blanked before matching,
+because "[사진: 엔비디아]" names who took the picture, not what the story is about.
+
+Spellings live in an Aho-Corasick automaton that reports every occurrence in one pass; of
+those that begin at a word start, the longest whose ending fits wins.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import ahocorasick
+
+from news.core.models import Company, Topic
+from news.core.text import HANGUL_CLASS, is_hangul, normalize
+
+# Discord caps an autocomplete choice's name and value at 100 characters.
+CHOICE_TEXT_LIMIT = 100
+AUTOCOMPLETE_LIMIT = 25
+
+# How alike (difflib ratio over Hangul letters) a name must be to be suggested.
+_FUZZY_CUTOFF = 0.6
+
+# Latin spellings this short (MS, HP, KT, Arm, xAI) are ordinary words or fragments in other
+# cases (ms, arm, XAI for explainable AI), so only the exact case counts.
+_CASE_SENSITIVE_MAX_LEN = 3
+
+# Particles and endings that may follow a Korean name inside the same word. Up to four of
+# them may stack (에+서+부터+도); anything else glued on makes a different word.
+_PARTICLES = (
+    "가", "이", "은", "는", "을", "를", "의", "와", "과", "도", "로", "으로", "로써",
+    "에", "에서", "에게", "에겐", "에선", "엔", "서", "께", "까지", "부터", "만", "보다",
+    "처럼", "같이", "이나", "나", "랑", "이랑", "라", "이라", "란", "이란", "측", "쪽",
+    "조차", "마저", "뿐", "등", "며", "이며", "고", "이고", "다", "이다", "였", "었",
+    "이었", "던", "인", "이자", "표", "발",
+)  # fmt: skip
+_PARTICLE_RUN = re.compile(
+    "(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + f"){{1,4}}(?!{HANGUL_CLASS})"
+)
+
+# [사진: 셔터스톡], (사진=엔비디아), [그래픽=...], [이미지 제공: ...], (Photo: Apple),
+# [Image credit: Getty], (Credit: Nvidia). The pattern opens with the bracket so the regex
+# engine can skip to brackets.
+_BRACKETED_CREDIT = re.compile(
+    r"[\[(【〔]\s*(?:"
+    r"(?:사진|이미지|그래픽|일러스트|영상|자료|출처)(?:\s*제공)?\s*[:=]"
+    r"|(?i:(?:(?:photo|image|illustration|graphic)s?(?:\s+credits?)?|credits?)\s*:)"
+    r")[^\])】〕]*[\])】〕]"
+)
+# A bare credit at the end of a caption: 사진=연합뉴스. The look-behind sits after the
+# literal so that the engine can skip to the literal's first character.
+_BARE_CREDIT = re.compile(
+    "(?:"
+    + "|".join(
+        f"{word}(?<!{HANGUL_CLASS}.{{{len(word)}}})" for word in ("사진", "이미지", "그래픽")
+    )
+    + r")(?:\s*제공)?\s*=\s*[^\s\])】〕]+"
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelling:
+    text: str  # NFKC, single-spaced, as written
+    case_sensitive: bool
+    company_id: int
+
+
+class CompanyRecognizer:
+    """Finds companies in text and looks company names up; build it once, reuse it."""
+
+    def __init__(self, companies: Sequence[Company]) -> None:
+        self._companies = sorted(companies, key=lambda company: normalize(company.name))
+        self._by_key: dict[str, Company] = {}
+        self._names: list[tuple[str, int]] = []  # (compact normalised spelling, index)
+        spellings: dict[str, list[_Spelling]] = {}  # by lower-cased spelling
+        for index, company in enumerate(self._companies):
+            for raw in (company.name, company.english_name, *company.aliases):
+                self._by_key.setdefault(normalize(raw), company)
+                self._names.append((_compact(raw), index))
+                text = _prepare(raw)
+                spelling = _Spelling(text, _is_case_sensitive(text), company.id)
+                spellings.setdefault(_fold(text), []).append(spelling)
+        self._fuzzy_names = [(_jamo(name), index) for name, index in self._names]
+        self._names_found = _Names(spellings.items(), hangul_inside_words=False)
+
+    def find(self, text: str) -> tuple[int, ...]:
+        """Ids of the companies `text` names, in order of first appearance, each once."""
+        prepared = _prepare(text)
+        folded = _fold(prepared)
+        found: dict[int, None] = {}
+        resume_at = 0
+        # Occurrences come by start, longest first: the first that fits at a start wins.
+        for start, end, spellings in self._names_found.occurrences(folded):
+            if start < resume_at or not _ends_word(prepared, end):
+                continue
+            for spelling in spellings:
+                if _case_fits(spelling, prepared, start):
+                    found.setdefault(spelling.company_id)
+                    resume_at = end
+                    break
+        return tuple(found)
+
+    def resolve(self, name: str) -> Company | None:
+        """The company that `name` spells exactly (any language, any alias), else None."""
+        return self._by_key.get(normalize(name))
+
+    def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
+        """Canonical names of the companies closest to `name`, for "did you mean"."""
+        query = _compact(name)
+        if not query or limit <= 0:
+            return ()
+        indexes = _closest(query, self._names, self._fuzzy_names)
+        return tuple(self._companies[index].name for index in indexes[:limit])
+
+    def autocomplete(self, prefix: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
+        """(label, canonical name) choices, best first: exact, prefix, then substring hits."""
+        indexes = _ranked(_compact(prefix), self._names, len(self._companies))
+        choices = [
+            (_choice_label(company.name, company.english_name), company.name)
+            for company in (self._companies[index] for index in indexes)
+            if len(company.name) <= CHOICE_TEXT_LIMIT  # Discord rejects longer values
+        ]
+        return choices[: max(limit, 0)]
+
+
+class TopicRecognizer:
+    """Finds topics by keyword and looks topics up by key or name."""
+
+    def __init__(self, topics: Sequence[Topic]) -> None:
+        self._topics = sorted(topics, key=lambda topic: topic.key)
+        self._by_key: dict[str, Topic] = {}
+        self._names: list[tuple[str, int]] = []
+        self._keywords: list[tuple[str, int]] = []
+        topic_ids: dict[str, list[int]] = {}  # by lower-cased keyword
+        for index, topic in enumerate(self._topics):
+            for name in (topic.key, topic.name_en, topic.name_ko):
+                self._by_key.setdefault(normalize(name), topic)
+                self._names.append((_compact(name), index))
+            for keyword in topic.keywords:
+                self._keywords.append((_compact(keyword), index))
+                topic_ids.setdefault(_fold(_prepare(keyword)), []).append(topic.id)
+        self._keywords_found = _Names(topic_ids.items(), hangul_inside_words=True)
+
+    def find(self, text: str) -> tuple[int, ...]:
+        """Ids of the topics whose keywords occur in `text`, in order of first appearance.
+
+        Korean keywords match inside words (보안 in 보안성); Latin ones only as whole words.
+        """
+        folded = _fold(_prepare(text))
+        found: dict[int, None] = {}
+        resume_at = 0
+        for start, end, topic_ids in self._keywords_found.occurrences(folded):
+            if start < resume_at or not _ends_latin_word(folded, end):
+                continue
+            found.update(dict.fromkeys(topic_ids))
+            resume_at = end
+        return tuple(found)
+
+    def resolve(self, name: str) -> Topic | None:
+        """The topic whose key, English name or Korean name is `name`, else None."""
+        return self._by_key.get(normalize(name))
+
+    def autocomplete(self, prefix: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
+        """(label, key) choices: name hits first, then topics that merely list the keyword."""
+        query = _compact(prefix)
+        by_name = _ranked(query, self._names, len(self._topics))
+        by_keyword = _ranked(query, self._keywords, len(self._topics)) if query else []
+        choices = [
+            (_choice_label(topic.name_ko, topic.name_en), topic.key)
+            for topic in (self._topics[index] for index in dict.fromkeys(by_name + by_keyword))
+            if len(topic.key) <= CHOICE_TEXT_LIMIT  # Discord rejects longer values
+        ]
+        return choices[: max(limit, 0)]
+
+
+# --- preparing text -------------------------------------------------------------------------
+
+
+def _prepare(text: str) -> str:
+    """NFKC, with URLs and photo credits blanked and whitespace runs made single spaces."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if ":" in text or "=" in text:  # every credit has one; most headlines have neither
+        text = _BRACKETED_CREDIT.sub(" ", text)
+    if "=" in text:
+        text = _BARE_CREDIT.sub(" ", text)
+    return " ".join(text.split())
+
+
+def _fold(text: str) -> str:
+    """Lower-cased without changing the length, so positions in it fit the original."""
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def _case_fits(spelling: _Spelling, prepared: str, start: int) -> bool:
+    """Short names need their exact case; a capitalised name needs its capital, because the
+    same word in lower case is ordinary English (discord, apple, oracle)."""
+    if spelling.case_sensitive:
+        return prepared.startswith(spelling.text, start)
+    return not spelling.text[0].isupper() or prepared[start].isupper()
+
+
+def _is_case_sensitive(spelling: str) -> bool:
+    return len(spelling) <= _CASE_SENSITIVE_MAX_LEN and spelling.isascii() and spelling.isalnum()
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _ends_latin_word(text: str, end: int) -> bool:
+    """False only when a Latin letter or digit on each side of `end` would split a word."""
+    return not (
+        0 < end < len(text) and _is_ascii_alnum(text[end - 1]) and _is_ascii_alnum(text[end])
+    )
+
+
+def _ends_word(text: str, end: int) -> bool:
+    """Whether a name ending at `end` ends a word: Latin as a whole word, Korean at a word
+    end or before nothing but particles."""
+    if end >= len(text) or not is_hangul(text[end - 1]) or not is_hangul(text[end]):
+        return _ends_latin_word(text, end)
+    return _PARTICLE_RUN.match(text, end) is not None
+
+
+# --- the automaton ------------------------------------------------------------------------
+
+
+class _Names(Generic[V]):
+    """Names (lower-cased) with a value each, all found in one pass over the text.
+
+    An Aho-Corasick automaton (C code) reports every occurrence at once; only the few it
+    reports are then checked against the word rules in Python, which keeps a headline at a
+    few microseconds however long the lists grow.
+    """
+
+    def __init__(self, names: Iterable[tuple[str, V]], *, hangul_inside_words: bool) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for name, value in names:
+            if name:
+                self._automaton.add_word(name, (len(name), value))
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+        self._hangul_inside_words = hangul_inside_words
+
+    def occurrences(self, folded: str) -> list[tuple[int, int, V]]:
+        """(start, end, value) of each name beginning at a word start, by start, longest first.
+
+        A word start: no Hangul before a Hangul name (unless Korean names may sit inside
+        words), no Latin letter or digit before a Latin one.
+        """
+        if self._empty:
+            return []
+        found = [
+            (last + 1 - length, last + 1, value)
+            for last, (length, value) in self._automaton.iter(folded)
+            if self._starts_word(folded, last + 1 - length)
+        ]
+        found.sort(key=lambda hit: (hit[0], -hit[1]))
+        return found
+
+    def _starts_word(self, text: str, start: int) -> bool:
+        if start == 0:
+            return True
+        first, before = text[start], text[start - 1]
+        if is_hangul(first):
+            return self._hangul_inside_words or not is_hangul(before)
+        if _is_ascii_alnum(first):
+            return not _is_ascii_alnum(before)
+        return True
+
+
+# --- ranking names --------------------------------------------------------------------------
+
+
+def _compact(name: str) -> str:
+    """Normalised and without spaces, so "Open AI" and "OpenAI" compare equal."""
+    return normalize(name).replace(" ", "")
+
+
+def _jamo(text: str) -> str:
+    """Hangul split into letters, so one wrong vowel costs one letter, not a syllable."""
+    return unicodedata.normalize("NFD", text)
+
+
+def _ranked(query: str, names: Sequence[tuple[str, int]], count: int) -> list[int]:
+    """Item indexes whose names match `query`: exact, then prefix, then substring.
+
+    Within a tier the shorter name wins (it is closer to what was typed), then the item
+    order, which is alphabetical. An empty query lists all `count` items in that order.
+    """
+    if not query:
+        return list(range(count))
+    best: dict[int, tuple[int, int]] = {}
+    for name, index in names:
+        tier = _match_tier(query, name)
+        if tier is not None:
+            rank = (tier, len(name))
+            best[index] = min(rank, best.get(index, rank))
+    return sorted(best, key=lambda index: (best[index], index))
+
+
+def _match_tier(query: str, name: str) -> int | None:
+    if name == query:
+        return 0
+    if name.startswith(query):
+        return 1
+    if query in name:
+        return 2
+    return None
+
+
+def _closest(
+    query: str, names: Sequence[tuple[str, int]], fuzzy_names: Sequence[tuple[str, int]]
+) -> list[int]:
+    """Prefix and substring hits first (either way round), then spelling look-alikes."""
+    hits = _ranked(query, names, 0)
+    hits += [index for name, index in names if len(name) > 1 and name in query]
+    hits += _look_alikes(_jamo(query), fuzzy_names)
+    return list(dict.fromkeys(hits))
+
+
+def _look_alikes(query: str, names: Sequence[tuple[str, int]]) -> list[int]:
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(query)  # the matcher caches its analysis of the second sequence
+    scores: dict[int, float] = {}
+    for name, index in names:
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() < _FUZZY_CUTOFF or matcher.quick_ratio() < _FUZZY_CUTOFF:
+            continue
+        score = matcher.ratio()
+        if score >= _FUZZY_CUTOFF and score > scores.get(index, 0.0):
+            scores[index] = score
+    return sorted(scores, key=lambda index: (-scores[index], index))
+
+
+def _choice_label(name: str, other_name: str) -> str:
+    """ "마이크로소프트 (Microsoft)", or the name alone when both are the same; ≤ 100 chars."""
+    same = not other_name.strip() or normalize(name) == normalize(other_name)
+    label = name if same else f"{name} ({other_name})"
+    return label if len(label) <= CHOICE_TEXT_LIMIT else label[: CHOICE_TEXT_LIMIT - 1] + "…"

@@ -1,0 +1,72 @@
+"""ISO weeks, written ``2026-W48``: the unit the archive files roundups under."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from news.core.errors import InvalidInput
+
+_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+# Far enough for any news, and well inside what the archive can file: its sort keys count
+# minutes since 1970 in 31 bits (until 6053), and the last ISO week of 9999 ends in 10000,
+# past what datetime holds.
+FIRST_YEAR, LAST_YEAR = 1, 2999
+
+
+def week_of(moment: date | datetime) -> str:
+    """The ISO week a date or time falls in (times are taken in their own zone)."""
+    year, week, _ = moment.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def parse_week(text: str) -> str:
+    """Normalise ``2026-W48``, ``2026W48`` or ``2026-w8``; InvalidInput when it is no real week."""
+    match = _WEEK.match(text)
+    if not match:
+        raise InvalidInput(f"'{text[:40]}' is not a week: write it like 2026-W48.")
+    year, week = int(match[1]), int(match[2])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(_year_out_of_range(text))
+    if not 1 <= week <= _weeks_in_year(year):
+        raise InvalidInput(f"{year} has no week {week}.")
+    return f"{year:04d}-W{week:02d}"
+
+
+def parse_date(text: str) -> date:
+    """A calendar date written YYYY-MM-DD; InvalidInput otherwise."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"'{text[:40]}' is not a date: write it like 2026-11-27.") from None
+    if not FIRST_YEAR <= day.isocalendar().year <= LAST_YEAR:  # its week is filable too
+        raise InvalidInput(_year_out_of_range(text))
+    return day
+
+
+def week_start(week: str) -> date:
+    """The Monday that opens an ISO week."""
+    year, number = int(week[:4]), int(week[6:])
+    return date.fromisocalendar(year, number, 1)
+
+
+def week_bounds(week: str) -> tuple[datetime, datetime]:
+    """[start, end) of an ISO week in UTC."""
+    start = datetime.combine(week_start(week), datetime.min.time(), tzinfo=UTC)
+    return start, start + timedelta(days=7)
+
+
+def previous_weeks(week: str, count: int) -> list[str]:
+    """``count`` weeks ending with ``week``, oldest first."""
+    monday = week_start(week)
+    return [week_of(monday - timedelta(weeks=back)) for back in range(count - 1, -1, -1)]
+
+
+def _year_out_of_range(text: str) -> str:
+    shown = text[:40].strip()
+    return f"'{shown}' is out of range: the archive holds the weeks of {FIRST_YEAR} to {LAST_YEAR}."
+
+
+def _weeks_in_year(year: int) -> int:
+    # December 28th always falls in the last ISO week of its year.
+    return date(year, 12, 28).isocalendar()[1]

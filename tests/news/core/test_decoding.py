@@ -1,0 +1,26 @@
+import pytest
+
+from news.core.decoding import MAX_ARTICLE_BYTES, decode_article
+from news.core.errors import ImportRejected
+
+
+def test_utf8_with_byte_order_mark_loses_the_mark() -> None:
+    assert decode_article("\ufeffㆍ삼성".encode()) == "ㆍ삼성"
+
+
+def test_cp949_article_is_decoded() -> None:
+    assert decode_article("ㆍ네이버, 신규 서비스".encode("cp949")) == "ㆍ네이버, 신규 서비스"
+
+
+def test_utf16_with_byte_order_mark_is_decoded() -> None:
+    assert decode_article("ㆍ카카오".encode("utf-16")) == "ㆍ카카오"
+
+
+def test_binary_file_is_rejected_with_a_clear_message() -> None:
+    with pytest.raises(ImportRejected, match="not text"):
+        decode_article(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def test_oversized_article_is_rejected() -> None:
+    with pytest.raises(ImportRejected, match="5 MB"):
+        decode_article(b"a" * (MAX_ARTICLE_BYTES + 1))
