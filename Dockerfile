@@ -15,12 +15,12 @@ RUN groupadd --system --gid 10001 roundup \
     && chown roundup:roundup /data
 
 # Only what the package needs (see .dockerignore); the source is removed once installed.
-COPY pyproject.toml README.md /tmp/src/
+COPY pyproject.toml README.md LICENSE requirements.lock /tmp/src/
 COPY bot /tmp/src/bot
 COPY cogs /tmp/src/cogs
 COPY db /tmp/src/db
 COPY news /tmp/src/news
-RUN pip install /tmp/src && rm -rf /tmp/src
+RUN pip install -c /tmp/src/requirements.lock /tmp/src && rm -rf /tmp/src
 
 USER roundup
 WORKDIR /data
