@@ -19,6 +19,7 @@ COPY pyproject.toml README.md /tmp/src/
 COPY bot /tmp/src/bot
 COPY cogs /tmp/src/cogs
 COPY db /tmp/src/db
+COPY locales /tmp/src/locales
 COPY news /tmp/src/news
 RUN pip install /tmp/src && rm -rf /tmp/src
 
