@@ -19,6 +19,7 @@ COPY pyproject.toml README.md LICENSE requirements.lock /tmp/src/
 COPY bot /tmp/src/bot
 COPY cogs /tmp/src/cogs
 COPY db /tmp/src/db
+COPY locales /tmp/src/locales
 COPY news /tmp/src/news
 RUN pip install -c /tmp/src/requirements.lock /tmp/src && rm -rf /tmp/src
 

@@ -22,14 +22,12 @@ from db import (
 )
 from news.alerts.service import AlertService
 from news.archive.importing import ImportRequest
-from news.archive.sample import sample_roundup_text
+from news.archive.sample import SAMPLE_TITLE, sample_roundup_text
 from news.archive.service import ArchiveService
 from news.core.models import LOCAL_GUILD_ID
 from news.digest.service import DigestService
 from news.feeds.service import FeedService
 from news.stories.service import StoryService
-
-SAMPLE_TITLE = "라운드업위클리 · 이번 주 테크 브리핑 (sample)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from bot.settings import Settings
 from bot.tree import RoundupTree
 from cogs.common.base import CogServices
 from cogs.common.embeds import NO_MENTIONS
-from cogs.common.i18n import KoreanTranslator
+from cogs.common.i18n import CatalogueTranslator
 from news.digest.guild_settings import GuildSettingsService
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class RoundupBot(commands.Bot):
         self._wind_down: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
-        await self.tree.set_translator(KoreanTranslator())
+        await self.tree.set_translator(CatalogueTranslator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.scheduler.start()

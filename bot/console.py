@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from bot import terminal
+from locales import ENGLISH, t
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
 from news.core.decoding import decode_article
@@ -27,15 +28,7 @@ from news.core.weeks import parse_date
 HISTORY_FILE = Path("data/.console_history")
 PROMPT = "roundup> "
 
-HELP = """Commands (the same as the bot's slash commands):
-  /company NAME                         a company: headlines, weekly chart, mentions
-  /headlines QUERY [week:2026-W48] [company:NAME] [topic:KEY] [page:N]
-  /roundup [week:2026-W48]              a week's roundup (default: the latest)
-  /import PATH [date:2026-11-27] [title:TEXT]
-  /weeks                                the weeks in the archive
-  /help                                 this text
-  /quit                                 leave (or Ctrl-D)
-Quote words with spaces: /company "구글 딥마인드"."""
+HELP = t(ENGLISH, "console.help")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +47,7 @@ def parse_command(line: str) -> ParsedCommand | None:
     try:
         tokens = shlex.split(line)
     except ValueError:
-        raise InvalidInput("A quote is not closed.") from None
+        raise InvalidInput("console.unclosed_quote") from None
     if not tokens:
         return None
     name = tokens[0].lstrip("/").lower()
@@ -111,7 +104,7 @@ class LocalConsole:
                 return
             handler = self._commands.get(command.name)
             if handler is None:
-                raise InvalidInput(f"Unknown command /{command.name}: type /help.")
+                raise InvalidInput("console.unknown_command", name=command.name)
             await handler(command)
         except RoundupError as error:
             self._out.print(Text(f"error: {error}", style="red"))
@@ -137,13 +130,13 @@ class LocalConsole:
 
     async def _import(self, command: ParsedCommand) -> None:
         if not command.text:
-            raise InvalidInput("Which file? /import PATH")
+            raise InvalidInput("console.which_file")
         path = Path(command.text)
         try:
             data = await asyncio.to_thread(_read_bytes, path)
         except (OSError, ValueError, RuntimeError):
             # ValueError: a NUL in the path; RuntimeError: ~user of an unknown user.
-            raise InvalidInput(f"Cannot read {command.text}.") from None
+            raise InvalidInput("console.cannot_read", path=command.text) from None
         date = command.options.get("date")
         request = ImportRequest(
             guild_id=self._guild_id,
@@ -172,7 +165,7 @@ def _page_number(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise InvalidInput(f"'{text[:20]}' is not a page number.") from None
+        raise InvalidInput("console.bad_page", text=text[:20]) from None
 
 
 class _History:

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from cogs.common.embeds import NO_MENTIONS, escape
-from cogs.common.i18n import language_of, text
+from cogs.common.i18n import error_text, text
 from news.core.errors import RoundupError
 
 log = logging.getLogger(__name__)
@@ -78,11 +78,11 @@ class RoundupTree(app_commands.CommandTree[discord.Client]):
     def _message_for(interaction: discord.Interaction, error: BaseException) -> str | None:
         locale = interaction.locale
         if isinstance(error, RoundupError):
-            return escape(error.message_in(language_of(locale)))
+            return escape(error_text(locale, error))
         if isinstance(error, app_commands.MissingPermissions):
             return text(locale, "needs_manage_server")
         if isinstance(error, app_commands.NoPrivateMessage):
-            return text(locale, "guild_only")
+            return error_text(locale, RoundupError("command.guild_only"))
         if isinstance(error, app_commands.CommandOnCooldown):
             return text(locale, "cooldown", seconds=error.retry_after)
         if isinstance(error, app_commands.TransformerError | app_commands.CheckFailure):

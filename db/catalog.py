@@ -86,7 +86,7 @@ class SqliteCompanyRepository:
         spellings = _spellings(spec)
         async with self._db.transaction() as tx:
             if await tx.fetch_one(_COMPANY_NAME_TAKEN, {"name": spec.name}):
-                raise InvalidInput(f"'{spec.name}' is already a company.")
+                raise InvalidInput("company.exists", name=spec.name)
             for spelling in spellings:
                 await _refuse_taken_alias(tx, spelling, company_id=None)
             row = await tx.fetch_one(
@@ -99,7 +99,7 @@ class SqliteCompanyRepository:
 
     async def add_alias(self, company_id: int, alias: str) -> Company:
         if not normalize(alias):
-            raise InvalidInput("An alias needs at least one letter or digit.")
+            raise InvalidInput("alias.no_letters")
         async with self._db.transaction() as tx:
             await _company(tx, company_id)
             await _refuse_taken_alias(tx, alias, company_id=company_id)
@@ -137,14 +137,14 @@ class SqliteTopicRepository:
 async def _company(tx: Session, company_id: int) -> Company:
     companies = _companies_from(await tx.fetch_all(_COMPANY_BY_ID, {"company_id": company_id}))
     if not companies:
-        raise NotFound(f"There is no company #{company_id}.")
+        raise NotFound("company.no_such_id", company_id=company_id)
     return companies[0]
 
 
 async def _refuse_taken_alias(tx: Session, alias: str, *, company_id: int | None) -> None:
     owner = await tx.fetch_one(_ALIAS_OWNER, {"normalized": normalize(alias)})
     if owner is not None and owner["company_id"] != company_id:
-        raise InvalidInput(f"'{alias}' already names {owner['name']}.")
+        raise InvalidInput("alias.taken", alias=alias, company=owner["name"])
 
 
 def _spellings(spec: CompanySpec) -> list[str]:

@@ -244,11 +244,11 @@ async def _import_with_progress(
 def _read_file(name: str) -> bytes:
     path = Path(name)
     if not path.is_file():
-        raise InvalidInput(f"No such file: {name}")
+        raise InvalidInput("cli.no_such_file", name=name)
     try:
         return path.read_bytes()
     except OSError as error:
-        raise InvalidInput(f"Cannot read {name}: {error.strerror}") from None
+        raise InvalidInput("cli.cannot_read", name=name, reason=error.strerror) from None
 
 
 async def _company(args: argparse.Namespace, services: Services, out: Console) -> int:

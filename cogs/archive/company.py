@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from cogs.common.base import CogServices, guild_id_of, services_of
 from cogs.common.embeds import NO_MENTIONS, company_embed
+from cogs.common.i18n import english
 
 AUTOCOMPLETE_LIMIT = 25
 CHOICE_LIMIT = 100
@@ -19,7 +20,7 @@ class CompanyCog(commands.Cog):
 
     @app_commands.command(name="company")
     @app_commands.guild_only()
-    @app_commands.describe(name="Company name in Korean or English (e.g. 엔비디아, Microsoft, MS)")
+    @app_commands.describe(name=english("commands.company.options.name.description"))
     async def company(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
     ) -> None:

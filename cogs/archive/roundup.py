@@ -74,7 +74,7 @@ class RoundupCog(commands.Cog):
         """Import a roundup article (text, Markdown or HTML)."""
         guild_id = guild_id_of(interaction)
         if (file is None) == (url is None):
-            raise InvalidInput(text("en", "file_or_url"), ko=text("ko", "file_or_url"))
+            raise InvalidInput("import.file_or_url")
         if file is not None:
             _check_attachment(file)
         day = parse_date(date) if date else None
@@ -99,15 +99,9 @@ class RoundupCog(commands.Cog):
 
 def _check_attachment(file: discord.Attachment) -> None:
     if PurePath(file.filename).suffix.lower() not in ARTICLE_SUFFIXES:
-        raise InvalidInput(
-            "Attach the article as a .txt, .md or .html file.",
-            ko="기사는 .txt, .md, .html 파일로 첨부해 주세요.",
-        )
+        raise InvalidInput("import.attach_article")
     if file.size > MAX_ARTICLE_BYTES:
-        raise InvalidInput(
-            "That file is larger than 5 MB: is it really one week of news?",
-            ko="파일이 5MB보다 큽니다. 한 주 분량의 기사가 맞나요?",
-        )
+        raise InvalidInput("import.attachment_too_large")
 
 
 def import_summary(result: ImportResult, locale: discord.Locale) -> str:

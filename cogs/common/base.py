@@ -42,10 +42,7 @@ def services_of(bot: commands.Bot) -> CogServices:
 def guild_id_of(interaction: discord.Interaction) -> int:
     """The server an interaction came from; commands are registered guild-only."""
     if interaction.guild_id is None:
-        raise RoundupError(
-            "This command works in a server, not in direct messages.",
-            ko="이 명령은 DM이 아닌 서버에서만 쓸 수 있습니다.",
-        )
+        raise RoundupError("command.guild_only")
     return interaction.guild_id
 
 

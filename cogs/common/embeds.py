@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import discord
+from locales import t
 from news.core.charts import sparkline
 from news.core.models import (
     CompanyLookup,
@@ -44,7 +45,7 @@ COMMENTARY_LIMIT = 1500
 URL_LIMIT = 512
 # Room kept in every digest message for the part marker the footer carries.
 PART_FOOTER_LIMIT = 100
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 COLOUR = discord.Colour.from_rgb(52, 120, 246)
 NO_MENTIONS = discord.AllowedMentions.none()
 # A bracket after an even number of backslashes (none included) is not escaped yet.
@@ -276,23 +277,39 @@ def week_dates(week: str, language: str) -> str:
     ``2026년 11월 23일 – 29일`` or ``Nov 23 – 29, 2026``."""
     first = week_start(week)
     last = first + timedelta(days=6)
-    if language == "ko":
-        return f"{_korean_date(first)} – {_korean_date(last, after=first)}"
     if first.year != last.year:
-        return f"{_english_day(first)}, {first.year} – {_english_day(last)}, {last.year}"
-    end = f"{last.day}" if last.month == first.month else _english_day(last)
-    return f"{_english_day(first)} – {end}, {last.year}"
+        return t(
+            language,
+            "dates.week_across_years",
+            start_year=first.year,
+            start_month=_month(language, first),
+            start_day=first.day,
+            end_year=last.year,
+            end_month=_month(language, last),
+            end_day=last.day,
+        )
+    if first.month != last.month:
+        return t(
+            language,
+            "dates.week_across_months",
+            year=first.year,
+            start_month=_month(language, first),
+            start_day=first.day,
+            end_month=_month(language, last),
+            end_day=last.day,
+        )
+    return t(
+        language,
+        "dates.week_within_month",
+        year=first.year,
+        month=_month(language, first),
+        start_day=first.day,
+        end_day=last.day,
+    )
 
 
-def _korean_date(day: date, *, after: date | None = None) -> str:
-    """``2026년 11월 23일``, leaving out what the start of the range already said."""
-    if after is None or after.year != day.year:
-        return f"{day.year}년 {day.month}월 {day.day}일"
-    return f"{day.month}월 {day.day}일" if after.month != day.month else f"{day.day}일"
-
-
-def _english_day(day: date) -> str:
-    return f"{MONTHS_EN[day.month - 1]} {day.day}"
+def _month(language: str, day: date) -> str:
+    return t(language, f"dates.months.{MONTHS[day.month - 1]}")
 
 
 def _digest_header(digest: Digest, settings: GuildSettings) -> discord.Embed:

@@ -194,12 +194,9 @@ def _when(moment: datetime | None, locale: discord.Locale) -> str:
 
 def _check_opml(file: discord.Attachment) -> None:
     if PurePath(file.filename).suffix.lower() not in OPML_SUFFIXES:
-        raise InvalidInput(
-            "Attach the feeds as an .opml or .xml file.",
-            ko="피드 목록은 .opml 또는 .xml 파일로 첨부해 주세요.",
-        )
+        raise InvalidInput("opml.attach_file")
     if file.size > MAX_OPML_BYTES:
-        raise InvalidInput("That OPML file is larger than 1 MB.", ko="OPML 파일이 1MB보다 큽니다.")
+        raise InvalidInput("opml.too_large")
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -144,10 +144,7 @@ def _require_can_post(channel: discord.TextChannel) -> None:
     """Refuse a channel the bot could not post the digest in, before it is stored."""
     allowed = channel.permissions_for(channel.guild.me)
     if not _POSTING_PERMISSIONS.is_subset(allowed):
-        raise InvalidInput(
-            text("en", "cannot_post_there", channel=channel.mention),
-            ko=text("ko", "cannot_post_there", channel=channel.mention),
-        )
+        raise InvalidInput("setup.cannot_post_there", channel=channel.mention)
 
 
 def settings_embed(settings: GuildSettings, locale: discord.Locale) -> discord.Embed:

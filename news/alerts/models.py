@@ -80,23 +80,14 @@ def parse_keyword(text: str) -> Keyword:
     """A keyword typed by a user: a word, several (all must appear), or a quoted phrase."""
     label = " ".join(text.split())
     if not label:
-        raise InvalidInput("The keyword is empty.", ko="키워드가 비어 있습니다.")
+        raise InvalidInput("keyword.empty")
     if len(label) > MAX_KEYWORD_LENGTH:
-        raise InvalidInput(
-            f"A keyword can be at most {MAX_KEYWORD_LENGTH} characters long.",
-            ko=f"키워드는 최대 {MAX_KEYWORD_LENGTH}자입니다.",
-        )
+        raise InvalidInput("keyword.too_long", limit=MAX_KEYWORD_LENGTH)
     units = _phrase_units(label) if _is_quoted(label) else query_units(label)
     if not units:
-        raise InvalidInput(
-            "That keyword has no letters or digits to look for.",
-            ko="그 키워드에는 찾을 글자나 숫자가 없습니다.",
-        )
+        raise InvalidInput("keyword.no_letters")
     if len(units) > MAX_KEYWORD_WORDS:
-        raise InvalidInput(
-            f"A keyword can have at most {MAX_KEYWORD_WORDS} words; quote a phrase instead.",
-            ko=f"키워드는 최대 {MAX_KEYWORD_WORDS}단어입니다. 구절은 따옴표로 묶어 주세요.",
-        )
+        raise InvalidInput("keyword.too_many_words", limit=MAX_KEYWORD_WORDS)
     return Keyword(label, tuple(units))
 
 
@@ -146,10 +137,7 @@ def parse_clock(text: str) -> int:
     # hour (7:05) and which takes offsets and seconds that a time of day here has no use for.
     found = _CLOCK.fullmatch(text.strip())
     if found is None:
-        raise InvalidInput(
-            f"'{text[:20]}' is not a time of day: use HH:MM, e.g. 22:30.",
-            ko=f"'{text[:20]}'은(는) 시각이 아닙니다. 22:30처럼 HH:MM으로 적어 주세요.",
-        )
+        raise InvalidInput("alerts.not_a_time", text=text[:20])
     hour, minute = found.groups()
     return int(hour) * 60 + int(minute or 0)
 

@@ -146,20 +146,10 @@ class AlertService:
         thing changes its delivery."""
         new = self._new_subscription(guild_id, user_id, topic, company, keyword, delivery, language)
         if delivery is Delivery.CHANNEL and await self._alert_channel(guild_id) is None:
-            raise InvalidInput(
-                "This server has no alert channel yet: choose delivery DM, or ask an admin to "
-                "set one with /setup alerts.",
-                ko="이 서버에는 알림 채널이 없습니다. DM으로 받거나 관리자에게 /setup alerts를 "
-                "부탁하세요.",
-            )
+            raise InvalidInput("alerts.no_alert_channel")
         added = await self._repo.add_subscription(new, limit=self._limit, now=self._clock())
         if added is None:
-            raise InvalidInput(
-                f"You already have {self._limit} subscriptions in this server: remove one with "
-                "/subscriptions or /unsubscribe first.",
-                ko=f"이 서버에서 이미 {self._limit}개를 구독 중입니다. /subscriptions나 "
-                "/unsubscribe로 하나를 지운 뒤 다시 해 주세요.",
-            )
+            raise InvalidInput("alerts.too_many", limit=self._limit)
         await self._remember_subscriber(user_id, language, delivery)
         self._matcher = None
         return SubscribeResult(*added)
@@ -176,10 +166,7 @@ class AlertService:
     ) -> NewSubscription:
         given = [value for value in (topic, company, keyword) if value is not None]
         if len(given) != 1:
-            raise InvalidInput(
-                "Give exactly one of topic, company or keyword.",
-                ko="topic, company, keyword 중 하나만 주세요.",
-            )
+            raise InvalidInput("alerts.one_target")
         owner = (guild_id, user_id)
         if topic is not None:
             found = self._archive.topic_named(topic)
@@ -203,16 +190,13 @@ class AlertService:
         for subscription in await self._repo.subscriptions(guild_id, user_id):
             if wanted in (str(subscription.id), subscription.label.casefold()):
                 return await self.remove(guild_id, user_id, subscription.id)
-        raise NotFound(
-            "You have no such subscription in this server (see /subscriptions).",
-            ko="이 서버에 그런 구독이 없습니다(/subscriptions 참고).",
-        )
+        raise NotFound("alerts.no_such_subscription")
 
     async def remove(self, guild_id: int, user_id: int, subscription_id: int) -> Subscription:
         """Remove one of the user's own subscriptions in the server, by id."""
         removed = await self._repo.remove_subscription(guild_id, user_id, subscription_id)
         if removed is None:
-            raise NotFound("That subscription is gone already.", ko="그 구독은 이미 지워졌습니다.")
+            raise NotFound("alerts.subscription_gone")
         self._matcher = None
         return removed
 
@@ -224,12 +208,7 @@ class AlertService:
     async def pause(self, user_id: int, hours: int | None) -> AlertPrefs:
         """No new alerts for ``hours`` (until resumed when None); those queued already wait."""
         if hours is not None and not 1 <= hours <= MAX_PAUSE_HOURS:
-            raise InvalidInput(
-                f"Pause for 1 to {MAX_PAUSE_HOURS} hours, or leave hours out to pause until "
-                "/alerts resume.",
-                ko=f"1시간부터 {MAX_PAUSE_HOURS}시간까지 멈출 수 있습니다. 시간을 비우면 "
-                "/alerts resume까지 멈춥니다.",
-            )
+            raise InvalidInput("alerts.pause_out_of_range", limit=MAX_PAUSE_HOURS)
         until = FOREVER if hours is None else self._clock() + timedelta(hours=hours)
         return await self._saved(replace(await self.prefs(user_id), paused_until=until))
 
@@ -242,10 +221,7 @@ class AlertService:
         """Hold alerts every day from ``start`` to ``end`` (HH:MM) in ``timezone``."""
         quiet = QuietHours(parse_clock(start), parse_clock(end), require_timezone(timezone))
         if quiet.start == quiet.end:
-            raise InvalidInput(
-                "Quiet hours need a start and an end that differ.",
-                ko="조용한 시간의 시작과 끝이 같습니다.",
-            )
+            raise InvalidInput("alerts.quiet_same")
         return await self._saved(replace(await self.prefs(user_id), quiet=quiet))
 
     async def clear_quiet_hours(self, user_id: int) -> AlertPrefs:

@@ -101,7 +101,7 @@ def extract_article(html_text: str, *, url: str) -> ExtractedArticle:
     root = _best_container(page.body)
     text = _Renderer(url).render(root)
     if not text:
-        raise InvalidInput("That page has no readable article text.")
+        raise InvalidInput("article.no_text")
     return ExtractedArticle(
         title=_first(page.meta.get(name) for name in _TITLE_META)
         or page.json_ld.get("headline")

@@ -32,20 +32,6 @@ _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _HTML_FORMAT = "html"
 
-EMPTY_MESSAGE = (
-    "The article is empty. Paste or upload the text of a weekly roundup: paragraphs of "
-    "commentary, each followed by its headlines."
-)
-BINARY_MESSAGE = (
-    "This file does not look like text (it contains binary data). Upload the roundup as plain "
-    "text, Markdown or HTML."
-)
-NO_HEADLINES_MESSAGE = (
-    "No headlines found. A roundup needs headline lines: lines starting with 'ㆍ' (or '-', "
-    "'•', '📰') after the paragraphs of a news column, a Markdown list of [title](url) links, "
-    "or lines like 'Title - https://…'."
-)
-
 
 def parse_roundup(text: str, *, filename: str | None = None) -> ParsedRoundup:
     """Parse a roundup article; ``filename`` hints at the format (.html/.htm, .md).
@@ -53,9 +39,9 @@ def parse_roundup(text: str, *, filename: str | None = None) -> ParsedRoundup:
     Raises ImportRejected, with a message a user can act on, when no headline is found.
     """
     if not text.strip():
-        raise ImportRejected(EMPTY_MESSAGE)
+        raise ImportRejected("import.empty")
     if looks_binary(text):
-        raise ImportRejected(BINARY_MESSAGE)
+        raise ImportRejected("import.binary")
     suffix = PurePath(filename).suffix.lower() if filename else ""
     page = HtmlPage()
     if suffix in _HTML_SUFFIXES or (not suffix and looks_like_html(text)):
@@ -77,5 +63,5 @@ def parse_roundup(text: str, *, filename: str | None = None) -> ParsedRoundup:
         format=layout_format,
     )
     if roundup.headline_count == 0:
-        raise ImportRejected(NO_HEADLINES_MESSAGE)
+        raise ImportRejected("import.no_headlines")
     return roundup

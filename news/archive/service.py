@@ -133,7 +133,7 @@ class ArchiveService:
 
     async def lookup_company(self, guild_id: int, name: str) -> CompanyLookup:
         """A company's headlines, weekly counts and commentary mentions, or suggestions."""
-        query = _require_text(name, "company name", MAX_NAME_LENGTH)
+        query = _require_name(name)
         company = self._company_recognizer.resolve(query)
         if company is None:
             return CompanyLookup(query, None, self._company_recognizer.suggest(query))
@@ -162,11 +162,11 @@ class ArchiveService:
     ) -> HeadlinePage:
         """Headlines matching the text and filters, newest first, one page of them."""
         if len(text) > MAX_QUERY_LENGTH:
-            raise InvalidInput(f"A search can be at most {MAX_QUERY_LENGTH} characters long.")
+            raise InvalidInput("search.too_long", limit=MAX_QUERY_LENGTH)
         if not 1 <= per_page <= MAX_PAGE_SIZE:
-            raise InvalidInput(f"A page holds between 1 and {MAX_PAGE_SIZE} headlines.")
+            raise InvalidInput("search.page_size", limit=MAX_PAGE_SIZE)
         if not 1 <= page <= 10_000:
-            raise InvalidInput("Pages are numbered from 1 to 10000.")
+            raise InvalidInput("search.page_range")
         query = HeadlineQuery(
             text=text.strip(),
             week=parse_week(week) if week else None,
@@ -182,7 +182,7 @@ class ArchiveService:
         wanted = parse_week(week) if week else await self._archive.latest_week(guild_id)
         found = await self._archive.roundup_for_week(guild_id, wanted) if wanted else None
         if found is None:
-            raise NotFound(_no_roundup_message(wanted))
+            raise _no_roundup(wanted)
         return found
 
     async def weeks(self, guild_id: int) -> list[WeekSummary]:
@@ -194,7 +194,7 @@ class ArchiveService:
         self, name: str, english_name: str | None = None, aliases: Sequence[str] = ()
     ) -> Company:
         """Add a company that the bundled list lacks; its names must be new."""
-        canonical = _require_text(name, "company name", MAX_NAME_LENGTH)
+        canonical = _require_name(name)
         english = clean_optional(english_name) or canonical
         extra = tuple(_require_alias(alias) for alias in aliases)
         company = await self._companies.add_company(CompanySpec(canonical, english, extra))
@@ -221,42 +221,40 @@ class ArchiveService:
         company = self._company_recognizer.resolve(name[:MAX_NAME_LENGTH])
         if company is None:
             hint = ", ".join(self._company_recognizer.suggest(name[:MAX_NAME_LENGTH]))
-            tail = f" Did you mean: {hint}?" if hint else ""
-            tail_ko = f" 이 회사를 찾으셨나요: {hint}?" if hint else ""
-            raise NotFound(
-                f"I don't know a company called '{name[:60]}'.{tail}",
-                ko=f"'{name[:60]}'(이)라는 회사를 찾지 못했습니다.{tail_ko}",
-            )
+            if hint:
+                raise NotFound("company.unknown_suggest", name=name[:60], hint=hint)
+            raise NotFound("company.unknown", name=name[:60])
         return company
 
     def topic_named(self, name: str) -> Topic:
         """The topic by its key or any of its names; NotFound when unknown."""
         topic = self._topic_recognizer.resolve(name[:MAX_NAME_LENGTH])
         if topic is None:
-            raise NotFound(
-                f"I don't know a topic called '{name[:60]}'.",
-                ko=f"'{name[:60]}'(이)라는 토픽을 찾지 못했습니다.",
-            )
+            raise NotFound("topic.unknown", name=name[:60])
         return topic
 
 
-def _no_roundup_message(week: str | None) -> str:
+def _no_roundup(week: str | None) -> NotFound:
     if week is None:
-        return "This server has no roundup yet: import one first."
-    return f"There is no roundup for {week} in this server."
+        return NotFound("roundup.none_yet")
+    return NotFound("roundup.not_found", week=week)
 
 
-def _require_text(value: str, what: str, limit: int) -> str:
-    cleaned = " ".join(value.split())
+def _require_name(name: str) -> str:
+    cleaned = " ".join(name.split())
     if not cleaned:
-        raise InvalidInput(f"The {what} is empty.")
-    if len(cleaned) > limit:
-        raise InvalidInput(f"The {what} can be at most {limit} characters long.")
+        raise InvalidInput("company.name_empty")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidInput("company.name_too_long", limit=MAX_NAME_LENGTH)
     return cleaned
 
 
 def _require_alias(alias: str) -> str:
-    cleaned = _require_text(alias, "alias", MAX_NAME_LENGTH)
+    cleaned = " ".join(alias.split())
+    if not cleaned:
+        raise InvalidInput("alias.empty")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidInput("alias.too_long", limit=MAX_NAME_LENGTH)
     if len(cleaned) < MIN_ALIAS_LENGTH:
-        raise InvalidInput(f"An alias needs at least {MIN_ALIAS_LENGTH} characters.")
+        raise InvalidInput("alias.too_short", minimum=MIN_ALIAS_LENGTH)
     return cleaned

@@ -12,7 +12,7 @@ MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 def decode_article(data: bytes) -> str:
     """Text of an uploaded article; ImportRejected for binaries and oversized files."""
     if len(data) > MAX_ARTICLE_BYTES:
-        raise ImportRejected("The article is larger than 5 MB: is it really one week of news?")
+        raise ImportRejected("import.too_large")
     for encoding in _candidate_encodings(data):
         try:
             text = data.decode(encoding)
@@ -20,7 +20,7 @@ def decode_article(data: bytes) -> str:
             continue
         if "\x00" not in text:
             return text
-    raise ImportRejected("That file is not text: upload a .txt, .md or .html article.")
+    raise ImportRejected("import.not_text")
 
 
 def _candidate_encodings(data: bytes) -> tuple[str, ...]:

@@ -24,12 +24,12 @@ def parse_week(text: str) -> str:
     """Normalise ``2026-W48``, ``2026W48`` or ``2026-w8``; InvalidInput when it is no real week."""
     match = _WEEK.match(text)
     if not match:
-        raise InvalidInput(f"'{text[:40]}' is not a week: write it like 2026-W48.")
+        raise InvalidInput("week.invalid", text=text[:40])
     year, week = int(match[1]), int(match[2])
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidInput(_year_out_of_range(text))
+        raise _year_out_of_range(text)
     if not 1 <= week <= _weeks_in_year(year):
-        raise InvalidInput(f"{year} has no week {week}.")
+        raise InvalidInput("week.no_such_week", year=year, week=week)
     return f"{year:04d}-W{week:02d}"
 
 
@@ -38,9 +38,9 @@ def parse_date(text: str) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"'{text[:40]}' is not a date: write it like 2026-11-27.") from None
+        raise InvalidInput("date.invalid", text=text[:40]) from None
     if not FIRST_YEAR <= day.isocalendar().year <= LAST_YEAR:  # its week is filable too
-        raise InvalidInput(_year_out_of_range(text))
+        raise _year_out_of_range(text)
     return day
 
 
@@ -62,9 +62,10 @@ def previous_weeks(week: str, count: int) -> list[str]:
     return [week_of(monday - timedelta(weeks=back)) for back in range(count - 1, -1, -1)]
 
 
-def _year_out_of_range(text: str) -> str:
-    shown = text[:40].strip()
-    return f"'{shown}' is out of range: the archive holds the weeks of {FIRST_YEAR} to {LAST_YEAR}."
+def _year_out_of_range(text: str) -> InvalidInput:
+    return InvalidInput(
+        "week.out_of_range", text=text[:40].strip(), first=FIRST_YEAR, last=LAST_YEAR
+    )
 
 
 def _weeks_in_year(year: int) -> int:

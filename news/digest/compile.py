@@ -56,15 +56,9 @@ class DigestLimits:
 
     def __post_init__(self) -> None:
         if self.max_sections < 1 or self.max_items < 1:
-            raise InvalidInput(
-                "A digest needs at least one section of at least one item.",
-                ko="다이제스트에는 항목이 하나 이상인 섹션이 하나 이상 있어야 합니다.",
-            )
+            raise InvalidInput("digest.no_room")
         if self.commentary_chars < 2:
-            raise InvalidInput(
-                "Commentary needs room for at least two characters.",
-                ko="해설은 두 글자 이상이어야 합니다.",
-            )
+            raise InvalidInput("digest.commentary_too_short")
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, 5,000 a week

@@ -65,13 +65,11 @@ def require_timezone(name: str) -> str:
     """An IANA time zone name such as Asia/Seoul."""
     cleaned = name.strip()
     if not cleaned or len(cleaned) > 64 or cleaned.startswith(("/", ".")) or ".." in cleaned:
-        raise InvalidInput(f"'{cleaned[:40]}' is not a time zone: use a name like Asia/Seoul.")
+        raise InvalidInput("settings.bad_time_zone", zone=cleaned[:40])
     try:
         ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(
-            f"'{cleaned[:40]}' is not a time zone: use a name like Asia/Seoul."
-        ) from None
+        raise InvalidInput("settings.bad_time_zone", zone=cleaned[:40]) from None
     return cleaned
 
 
@@ -86,17 +84,17 @@ def timezone_choices(prefix: str, limit: int = 25) -> list[str]:
 
 def _require_weekday(weekday: int) -> int:
     if not 0 <= weekday <= 6:
-        raise InvalidInput("The weekday must be between 0 (Monday) and 6 (Sunday).")
+        raise InvalidInput("settings.bad_weekday")
     return weekday
 
 
 def _require_hour(hour: int) -> int:
     if not 0 <= hour <= 23:
-        raise InvalidInput("The hour must be between 0 and 23.")
+        raise InvalidInput("settings.bad_hour")
     return hour
 
 
 def _require_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise InvalidInput("The language must be ko or en.")
+        raise InvalidInput("settings.bad_language")
     return language

@@ -77,8 +77,16 @@ class DigestUndeliverable(RoundupError):
     """Discord refused the post for a reason the server's admins must fix."""
 
     def __init__(self, reason: FailureReason, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else str(reason))
+        if reason is FailureReason.FORBIDDEN:
+            super().__init__("digest.forbidden", detail=detail)
+        else:
+            super().__init__("digest.channel_missing", detail=detail)
         self.reason = reason
+        self.detail = detail
+
+    def __str__(self) -> str:
+        # Kept as the post's last_error: the reason, and Discord's words when it gave any.
+        return f"{self.reason}: {self.detail}" if self.detail else str(self.reason)
 
 
 def covered_week(local_day: date | datetime) -> str:

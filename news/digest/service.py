@@ -160,12 +160,16 @@ class DigestService:
         max_items: int | None = None,
     ) -> DigestOptions:
         """Change the digest's size or its thread; InvalidInput before /setup digest."""
+        if not _size_fits(max_sections):
+            raise InvalidInput("digest.sections_out_of_range", limit=MAX_DIGEST_SIZE)
+        if not _size_fits(max_items):
+            raise InvalidInput("digest.items_out_of_range", limit=MAX_DIGEST_SIZE)
         current = await self.options(guild_id)
         updated = replace(
             current,
             thread=current.thread if thread is None else thread,
-            max_sections=_size(max_sections, current.max_sections, "sections"),
-            max_items=_size(max_items, current.max_items, "items"),
+            max_sections=current.max_sections if max_sections is None else max_sections,
+            max_items=current.max_items if max_items is None else max_items,
         )
         if not await self._digests.save_digest_options(guild_id, updated):
             raise _not_configured()
@@ -342,19 +346,10 @@ class DigestService:
         return self._locks.setdefault(guild_id, asyncio.Lock())
 
 
-def _size(value: int | None, current: int, what: str) -> int:
-    if value is None:
-        return current
-    if not 1 <= value <= MAX_DIGEST_SIZE:
-        raise InvalidInput(
-            f"The digest takes 1 to {MAX_DIGEST_SIZE} {what}.",
-            ko=f"다이제스트에는 1~{MAX_DIGEST_SIZE}개까지 넣을 수 있습니다.",
-        )
-    return value
+def _size_fits(value: int | None) -> bool:
+    """A size left out keeps the current one; a size given must be 1 to MAX_DIGEST_SIZE."""
+    return value is None or 1 <= value <= MAX_DIGEST_SIZE
 
 
 def _not_configured() -> InvalidInput:
-    return InvalidInput(
-        "This server has no digest channel yet: run /setup digest first.",
-        ko="아직 다이제스트 채널이 없습니다. 먼저 /setup digest를 실행해 주세요.",
-    )
+    return InvalidInput("digest.not_configured")

@@ -72,72 +72,45 @@ class FetchError(RoundupError):
 
 class UnsupportedScheme(FetchError):
     def __init__(self) -> None:
-        super().__init__(
-            "Only http:// and https:// addresses can be fetched.",
-            ko="http:// 또는 https:// 주소만 가져올 수 있습니다.",
-        )
+        super().__init__("fetch.unsupported_scheme")
 
 
 class AddressRefused(FetchError):
     def __init__(self, host: str) -> None:
-        super().__init__(
-            f"Refused: {host} points to a private, local or reserved network address; "
-            "the bot only fetches public web addresses.",
-            ko=f"거부됨: {host}은(는) 사설·로컬·예약 네트워크 주소를 가리킵니다. "
-            "공개된 웹 주소만 가져올 수 있습니다.",
-        )
+        super().__init__("fetch.address_refused", host=host)
         self.host = host
 
 
 class TooManyRedirects(FetchError):
     def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"The address redirected more than {limit} times.",
-            ko=f"주소가 {limit}번 넘게 다른 곳으로 넘겨졌습니다.",
-        )
+        super().__init__("fetch.too_many_redirects", limit=limit)
 
 
 class ResponseTooLarge(FetchError):
     def __init__(self, limit_bytes: int) -> None:
-        megabytes = limit_bytes / (1024 * 1024)
-        super().__init__(
-            f"The answer is larger than {megabytes:g} MB.",
-            ko=f"응답이 {megabytes:g} MB보다 큽니다.",
-        )
+        super().__init__("fetch.too_large", megabytes=limit_bytes / (1024 * 1024))
 
 
 class FetchTimeout(FetchError):
     def __init__(self, seconds: float) -> None:
-        super().__init__(
-            f"The site did not answer within {seconds:g} seconds.",
-            ko=f"사이트가 {seconds:g}초 안에 응답하지 않았습니다.",
-        )
+        super().__init__("fetch.timeout", seconds=seconds)
 
 
 class HttpStatusError(FetchError):
     def __init__(self, status: int) -> None:
-        super().__init__(
-            f"The site answered with HTTP status {status}.",
-            ko=f"사이트가 HTTP 상태 {status}(으)로 응답했습니다.",
-        )
+        super().__init__("fetch.http_status", status=status)
         self.status = status
 
 
 class Unreachable(FetchError):
     def __init__(self, host: str) -> None:
-        super().__init__(
-            f"Could not connect to {host}.",
-            ko=f"{host}에 연결할 수 없습니다.",
-        )
+        super().__init__("fetch.unreachable", host=host)
         self.host = host
 
 
 class BadResponse(FetchError):
     def __init__(self) -> None:
-        super().__init__(
-            "The site sent an answer that could not be read.",
-            ko="사이트가 읽을 수 없는 응답을 보냈습니다.",
-        )
+        super().__init__("fetch.bad_response")
 
 
 # --- What a feed becomes -----------------------------------------------------------------
@@ -179,7 +152,7 @@ def parse_feed(
     a feed with some broken items returns the others and notes the rest in ``problems``.
     """
     if not data.strip():
-        raise InvalidInput("not a feed: the document is empty.")
+        raise InvalidInput("feed.empty")
     text, problems = decode_document(data, content_type)
     body = text.lstrip("\ufeff \t\r\n")
     if _format_of(body, content_type) is _Syntax.JSON:
@@ -345,11 +318,11 @@ def _parse_xml_feed(text: str, url: str, now: datetime, problems: list[str]) -> 
             resolve_relative_uris=False,
         )
     except Exception as error:  # feedparser's loose parser has bugs on line noise
-        raise InvalidInput(f"not a feed: the parser failed ({type(error).__name__}).") from error
+        raise InvalidInput("feed.parser_failed", error=type(error).__name__) from error
     version = str(result.get("version") or "")
     entries: list[Any] = list(result.get("entries") or [])
     if not version and not entries:
-        raise InvalidInput(_not_a_feed_reason(text, result))
+        raise _not_a_feed(text, result)
     if result.get("bozo"):
         problems.append(f"malformed XML, read leniently: {_describe(result.get('bozo_exception'))}")
     feed = result.get("feed") or {}
@@ -366,12 +339,12 @@ def _parse_xml_feed(text: str, url: str, now: datetime, problems: list[str]) -> 
     )
 
 
-def _not_a_feed_reason(text: str, result: Any) -> str:
+def _not_a_feed(text: str, result: Any) -> InvalidInput:
     if _HTML_PAGE.match(text):
-        return "not a feed: this is a web page (HTML); its feed may be linked from it."
+        return InvalidInput("feed.web_page")
     if result.get("bozo"):
-        return f"not a feed: {_describe(result.get('bozo_exception'))}."
-    return "not a feed: no RSS, Atom or JSON Feed content found."
+        return InvalidInput("feed.malformed", problem=_describe(result.get("bozo_exception")))
+    return InvalidInput("feed.no_content")
 
 
 def _describe(error: object) -> str:
@@ -442,9 +415,9 @@ def _parse_json_feed(text: str, url: str, now: datetime, problems: list[str]) ->
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidInput(f"not a feed: malformed JSON ({error.msg}).") from error
+        raise InvalidInput("feed.malformed_json", problem=error.msg) from error
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
-        raise InvalidInput("not a feed: JSON without a JSON Feed 'items' list.")
+        raise InvalidInput("feed.json_without_items")
     version = _JSON_FEED_VERSION.fullmatch(str(document.get("version", "")))
     if version is None:
         problems.append("no JSON Feed version; read as 1.1")

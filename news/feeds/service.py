@@ -98,10 +98,7 @@ class FeedService:
         feed. The first poll of a feed new to the bot files this week's stories, as
         backfill."""
         if len(await self._feeds.guild_feeds(guild_id)) >= MAX_FEEDS_PER_GUILD:
-            raise InvalidInput(
-                f"A server can follow at most {MAX_FEEDS_PER_GUILD} feeds.",
-                ko=f"서버 하나는 피드를 최대 {MAX_FEEDS_PER_GUILD}개까지 구독할 수 있습니다.",
-            )
+            raise InvalidInput("feed.too_many", limit=MAX_FEEDS_PER_GUILD)
         now = self._clock()
         fetched, parsed = await self._fetch_feed(_require_url(url))
         candidate = FeedSource(
@@ -147,10 +144,7 @@ class FeedService:
         for feed in await self._feeds.guild_feeds(guild_id):
             if wanted in (feed.source.url, feed.name, feed.source.title):
                 return feed
-        raise NotFound(
-            "This server follows no feed by that URL or name (see /feed list).",
-            ko="이 서버가 구독하는 피드 중 그런 주소나 이름은 없습니다(/feed list 참고).",
-        )
+        raise NotFound("feed.not_followed")
 
     # --- polling --------------------------------------------------------------------------
 
@@ -294,10 +288,7 @@ class FeedService:
             page, _ = decode_document(fetched.body, fetched.content_type)
             links = discover_feed_links(page, fetched.url)
             if not links:
-                raise InvalidInput(
-                    "That address is neither a feed nor a page that links to one.",
-                    ko="그 주소는 피드도 아니고 피드를 알리는 페이지도 아닙니다.",
-                ) from None
+                raise InvalidInput("feed.none_found") from None
         announced = await self._fetcher.fetch(links[0])
         return announced, self._parse(announced)
 
@@ -361,18 +352,14 @@ def article_import_request(
 def read_opml(data: bytes) -> list[tuple[str | None, str]]:
     """(title, xmlUrl) of every outline with a feed URL, in document order."""
     if len(data) > MAX_OPML_BYTES:
-        raise InvalidInput("That OPML file is larger than 1 MB.", ko="OPML 파일이 1MB보다 큽니다.")
+        raise InvalidInput("opml.too_large")
     # Entities are how XML bombs explode; OPML never needs a document type.
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        raise InvalidInput(
-            "OPML files with a DOCTYPE are not read.", ko="DOCTYPE이 있는 OPML은 읽지 않습니다."
-        )
+        raise InvalidInput("opml.doctype")
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
-        raise InvalidInput(
-            "That file is not OPML (unreadable XML).", ko="OPML 파일이 아닙니다(읽을 수 없는 XML)."
-        ) from error
+        raise InvalidInput("opml.unreadable") from error
     return [
         (outline.get("title") or outline.get("text"), url.strip())
         for outline in root.iter("outline")
@@ -402,10 +389,7 @@ def write_opml(feeds: Sequence[GuildFeed]) -> str:
 def _require_url(url: str) -> str:
     cleaned = url.strip()
     if not cleaned or len(cleaned) > MAX_URL_LENGTH:
-        raise InvalidInput(
-            "Give a web address (http:// or https://).",
-            ko="웹 주소(http:// 또는 https://)를 주세요.",
-        )
+        raise InvalidInput("feed.url_required")
     return cleaned
 
 
