@@ -302,7 +302,7 @@ class _StoredHeadline:
 
 
 class SqliteArchiveRepository:
-    """news.ports.ArchiveRepository on SQLite."""
+    """news.archive.ports.ArchiveRepository on SQLite."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

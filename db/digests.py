@@ -101,7 +101,7 @@ UPDATE guild_settings
 
 
 class SqliteDigestRepository:
-    """news.ports.DigestRepository on SQLite."""
+    """news.digest.ports.DigestRepository on SQLite."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

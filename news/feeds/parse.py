@@ -1,9 +1,9 @@
 """Feeds (RSS 0.9x/1.0/2.0, Atom, JSON Feed) read into clean items, whatever the web sent.
 
 Entry points: :func:`parse_feed` for a fetched document and :func:`discover_feed_links` for a
-web page that links to its feed. Both are pure: the bytes come from a :class:`news.ports.Fetcher`
-(``bot.fetch.SafeFetcher``), whose result and errors are defined here so that services in
-``news`` can use them without importing ``bot``.
+web page that links to its feed. Both are pure: the bytes come from a
+:class:`news.feeds.ports.Fetcher` (``bot.fetch.SafeFetcher``), whose result and errors are
+defined here so that services in ``news`` can use them without importing ``bot``.
 
 Choices where the web leaves room for more than one reading:
 

@@ -1,7 +1,7 @@
 """Use cases of feeds: follow, preview, list, remove and resume them, poll them on time, and
 fetch a web article for the roundup importer.
 
-Every fetch goes through the injected news.ports.Fetcher (bot.fetch.SafeFetcher in the bot),
+Every fetch goes through the injected news.feeds.ports.Fetcher (bot.fetch.SafeFetcher in the bot),
 which refuses private addresses; nothing here sleeps: the clock is injected and the poller
 calls ``poll_due`` when it sees fit.
 """
@@ -29,6 +29,7 @@ from news.feeds.parse import (
     discover_feed_links,
     parse_feed,
 )
+from news.feeds.ports import FeedNotifier, FeedRepository, Fetcher
 from news.feeds.sources import (
     FeedSource,
     GuildFeed,
@@ -37,7 +38,6 @@ from news.feeds.sources import (
     after_success,
     resumed,
 )
-from news.ports import FeedNotifier, FeedRepository, Fetcher
 from news.stories.service import StoryService, arrival_weeks
 
 log = logging.getLogger(__name__)

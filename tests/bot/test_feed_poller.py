@@ -32,7 +32,7 @@ FEED_URL = "https://wire.test/feed.xml"
 
 
 class ServedFeed:
-    """news.ports.Fetcher answering every URL with one small RSS document."""
+    """news.feeds.ports.Fetcher answering every URL with one small RSS document."""
 
     def __init__(self) -> None:
         self.fetched: list[str] = []

@@ -51,7 +51,7 @@ class Clock:
 
 @dataclass
 class Notices:
-    """news.ports.FeedNotifier that remembers what admins would be told."""
+    """news.feeds.ports.FeedNotifier that remembers what admins would be told."""
 
     paused: list[tuple[int, GuildFeed]] = field(default_factory=list)
 
