@@ -27,7 +27,7 @@ from news.alerts.models import (
     SubscriptionKind,
 )
 
-from db.archive import headline_from_row
+from db.headlines import headline_from_row
 from db.sqlite.database import Database, Row, Session
 from db.times import from_unix, from_unix_or_none, unix
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from news.core.models import DigestCandidate, GuildSettings
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
 
-from db.archive import headline_from_row, week_key_range
+from db.headlines import headline_from_row, week_key_range
 from db.sqlite.database import Database, Row
 from db.times import from_unix, from_unix_or_none, unix
 

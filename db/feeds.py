@@ -14,7 +14,7 @@ from datetime import datetime
 from news.core.models import NewHeadline
 from news.feeds.sources import FeedSource, GuildFeed
 
-from db.archive import store_new_headlines
+from db.headlines import store_new_headlines
 from db.sqlite.database import Database, Row
 from db.times import from_unix_or_none, unix, unix_or_none
 

@@ -15,7 +15,9 @@ from news.core.models import (
 )
 
 
-class ArchiveRepository(Protocol):
+class RoundupRepository(Protocol):
+    """A guild's roundups, by week."""
+
     async def save_roundup(
         self, roundup: NewRoundup, *, alert: bool = True
     ) -> tuple[Roundup, bool]:
@@ -28,6 +30,10 @@ class ArchiveRepository(Protocol):
 
     async def weeks(self, guild_id: int) -> list[WeekSummary]: ...
 
+
+class HeadlineSearchRepository(Protocol):
+    """The searches over the headlines a guild can see."""
+
     async def search_headlines(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage: ...
 
     async def company_activity(
@@ -38,3 +44,7 @@ class ArchiveRepository(Protocol):
         headline_limit: int,
         mention_limit: int,
     ) -> CompanyActivity: ...
+
+
+class ArchiveRepository(RoundupRepository, HeadlineSearchRepository, Protocol):
+    """Everything the archive service asks of storage."""

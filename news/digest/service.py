@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from news.archive.ports import ArchiveRepository
+from news.archive.ports import RoundupRepository
 from news.catalog.ports import TopicRepository
 from news.core.errors import InvalidInput
 from news.core.models import Digest, GuildSettings, RoundupKind
@@ -70,7 +70,7 @@ class DigestService:
     def __init__(
         self,
         settings: SettingsRepository,
-        archive: ArchiveRepository,
+        archive: RoundupRepository,
         topics: TopicRepository,
         digests: DigestRepository,
         *,
