@@ -48,7 +48,7 @@ from db import (
     SqliteTopicRepository,
 )
 from news.archive.service import ArchiveService
-from news.feeds.parse import FetchResult
+from news.feeds.fetching import FetchResult
 from news.feeds.ports import Fetcher
 from news.feeds.service import FeedService
 from news.feeds.sources import FeedSource, PollResult

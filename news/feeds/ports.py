@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from news.core.models import NewHeadline
-from news.feeds.parse import FetchResult
+from news.feeds.fetching import FetchResult
 from news.feeds.sources import FeedSource, GuildFeed
 
 
@@ -18,7 +18,7 @@ class Fetcher(Protocol):
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """GET `url`, redirects followed; a 304 result (not_modified) when the validators
-        still hold. Raises news.feeds.parse.FetchError, whose message a user may read."""
+        still hold. Raises news.feeds.fetching.FetchError, whose message a user may read."""
 
 
 class FeedRepository(Protocol):

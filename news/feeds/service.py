@@ -18,17 +18,14 @@ from xml.etree import ElementTree
 
 from news.archive.articles import ExtractedArticle, extract_article
 from news.archive.importing import ImportRequest, RoundupBuilder, clean_optional
+from news.core.decoding import decode_document
 from news.core.errors import InvalidInput, NotFound, RoundupError
 from news.core.models import NewHeadline
 from news.core.weeks import week_of
-from news.feeds.parse import (
-    FeedItem,
-    FetchResult,
-    ParsedFeed,
-    decode_document,
-    discover_feed_links,
-    parse_feed,
-)
+from news.feeds.discovery import discover_feed_links
+from news.feeds.fetching import FetchResult
+from news.feeds.items import FeedItem
+from news.feeds.parse import ParsedFeed, parse_feed
 from news.feeds.ports import FeedNotifier, FeedRepository, Fetcher
 from news.feeds.sources import (
     FeedSource,
