@@ -48,10 +48,10 @@ from db import (
     SqliteTopicRepository,
 )
 from news.archive.service import ArchiveService
-from news.feeds.parse import FetchResult
+from news.feeds.fetching import FetchResult
+from news.feeds.ports import Fetcher
 from news.feeds.service import FeedService
 from news.feeds.sources import FeedSource, PollResult
-from news.ports import Fetcher
 from news.stories.service import StoryService
 
 SIDECAR_SUFFIXES = frozenset({".source", ".tsv", ".md"})

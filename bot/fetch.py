@@ -33,7 +33,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from news.feeds.parse import (
+from news.feeds.fetching import (
     AddressRefused,
     BadResponse,
     FetchResult,

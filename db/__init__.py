@@ -1,10 +1,12 @@
 """The storage layer: the only package that knows SQL. It returns news.core.models objects."""
 
 from db.alerts import SqliteAlertRepository
-from db.archive import TOTAL_CAP, SqliteArchiveRepository
+from db.archive import SqliteArchiveRepository
 from db.catalog import SqliteCompanyRepository, SqliteTopicRepository
 from db.digests import SqliteDigestRepository
 from db.feeds import SqliteFeedRepository
+from db.roundups import SqliteRoundupRepository
+from db.search import TOTAL_CAP, SqliteSearchRepository
 from db.settings import SqliteSettingsRepository
 from db.sqlite.database import Database, SchemaError
 from db.stories import SqliteStoryRepository
@@ -18,6 +20,8 @@ __all__ = [
     "SqliteCompanyRepository",
     "SqliteDigestRepository",
     "SqliteFeedRepository",
+    "SqliteRoundupRepository",
+    "SqliteSearchRepository",
     "SqliteSettingsRepository",
     "SqliteStoryRepository",
     "SqliteTopicRepository",

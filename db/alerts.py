@@ -1,4 +1,4 @@
-"""Topic alerts on SQLite (news.ports.AlertRepository): subscriptions, preferences, the
+"""Topic alerts on SQLite (news.alerts.ports.AlertRepository): subscriptions, preferences, the
 matcher's inbox, and the outbox of alerts with the batches that deliver them.
 
 The outbox is the record that makes delivery exactly-once: a headline enters it once per
@@ -27,7 +27,7 @@ from news.alerts.models import (
     SubscriptionKind,
 )
 
-from db.archive import headline_from_row
+from db.headlines import headline_from_row
 from db.sqlite.database import Database, Row, Session
 from db.times import from_unix, from_unix_or_none, unix
 
@@ -180,7 +180,7 @@ SELECT (SELECT count(*) FROM subscriptions WHERE guild_id = :guild_id) AS subscr
 
 
 class SqliteAlertRepository:
-    """news.ports.AlertRepository on SQLite."""
+    """news.alerts.ports.AlertRepository on SQLite."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

@@ -61,7 +61,7 @@ ON CONFLICT (topic_id, normalized) DO NOTHING
 
 
 class SqliteCompanyRepository:
-    """news.ports.CompanyRepository on SQLite.
+    """news.catalog.ports.CompanyRepository on SQLite.
 
     Every spelling (canonical name, English name, aliases) is stored in company_aliases under
     its normalised form, which is unique: one spelling never names two companies.
@@ -108,7 +108,8 @@ class SqliteCompanyRepository:
 
 
 class SqliteTopicRepository:
-    """news.ports.TopicRepository on SQLite: topics by key, keywords merged, never dropped."""
+    """news.catalog.ports.TopicRepository on SQLite: topics by key, keywords merged, never
+    dropped."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

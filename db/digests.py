@@ -5,7 +5,7 @@ from __future__ import annotations
 from news.core.models import DigestCandidate, GuildSettings
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
 
-from db.archive import headline_from_row, week_key_range
+from db.headlines import headline_from_row, week_key_range
 from db.sqlite.database import Database, Row
 from db.times import from_unix, from_unix_or_none, unix
 
@@ -101,7 +101,7 @@ UPDATE guild_settings
 
 
 class SqliteDigestRepository:
-    """news.ports.DigestRepository on SQLite."""
+    """news.digest.ports.DigestRepository on SQLite."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

@@ -1,4 +1,5 @@
-"""Feed sources, the guilds following them, and the stories they bring (news.ports.FeedRepository).
+"""Feed sources, the guilds following them, and the stories they bring
+(news.feeds.ports.FeedRepository).
 
 A feed is one row of ``sources`` (kind 'feed', key = its URL) however many guilds follow it,
 so it is fetched once; ``guild_sources`` says who follows it, and through
@@ -13,7 +14,7 @@ from datetime import datetime
 from news.core.models import NewHeadline
 from news.feeds.sources import FeedSource, GuildFeed
 
-from db.archive import store_new_headlines
+from db.headlines import store_new_headlines
 from db.sqlite.database import Database, Row
 from db.times import from_unix_or_none, unix, unix_or_none
 
@@ -62,7 +63,7 @@ UPDATE sources
 
 
 class SqliteFeedRepository:
-    """news.ports.FeedRepository on SQLite."""
+    """news.feeds.ports.FeedRepository on SQLite."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

@@ -28,7 +28,7 @@ ON CONFLICT (guild_id) DO UPDATE
 
 
 class SqliteSettingsRepository:
-    """news.ports.SettingsRepository on SQLite."""
+    """news.digest.ports.SettingsRepository on SQLite."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from news.core.models import DigestCandidate
 
-from db.archive import headline_from_row, week_key_range
+from db.headlines import headline_from_row, week_key_range
 from db.sqlite.database import Database, Row
 
 # The week's headlines in publication order (the sort key orders by minute, then id), with

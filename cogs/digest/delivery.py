@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 
 import discord
 from news.core.models import Digest, GuildSettings
+from news.digest.ports import PartFooter
 from news.digest.posts import DigestPart, DigestUndeliverable, FailureReason
-from news.digest.service import DigestService, Outcome, PartFooter, PublishResult
+from news.digest.service import DigestService, Outcome, PublishResult
 
 from cogs.common.embeds import NO_MENTIONS, digest_messages, shorten
 from cogs.common.i18n import text

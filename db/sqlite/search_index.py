@@ -2,17 +2,36 @@
 
 The terms themselves are defined once, in news.archive.search_terms (alert keywords match the same
 way); here they become the ``terms`` column of headline_search and MATCH expressions, and
-company/topic tags fill the ``tags`` column.
+company/topic tags fill the ``tags`` column. The index rows are written and dropped here too,
+by the sort key that is their rowid: the FTS5 table is SQLite's own (another backend would index
+headlines its own way).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from news.archive.search_terms import Phrase, Unit, query_units, text_terms
 
+from db.sqlite.database import Params, Session
+
 TERMS_COLUMN = "terms"
 TAGS_COLUMN = "tags"
+
+_UNINDEX_HEADLINE = "DELETE FROM headline_search WHERE rowid = :old_sort_key"
+_INDEX_HEADLINE = """
+INSERT INTO headline_search (rowid, terms, tags) VALUES (:sort_key, :terms, :tags)
+"""
+
+
+async def index_headlines(tx: Session, rows: Sequence[Params]) -> None:
+    """Index headline rows (``sort_key``, ``terms``, ``tags``), in the order given."""
+    await tx.executemany(_INDEX_HEADLINE, rows)
+
+
+async def unindex_headlines(tx: Session, rows: Sequence[Params]) -> None:
+    """Drop the index rows of updated headlines, by their ``old_sort_key``."""
+    await tx.executemany(_UNINDEX_HEADLINE, rows)
 
 
 def index_terms(text: str) -> str:

@@ -22,7 +22,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from news.alerts.matching import AlertMatcher
 from news.alerts.models import (
@@ -43,10 +42,11 @@ from news.alerts.models import (
     parse_clock,
     parse_keyword,
 )
+from news.alerts.ports import AlertRepository, AlertSender
 from news.archive.service import ArchiveService
 from news.core.errors import InvalidInput, NotFound
 from news.digest.guild_settings import require_timezone
-from news.ports import AlertRepository, SettingsRepository
+from news.digest.ports import SettingsRepository
 
 log = logging.getLogger(__name__)
 
@@ -66,20 +66,6 @@ DELIVERY_CONCURRENCY = 16
 FORGET_MARGIN = timedelta(days=1)
 # Paused with no end: far enough to never come, small enough for a Unix timestamp.
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
-
-
-class AlertSender(Protocol):
-    """Delivers batches on Discord (cogs.alerts.delivery.DiscordAlertSender)."""
-
-    async def open_dm(self, user_id: int) -> int:
-        """The id of the DM channel with the user, opened if needed."""
-
-    async def send(self, batch: AlertBatch) -> int:
-        """Send the batch's message with its nonce; the message id. AlertUndeliverable when
-        Discord refuses it for good (DMs closed, channel gone or forbidden)."""
-
-    async def find(self, batch: AlertBatch) -> int | None:
-        """The id of the batch's message when it was sent already (a batch in doubt)."""
 
 
 @dataclass(frozen=True, slots=True)

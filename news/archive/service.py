@@ -18,12 +18,14 @@ from news.archive.importing import (
     clean_optional,
     prepare_and_store_all,
 )
+from news.archive.ports import ArchiveRepository
 from news.catalog.bundled import (
     bundled_companies,
     bundled_topics,
     companies_to_store,
     topics_to_store,
 )
+from news.catalog.ports import CompanyRepository, TopicRepository
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.errors import InvalidInput, NotFound
 from news.core.models import (
@@ -39,7 +41,6 @@ from news.core.models import (
     WeekSummary,
 )
 from news.core.weeks import parse_week, previous_weeks, week_of
-from news.ports import ArchiveRepository, CompanyRepository, TopicRepository
 
 MAX_PAGE_SIZE = 25
 MAX_QUERY_LENGTH = 200

@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 import ahocorasick
 
 from news.core.models import Company, Topic
-from news.core.text import HANGUL_CLASS, is_hangul, normalize
+from news.core.text import HANGUL_CLASS, is_hangul, normalize, truncate
 
 # Discord caps an autocomplete choice's name and value at 100 characters.
 CHOICE_TEXT_LIMIT = 100
@@ -357,4 +357,4 @@ def _choice_label(name: str, other_name: str) -> str:
     """ "마이크로소프트 (Microsoft)", or the name alone when both are the same; ≤ 100 chars."""
     same = not other_name.strip() or normalize(name) == normalize(other_name)
     label = name if same else f"{name} ({other_name})"
-    return label if len(label) <= CHOICE_TEXT_LIMIT else label[: CHOICE_TEXT_LIMIT - 1] + "…"
+    return truncate(label, CHOICE_TEXT_LIMIT)

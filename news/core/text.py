@@ -1,9 +1,10 @@
-"""Pure text helpers shared by recognition, parsing and search."""
+"""Pure text helpers shared by recognition, parsing, search and display: the one truncator."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from enum import StrEnum
 
 # Hangul Jamo, Compatibility Jamo, Jamo Extended-A, Syllables, Jamo Extended-B.
 _HANGUL_RANGES = (
@@ -25,6 +26,11 @@ _HANGUL_WEIGHT = 2
 # letters being Hangul already means the sentence itself is Korean.
 _KOREAN_SHARE = 0.25
 
+
+ELLIPSIS = "…"
+# A sentence ends at . ! ? or their full-width forms followed by a space or the end.
+_SENTENCE_END = re.compile(r"[.!?。！？](?=\s|$)")
+_LAST_SPACE = re.compile(r"\s(?=\S*$)")
 
 _HANGUL_CHAR = re.compile(HANGUL_CLASS)
 _LETTER = re.compile(r"[^\W\d_]")
@@ -54,3 +60,33 @@ def detect_language(text: str) -> str:
     if weighted and weighted >= _KOREAN_SHARE * (weighted + other):
         return "ko"
     return "en"
+
+
+class Cut(StrEnum):
+    """Where :func:`truncate` may cut."""
+
+    CHARACTER = "character"  # anywhere: labels and fields with a hard limit
+    WORD = "word"  # at the end of a word: feed titles and summaries
+    SENTENCE = "sentence"  # at the end of a sentence, else of a word: commentary
+
+
+def truncate(text: str, limit: int, *, at: Cut = Cut.CHARACTER) -> str:
+    """``text`` in at most ``limit`` characters, marked with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 1]  # one character stays free for the ellipsis
+    if at is Cut.CHARACTER:
+        return room + ELLIPSIS
+    # A cut that throws away most of the room reads worse than a cut inside a word.
+    enough = len(room) // 2
+    if at is Cut.SENTENCE:
+        # The search may look one character past the room, to see whether a full stop ends
+        # a sentence or sits inside a number such as 3.5.
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit) if m.end() <= len(room)]
+        if ends and ends[-1] >= enough:
+            return room[: ends[-1]] + ELLIPSIS
+    if text[len(room)].isspace():
+        return room.rstrip() + ELLIPSIS
+    space = _LAST_SPACE.search(room)
+    cut = room[: space.start()] if space and space.start() >= enough else room
+    return cut.rstrip() + ELLIPSIS

@@ -12,6 +12,7 @@ _WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 # minutes since 1970 in 31 bits (until 6053), and the last ISO week of 9999 ends in 10000,
 # past what datetime holds.
 FIRST_YEAR, LAST_YEAR = 1, 2999
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def week_of(moment: date | datetime) -> str:
@@ -56,6 +57,26 @@ def week_bounds(week: str) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
+def week_dates(week: str, language: str, *, compact: bool = False) -> str:
+    """The Monday-to-Sunday dates of an ISO week as people write them: ``2026년 11월 23일 –
+    29일`` or ``Nov 23 – 29, 2026``; ``compact`` leaves the year and the spaces out, for
+    titles: ``11월 23일–29일`` or ``Nov 23–29``."""
+    first = week_start(week)
+    last = first + timedelta(days=6)
+    if compact:
+        if language == "ko":
+            end = f"{last.day}일" if last.month == first.month else f"{last.month}월 {last.day}일"
+            return f"{first.month}월 {first.day}일–{end}"
+        end = str(last.day) if last.month == first.month else _english_day(last)
+        return f"{_english_day(first)}–{end}"
+    if language == "ko":
+        return f"{_korean_date(first)} – {_korean_date(last, after=first)}"
+    if first.year != last.year:
+        return f"{_english_day(first)}, {first.year} – {_english_day(last)}, {last.year}"
+    end = f"{last.day}" if last.month == first.month else _english_day(last)
+    return f"{_english_day(first)} – {end}, {last.year}"
+
+
 def previous_weeks(week: str, count: int) -> list[str]:
     """``count`` weeks ending with ``week``, oldest first."""
     monday = week_start(week)
@@ -71,3 +92,14 @@ def _year_out_of_range(text: str) -> InvalidInput:
 def _weeks_in_year(year: int) -> int:
     # December 28th always falls in the last ISO week of its year.
     return date(year, 12, 28).isocalendar()[1]
+
+
+def _korean_date(day: date, *, after: date | None = None) -> str:
+    """``2026년 11월 23일``, leaving out what the start of the range already said."""
+    if after is None or after.year != day.year:
+        return f"{day.year}년 {day.month}월 {day.day}일"
+    return f"{day.month}월 {day.day}일" if after.month != day.month else f"{day.day}일"
+
+
+def _english_day(day: date) -> str:
+    return f"{MONTHS_EN[day.month - 1]} {day.day}"

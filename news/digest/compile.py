@@ -8,7 +8,6 @@ editor: it keeps its own sections and commentary, only the commentary is shorten
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +25,8 @@ from news.core.models import (
     RoundupSection,
     Topic,
 )
-from news.core.weeks import week_start
+from news.core.text import Cut, truncate
+from news.core.weeks import week_dates
 from news.stories.clustering import group_by_story_id, group_same_stories
 
 _HEADLINE = attrgetter("headline")
@@ -37,13 +37,6 @@ _ORDER = attrgetter("order")
 _NO_OUTLET = frozenset((None, ""))  # a report without an outlet's name adds no outlet
 
 CATCH_ALL_TITLES = {"ko": "그 밖의 소식", "en": "More news"}
-_ELLIPSIS = "…"
-# A sentence ends at . ! ? or their full-width forms followed by a space or the end.
-_SENTENCE_END = re.compile(r"[.!?。！？](?=\s|$)")
-_LAST_SPACE = re.compile(r"\s(?=\S*$)")
-_MONTHS_EN = (
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,34 +112,10 @@ def digest_from_roundup(
 
 def digest_title(week: str, language: str) -> str:
     """A short title naming the week: ``Week 48 in tech · Nov 23–29`` or its Korean form."""
-    first = week_start(week)
-    last = first + timedelta(days=6)
+    dates = week_dates(week, language, compact=True)
     if language == "ko":
-        end = f"{last.day}일" if last.month == first.month else f"{last.month}월 {last.day}일"
-        return f"{first.month}월 {first.day}일–{end} 주간 테크"
-    start = f"{_MONTHS_EN[first.month - 1]} {first.day}"
-    end = str(last.day) if last.month == first.month else f"{_MONTHS_EN[last.month - 1]} {last.day}"
-    return f"Week {int(week[6:])} in tech · {start}–{end}"
-
-
-def shorten_commentary(text: str, limit: int) -> str:
-    """``text`` in at most ``limit`` characters, cut at a sentence or word end with an ellipsis."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    room = text[: limit - 1]  # one character stays free for the ellipsis
-    # The search may look one character past the room, to see whether a full stop ends a
-    # sentence or sits inside a number such as 3.5.
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit) if m.end() <= len(room)]
-    # A cut that throws away most of the room reads worse than a cut inside a sentence.
-    enough = len(room) // 2
-    if ends and ends[-1] >= enough:
-        return room[: ends[-1]] + _ELLIPSIS
-    if text[len(room)].isspace():
-        return room.rstrip() + _ELLIPSIS
-    space = _LAST_SPACE.search(room)
-    cut = room[: space.start()] if space and space.start() >= enough else room
-    return cut.rstrip() + _ELLIPSIS
+        return f"{dates} 주간 테크"
+    return f"Week {int(week[6:])} in tech · {dates}"
 
 
 def _imported_section(
@@ -154,7 +123,7 @@ def _imported_section(
 ) -> DigestSection:
     return DigestSection(
         title=section.title or "",
-        commentary=shorten_commentary(section.commentary, limits.commentary_chars),
+        commentary=truncate(section.commentary.strip(), limits.commentary_chars, at=Cut.SENTENCE),
         items=tuple(DigestItem(headline, publisher) for headline in section.headlines),
     )
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from news.core.errors import InvalidInput
 from news.core.models import GuildSettings
-from news.ports import SettingsRepository
+from news.digest.ports import SettingsRepository
 
 LANGUAGES = ("ko", "en")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -25,13 +25,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from news.archive.ports import RoundupRepository
+from news.catalog.ports import TopicRepository
 from news.core.errors import InvalidInput
 from news.core.models import Digest, GuildSettings, RoundupKind
 from news.core.weeks import parse_week
 from news.digest.compile import DigestLimits, compile_digest, digest_from_roundup
+from news.digest.ports import DigestOutlet, DigestRepository, MessageT, SettingsRepository
 from news.digest.posts import (
     DigestOptions,
     DigestPart,
@@ -42,31 +44,9 @@ from news.digest.posts import (
     covered_week,
     part_marker,
 )
-from news.ports import ArchiveRepository, DigestRepository, SettingsRepository, TopicRepository
 from news.stories.service import StoryService
 
-MessageT = TypeVar("MessageT")
-PartFooter = Callable[[int, int], str]
 MAX_DIGEST_SIZE = 10
-
-
-class DigestOutlet(Protocol[MessageT]):
-    """Where a post's messages go: a Discord channel, behind the Discord adapter."""
-
-    def render(
-        self, digest: Digest, settings: GuildSettings, footer: PartFooter
-    ) -> Sequence[MessageT]:
-        """The digest as messages; ``footer(index, total)`` is each message's marker."""
-
-    async def find_part(self, channel_id: int, part: DigestPart) -> int | None:
-        """The id of a recent message in the channel with the part's nonce or marker."""
-
-    async def send_part(self, channel_id: int, message: MessageT, nonce: str) -> int:
-        """Send one message with ``nonce``; its id. DigestUndeliverable when Discord refuses
-        for a reason the admins must fix."""
-
-    async def open_thread(self, channel_id: int, message_id: int, name: str) -> None:
-        """A discussion thread under the message (best effort)."""
 
 
 class Outcome(StrEnum):
@@ -90,7 +70,7 @@ class DigestService:
     def __init__(
         self,
         settings: SettingsRepository,
-        archive: ArchiveRepository,
+        archive: RoundupRepository,
         topics: TopicRepository,
         digests: DigestRepository,
         *,

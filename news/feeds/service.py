@@ -1,7 +1,7 @@
 """Use cases of feeds: follow, preview, list, remove and resume them, poll them on time, and
 fetch a web article for the roundup importer.
 
-Every fetch goes through the injected news.ports.Fetcher (bot.fetch.SafeFetcher in the bot),
+Every fetch goes through the injected news.feeds.ports.Fetcher (bot.fetch.SafeFetcher in the bot),
 which refuses private addresses; nothing here sleeps: the clock is injected and the poller
 calls ``poll_due`` when it sees fit.
 """
@@ -18,17 +18,15 @@ from xml.etree import ElementTree
 
 from news.archive.articles import ExtractedArticle, extract_article
 from news.archive.importing import ImportRequest, RoundupBuilder, clean_optional
+from news.core.decoding import decode_document
 from news.core.errors import InvalidInput, NotFound, RoundupError
 from news.core.models import NewHeadline
 from news.core.weeks import week_of
-from news.feeds.parse import (
-    FeedItem,
-    FetchResult,
-    ParsedFeed,
-    decode_document,
-    discover_feed_links,
-    parse_feed,
-)
+from news.feeds.discovery import discover_feed_links
+from news.feeds.fetching import FetchResult
+from news.feeds.items import FeedItem
+from news.feeds.parse import ParsedFeed, parse_feed
+from news.feeds.ports import FeedNotifier, FeedRepository, Fetcher
 from news.feeds.sources import (
     FeedSource,
     GuildFeed,
@@ -37,7 +35,6 @@ from news.feeds.sources import (
     after_success,
     resumed,
 )
-from news.ports import FeedNotifier, FeedRepository, Fetcher
 from news.stories.service import StoryService, arrival_weeks
 
 log = logging.getLogger(__name__)

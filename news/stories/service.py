@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 from news.core.models import NewHeadline
 from news.core.weeks import week_of
-from news.ports import StoryRepository
 from news.stories.clustering import StoryIndex
+from news.stories.ports import StoryRepository
 
 # Indexes kept in memory: this week's, last week's (late items) and one more.
 KEPT_WEEKS = 3

@@ -22,7 +22,7 @@ from db import (
 )
 from news.archive.service import ArchiveService
 from news.digest.guild_settings import GuildSettingsService
-from news.feeds.parse import FetchResult
+from news.feeds.fetching import FetchResult
 from news.feeds.service import FeedService
 from news.feeds.sources import FeedSource
 from tests.bot.feed_server import rss
@@ -32,7 +32,7 @@ FEED_URL = "https://wire.test/feed.xml"
 
 
 class ServedFeed:
-    """news.ports.Fetcher answering every URL with one small RSS document."""
+    """news.feeds.ports.Fetcher answering every URL with one small RSS document."""
 
     def __init__(self) -> None:
         self.fetched: list[str] = []

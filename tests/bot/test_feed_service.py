@@ -22,7 +22,7 @@ from news.archive.service import ArchiveService
 from news.core.errors import InvalidInput, NotFound
 from news.core.models import Headline
 from news.feeds import service as feed_service
-from news.feeds.parse import AddressRefused
+from news.feeds.fetching import AddressRefused
 from news.feeds.service import FeedService
 from news.feeds.sources import (
     DEFAULT_INTERVAL,
@@ -51,7 +51,7 @@ class Clock:
 
 @dataclass
 class Notices:
-    """news.ports.FeedNotifier that remembers what admins would be told."""
+    """news.feeds.ports.FeedNotifier that remembers what admins would be told."""
 
     paused: list[tuple[int, GuildFeed]] = field(default_factory=list)
 

@@ -17,7 +17,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.fetch import AddressClass, AddressGuard, SafeFetcher, classify_address
-from news.feeds.parse import (
+from news.feeds.fetching import (
     AddressRefused,
     FetchTimeout,
     HttpStatusError,
@@ -25,8 +25,8 @@ from news.feeds.parse import (
     TooManyRedirects,
     Unreachable,
     UnsupportedScheme,
-    parse_feed,
 )
+from news.feeds.parse import parse_feed
 from tests.bot.feed_server import (
     FEED_ETAG,
     FEED_LAST_MODIFIED,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from db import SqliteArchiveRepository
+from db import Database, SqliteArchiveRepository
 from news.core.models import CompanyActivity, NewHeadline, NewRoundup, NewSection, RoundupKind
 from news.core.weeks import week_of
 
 WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # in 2026-W48
+NEXT_WEEK = WEDNESDAY + timedelta(weeks=1)
 
 
 def headline(
@@ -79,3 +80,9 @@ async def activity(
 ) -> CompanyActivity:
     """company_activity with the limits the service uses."""
     return await archive.company_activity(guild_id, company_id, weeks, headline_limit, 10)
+
+
+async def count_rows(database: Database, table: str) -> int:
+    row = await database.fetch_one("SELECT count(*) FROM " + table)
+    assert row is not None
+    return int(row[0])

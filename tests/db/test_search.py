@@ -7,6 +7,7 @@ import pytest
 from db import TOTAL_CAP, SqliteArchiveRepository
 from news.core.models import Company, HeadlineQuery, Topic
 from tests.db.builders import (
+    NEXT_WEEK,
     WEDNESDAY,
     activity,
     headline,
@@ -205,3 +206,47 @@ async def test_shared_story_is_visible_to_both_importing_guilds(
     await archive.save_roundup(roundup(section(headline("공통 기사", url)), guild_id=2))
     assert await titles(archive, "공통", guild_id=1) == ["공통 기사"]
     assert await titles(archive, "공통", guild_id=2) == ["공통 기사"]
+
+
+async def test_company_headlines_newest_first(
+    archive: SqliteArchiveRepository, samsung: Company
+) -> None:
+    older = headline("예전 삼성 기사", at=WEDNESDAY - timedelta(days=30), companies=(samsung.id,))
+    newer = headline("최신 삼성 기사", companies=(samsung.id,))
+    other = headline("무관한 기사")
+    await archive.save_roundup(roundup(section(older, newer, other)))
+    found = (await activity(archive, 1, samsung.id)).headlines
+    assert [h.title for h in found] == ["최신 삼성 기사", "예전 삼성 기사"]
+    assert len((await activity(archive, 1, samsung.id, headline_limit=1)).headlines) == 1
+
+
+async def test_company_weekly_counts_cover_every_week_asked(
+    archive: SqliteArchiveRepository, samsung: Company
+) -> None:
+    await archive.save_roundup(
+        roundup(
+            section(
+                headline("삼성 1", companies=(samsung.id,)),
+                headline("삼성 2", companies=(samsung.id,)),
+                headline("삼성 3", at=NEXT_WEEK, companies=(samsung.id,)),
+            )
+        )
+    )
+    weeks = ["2026-W47", "2026-W48", "2026-W49"]
+    counts = (await activity(archive, 1, samsung.id, weeks=weeks)).weekly_counts
+    assert counts == (("2026-W47", 0), ("2026-W48", 2), ("2026-W49", 1))
+
+
+async def test_roundups_mentioning_a_company_in_commentary(
+    archive: SqliteArchiveRepository, samsung: Company, nvidia: Company
+) -> None:
+    mentioning, _ = await archive.save_roundup(
+        roundup(section(headline("가"), commentary="삼성 이야기", mentions=(samsung.id,)))
+    )
+    await archive.save_roundup(
+        roundup(section(headline("나"), mentions=(nvidia.id,)), title="다른 글")
+    )
+    refs = (await activity(archive, 1, samsung.id)).mentioned_in
+    assert [(r.id, r.week, r.title) for r in refs] == [
+        (mentioning.id, "2026-W48", mentioning.title)
+    ]

@@ -18,7 +18,7 @@ import pytest
 import locales
 from locales import ENGLISH, KOREAN, LANGUAGES, CatalogueError
 from news.core.errors import InvalidInput, NotFound, RoundupError
-from news.feeds.parse import HttpStatusError
+from news.feeds.fetching import HttpStatusError
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "cogs", "news", "db")

@@ -1,6 +1,6 @@
 import pytest
 
-from news.core.decoding import MAX_ARTICLE_BYTES, decode_article
+from news.core.decoding import MAX_ARTICLE_BYTES, decode_article, decode_document
 from news.core.errors import ImportRejected
 
 
@@ -24,3 +24,9 @@ def test_binary_file_is_rejected_with_a_clear_message() -> None:
 def test_oversized_article_is_rejected() -> None:
     with pytest.raises(ImportRejected, match="5 MB"):
         decode_article(b"a" * (MAX_ARTICLE_BYTES + 1))
+
+
+def test_windows_1252_without_declaration_keeps_its_quotes() -> None:
+    text, problems = decode_document("It’s “fine”".encode("cp1252"))
+    assert text == "It’s “fine”"
+    assert problems == ["read as cp1252"]

@@ -1,6 +1,6 @@
 import re
 
-from news.core.text import HANGUL_CLASS, detect_language, is_hangul, normalize
+from news.core.text import HANGUL_CLASS, Cut, detect_language, is_hangul, normalize, truncate
 
 
 def test_normalize_folds_width_case_and_whitespace() -> None:
@@ -53,3 +53,24 @@ def test_detect_language_english_quoting_one_korean_word() -> None:
 
 def test_detect_language_without_letters_is_english() -> None:
     assert detect_language("2026 — 42%") == "en"
+
+
+def test_text_within_the_limit_is_kept_whole() -> None:
+    assert truncate("Short and sweet.", 600, at=Cut.SENTENCE) == "Short and sweet."
+
+
+def test_character_cut_keeps_the_limit_with_the_ellipsis() -> None:
+    assert truncate("abcdefgh", 5) == "abcd…"
+
+
+def test_sentence_cut_without_a_sentence_end_is_cut_at_a_word() -> None:
+    assert truncate("one two three four five six", 16, at=Cut.SENTENCE) == "one two three…"
+
+
+def test_a_full_stop_inside_a_number_is_no_sentence_end() -> None:
+    text = "Revenue grew 3.5 percent this quarter"
+    assert truncate(text, 16, at=Cut.SENTENCE) == "Revenue grew…"
+
+
+def test_word_cut_keeps_a_word_that_ends_at_the_limit() -> None:
+    assert truncate("one two three", 8, at=Cut.WORD) == "one two…"

@@ -3,7 +3,14 @@ from datetime import UTC, date, datetime
 import pytest
 
 from news.core.errors import InvalidInput
-from news.core.weeks import parse_date, parse_week, previous_weeks, week_bounds, week_of
+from news.core.weeks import (
+    parse_date,
+    parse_week,
+    previous_weeks,
+    week_bounds,
+    week_dates,
+    week_of,
+)
 
 
 def test_week_of_uses_iso_calendar_across_new_year() -> None:
@@ -53,3 +60,18 @@ def test_parse_date_refuses_years_the_archive_cannot_file(text: str) -> None:
 def test_the_first_and_last_filable_days_are_dates() -> None:
     assert parse_date("0001-01-01") == date(1, 1, 1)
     assert parse_week("2999-W52") == "2999-W52"
+
+
+@pytest.mark.parametrize(
+    ("week", "language", "compact", "expected"),
+    [
+        ("2026-W48", "en", False, "Nov 23 – 29, 2026"),
+        ("2026-W48", "ko", False, "2026년 11월 23일 – 29일"),
+        ("2026-W53", "en", False, "Dec 28, 2026 – Jan 3, 2027"),
+        ("2026-W48", "en", True, "Nov 23–29"),
+        ("2026-W49", "en", True, "Nov 30–Dec 6"),
+        ("2026-W49", "ko", True, "11월 30일–12월 6일"),
+    ],
+)
+def test_week_dates(week: str, language: str, compact: bool, expected: str) -> None:
+    assert week_dates(week, language, compact=compact) == expected

@@ -21,7 +21,6 @@ from news.digest.compile import (
     DigestLimits,
     compile_digest,
     digest_from_roundup,
-    shorten_commentary,
 )
 
 WEEK = "2026-W48"
@@ -287,13 +286,10 @@ def test_imported_commentary_is_shortened_at_a_sentence_end() -> None:
     assert digest.sections[0].commentary == "첫 문장이다. 둘째 문장도 꽤 길게 이어진다.…"
 
 
-def test_commentary_without_a_sentence_end_is_cut_at_a_word() -> None:
-    assert shorten_commentary("one two three four five six", 16) == "one two three…"
-
-
-def test_a_full_stop_inside_a_number_is_no_sentence_end() -> None:
-    assert shorten_commentary("Revenue grew 3.5 percent this quarter", 16) == "Revenue grew…"
-
-
-def test_short_commentary_is_kept_whole() -> None:
-    assert shorten_commentary("  Short and sweet.  ", 600) == "Short and sweet."
+def test_imported_commentary_loses_its_surrounding_spaces() -> None:
+    digest = digest_from_roundup(
+        roundup(section(0, "첫째", "  Short and sweet.  ")),
+        language="ko",
+        limits=DigestLimits(commentary_chars=600),
+    )
+    assert digest.sections[0].commentary == "Short and sweet."

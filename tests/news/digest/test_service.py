@@ -19,8 +19,9 @@ from db import (
 )
 from news.core.errors import InvalidInput
 from news.core.models import Digest, GuildSettings
+from news.digest.ports import PartFooter
 from news.digest.posts import DigestPart, DigestPost, DigestUndeliverable, FailureReason, PostState
-from news.digest.service import DigestService, Outcome, PartFooter
+from news.digest.service import DigestService, Outcome
 from tests.db.builders import headline, roundup, section
 
 GUILD = 1

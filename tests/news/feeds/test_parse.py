@@ -9,13 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from news.core.errors import InvalidInput
-from news.feeds.parse import (
-    SUMMARY_LIMIT,
-    ParsedFeed,
-    decode_document,
-    discover_feed_links,
-    parse_feed,
-)
+from news.feeds.items import SUMMARY_LIMIT
+from news.feeds.parse import ParsedFeed, parse_feed
 
 NOW = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
 FEED_URL = "https://news.example.com/feeds/tech.xml"
@@ -257,12 +252,6 @@ def test_byte_order_marks_and_utf16_are_decoded(encoding: str) -> None:
     assert parsed(korean_feed(declaration).encode(encoding)).items[0].title == KOREAN_TITLE
 
 
-def test_windows_1252_without_declaration_keeps_its_quotes() -> None:
-    text, problems = decode_document("It’s “fine”".encode("cp1252"))
-    assert text == "It’s “fine”"
-    assert problems == ["read as cp1252"]
-
-
 # --- items ---------------------------------------------------------------------------------
 
 
@@ -313,27 +302,3 @@ def test_hangul_decides_the_language_over_a_wrong_declaration() -> None:
 def test_feed_language_speaks_for_items_without_letters() -> None:
     feed = parsed(rss(item(title="2026 — 3/4"), channel="<language>ko-KR</language>"))
     assert feed.items[0].language == "ko"
-
-
-# --- discovery -----------------------------------------------------------------------------
-
-
-def test_feed_links_are_discovered_absolute_and_once() -> None:
-    page = """<html><head><base href="https://site.example/blog/">
-    <link rel="stylesheet" type="text/css" href="/style.css">
-    <link rel="alternate" type="application/rss+xml" title="RSS" href="feed.xml">
-    <link rel="alternate" type="application/atom+xml" href="https://site.example/atom">
-    <link rel="Alternate" type="application/feed+json" href="/feed.json">
-    <link rel="alternate" type="application/json" href="/wp-json/wp/v2/posts/1">
-    <link rel="alternate" type="application/rss+xml" href="feed.xml">
-    <link rel="alternate" type="application/rss+xml" href="javascript:void(0)">
-    </head><body></body></html>"""
-    assert discover_feed_links(page, "https://site.example/") == [
-        "https://site.example/blog/feed.xml",
-        "https://site.example/atom",
-        "https://site.example/feed.json",
-    ]
-
-
-def test_page_without_feed_links_has_none() -> None:
-    assert discover_feed_links("<p>no head at all", "https://site.example/") == []

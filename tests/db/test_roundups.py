@@ -1,22 +1,21 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from db import Database, SqliteArchiveRepository
-from news.core.models import Company, HeadlineQuery, RoundupKind, Topic
+from news.core.models import Company, RoundupKind, Topic
 from tests.db.builders import (
+    NEXT_WEEK,
     WEDNESDAY,
     activity,
+    count_rows,
     headline,
     headlines_roundup,
     roundup,
     section,
 )
-
-NEXT_WEEK = WEDNESDAY + timedelta(weeks=1)
 
 
 async def test_saved_roundup_reads_back_with_sections_in_order(
@@ -75,10 +74,10 @@ async def test_reimport_replaces_in_place_and_keeps_ids(
     assert second.id == first.id
     assert second.sections[0].headlines[0].id == first.sections[0].headlines[0].id
     assert second.sections[0].headlines[0].title == "기존 기사 (수정)"
-    assert await _count(database, "roundups") == 1
-    assert await _count(database, "roundup_sections") == 2
-    assert await _count(database, "headlines") == 2
-    assert await _count(database, "headline_search") == 2
+    assert await count_rows(database, "roundups") == 1
+    assert await count_rows(database, "roundup_sections") == 2
+    assert await count_rows(database, "headlines") == 2
+    assert await count_rows(database, "headline_search") == 2
 
 
 async def test_reimport_replaces_company_links(
@@ -93,37 +92,6 @@ async def test_reimport_replaces_company_links(
     assert (await activity(archive, 1, samsung.id)).headlines == ()
 
 
-async def test_moved_publication_time_moves_the_headline_in_search(
-    archive: SqliteArchiveRepository,
-) -> None:
-    url = "https://news.test/moved"
-    await archive.save_roundup(roundup(section(headline("이동한 기사", url))))
-    await archive.save_roundup(
-        roundup(section(headline("이동한 기사", url, at=NEXT_WEEK)), title="다음 주", at=NEXT_WEEK)
-    )
-    old_week = await archive.search_headlines(1, HeadlineQuery("이동", week="2026-W48"))
-    new_week = await archive.search_headlines(1, HeadlineQuery("이동", week="2026-W49"))
-    assert (old_week.total, new_week.total) == (0, 1)
-
-
-async def test_same_url_from_two_roundups_is_one_headline(
-    archive: SqliteArchiveRepository, database: Database
-) -> None:
-    url = "https://news.test/shared"
-    one, _ = await archive.save_roundup(roundup(section(headline("공유 기사", url)), title="A"))
-    two, _ = await archive.save_roundup(roundup(section(headline("공유 기사", url)), title="B"))
-    assert one.id != two.id
-    assert one.sections[0].headlines[0].id == two.sections[0].headlines[0].id
-    assert await _count(database, "headlines") == 1
-
-
-async def test_linkless_headlines_are_deduplicated_by_normalised_title(
-    archive: SqliteArchiveRepository, database: Database
-) -> None:
-    await archive.save_roundup(headlines_roundup("클라우드  장애", "클라우드 장애"))
-    assert await _count(database, "headlines") == 1
-
-
 async def test_failed_save_leaves_nothing_written(
     archive: SqliteArchiveRepository, database: Database
 ) -> None:
@@ -133,7 +101,7 @@ async def test_failed_save_leaves_nothing_written(
             roundup(section(headline("실패", "https://news.test/f", companies=(unknown_company,))))
         )
     for table in ("headlines", "roundups", "sources", "headline_search"):
-        assert await _count(database, table) == 0, table
+        assert await count_rows(database, table) == 0, table
 
 
 async def test_roundup_for_unknown_week_is_none(archive: SqliteArchiveRepository) -> None:
@@ -161,62 +129,6 @@ async def test_latest_week_and_weeks_newest_first(archive: SqliteArchiveReposito
 async def test_guild_without_roundups_has_no_weeks(archive: SqliteArchiveRepository) -> None:
     assert await archive.latest_week(1) is None
     assert await archive.weeks(1) == []
-
-
-async def test_company_headlines_newest_first(
-    archive: SqliteArchiveRepository, samsung: Company
-) -> None:
-    older = headline("예전 삼성 기사", at=WEDNESDAY - timedelta(days=30), companies=(samsung.id,))
-    newer = headline("최신 삼성 기사", companies=(samsung.id,))
-    other = headline("무관한 기사")
-    await archive.save_roundup(roundup(section(older, newer, other)))
-    found = (await activity(archive, 1, samsung.id)).headlines
-    assert [h.title for h in found] == ["최신 삼성 기사", "예전 삼성 기사"]
-    assert len((await activity(archive, 1, samsung.id, headline_limit=1)).headlines) == 1
-
-
-async def test_company_weekly_counts_cover_every_week_asked(
-    archive: SqliteArchiveRepository, samsung: Company
-) -> None:
-    await archive.save_roundup(
-        roundup(
-            section(
-                headline("삼성 1", companies=(samsung.id,)),
-                headline("삼성 2", companies=(samsung.id,)),
-                headline("삼성 3", at=NEXT_WEEK, companies=(samsung.id,)),
-            )
-        )
-    )
-    weeks = ["2026-W47", "2026-W48", "2026-W49"]
-    counts = (await activity(archive, 1, samsung.id, weeks=weeks)).weekly_counts
-    assert counts == (("2026-W47", 0), ("2026-W48", 2), ("2026-W49", 1))
-
-
-async def test_roundups_mentioning_a_company_in_commentary(
-    archive: SqliteArchiveRepository, samsung: Company, nvidia: Company
-) -> None:
-    mentioning, _ = await archive.save_roundup(
-        roundup(section(headline("가"), commentary="삼성 이야기", mentions=(samsung.id,)))
-    )
-    await archive.save_roundup(
-        roundup(section(headline("나"), mentions=(nvidia.id,)), title="다른 글")
-    )
-    refs = (await activity(archive, 1, samsung.id)).mentioned_in
-    assert [(r.id, r.week, r.title) for r in refs] == [
-        (mentioning.id, "2026-W48", mentioning.title)
-    ]
-
-
-async def test_headline_times_are_utc(archive: SqliteArchiveRepository) -> None:
-    seoul_evening = datetime(2026, 11, 25, 21, 30, tzinfo=UTC)
-    saved, _ = await archive.save_roundup(roundup(section(headline("시간", at=seoul_evening))))
-    assert saved.sections[0].headlines[0].published_at == seoul_evening
-
-
-async def _count(database: Database, table: str) -> int:
-    row = await database.fetch_one("SELECT count(*) FROM " + table)
-    assert row is not None
-    return int(row[0])
 
 
 async def test_reimport_returns_exactly_what_is_read_back(

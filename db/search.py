@@ -1,0 +1,202 @@
+"""Searching a guild's headlines (/headlines) and looking a company up (/company) on SQLite.
+
+A guild sees only the headlines of the sources it follows (view guild_headlines) and only its
+own roundups; every read here takes the guild id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from news.core.models import CompanyActivity, HeadlinePage, HeadlineQuery, RoundupRef
+from news.core.weeks import parse_week
+
+from db.headlines import ALL_KEYS, ID_MASK, headline_from_row, week_key_range
+from db.sqlite.database import Database
+from db.sqlite.search_index import filtered_expression, match_expression
+
+# Counting every match of a very common term over years of headlines costs more than the
+# page itself, so totals stop at this many (see SqliteSearchRepository.search_headlines).
+TOTAL_CAP = 1000
+
+# The search index yields rowids (= sort keys) newest first, already restricted to the week's
+# range, so SQLite stops after offset + limit visible rows instead of sorting every match.
+# The low 32 bits of a sort key are the headline id (a CHECK in the schema holds it), which
+# spares a lookup in headlines for every candidate.
+_SEARCH_PAGE = """
+WITH page AS MATERIALIZED (
+    SELECT f.rowid AS sort_key
+      FROM headline_search AS f
+     WHERE headline_search MATCH :match
+       AND f.rowid BETWEEN :low AND :high
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
+     ORDER BY f.rowid DESC
+     LIMIT :limit OFFSET :offset
+)
+SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
+ ORDER BY v.sort_key DESC
+"""
+_SEARCH_COUNT = """
+SELECT count(*) AS total FROM (
+    SELECT 1
+      FROM headline_search AS f
+     WHERE headline_search MATCH :match
+       AND f.rowid BETWEEN :low AND :high
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
+     LIMIT :cap
+)
+"""
+_LATEST_PAGE = """
+WITH page AS MATERIALIZED (
+    SELECT h.sort_key
+      FROM headlines AS h
+     WHERE h.sort_key BETWEEN :low AND :high
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
+     ORDER BY h.sort_key DESC
+     LIMIT :limit OFFSET :offset
+)
+SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
+ ORDER BY v.sort_key DESC
+"""
+_LATEST_COUNT = """
+SELECT count(*) AS total FROM (
+    SELECT 1
+      FROM headlines AS h
+     WHERE h.sort_key BETWEEN :low AND :high
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
+     LIMIT :cap
+)
+"""
+# Everything /company shows in one statement (one trip to SQLite's thread, which matters when
+# a hundred commands queue for it): the newest headlines as rows, the weekly counts and the
+# roundups mentioning the company as JSON columns repeated on each row. The LEFT JOIN keeps
+# one row when there are no headlines, to carry the other two.
+# :weeks is a JSON array of [week, lowest sort key, highest sort key].
+_COMPANY_ACTIVITY = """
+WITH page AS MATERIALIZED (
+    SELECT hc.sort_key
+      FROM headline_companies AS hc
+     WHERE hc.company_id = :company_id
+       AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                    WHERE g.guild_id = :guild_id AND g.headline_id = hc.headline_id)
+     ORDER BY hc.sort_key DESC
+     LIMIT :headline_limit
+),
+counts AS (
+    SELECT json_group_array(json_array(week, headlines)) AS counts_json FROM (
+        SELECT json_extract(w.value, '$[0]') AS week,
+               (SELECT count(*)
+                  FROM headline_companies AS hc
+                 WHERE hc.company_id = :company_id
+                   AND hc.sort_key BETWEEN json_extract(w.value, '$[1]')
+                                       AND json_extract(w.value, '$[2]')
+                   AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                                WHERE g.guild_id = :guild_id
+                                  AND g.headline_id = hc.headline_id)
+               ) AS headlines
+          FROM json_each(:weeks) AS w
+    )
+),
+mentions AS (
+    SELECT json_group_array(json_array(id, week, title, publisher)) AS mentions_json FROM (
+        SELECT r.id, r.week, r.title, r.publisher
+          FROM roundups AS r
+         WHERE r.guild_id = :guild_id
+           AND r.id IN (SELECT s.roundup_id
+                          FROM roundup_section_companies AS m
+                          JOIN roundup_sections AS s ON s.id = m.section_id
+                         WHERE m.company_id = :company_id)
+         ORDER BY r.week DESC, r.published_at DESC, r.id DESC
+         LIMIT :mention_limit
+    )
+)
+SELECT counts.counts_json, mentions.mentions_json, h.*
+  FROM counts CROSS JOIN mentions
+  LEFT JOIN (SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key) AS h
+ ORDER BY h.sort_key DESC
+"""
+
+
+class SqliteSearchRepository:
+    """news.archive.ports.HeadlineSearchRepository on SQLite."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def search_headlines(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage:
+        """Headlines visible to the guild that match every word of the query, newest first.
+
+        ``total`` counts matches only up to max(TOTAL_CAP, offset + limit + 1): a total of
+        TOTAL_CAP or more means "at least that many", and a total beyond offset + limit
+        always tells that a next page exists.
+        """
+        text = query.text.strip()
+        text_expression = match_expression(text) if text else None
+        if text and text_expression is None:
+            return HeadlinePage(total=0, headlines=(), offset=query.offset, limit=query.limit)
+        expression = filtered_expression(text_expression, query.company_id, query.topic_id)
+        low, high = week_key_range(parse_week(query.week)) if query.week else ALL_KEYS
+        cap = max(TOTAL_CAP, query.offset + query.limit + 1)
+        params = {
+            "guild_id": guild_id,
+            "match": expression,
+            "low": low,
+            "high": high,
+            "limit": max(query.limit, 0),
+            "offset": max(query.offset, 0),
+            "cap": cap,
+            "id_mask": ID_MASK,
+        }
+        page_sql, count_sql = (
+            (_SEARCH_PAGE, _SEARCH_COUNT) if expression else (_LATEST_PAGE, _LATEST_COUNT)
+        )
+        rows = await self._db.fetch_all(page_sql, params)
+        # A first page that is not full already tells the total: one query, not two.
+        if query.offset == 0 and len(rows) < query.limit:
+            total = len(rows)
+        else:
+            count = await self._db.fetch_one(count_sql, params)
+            total = int(count["total"]) if count else 0
+        return HeadlinePage(
+            total=total,
+            total_exact=total < cap,
+            headlines=tuple(map(headline_from_row, rows)),
+            offset=query.offset,
+            limit=query.limit,
+        )
+
+    async def company_activity(
+        self,
+        guild_id: int,
+        company_id: int,
+        weeks: Sequence[str],
+        headline_limit: int,
+        mention_limit: int,
+    ) -> CompanyActivity:
+        """The company's newest headlines, its count in each week asked for (zeros included)
+        and the guild's roundups whose commentary names it, newest week first."""
+        ranges = [[week, *week_key_range(week)] for week in weeks]
+        rows = await self._db.fetch_all(
+            _COMPANY_ACTIVITY,
+            {
+                "guild_id": guild_id,
+                "company_id": company_id,
+                "weeks": json.dumps(ranges),
+                "headline_limit": headline_limit,
+                "mention_limit": mention_limit,
+            },
+        )
+        first = rows[0]  # the LEFT JOIN always yields a row
+        return CompanyActivity(
+            headlines=tuple(headline_from_row(row) for row in rows if row["id"] is not None),
+            weekly_counts=tuple((week, count) for week, count in json.loads(first["counts_json"])),
+            mentioned_in=tuple(
+                RoundupRef(ref_id, week, title, publisher)
+                for ref_id, week, title, publisher in json.loads(first["mentions_json"])
+            ),
+        )

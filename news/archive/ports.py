@@ -1,0 +1,50 @@
+"""What the archive needs from storage: roundups, and the searches over their headlines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from news.core.models import (
+    CompanyActivity,
+    HeadlinePage,
+    HeadlineQuery,
+    NewRoundup,
+    Roundup,
+    WeekSummary,
+)
+
+
+class RoundupRepository(Protocol):
+    """A guild's roundups, by week."""
+
+    async def save_roundup(
+        self, roundup: NewRoundup, *, alert: bool = True
+    ) -> tuple[Roundup, bool]:
+        """Store a roundup in one transaction; returns it and whether it replaced one. With
+        ``alert``, its headlines new to the archive wait for the alert matcher."""
+
+    async def roundup_for_week(self, guild_id: int, week: str) -> Roundup | None: ...
+
+    async def latest_week(self, guild_id: int) -> str | None: ...
+
+    async def weeks(self, guild_id: int) -> list[WeekSummary]: ...
+
+
+class HeadlineSearchRepository(Protocol):
+    """The searches over the headlines a guild can see."""
+
+    async def search_headlines(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage: ...
+
+    async def company_activity(
+        self,
+        guild_id: int,
+        company_id: int,
+        weeks: Sequence[str],
+        headline_limit: int,
+        mention_limit: int,
+    ) -> CompanyActivity: ...
+
+
+class ArchiveRepository(RoundupRepository, HeadlineSearchRepository, Protocol):
+    """Everything the archive service asks of storage."""
