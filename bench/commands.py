@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.archive import GUILD_ID, benchmark_companies, build_archive
 from db import Database, SqliteArchiveRepository, SqliteCompanyRepository, SqliteTopicRepository
 from news.archive.service import ArchiveService
-from tests.e2e.fake_discord import (
+from testkit.fake_discord import (
     CallbackType,
     FakeDiscord,
     InteractionRecord,

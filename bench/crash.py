@@ -56,8 +56,8 @@ from news.core.models import GuildSettings
 from news.core.weeks import week_of
 from news.digest.guild_settings import GuildSettingsService
 from news.digest.posts import covered_week
-from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
-from tests.e2e.fake_discord import FakeDiscord, Op, StoredMessage
+from testkit.fake_discord import FakeDiscord, Op, StoredMessage
+from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTIVITIES = ("import", "feeds", "digest", "alerts")

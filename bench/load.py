@@ -76,7 +76,7 @@ from news.digest.guild_settings import GuildSettingsService
 from news.digest.posts import MARKER_PREFIX
 from news.feeds.service import MAX_FEEDS_PER_GUILD
 from news.feeds.sources import FeedSource
-from tests.e2e.fake_discord import FakeDiscord, InteractionRecord, Member, Perm
+from testkit.fake_discord import FakeDiscord, InteractionRecord, Member, Perm
 
 SEED = 20261128
 ITEMS_PER_FEED = 5

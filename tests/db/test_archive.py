@@ -7,7 +7,7 @@ import pytest
 
 from db import Database, SqliteArchiveRepository
 from news.core.models import Company, HeadlineQuery, RoundupKind, Topic
-from tests.db.builders import (
+from testkit.builders import (
     WEDNESDAY,
     activity,
     headline,

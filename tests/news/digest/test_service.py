@@ -21,7 +21,7 @@ from news.core.errors import InvalidInput
 from news.core.models import Digest, GuildSettings
 from news.digest.posts import DigestPart, DigestPost, DigestUndeliverable, FailureReason, PostState
 from news.digest.service import DigestService, Outcome, PartFooter
-from tests.db.builders import headline, roundup, section
+from testkit.builders import headline, roundup, section
 
 GUILD = 1
 CHANNEL = 500
