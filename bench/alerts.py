@@ -59,9 +59,9 @@ from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.errors import InvalidInput
 from news.core.models import Company, Topic
 from news.feeds.parse import parse_feed
-from tests.e2e.bot_harness import roundup_bot
-from tests.e2e.fake.ratelimit import RateLimitConfig
-from tests.e2e.fake_discord import FakeDiscord
+from testkit.bot_harness import roundup_bot
+from testkit.fake_discord import FakeDiscord
+from testkit.fake_discord.ratelimit import RateLimitConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "feeds"

@@ -30,12 +30,9 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from db import (
-    Database,
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteTopicRepository,
-)
+from bot.app import open_services
+from bot.settings import Settings
+from db import Database, SqliteCompanyRepository
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
 from news.core.models import Company, HeadlinePage
@@ -290,12 +287,10 @@ async def run(args: argparse.Namespace) -> None:
     out = Console()
     path = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "bench-archive.db"
     reuse = path.exists()
-    async with await Database.open(path) as db:
+    async with open_services(Settings(_env_file=None, database_path=path)) as services:
+        db = services.database
         companies_repo = SqliteCompanyRepository(db)
-        service = ArchiveService(
-            companies_repo, SqliteTopicRepository(db), SqliteArchiveRepository(db)
-        )
-        await service.start()
+        service = services.archive
         companies = await benchmark_companies(service, companies_repo)
         if reuse:
             out.print(f"reusing {path}")

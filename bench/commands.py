@@ -44,9 +44,10 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.archive import GUILD_ID, benchmark_companies, build_archive
-from db import Database, SqliteArchiveRepository, SqliteCompanyRepository, SqliteTopicRepository
-from news.archive.service import ArchiveService
-from tests.e2e.fake_discord import (
+from bot.app import open_services
+from bot.settings import Settings
+from db import Database, SqliteCompanyRepository
+from testkit.fake_discord import (
     CallbackType,
     FakeDiscord,
     InteractionRecord,
@@ -150,11 +151,10 @@ async def prepare_archive(db: str | None, headlines: int, scratch: Path, out: Co
 async def build_into(path: Path, headlines: int, out: Console) -> None:
     """The archive bench/archive.py builds, through the same import path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    async with await Database.open(path) as db:
-        companies = SqliteCompanyRepository(db)
-        service = ArchiveService(companies, SqliteTopicRepository(db), SqliteArchiveRepository(db))
-        await service.start()
-        await build_archive(service, await benchmark_companies(service, companies), headlines, out)
+    async with open_services(Settings(_env_file=None, database_path=path)) as services:
+        service = services.archive
+        companies = await benchmark_companies(service, SqliteCompanyRepository(services.database))
+        await build_archive(service, companies, headlines, out)
 
 
 async def count_headlines(path: Path) -> int:

@@ -48,16 +48,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.app import Services, open_services
+from bot.app import Services, open_services, utc_now
 from bot.digest_scheduler import last_fire_time
 from bot.settings import Settings
 from news.archive.importing import ImportRequest
-from news.core.models import GuildSettings
 from news.core.weeks import week_of
-from news.digest.guild_settings import GuildSettingsService
 from news.digest.posts import covered_week
-from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
-from tests.e2e.fake_discord import FakeDiscord, Op, StoredMessage
+from testkit.fake_discord import FakeDiscord, Op, StoredMessage
+from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTIVITIES = ("import", "feeds", "digest", "alerts")
@@ -271,8 +269,7 @@ async def services_on(
     database: Path, clock: Callable[[], datetime] | None = None
 ) -> AsyncIterator[Services]:
     settings = settings_for(database)
-    opened = open_services(settings) if clock is None else open_services(settings, clock=clock)
-    async with opened as services:
+    async with open_services(settings, clock=clock or utc_now) as services:
         yield services
 
 
@@ -499,12 +496,7 @@ async def prepare_digest(template: Path) -> DigestPlan:
     due = digest_hour()
     # Scheduled a day ago, so the catch-up knows this hour's post is due, not missed.
     async with services_on(template, clock=lambda: datetime.now(UTC) - timedelta(days=1)) as s:
-
-        async def changed(settings: GuildSettings) -> None:
-            await s.digest.schedule_changed(settings.guild_id)
-
-        guild_settings = GuildSettingsService(s.settings_repo, on_change=changed)
-        settings = await guild_settings.configure_digest(
+        settings = await s.guild_settings.configure_digest(
             GUILD_ID,
             channel_id=DIGEST_CHANNEL_ID,
             weekday=due.weekday(),

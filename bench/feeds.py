@@ -26,7 +26,8 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -38,21 +39,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import feedparser
 from aiohttp import web
 
+from bot.app import open_services
 from bot.fetch import SafeFetcher
-from db import (
-    Database,
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteFeedRepository,
-    SqliteStoryRepository,
-    SqliteTopicRepository,
-)
-from news.archive.service import ArchiveService
+from bot.settings import Settings
+from db import SqliteFeedRepository
 from news.feeds.fetching import FetchResult
 from news.feeds.ports import Fetcher
 from news.feeds.service import FeedService
 from news.feeds.sources import FeedSource, PollResult
-from news.stories.service import StoryService
 
 SIDECAR_SUFFIXES = frozenset({".source", ".tsv", ".md"})
 WINDOW_SECONDS = 15 * 60
@@ -68,28 +62,22 @@ class Clock:
         return self.now
 
 
-async def open_service(
+@asynccontextmanager
+async def feed_service(
     database_path: Path, fetcher: Fetcher, clock: Callable[[], datetime]
-) -> tuple[Database, FeedService, SqliteFeedRepository]:
-    database = await Database.open(database_path)
-    archive = ArchiveService(
-        SqliteCompanyRepository(database),
-        SqliteTopicRepository(database),
-        SqliteArchiveRepository(database),
-        clock,
-    )
-    await archive.start()
-    repo = SqliteFeedRepository(database)
-    # As the bot wires it: new items are placed into stories as they arrive.
-    stories = StoryService(SqliteStoryRepository(database))
-    return database, FeedService(repo, fetcher, archive.builder, clock, stories), repo
+) -> AsyncIterator[tuple[FeedService, SqliteFeedRepository]]:
+    """The feed service as the bot wires it (new items are placed into stories as they
+    arrive), fetching through ``fetcher``; and the repository, to follow feeds directly."""
+    settings = Settings(_env_file=None, database_path=database_path)
+    async with open_services(settings, clock=clock, fetcher=fetcher) as services:
+        yield services.feeds, SqliteFeedRepository(services.database)
 
 
 # --- 1. throughput -------------------------------------------------------------------------
 
 
 class FileFetcher:
-    """news.ports.Fetcher serving the corpus files by their path."""
+    """news.feeds.ports.Fetcher serving the corpus files by their path."""
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -113,21 +101,19 @@ def feedparser_pass(documents: list[bytes]) -> tuple[int, float]:
 async def pipeline_pass(files: list[Path]) -> tuple[int, float]:
     """Every file polled once into a fresh database (so every item is stored)."""
     with tempfile.TemporaryDirectory() as folder:
-        database, service, repo = await open_service(
-            Path(folder) / "bench.db", FileFetcher(), Clock()
-        )
-        sources = []
-        for path in files:
-            source = FeedSource(id=0, url=f"file://{path}", title=path.name)
-            followed, _ = await repo.follow_feed(
-                1, source, name=None, added_by=None, added_at=START
-            )
-            # Not a first poll: every item is filed, not only this week's.
-            sources.append(replace(followed.source, last_success_at=START))
-        started = time.perf_counter()
-        results = [await service.poll_one(source) for source in sources]
-        elapsed = time.perf_counter() - started
-        await database.close()
+        async with feed_service(Path(folder) / "bench.db", FileFetcher(), Clock()) as opened:
+            service, repo = opened
+            sources = []
+            for path in files:
+                source = FeedSource(id=0, url=f"file://{path}", title=path.name)
+                followed, _ = await repo.follow_feed(
+                    1, source, name=None, added_by=None, added_at=START
+                )
+                # Not a first poll: every item is filed, not only this week's.
+                sources.append(replace(followed.source, last_success_at=START))
+            started = time.perf_counter()
+            results = [await service.poll_one(source) for source in sources]
+            elapsed = time.perf_counter() - started
     return sum(result.linked for result in results), elapsed
 
 
@@ -239,10 +225,11 @@ async def window(feed_count: int, rounds: int) -> None:
     try:
         with tempfile.TemporaryDirectory() as folder:
             loopback = (ip_network("127.0.0.1/32"),)
-            async with SafeFetcher(allow_private=False, allowed_networks=loopback) as fetcher:
-                database, service, repo = await open_service(
-                    Path(folder) / "window.db", fetcher, clock
-                )
+            async with (
+                SafeFetcher(allow_private=False, allowed_networks=loopback) as fetcher,
+                feed_service(Path(folder) / "window.db", fetcher, clock) as opened,
+            ):
+                service, repo = opened
                 for number in range(feed_count):
                     source = FeedSource(
                         id=0, url=f"{base}/f/{number}.xml", title="", next_poll_at=START
@@ -266,7 +253,6 @@ async def window(feed_count: int, rounds: int) -> None:
                         f"{rss_megabytes():6.1f}"
                     )
                     clock.now += timedelta(hours=7)  # past every feed's next poll
-                await database.close()
     finally:
         server.terminate()
         server.join()

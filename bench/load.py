@@ -70,13 +70,11 @@ from bench.load_bot import SLOW_CALLBACK_ENV
 from bot.app import open_services
 from bot.settings import Settings
 from db import SqliteFeedRepository
-from news.core.models import GuildSettings
 from news.core.weeks import week_of
-from news.digest.guild_settings import GuildSettingsService
 from news.digest.posts import MARKER_PREFIX
 from news.feeds.service import MAX_FEEDS_PER_GUILD
 from news.feeds.sources import FeedSource
-from tests.e2e.fake_discord import FakeDiscord, InteractionRecord, Member, Perm
+from testkit.fake_discord import FakeDiscord, InteractionRecord, Member, Perm
 
 SEED = 20261128
 ITEMS_PER_FEED = 5
@@ -257,12 +255,8 @@ async def prepare_database(
                 replace(followed.source, last_success_at=earlier, next_poll_at=earlier)
             )
 
-        async def schedule_changed(updated: GuildSettings) -> None:
-            await services.digest.schedule_changed(updated.guild_id)
-
-        guild_settings = GuildSettingsService(services.settings_repo, on_change=schedule_changed)
         # Three days from now: the start-up catch-up has nothing to post.
-        await guild_settings.configure_digest(
+        await services.guild_settings.configure_digest(
             scene.dev_guild_id,
             channel_id=scene.digest_channel_id,
             weekday=(anchor.weekday() + 3) % 7,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,17 +24,38 @@ from news.alerts.service import AlertService
 from news.archive.importing import ImportRequest
 from news.archive.sample import SAMPLE_TITLE, sample_roundup_text
 from news.archive.service import ArchiveService
-from news.core.models import LOCAL_GUILD_ID
+from news.core.models import LOCAL_GUILD_ID, GuildSettings
+from news.digest.guild_settings import GuildSettingsService, SettingsListener
 from news.digest.service import DigestService
+from news.feeds.ports import Fetcher
 from news.feeds.service import FeedService
 from news.stories.service import StoryService
+
+
+class SettingsChanges:
+    """Where the guild settings service reports a saved change: the digest first notes when
+    its schedule changed (no post before that can have been missed), then every subscriber
+    hears of it (the bot moves the server's digest job)."""
+
+    def __init__(self, digest: DigestService) -> None:
+        self._digest = digest
+        self._listeners: list[SettingsListener] = []
+
+    def subscribe(self, listener: SettingsListener) -> None:
+        self._listeners.append(listener)
+
+    async def __call__(self, settings: GuildSettings) -> None:
+        await self._digest.schedule_changed(settings.guild_id)
+        for listener in self._listeners:
+            await listener(settings)
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
     database: Database
     archive: ArchiveService
-    settings_repo: SqliteSettingsRepository
+    guild_settings: GuildSettingsService
+    settings_changes: SettingsChanges
     digest: DigestService
     feeds: FeedService
     alerts: AlertService
@@ -47,42 +68,65 @@ def utc_now() -> datetime:
 
 @asynccontextmanager
 async def open_services(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    fetcher: Fetcher | None = None,
 ) -> AsyncIterator[Services]:
-    """Open the archive for one run of the CLI, the console or the bot; close it after.
-    ``clock`` is the time every service reads (tests move it by hand). One fetcher (one
-    connection pool, one address guard) serves every feed and article fetch."""
-    async with (
-        await Database.open(settings.database_path) as database,
-        SafeFetcher(allow_private=settings.allow_private_urls) as fetcher,
-    ):
-        topics = SqliteTopicRepository(database)
-        archive_repo = SqliteArchiveRepository(database)
-        settings_repo = SqliteSettingsRepository(database)
-        # One story service for feeds and digests: a story is found once, whoever brings it.
-        stories = StoryService(SqliteStoryRepository(database))
-        archive = ArchiveService(SqliteCompanyRepository(database), topics, archive_repo, clock)
-        await archive.start()
-        digest = DigestService(
-            settings_repo,
-            archive_repo,
-            topics,
-            SqliteDigestRepository(database),
-            clock=clock,
-            stories=stories,
-        )
-        feeds = FeedService(
-            SqliteFeedRepository(database), fetcher, archive.builder, clock, stories
-        )
-        alerts = AlertService(
-            SqliteAlertRepository(database),
-            archive,
-            settings_repo,
-            clock,
-            subscription_limit=settings.alert_subscription_limit,
-            hourly_cap=settings.alert_hourly_cap,
-        )
-        yield Services(database, archive, settings_repo, digest, feeds, alerts, clock)
+    """The services of one run of the CLI, the console, the bot, a bench or an end-to-end
+    test, built the one way; closed after.
+
+    ``clock`` is the time every service reads (tests and benches move it by hand).
+    ``fetcher``: what fetches feeds and articles (a bench's files, a test's script; its
+    owner closes it) instead of one SafeFetcher (one connection pool, one address guard)
+    for every feed and article fetch."""
+    async with AsyncExitStack() as stack:
+        database = await stack.enter_async_context(await Database.open(settings.database_path))
+        if fetcher is None:
+            fetcher = await stack.enter_async_context(
+                SafeFetcher(allow_private=settings.allow_private_urls)
+            )
+        yield await _build(settings, database, fetcher, clock)
+
+
+async def _build(
+    settings: Settings, database: Database, fetcher: Fetcher, clock: Callable[[], datetime]
+) -> Services:
+    topics = SqliteTopicRepository(database)
+    archive_repo = SqliteArchiveRepository(database)
+    settings_repo = SqliteSettingsRepository(database)
+    # One story service for feeds and digests: a story is found once, whoever brings it.
+    stories = StoryService(SqliteStoryRepository(database))
+    archive = ArchiveService(SqliteCompanyRepository(database), topics, archive_repo, clock)
+    await archive.start()
+    digest = DigestService(
+        settings_repo,
+        archive_repo,
+        topics,
+        SqliteDigestRepository(database),
+        clock=clock,
+        stories=stories,
+    )
+    changes = SettingsChanges(digest)
+    feeds = FeedService(SqliteFeedRepository(database), fetcher, archive.builder, clock, stories)
+    alerts = AlertService(
+        SqliteAlertRepository(database),
+        archive,
+        settings_repo,
+        clock,
+        subscription_limit=settings.alert_subscription_limit,
+        hourly_cap=settings.alert_hourly_cap,
+    )
+    return Services(
+        database=database,
+        archive=archive,
+        guild_settings=GuildSettingsService(settings_repo, on_change=changes),
+        settings_changes=changes,
+        digest=digest,
+        feeds=feeds,
+        alerts=alerts,
+        clock=clock,
+    )
 
 
 async def ensure_sample(archive: ArchiveService) -> bool:

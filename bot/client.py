@@ -27,7 +27,6 @@ from bot.tree import RoundupTree
 from cogs.common.base import CogServices
 from cogs.common.embeds import NO_MENTIONS
 from cogs.common.i18n import CatalogueTranslator
-from news.digest.guild_settings import GuildSettingsService
 
 log = logging.getLogger(__name__)
 
@@ -167,9 +166,8 @@ def build_bot(
         grace=timedelta(hours=settings.digest_grace_hours),
         clock=services.clock,
     )
-    guild_settings = GuildSettingsService(
-        services.settings_repo, on_change=digest_scheduler.settings_changed
-    )
+    services.settings_changes.subscribe(digest_scheduler.settings_changed)
+    guild_settings = services.guild_settings
     cog_services = CogServices(
         archive=services.archive,
         guild_settings=guild_settings,

@@ -132,8 +132,8 @@ class DigestScheduler:
         )
 
     async def settings_changed(self, settings: GuildSettings) -> None:
-        """/setup digest saved new settings: note when, and move the job at once."""
-        await self._service.schedule_changed(settings.guild_id)
+        """/setup digest saved new settings (the digest service noted when): move the job
+        at once."""
         self.schedule(settings)
 
     def next_post_time(self, settings: GuildSettings) -> datetime | None:

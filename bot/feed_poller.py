@@ -30,7 +30,7 @@ MISFIRE_GRACE_SECONDS = 30
 
 
 class DiscordFeedNotifier:
-    """news.ports.FeedNotifier: the alert channel, else a DM to the owner."""
+    """news.feeds.ports.FeedNotifier: the alert channel, else a DM to the owner."""
 
     def __init__(self, client: discord.Client, settings: GuildSettingsService) -> None:
         self._client = client

@@ -215,7 +215,7 @@ def default_user_agent() -> str:
 
 
 class SafeFetcher:
-    """Fetches http(s) URLs for the bot (implements news.ports.Fetcher).
+    """Fetches http(s) URLs for the bot (implements news.feeds.ports.Fetcher).
 
     Use it as ``async with SafeFetcher(allow_private=settings.allow_private_urls) as f:``;
     one instance serves the whole process (it holds the connection pool).

@@ -15,7 +15,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.alert_dispatcher import JOB_ID, MISFIRE_GRACE_SECONDS, RUN_EVERY_SECONDS, AlertDispatcher
 from bot.app import open_services
 from bot.settings import Settings
-from news.digest.guild_settings import GuildSettingsService
 
 
 @pytest.fixture
@@ -24,9 +23,10 @@ async def dispatcher(tmp_path: Path) -> AsyncIterator[tuple[AlertDispatcher, Asy
     async with open_services(settings) as services:
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.start(paused=True)  # jobs are stored and moved, never fired by time
-        guild_settings = GuildSettingsService(services.settings_repo)
         yield (
-            AlertDispatcher(scheduler, services.alerts, guild_settings, requests_per_second=47),
+            AlertDispatcher(
+                scheduler, services.alerts, services.guild_settings, requests_per_second=47
+            ),
             scheduler,
         )
         scheduler.shutdown(wait=False)

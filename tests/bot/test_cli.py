@@ -8,7 +8,7 @@ import pytest
 
 from bot.cli import main
 from news.archive.sample import sample_roundup_text
-from tests.bot.cli_json import run_json
+from testkit.cli_json import run_json
 
 ARTICLE = """[테크위클리 김하늘 기자] 마이크로소프트가 새 칩을 공개했다.
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import main
 from db.sqlite.database import bundled_migrations
-from tests.bot.cli_json import run_json
+from testkit.cli_json import run_json
 
 LATEST = len(bundled_migrations())
 

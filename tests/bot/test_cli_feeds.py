@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.bot.cli_json import run_json
-from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
+from testkit.cli_json import run_json
+from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
 
 ARTICLE = b"""<html><body><article><h1>Chip week</h1><ul>
 <li><a href="https://news.test/fab">Foundry opens a second fab in the desert</a></li>

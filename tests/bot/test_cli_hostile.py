@@ -3,7 +3,7 @@
 The CLI exits 0, 1 or 2 with at most one line on stderr, never a traceback nor an
 "unexpected failure"; no private URL is fetched (a server on 127.0.0.1 counts requests).
 The console reports every failure as one ``error:`` line and keeps going. Strategies and the
-example count (``HOSTILE_EXAMPLES``) are in ``tests/hostile.py``.
+example count (``HOSTILE_EXAMPLES``) are in ``testkit/hostile.py``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from bot.app import Services, ensure_sample, open_services
 from bot.cli import main
 from bot.console import LocalConsole
 from bot.settings import Settings
-from tests.hostile import (
+from testkit.hostile import (
     hostile_dates,
     hostile_numbers,
     hostile_settings,

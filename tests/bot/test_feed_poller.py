@@ -25,7 +25,7 @@ from news.digest.guild_settings import GuildSettingsService
 from news.feeds.fetching import FetchResult
 from news.feeds.service import FeedService
 from news.feeds.sources import FeedSource
-from tests.bot.feed_server import rss
+from testkit.feed_server import rss
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 FEED_URL = "https://wire.test/feed.xml"

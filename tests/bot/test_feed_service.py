@@ -33,7 +33,7 @@ from news.feeds.sources import (
     backoff,
     jittered,
 )
-from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
+from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday of 2026-W48
 THIS_WEEK = "Tue, 24 Nov 2026 09:00:00 GMT"

@@ -27,7 +27,7 @@ from news.feeds.fetching import (
     UnsupportedScheme,
 )
 from news.feeds.parse import parse_feed
-from tests.bot.feed_server import (
+from testkit.feed_server import (
     FEED_ETAG,
     FEED_LAST_MODIFIED,
     FEED_XML,

@@ -27,8 +27,8 @@ from news.core.models import DigestCandidate
 from news.digest.service import DigestService
 from news.feeds.service import FeedService
 from news.stories.service import StoryService
-from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
-from tests.db.builders import headline, roundup, section
+from testkit.builders import headline, roundup, section
+from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday of 2026-W48
 WEEK = "2026-W48"

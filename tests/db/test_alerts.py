@@ -25,7 +25,7 @@ from news.alerts.models import (
 )
 from news.core.models import Company, NewHeadline, Topic
 from news.feeds.sources import FeedSource
-from tests.db.builders import WEDNESDAY, headline, headlines_roundup, roundup, section
+from testkit.builders import WEDNESDAY, headline, headlines_roundup, roundup, section
 
 NOW = WEDNESDAY + timedelta(hours=1)
 GUILD = 1

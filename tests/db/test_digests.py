@@ -9,7 +9,7 @@ from typing import Any
 from db import Database, SqliteArchiveRepository, SqliteDigestRepository, SqliteSettingsRepository
 from news.core.models import GuildSettings
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
-from tests.db.builders import WEDNESDAY, headline, roundup, section
+from testkit.builders import WEDNESDAY, headline, roundup, section
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 

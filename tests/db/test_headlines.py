@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from db import Database, SqliteArchiveRepository
 from news.core.models import HeadlineQuery
-from tests.db.builders import NEXT_WEEK, count_rows, headline, headlines_roundup, roundup, section
+from testkit.builders import NEXT_WEEK, count_rows, headline, headlines_roundup, roundup, section
 
 
 async def test_moved_publication_time_moves_the_headline_in_search(

@@ -6,7 +6,7 @@ import pytest
 
 from db import Database, SqliteArchiveRepository
 from news.core.models import Company, RoundupKind, Topic
-from tests.db.builders import (
+from testkit.builders import (
     NEXT_WEEK,
     WEDNESDAY,
     activity,

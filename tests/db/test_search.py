@@ -6,7 +6,7 @@ import pytest
 
 from db import TOTAL_CAP, SqliteArchiveRepository
 from news.core.models import Company, HeadlineQuery, Topic
-from tests.db.builders import (
+from testkit.builders import (
     NEXT_WEEK,
     WEDNESDAY,
     activity,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from db import Database, SqliteArchiveRepository, SqliteDigestRepository, SqliteStoryRepository
-from tests.db.builders import WEDNESDAY, headline, roundup, section
+from testkit.builders import WEDNESDAY, headline, roundup, section
 
 WEEK = "2026-W48"
 

@@ -1,37 +1,20 @@
-"""The real roundup-bot, built exactly as ``python -m bot run`` builds it, against the fake."""
+"""The end-to-end scenario: the running bot (``testkit.bot_harness``) in three servers of the
+fake Discord, and the roundups the tests import into them."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from bot.client import RoundupBot, bot_session
-from bot.settings import Settings
+from bot.client import RoundupBot
 from news.archive.importing import ImportRequest
 from news.core.models import ImportResult
-from tests.e2e.fake_discord import (
-    Channel,
-    FakeDiscord,
-    Guild,
-    InteractionRecord,
-    LoopbackOnlyConnector,
-    Member,
-    OptionValue,
-    Perm,
-    StoredMessage,
-    point_discord_at,
-    running_bot,
-)
-
-# A read-only server (announcements style): nobody may post, the bot included, since its
-# admins never granted it Send Messages.
-READ_ONLY = Perm.VIEW_CHANNEL | Perm.READ_MESSAGE_HISTORY | Perm.USE_APPLICATION_COMMANDS
+from testkit.bot_harness import Server, add_server, discord_accepts_everything, roundup_bot
+from testkit.fake_discord import FakeDiscord, InteractionRecord, OptionValue, StoredMessage
 
 # A Korean column (the layout the importer must read perfectly), written for these tests:
 # two photo captions and a footer to skip, two sections of two headlines each.
@@ -97,65 +80,6 @@ def today() -> date:
 
 
 @dataclass(frozen=True, slots=True)
-class Server:
-    """One Discord server of the scenario: an admin, a plain member and a text channel."""
-
-    guild: Guild
-    channel: Channel
-    admin: Member
-    member: Member
-
-    @property
-    def id(self) -> int:
-        return self.guild.id
-
-
-def add_server(fake: FakeDiscord, name: str, *, read_only: bool = False) -> Server:
-    """A server; in a ``read_only`` one, neither @everyone nor the bot may send messages."""
-    if read_only:
-        guild = fake.add_guild(name, bot_permissions=READ_ONLY)
-        guild.everyone.permissions = READ_ONLY
-    else:
-        guild = fake.add_guild(name)
-    channel = fake.add_text_channel(guild, "news")
-    admin = fake.add_member(guild, f"{name}-admin", permissions=Perm.MANAGE_GUILD)
-    member = fake.add_member(guild, f"{name}-member")
-    return Server(guild, channel, admin, member)
-
-
-def settings_for(
-    fake: FakeDiscord, database: Path, dev_guild_id: int, *, allow_private_urls: bool = False
-) -> Settings:
-    """The five settings the issue names, and private URLs for a feed site on 127.0.0.1."""
-    return Settings(
-        _env_file=None,  # pydantic-settings' init-only option: ignore .env in tests
-        discord_token=SecretStr(fake.token),
-        discord_api_base=fake.api_base,
-        discord_gateway_url=fake.gateway_url,
-        dev_guild_id=dev_guild_id,
-        database_path=database,
-        allow_private_urls=allow_private_urls,
-    )
-
-
-@asynccontextmanager
-async def roundup_bot(
-    fake: FakeDiscord, database: Path, dev_guild_id: int, *, allow_private_urls: bool = False
-) -> AsyncIterator[RoundupBot]:
-    settings = settings_for(fake, database, dev_guild_id, allow_private_urls=allow_private_urls)
-    # bot_session points discord.py's process-wide URLs at the fake; put them back after,
-    # or later tests would talk to a server that is gone.
-    with point_discord_at(fake):
-        async with (
-            bot_session(
-                settings, connector=LoopbackOnlyConnector(), guild_ready_timeout=0.05
-            ) as bot,
-            running_bot(bot, fake),
-        ):
-            yield bot
-
-
-@dataclass(frozen=True, slots=True)
 class BotWorld:
     """The running bot in three servers: ``alpha`` (the development server the commands are
     synced to at start-up), ``beta``, and ``muted``, where the bot may not post."""
@@ -218,20 +142,6 @@ class BotWorld:
         """This week's linked roundup and the older one."""
         await self.import_roundup(server)
         await self.import_roundup(server, OLDER_ROUNDUP, OLDER_ROUNDUP_DAY)
-
-
-@contextmanager
-def discord_accepts_everything(fake: FakeDiscord) -> Iterator[None]:
-    """Check, when the block ends without error, that nothing the bot sent during it was
-    refused, every route it used existed, and every interaction delivered during it was
-    acknowledged (in time: the fake refuses callbacks older than 3 s with 10062)."""
-    rejections, unknown_routes = len(fake.rejections), len(fake.unknown_routes)
-    interactions = set(fake.backend.interactions)
-    yield
-    assert fake.rejections[rejections:] == []
-    assert fake.unknown_routes[unknown_routes:] == []
-    new = [fake.backend.interactions[i] for i in fake.backend.interactions if i not in interactions]
-    assert [record.id for record in new if not record.acknowledged] == []
 
 
 @asynccontextmanager

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.e2e.fake_discord import FakeDiscord, ManualClock
+from testkit.fake_discord import FakeDiscord, ManualClock
 
 
 @pytest.fixture

@@ -7,14 +7,9 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 import pytest
 import pytest_asyncio
 
-from tests.e2e.bot_harness import (
-    KOREAN_COLUMN,
-    BotWorld,
-    Server,
-    bot_world,
-    discord_accepts_everything,
-)
-from tests.e2e.fake_discord import OptionValue, StoredMessage, Upload
+from testkit.bot_harness import Server, discord_accepts_everything
+from testkit.fake_discord import OptionValue, StoredMessage, Upload
+from tests.e2e.bot_harness import KOREAN_COLUMN, BotWorld, bot_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -14,16 +14,11 @@ import pytest_asyncio
 
 from cogs.alerts.delivery import DiscordAlertSender, RequestPacer
 from news.alerts.models import AlertBatch, Delivery
-from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
-from tests.e2e.bot_harness import (
-    READ_ONLY,
-    BotWorld,
-    Server,
-    bot_world,
-    discord_accepts_everything,
-)
-from tests.e2e.fake.models import EVERYONE_PERMISSIONS
-from tests.e2e.fake_discord import Member, StoredMessage
+from testkit.bot_harness import READ_ONLY, Server, discord_accepts_everything
+from testkit.fake_discord import Member, StoredMessage
+from testkit.fake_discord.models import EVERYONE_PERMISSIONS
+from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
+from tests.e2e.bot_harness import BotWorld, bot_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -22,8 +22,8 @@ from bot.settings import Settings
 from db import Database, SqliteDigestRepository, SqliteSettingsRepository
 from news.archive.importing import ImportRequest
 from news.digest.posts import DigestPart, DigestPost, PostState
-from tests.e2e.bot_harness import LINKED_ROUNDUP, READ_ONLY, Server, add_server
-from tests.e2e.fake_discord import (
+from testkit.bot_harness import READ_ONLY, Server, add_server
+from testkit.fake_discord import (
     FakeDiscord,
     LoopbackOnlyConnector,
     ManualClock,
@@ -32,6 +32,7 @@ from tests.e2e.fake_discord import (
     point_discord_at,
     running_bot,
 )
+from tests.e2e.bot_harness import LINKED_ROUNDUP
 
 MONDAY, FRIDAY = 0, 4
 # Monday 2026-11-23 09:00 in Seoul; a Monday post covers the week before it.

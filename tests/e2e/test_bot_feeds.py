@@ -13,9 +13,10 @@ import pytest_asyncio
 
 from bot.feed_poller import DiscordFeedNotifier
 from news.feeds.sources import PAUSE_AFTER
-from tests.bot.feed_server import Page, ScriptedSite, rss, running_scripted_site
-from tests.e2e.bot_harness import BotWorld, bot_world, discord_accepts_everything
-from tests.e2e.fake_discord import OptionValue, Upload
+from testkit.bot_harness import discord_accepts_everything
+from testkit.fake_discord import OptionValue, Upload
+from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
+from tests.e2e.bot_harness import BotWorld, bot_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

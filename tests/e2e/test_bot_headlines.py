@@ -11,14 +11,9 @@ import pytest
 import pytest_asyncio
 
 from cogs.archive.headlines import HeadlinePager
-from tests.e2e.bot_harness import (
-    OLDER_ROUNDUP_WEEK,
-    BotWorld,
-    bot_world,
-    discord_accepts_everything,
-    security_roundup,
-)
-from tests.e2e.fake_discord import CallbackType, InteractionRecord, StoredMessage
+from testkit.bot_harness import discord_accepts_everything
+from testkit.fake_discord import CallbackType, InteractionRecord, StoredMessage
+from tests.e2e.bot_harness import OLDER_ROUNDUP_WEEK, BotWorld, bot_world, security_roundup
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
-from tests.e2e.bot_harness import BotWorld, bot_world, discord_accepts_everything
+from testkit.bot_harness import discord_accepts_everything
+from tests.e2e.bot_harness import BotWorld, bot_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -4,7 +4,7 @@ For every example: no unexpected error is logged and the reply is not the generi
 a text-only reply (a refusal) is ephemeral, every message sent has mentions disabled, Discord
 accepted everything, and the feed server on 127.0.0.1 was never reached (private URLs are
 refused: ``ALLOW_PRIVATE_URLS`` is false). Strategies and the example count
-(``HOSTILE_EXAMPLES``) are in ``tests/hostile.py``.
+(``HOSTILE_EXAMPLES``) are in ``testkit/hostile.py``.
 
 The bot world starts once for the module; hypothesis drives sync tests, and each example runs
 the module's event loop (pytest-asyncio runs the module's async fixtures in it, and it is idle
@@ -27,16 +27,10 @@ from hypothesis import strategies as st
 
 from cogs.common.i18n import text
 from news.archive.importing import ImportRequest
-from tests.bot.feed_server import FeedServerState, running_feed_server
-from tests.e2e.bot_harness import (
-    KOREAN_COLUMN,
-    BotWorld,
-    Server,
-    bot_world,
-    discord_accepts_everything,
-)
-from tests.e2e.fake_discord import OptionValue, StoredMessage, Upload
-from tests.hostile import (
+from testkit.bot_harness import Server, discord_accepts_everything
+from testkit.fake_discord import OptionValue, StoredMessage, Upload
+from testkit.feed_server import FeedServerState, running_feed_server
+from testkit.hostile import (
     PRIVATE_HOSTS,
     SCRIPT_URLS,
     cannot_name_a_host,
@@ -47,6 +41,7 @@ from tests.hostile import (
     hostile_weeks,
     private_urls,
 )
+from tests.e2e.bot_harness import KOREAN_COLUMN, BotWorld, bot_world
 
 LOCALES = st.sampled_from(["en-US", "ko"])
 REPLY_WITHIN = 10.0  # seconds: a refused fetch or a large import is still quick

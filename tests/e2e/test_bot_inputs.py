@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.e2e.bot_harness import BotWorld, bot_world, discord_accepts_everything
-from tests.e2e.fake_discord import StoredMessage
+from testkit.bot_harness import discord_accepts_everything
+from testkit.fake_discord import StoredMessage
+from tests.e2e.bot_harness import BotWorld, bot_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -7,13 +7,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
-from tests.e2e.bot_harness import (
-    OLDER_ROUNDUP_WEEK,
-    BotWorld,
-    bot_world,
-    discord_accepts_everything,
-)
-from tests.e2e.fake_discord import OptionValue
+from testkit.bot_harness import discord_accepts_everything
+from testkit.fake_discord import OptionValue
+from tests.e2e.bot_harness import OLDER_ROUNDUP_WEEK, BotWorld, bot_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

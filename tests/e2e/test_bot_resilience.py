@@ -8,13 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
-from tests.e2e.bot_harness import (
-    KOREAN_COLUMN,
-    BotWorld,
-    bot_world,
-    discord_accepts_everything,
-)
-from tests.e2e.fake_discord import Op, Upload
+from testkit.bot_harness import discord_accepts_everything
+from testkit.fake_discord import Op, Upload
+from tests.e2e.bot_harness import KOREAN_COLUMN, BotWorld, bot_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -13,8 +13,8 @@ import pytest
 
 from news.archive.importing import ImportRequest
 from news.core.models import ImportResult
+from testkit.fake_discord import InteractionRecord, Upload
 from tests.e2e.bot_harness import KOREAN_COLUMN, BotWorld, bot_world
-from tests.e2e.fake_discord import InteractionRecord, Upload
 
 COLUMN = Upload("column.txt", KOREAN_COLUMN.encode(), "text/plain")
 

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.e2e.bot_harness import BotWorld, bot_world, discord_accepts_everything
-from tests.e2e.fake_discord import Intent, Op
+from testkit.bot_harness import discord_accepts_everything
+from testkit.fake_discord import Intent, Op
+from tests.e2e.bot_harness import BotWorld, bot_world
 
 ADMIN_COMMANDS = {"setup", "companies", "roundup-import", "feed", "status"}
 # /digest is public: its post subcommand checks Manage Server at run time.

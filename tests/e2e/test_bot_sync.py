@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.client import sync_commands
-from tests.e2e.bot_harness import add_server, settings_for
-from tests.e2e.fake_discord import FakeDiscord, Op, point_discord_at
+from testkit.bot_harness import add_server, settings_for
+from testkit.fake_discord import FakeDiscord, Op, point_discord_at
 
 
 async def test_sync_global_pushes_every_command_without_connecting(

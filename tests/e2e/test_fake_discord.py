@@ -14,14 +14,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.e2e.fake.validation import (
-    ApiError,
-    check_choices,
-    check_commands,
-    check_message_limits,
-    check_not_empty,
-)
-from tests.e2e.fake_discord import (
+from testkit.fake_discord import (
     CallbackType,
     Channel,
     FakeDiscord,
@@ -38,6 +31,13 @@ from tests.e2e.fake_discord import (
     RateLimitConfig,
     Upload,
     running_bot,
+)
+from testkit.fake_discord.validation import (
+    ApiError,
+    check_choices,
+    check_commands,
+    check_message_limits,
+    check_not_empty,
 )
 
 COMPANIES = ["Nvidia", "Naver", "Netflix", "Samsung"]

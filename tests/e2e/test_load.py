@@ -23,8 +23,9 @@ from bench.load import (
     inject,
 )
 from news.core.weeks import week_of
-from tests.e2e.bot_harness import BotWorld, Server, bot_world
-from tests.e2e.fake_discord import Perm
+from testkit.bot_harness import Server
+from testkit.fake_discord import Perm
+from tests.e2e.bot_harness import BotWorld, bot_world
 
 FEEDS = 50
 COMMANDS = 40

@@ -37,7 +37,7 @@ from news.archive.service import ArchiveService
 from news.core.errors import InvalidInput
 from news.core.models import GuildSettings, NewHeadline
 from news.feeds.sources import FeedSource
-from tests.db.builders import headline, roundup, section
+from testkit.builders import headline, roundup, section
 
 START = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # noon in Seoul
 GUILD = 1

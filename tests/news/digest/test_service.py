@@ -22,7 +22,7 @@ from news.core.models import Digest, GuildSettings
 from news.digest.ports import PartFooter
 from news.digest.posts import DigestPart, DigestPost, DigestUndeliverable, FailureReason, PostState
 from news.digest.service import DigestService, Outcome
-from tests.db.builders import headline, roundup, section
+from testkit.builders import headline, roundup, section
 
 GUILD = 1
 CHANNEL = 500

@@ -11,9 +11,14 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from tests.e2e.fake.gateway import Gateway, Op
-from tests.e2e.fake.interactions import InteractionBuilder, InteractionType, OptionValue, Where
-from tests.e2e.fake.models import (
+from testkit.fake_discord.gateway import Gateway, Op
+from testkit.fake_discord.interactions import (
+    InteractionBuilder,
+    InteractionType,
+    OptionValue,
+    Where,
+)
+from testkit.fake_discord.models import (
     ALL_PERMISSIONS,
     EVERYONE_PERMISSIONS,
     JSON,
@@ -26,15 +31,15 @@ from tests.e2e.fake.models import (
     User,
     World,
 )
-from tests.e2e.fake.ratelimit import RateLimitConfig, RateLimiter
-from tests.e2e.fake.records import (
+from testkit.fake_discord.ratelimit import RateLimitConfig, RateLimiter
+from testkit.fake_discord.records import (
     InteractionRecord,
     Notifier,
     Rejection,
     RequestRecord,
     StoredMessage,
 )
-from tests.e2e.fake.rest import (
+from testkit.fake_discord.rest import (
     PAYLOAD,
     UPLOADS,
     Backend,
@@ -42,7 +47,7 @@ from tests.e2e.fake.rest import (
     error_response,
     json_response,
 )
-from tests.e2e.fake.validation import ApiError
+from testkit.fake_discord.validation import ApiError
 
 API_PREFIX = "/api/v10"
 # Interaction callbacks and webhooks authenticate with their token, not the bot's.

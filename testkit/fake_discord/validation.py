@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from tests.e2e.fake.models import JSON
+from testkit.fake_discord.models import JSON
 
 CONTENT_LIMIT = 2000
 EMBEDS_PER_MESSAGE = 10

@@ -1,29 +1,30 @@
-"""Public face of the fake Discord used by the end-to-end tests.
+"""A fake Discord (REST and gateway) for end-to-end tests and benches of the real discord.py
+client.
 
 Start a ``FakeDiscord``, build the scenario (guilds, channels, members), point discord.py
 at it with ``point_discord_at``, run the bot, inject interactions (``slash``,
 ``autocomplete``, ``component``) and assert on what the fake recorded."""
 
-from tests.e2e.fake.client_side import (
+from testkit.fake_discord.client_side import (
     LoopbackOnlyConnector,
     NonLoopbackHostError,
     point_discord_at,
     running_bot,
 )
-from tests.e2e.fake.clock import ManualClock
-from tests.e2e.fake.gateway import Intent, Op
-from tests.e2e.fake.interactions import OptionType, OptionValue
-from tests.e2e.fake.models import Channel, Guild, Member, Perm, Upload, User
-from tests.e2e.fake.ratelimit import RateLimitConfig
-from tests.e2e.fake.records import (
+from testkit.fake_discord.clock import ManualClock
+from testkit.fake_discord.gateway import Intent, Op
+from testkit.fake_discord.interactions import OptionType, OptionValue
+from testkit.fake_discord.models import Channel, Guild, Member, Perm, Upload, User
+from testkit.fake_discord.ratelimit import RateLimitConfig
+from testkit.fake_discord.records import (
     CallbackRecord,
     InteractionRecord,
     Rejection,
     RequestRecord,
     StoredMessage,
 )
-from tests.e2e.fake.rest import CallbackType
-from tests.e2e.fake.server import FakeDiscord
+from testkit.fake_discord.rest import CallbackType
+from testkit.fake_discord.server import FakeDiscord
 
 __all__ = [
     "CallbackRecord",

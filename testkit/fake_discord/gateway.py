@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from tests.e2e.fake.models import JSON, Guild, Member, World
-from tests.e2e.fake.records import Notifier
+from testkit.fake_discord.models import JSON, Guild, Member, World
+from testkit.fake_discord.records import Notifier
 
 HEARTBEAT_INTERVAL_MS = 41_250
 

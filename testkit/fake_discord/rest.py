@@ -8,9 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.e2e.fake.gateway import application_flags
-from tests.e2e.fake.interactions import InteractionType
-from tests.e2e.fake.models import (
+from testkit.fake_discord.gateway import application_flags
+from testkit.fake_discord.interactions import InteractionType
+from testkit.fake_discord.models import (
     ALL_PERMISSIONS,
     JSON,
     Channel,
@@ -21,14 +21,14 @@ from tests.e2e.fake.models import (
     World,
     iso_now,
 )
-from tests.e2e.fake.records import (
+from testkit.fake_discord.records import (
     MESSAGE_FLAG_EPHEMERAL,
     MESSAGE_FLAG_LOADING,
     CallbackRecord,
     InteractionRecord,
     StoredMessage,
 )
-from tests.e2e.fake.validation import (
+from testkit.fake_discord.validation import (
     ApiError,
     check_choices,
     check_commands,

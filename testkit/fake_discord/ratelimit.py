@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from tests.e2e.fake.models import JSON
+from testkit.fake_discord.models import JSON
 
 
 @dataclass(frozen=True)

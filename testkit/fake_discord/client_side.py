@@ -16,7 +16,7 @@ from aiohttp.client_reqrep import ClientRequest
 from aiohttp.tracing import Trace
 from discord.ext import commands
 
-from tests.e2e.fake.server import FakeDiscord
+from testkit.fake_discord.server import FakeDiscord
 
 BOT_STOP_TIMEOUT = 5.0
 

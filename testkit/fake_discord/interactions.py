@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tests.e2e.fake.models import (
+from testkit.fake_discord.models import (
     EVERYONE_PERMISSIONS,
     JSON,
     Channel,

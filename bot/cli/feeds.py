@@ -1,0 +1,68 @@
+"""``feeds add``, ``feeds list``, ``feeds remove`` and ``feeds poll``: the news feeds a
+server follows."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from rich.console import Console
+from rich.text import Text
+
+from bot import terminal
+from bot.app import Services
+from bot.cli import serialize
+from bot.cli.common import EXIT_OK, Handlers, Parser, Subcommands, emit
+
+POLL_EVERY_SECONDS = 60  # `feeds poll` without --once: as often as the bot's own job
+
+
+def add_commands(commands: Subcommands, common: Parser) -> Handlers:
+    feeds = commands.add_parser("feeds", help="the news feeds a server follows")
+    feed_actions = feeds.add_subparsers(dest="action", required=True, parser_class=Parser)
+    feed_add = feed_actions.add_parser("add", parents=[common], help="follow a feed")
+    feed_add.add_argument("url", help="the feed, or a web page that announces it")
+    feed_add.add_argument("--name", help="the server's own name for it")
+    feed_actions.add_parser("list", parents=[common], help="the feeds and their health")
+    feed_remove = feed_actions.add_parser("remove", parents=[common], help="stop following")
+    feed_remove.add_argument("url", help="the feed's URL or name")
+    poll = feed_actions.add_parser("poll", parents=[common], help="poll due feeds (all servers)")
+    poll.add_argument("--once", action="store_true", help="poll what is due once, then exit")
+    return {
+        "feeds add": _feeds_add,
+        "feeds list": _feeds_list,
+        "feeds remove": _feeds_remove,
+        "feeds poll": _feeds_poll,
+    }
+
+
+async def _feeds_add(args: argparse.Namespace, services: Services, out: Console) -> int:
+    added = await services.feeds.add(args.guild, args.url, name=args.name)
+    document = serialize.feed_added_json(added)
+    verb = "Already following" if added.already_followed else "Following"
+    human = f"{verb} {added.feed.label}: {added.item_count} items, {document['filed']} filed."
+    emit(out, args, document, Text(human))
+    return EXIT_OK
+
+
+async def _feeds_list(args: argparse.Namespace, services: Services, out: Console) -> int:
+    feeds = await services.feeds.feeds(args.guild)
+    document = {"feeds": [serialize.feed_json(feed) for feed in feeds]}
+    emit(out, args, document, terminal.render_feeds(feeds))
+    return EXIT_OK
+
+
+async def _feeds_remove(args: argparse.Namespace, services: Services, out: Console) -> int:
+    removed = await services.feeds.remove(args.guild, args.url)
+    emit(out, args, {"removed": serialize.feed_json(removed)}, Text(f"Removed {removed.label}."))
+    return EXIT_OK
+
+
+async def _feeds_poll(args: argparse.Namespace, services: Services, out: Console) -> int:
+    while True:
+        results = await services.feeds.poll_due()
+        document = {"polls": [serialize.poll_json(result) for result in results]}
+        emit(out, args, document, terminal.render_polls(results))
+        if args.once:
+            return EXIT_OK
+        await asyncio.sleep(POLL_EVERY_SECONDS)
