@@ -188,3 +188,40 @@ async def test_two_untitled_columns_of_one_week_stay_two_roundups(service: Archi
     await service.import_roundup(ImportRequest(1, "ㆍ삼성, 첫 번째 소식\n", day=day, publisher="A"))
     await service.import_roundup(ImportRequest(1, "ㆍ구글, 두 번째 소식\n", day=day, publisher="A"))
     assert (await service.weeks(1))[0].roundups == 2
+
+
+async def test_links_that_differ_only_by_fragment_are_stored_apart(service: ArchiveService) -> None:
+    text = "".join(f"- [Change {n}](https://docs.example/migration#change-{n})\n" for n in range(3))
+    result = await service.import_roundup(
+        ImportRequest(1, "## Changes\n\n" + text, filename="notes.md", day=date(2026, 11, 25))
+    )
+    urls = [h.url for h in result.roundup.sections[0].headlines]
+    assert urls == [f"https://docs.example/migration#change-{n}" for n in range(3)]
+
+
+async def test_import_keeps_the_time_of_day_the_article_gives(service: ArchiveService) -> None:
+    text = "---\ntitle: Week 48\ndate: 2026-11-25 09:30:00 +0900\n---\n\n## AI\n\n- [A](https://a.example/1)\n"
+    result = await service.import_roundup(ImportRequest(1, text, filename="w48.md"))
+    published = datetime.fromisoformat(result.roundup.published_at.isoformat())
+    assert published == datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
+    assert result.roundup.week == "2026-W48"
+
+
+async def test_a_bare_date_in_the_article_leaves_midnight_of_the_day_given(
+    service: ArchiveService,
+) -> None:
+    text = "---\ndate: 2026-11-25\n---\n\n## AI\n\n- [A](https://a.example/1)\n"
+    result = await service.import_roundup(
+        ImportRequest(1, text, filename="w48.md", day=date(2026, 11, 26))
+    )
+    assert result.roundup.published_at == datetime(2026, 11, 26, tzinfo=UTC)
+
+
+async def test_a_tracking_redirect_is_stored_as_the_address_it_leads_to(
+    service: ArchiveService,
+) -> None:
+    text = "## News\n\n- [A](https://click.mail.example/r?url=https%3A%2F%2Fnews.example%2Fa)\n"
+    result = await service.import_roundup(
+        ImportRequest(1, text, filename="mail.md", day=date(2026, 11, 25))
+    )
+    assert result.roundup.sections[0].headlines[0].url == "https://news.example/a"

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import TypeVar
 
 from news.archive.parser import parse_roundup
+from news.archive.parsing.repeats import link_key
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.models import (
     Company,
@@ -72,6 +73,10 @@ class RoundupBuilder:
         """The storable roundup for a parsed article, filed under the week of its day."""
         day = request.day or today
         published_at = datetime.combine(day, time(0), tzinfo=UTC)
+        given = parsed.published_at
+        if given is not None and (request.day is None or request.day == given.date()):
+            # The article's own time of day, on the day it was written (its week too).
+            day, published_at = given.date(), given
         week = week_of(day)
         publisher = clean_optional(request.publisher) or parsed.publisher
         title = (
@@ -103,7 +108,7 @@ class RoundupBuilder:
         text = f"{parsed.title}\n{parsed.summary}"
         return NewHeadline(
             title=parsed.title,
-            url=canonical_url(parsed.url) if parsed.url else None,
+            url=archive_url(parsed.url),
             summary=parsed.summary,
             language=detect_language(parsed.title),
             published_at=published_at,
@@ -160,6 +165,14 @@ def _start_worker(catalog: tuple[tuple[Company, ...], tuple[Topic, ...]]) -> Non
 def _prepare_in_worker(request: ImportRequest, today: date) -> PreparedImport:
     assert _worker_builder is not None, "the pool starts every worker with _start_worker"
     return _worker_builder.prepare(request, today)
+
+
+def archive_url(url: str | None) -> str | None:
+    """The canonical URL with its ``#fragment`` kept: a newsletter that links the items of
+    one page (``…/migration#rollup-4``, ``…#item-2``) links different items."""
+    if not url or canonical_url(url) is None:
+        return None
+    return link_key(url)
 
 
 def clean_optional(value: str | None) -> str | None:

@@ -61,6 +61,7 @@ def parse_roundup(text: str, *, filename: str | None = None) -> ParsedRoundup:
         sections=result.sections,
         skipped=result.skipped,
         format=layout_format,
+        published_at=result.published_at or page.published_at,
     )
     if roundup.headline_count == 0:
         raise ImportRejected("import.no_headlines")

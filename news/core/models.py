@@ -90,6 +90,7 @@ class ParsedRoundup:
     sections: tuple[ParsedSection, ...]
     skipped: tuple[SkippedLine, ...] = ()
     format: str = "text"  # "korean-column", "markdown", "html", "link-list", "text"
+    published_at: datetime | None = None  # when the article gives a time of day, not just a date
 
     @property
     def headline_count(self) -> int:

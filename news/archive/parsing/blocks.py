@@ -21,6 +21,53 @@ _NUMBERED_STORY = re.compile(
     r"(?:story|item|no\.?|#)\s*\d{1,3}\s*[:.)]?\s+(?P<title>\S.*)", re.IGNORECASE
 )
 _PROMPT_HEADING = re.compile(r"\bprompt(?:s|ing)?\b|프롬프트", re.IGNORECASE)
+# Headings over blocks that are not news, and the reason reported for their lines. Only short
+# headings count ("Who's hiring", "Sponsored by Acme"), never a story's ("Apple cuts 600 jobs").
+_NOT_NEWS_HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"\b(?:hiring|jobs|job board|careers|open roles)\b"
+            r"|^(?:jobs?|채용(?:\s*정보|\s*공고)?|구인)$",
+            re.IGNORECASE,
+        ),
+        "job ads",
+    ),
+    (
+        re.compile(
+            r"\b(?:sponsor(?:s|ed)?|presented by|together with|brought to you by|partner content|"
+            r"advertisement)\b|^(?:광고|후원|협찬|스폰서)$",
+            re.IGNORECASE,
+        ),
+        "sponsor",
+    ),
+    (
+        re.compile(
+            r"\b(?:footnotes?|appendix)\b|^(?:references|각주|부록|참고\s*문헌)$", re.IGNORECASE
+        ),
+        "footnotes and appendix",
+    ),
+)
+_NOT_NEWS_HEADING_WORDS = 6
+# A short line alone that opens a sponsor block: "Sponsored", "Together with Acme", "(광고)".
+_SPONSOR_MARKER = re.compile(
+    r"[\[(]?\s*(?:sponsored(?:\s+by\b.*)?|sponsor|presented by\b.*|together with\b.*|"
+    r"brought to you by\b.*|promoted|advertisement|ad|광고|협찬|후원|스폰서)\s*[\])]?\s*:?",
+    re.IGNORECASE,
+)
+_SPONSOR_MARKER_MAX = 60
+# A title that says it is paid for: "Acme's new thing (Sponsor)", "[광고] …".
+_SPONSOR_TAG = re.compile(
+    r"[\[(]\s*(?:sponsor(?:ed)?|ad|advertisement|promoted|partner|광고|협찬|후원)\s*[\])]",
+    re.IGNORECASE,
+)
+# "Read more", "Continue reading →", "기사 전문 보기": a link to the story, never a story.
+_READ_MORE = re.compile(
+    r"(?:read\s+(?:more|the\s+(?:full\s+)?(?:story|article|post))|continue\s+reading|"
+    r"keep\s+reading|full\s+story|더\s*읽기|더\s*보기|자세히\s*보기|전문\s*보기|"
+    r"기사\s*(?:전문\s*)?(?:보기|더보기))\b.*",
+    re.IGNORECASE,
+)
+_READ_MORE_MAX = 80
 _META_FIELD_MAX = 60
 _META_LINE_MAX = 200
 _FRONT_MATTER_MAX_LINES = 80
@@ -130,6 +177,45 @@ def numbered_story_title(heading: Heading) -> str | None:
 
 def is_prompt_heading(heading: Heading) -> bool:
     return _PROMPT_HEADING.search(heading.title) is not None
+
+
+def not_news_heading(heading: Heading) -> str | None:
+    """Why the block under this heading is not news (job ads, sponsor, footnotes), or None."""
+    title = heading.title.strip(" :!.")
+    if len(title.split()) > _NOT_NEWS_HEADING_WORDS:
+        return None
+    return next((reason for pattern, reason in _NOT_NEWS_HEADINGS if pattern.search(title)), None)
+
+
+def is_sponsor_marker(text: str) -> bool:
+    """``Sponsored``, ``Together with Acme``, ``(광고)``: a short line that opens a paid block."""
+    plain = plain_text(text)
+    return len(plain) <= _SPONSOR_MARKER_MAX and _SPONSOR_MARKER.fullmatch(plain) is not None
+
+
+def is_sponsored_title(title: str) -> bool:
+    return _SPONSOR_TAG.search(title) is not None
+
+
+def is_read_more(label: str) -> bool:
+    """``Read more…``, ``Continue reading``, ``기사 전문 보기``: the label of a link to a story."""
+    plain = plain_text(label).strip(" .…→»›↗>-:")
+    return len(plain) <= _READ_MORE_MAX and _READ_MORE.fullmatch(plain) is not None
+
+
+def split_read_more(text: str) -> tuple[str, str | None, bool]:
+    """A paragraph without its trailing ``Read more`` (or ``[Read more](url)``): the rest, the
+    link it held, and whether there was one."""
+    links = [link for link in find_links(text) if not link.is_image]
+    if links and is_read_more(links[-1].text) and not text[links[-1].end :].strip(" .…→»›"):
+        return text[: links[-1].start].rstrip(), links[-1].url or None, True
+    stripped = text.rstrip(" .…→»›")
+    for words in ("read more", "continue reading"):
+        if stripped.lower().endswith(words) and len(stripped) > len(words):
+            before = stripped[: -len(words)]
+            if before.endswith((" ", ".", "!", "?", "”", '"')):
+                return before.rstrip(), None, True
+    return text, None, False
 
 
 def opens_fence(line: SourceLine) -> str | None:

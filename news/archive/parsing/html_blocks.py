@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 
+from news.archive.parsing.dates import published_time
 from news.archive.parsing.lines import LineHint, SourceLine, make_line, normalise
 
 _DROPPED = frozenset(
@@ -63,6 +65,7 @@ _COLLAPSIBLE = re.compile(r"[ \t\r\n\f]+")
 _AUTHOR_META = frozenset({"author", "article:author", "byl"})
 _PUBLISHER_META = frozenset({"og:site_name", "application-name", "publisher"})
 _TITLE_META = frozenset({"og:title"})
+_TIME_META = frozenset({"article:published_time", "og:article:published_time", "pubdate"})
 
 
 @dataclass(slots=True)
@@ -71,6 +74,7 @@ class HtmlPage:
     title: str | None = None
     author: str | None = None
     publisher: str | None = None
+    published_at: datetime | None = None
 
 
 def looks_like_html(text: str) -> bool:
@@ -172,6 +176,8 @@ class _BlockCollector(HTMLParser):
             self.page.publisher = content
         elif name in _TITLE_META and self.page.title is None:
             self.page.title = content
+        elif name in _TIME_META and self.page.published_at is None:
+            self.page.published_at = published_time(content)
 
     def _hint(self) -> LineHint | None:
         return self._hints[-1][1] if self._hints else None

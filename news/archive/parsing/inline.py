@@ -60,6 +60,8 @@ def _link_url(target: str) -> str:
         url = target[1 : target.index(">")]
     else:
         url = target.split(maxsplit=1)[0] if target else ""
+    if url.startswith("{") and url.endswith("}"):
+        url = url[1:-1]  # "({https://…})": a template's placeholder braces left in
     return _unescape(url)
 
 

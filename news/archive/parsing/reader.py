@@ -7,13 +7,16 @@ newsletters, splitting ``title - summary``), so a Korean column keeps its titles
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import Enum, auto
 
 from news.archive.parsing import blocks
 from news.archive.parsing.blocks import Heading
+from news.archive.parsing.dates import DATE_KEYS, published_time
 from news.archive.parsing.headlines import (
     Bullet,
     HeadlineParts,
@@ -29,12 +32,25 @@ from news.archive.parsing.korean import (
     is_copyright_footer,
     split_byline,
 )
-from news.archive.parsing.layout import Layout
+from news.archive.parsing.layout import LAYOUT_SAMPLE_LINES, Layout
 from news.archive.parsing.lines import LineHint, SourceLine
 from news.archive.parsing.sections import DraftHeadline, SectionBuilder
 from news.core.models import ParsedSection, SkippedLine
 
 NOT_NEWS = "not news (prompt or code)"
+SPONSOR = "sponsor"
+READ_MORE = "read more link"
+_SPONSOR_BLOCK_LINES = 8
+_TABLE_RULE = re.compile(r":?-{2,}:?")
+_SECTION_COLUMNS = frozenset(
+    {"분야", "카테고리", "구분", "분류", "주제", "섹션", "category", "section", "topic", "type"}
+)
+_LEAD_FORMAT_MIN = 2
+_LINKS_USUAL_MIN_ITEMS = 4
+_STORY_PARAGRAPH_MIN = 120
+_STORY_TITLE_MAX = 200
+# The first sentence of a story paragraph: up to a full stop followed by the next sentence.
+_FIRST_SENTENCE = re.compile(r"(?P<title>.+?[.!?])\s+(?=[\"“‘'(A-Z0-9가-힣])")
 _SKIPPED_TEXT_MAX = 200
 _REPEATED_CAPTION_MAX = 120
 _NESTED_INDENT = 2
@@ -76,6 +92,7 @@ class ReadResult:
     copyright: str | None
     sections: tuple[ParsedSection, ...]
     skipped: tuple[SkippedLine, ...]
+    published_at: datetime | None = None
 
 
 def read_lines(lines: Sequence[SourceLine], layout: Layout) -> ReadResult:
@@ -88,12 +105,13 @@ class _Reader:
         self._korean = layout is Layout.KOREAN_COLUMN
         self._markdown = layout is Layout.MARKDOWN
         self._plain = layout in (Layout.TEXT, Layout.LINK_LIST)
-        self._sections = SectionBuilder()
+        self._sections = SectionBuilder(match_titles=not self._korean)
         self._skipped: list[SkippedLine] = []
         self._title: str | None = None
         self._publisher: str | None = None
         self._author: str | None = None
         self._copyright: str | None = None
+        self._published_at: datetime | None = None
         self._fence: str | None = None
         self._prompt_level: int | None = None
         self._resume_at = 0  # lines before this index were consumed by a look-ahead
@@ -108,6 +126,24 @@ class _Reader:
         # a story heading gives that story its link.
         self._heading_title: str | None = None
         self._heading_story: DraftHeadline | None = None
+        # A block that is not news (job ads under "Who's hiring", a sponsor's paragraph): the
+        # heading level that ends it, or a count of lines for a block a marker line opened.
+        self._block_level: int | None = None
+        self._block_lines = 0
+        self._block_reason = ""
+        # Markdown lists whose items usually carry links: items without one right after a
+        # paragraph are its points ("- Jane Doe - head of research"), not stories.
+        self._links_usual = self._markdown and _links_are_usual(lines)
+        # "Lead: story" paragraphs make a lead-paragraph newsletter, where the paragraphs
+        # after the introduction are stories even without a lead.
+        self._lead_format = (
+            not self._korean and _lead_paragraphs(lines, plain=self._plain) >= _LEAD_FORMAT_MIN
+        )
+        self._paragraphs_read = 0
+        # A Markdown table: its header cells, the column that names sections, the last one.
+        self._table_header: list[str] = []
+        self._table_section_column: int | None = None
+        self._table_section: str | None = None
 
     def read(self) -> ReadResult:
         for index, line in enumerate(self._lines):
@@ -124,6 +160,7 @@ class _Reader:
             copyright=self._copyright,
             sections=self._sections.build(),
             skipped=tuple(self._skipped),
+            published_at=self._published_at,
         )
 
     # --- dispatch ------------------------------------------------------------------------
@@ -145,13 +182,21 @@ class _Reader:
                 self._skip(line, NOT_NEWS)
                 return
             self._prompt_level = None
+        if self._in_not_news_block(line, heading):
+            self._skip(line, self._block_reason)
+            return
         if self._in_preamble and self._read_preamble(index, line):
             return
         self._in_preamble = False
         if heading is not None:
             self._read_heading(line, heading)
+        elif blocks.is_table_row(line.text):
+            self._read_table_row(line)
         elif (reason := self._structure_reason(line.text)) is not None:
             self._skip(line, reason)
+        elif blocks.is_sponsor_marker(line.text):
+            self._block_lines, self._block_reason = _SPONSOR_BLOCK_LINES, SPONSOR
+            self._skip(line, SPONSOR)
         elif (bullet := split_bullet(line.text)) is not None:
             self._read_bullet(line, bullet)
         elif is_copyright_footer(line.text):
@@ -161,6 +206,21 @@ class _Reader:
             self._skip(line, "photo caption")
         else:
             self._read_text(index, line)
+
+    def _in_not_news_block(self, line: SourceLine, heading: Heading | None) -> bool:
+        """Inside a job board or sponsor block: until a heading as high as the one that opened
+        it, or, for a block a marker line opened, until a rule, a heading or a few lines on."""
+        if self._block_level is not None:
+            if heading is None or heading.level > self._block_level:
+                return True
+            self._block_level = None
+        if self._block_lines:
+            if heading is not None or blocks.is_rule(line.text):
+                self._block_lines = 0
+                return False
+            self._block_lines -= 1
+            return True
+        return False
 
     @staticmethod
     def _structure_reason(text: str) -> str | None:
@@ -210,6 +270,9 @@ class _Reader:
             self._author = field.value
         elif field.key in _PUBLISHER_KEYS and self._publisher is None:
             self._publisher = field.value
+        elif field.key in DATE_KEYS and self._published_at is None:
+            self._published_at = published_time(field.value)
+            return self._published_at is not None
         else:
             return False
         return True
@@ -222,11 +285,16 @@ class _Reader:
         elif blocks.is_prompt_heading(heading):
             self._prompt_level = heading.level
             self._skip(line, NOT_NEWS)
+        elif (reason := blocks.not_news_heading(heading)) is not None:
+            self._block_level, self._block_reason = heading.level, reason
+            self._skip(line, reason)
         elif heading.level == 1 and self._title is None and not self._has_body:
             self._title = heading.title
         else:
             story = blocks.numbered_story_title(heading)
             draft = DraftHeadline(title=story, line_no=line.line_no) if story else None
+            if draft is not None and blocks.is_read_more(draft.title):
+                draft = None
             self._sections.open_section(heading.title, story=draft)
             self._heading_title, self._heading_story = heading.title, draft
             self._has_body = True
@@ -246,8 +314,59 @@ class _Reader:
             empty = blocks.is_image_line(bullet.content) or not bullet.content.strip()
             self._skip(line, "empty bullet" if empty else "unreadable bullet")
             return
+        if self._is_read_more(line, parts):
+            return
+        if blocks.is_sponsored_title(bullet.content):
+            self._skip(line, SPONSOR)
+            return
         self._add_headline(line, parts)
         self._item_indent = line.indent
+
+    def _read_table_row(self, line: SourceLine) -> None:
+        """A row of a Markdown table of links: the linked cell is the headline, a column named
+        like a section (분야, category …) opens sections, the other cells make its summary."""
+        cells = [cell.strip() for cell in line.text.strip("|").split("|")]
+        if all(_TABLE_RULE.fullmatch(cell) for cell in cells if cell):
+            self._skip(line, "table")
+            return
+        linked = next((i for i, cell in enumerate(cells) if _has_link(cell)), None)
+        if linked is None:
+            if self._last is not _Last.HEADLINE:  # a header row: remember its column names
+                self._table_header = [plain_text(cell).casefold() for cell in cells]
+                self._table_section_column = next(
+                    (i for i, name in enumerate(self._table_header) if name in _SECTION_COLUMNS),
+                    None,
+                )
+                self._table_section = None
+            self._skip(line, "table")
+            return
+        parts = read_headline(cells[linked], split_summary=False)
+        if parts is None:
+            self._skip(line, "table")
+            return
+        column = self._table_section_column
+        if column is not None and column < len(cells) and column != linked:
+            section = plain_text(cells[column])
+            if section and section != self._table_section:
+                self._table_section = section
+                self._sections.open_section(section)
+        rest = [
+            plain_text(cell)
+            for i, cell in enumerate(cells)
+            if i not in (linked, column) and plain_text(cell)
+        ]
+        summary = " · ".join(filter(None, [parts.summary, *rest]))
+        self._add_headline(line, replace(parts, summary=summary))
+
+    def _is_read_more(self, line: SourceLine, parts: HeadlineParts) -> bool:
+        """``Read more…`` is the link of the story above it, never a story of its own."""
+        if not blocks.is_read_more(parts.title):
+            return False
+        headline = self._sections.last_headline
+        if headline is not None and headline.url is None and parts.url:
+            headline.url = parts.url
+        self._skip(line, READ_MORE)
+        return True
 
     def _is_enumerated(self, bullet: Bullet) -> bool:
         """An item without a link, listed under "Why it matters:": commentary, not a story."""
@@ -327,6 +446,8 @@ class _Reader:
         continuation = self._continuation(line)
         if continuation is not None:
             self._extend_summary(plain_text(continuation))
+        elif self._read_more_line(line):
+            return
         elif blocks.is_navigation(line.text):
             self._skip(line, "navigation")
         elif leading_link(line.text) is not None:
@@ -335,6 +456,14 @@ class _Reader:
             self._read_url_alone(line)
         elif not self._read_titled_url(index, line):
             self._read_prose(line)
+
+    def _read_more_line(self, line: SourceLine) -> bool:
+        """A ``[Read more](url)`` line: the link of the story above it."""
+        lead = leading_link(line.text)
+        if lead is None or lead[1].strip(" .…→»›"):
+            return False
+        parts = HeadlineParts(title=plain_text(lead[0].text), url=lead[0].url or None)
+        return self._is_read_more(line, parts)
 
     def _read_link_line(self, line: SourceLine) -> None:
         """A line that starts with a link: a story, or the "[원본 기사](url)" of a story section."""
@@ -351,8 +480,10 @@ class _Reader:
             story.url = source.url
             self._last = _Last.OTHER
         elif story is None and self._heading_title is not None:
-            parts = HeadlineParts(title=self._heading_title, url=source.url)
-            self._heading_story = self._add_headline(line, parts)
+            draft = DraftHeadline(title=self._heading_title, line_no=line.line_no, url=source.url)
+            self._sections.name_story(draft)
+            self._heading_story = draft
+            self._last = _Last.OTHER
         else:
             self._skip(line, "navigation")
 
@@ -405,8 +536,24 @@ class _Reader:
                 if not text:
                     self._last = _Last.OTHER
                     return
-        if self._plain and (lead := _lead_headline(text)) is not None:
-            self._add_headline(line, lead)
+        text, more_url, had_more = blocks.split_read_more(text)
+        if had_more:
+            self._skipped.append(
+                SkippedLine(line.line_no, line.text[len(text) :].strip(), READ_MORE)
+            )
+        self._paragraphs_read += 1
+        # In Markdown "**What happened:** …" is a label; a "Read more" after it makes a story.
+        story_like = self._plain or (had_more and not self._korean)
+        if story_like and (lead := _lead_headline(text)) is not None:
+            self._add_headline(line, replace(lead, url=more_url))
+            return
+        if (
+            story_like
+            and self._lead_format
+            and self._paragraphs_read > 1
+            and (story := _story_paragraph(text))
+        ):
+            self._add_headline(line, replace(story, url=more_url)).from_paragraph = True
             return
         paragraph = " ".join(text.split()) if self._korean else plain_text(text)
         if not paragraph:
@@ -421,7 +568,7 @@ class _Reader:
         else:
             self._sections.add_paragraph(text)
         self._has_body = True
-        self._enumeration = not self._korean and text.endswith(":")
+        self._enumeration = not self._korean and (text.endswith(":") or self._links_usual)
         self._last = _Last.PARAGRAPH
 
 
@@ -436,3 +583,41 @@ def _lead_headline(text: str) -> HeadlineParts | None:
     if lead.endswith((".", "!", "?")):
         return None
     return HeadlineParts(title=lead, summary=plain_text(match["rest"]))
+
+
+def _story_paragraph(text: str) -> HeadlineParts | None:
+    """A story told as one paragraph: its first sentence is the headline, the rest its summary."""
+    plain = plain_text(text)
+    if len(plain) < _STORY_PARAGRAPH_MIN:
+        return None
+    match = _FIRST_SENTENCE.match(plain)
+    if match is None or len(match["title"]) > _STORY_TITLE_MAX:
+        return None
+    return HeadlineParts(title=match["title"], summary=plain[match.end() :].strip())
+
+
+def _lead_paragraphs(lines: Sequence[SourceLine], *, plain: bool) -> int:
+    """Paragraphs shaped "Lead: story"; outside plain text only those ending in "Read more"."""
+    count = 0
+    for line in itertools.islice(lines, LAYOUT_SAMPLE_LINES):
+        if not line.text or line.text.startswith("**") or split_bullet(line.text) is not None:
+            continue
+        text, _, had_more = blocks.split_read_more(line.text)
+        count += (plain or had_more) and _lead_headline(text) is not None
+    return count
+
+
+def _links_are_usual(lines: Sequence[SourceLine]) -> bool:
+    """Most list items carry a link (a link list with a few comments in it)."""
+    items = linked = 0
+    for line in itertools.islice(lines, LAYOUT_SAMPLE_LINES):
+        bullet = split_bullet(line.text) if line.text else None
+        if bullet is None or not bullet.is_list_marker:
+            continue
+        items += 1
+        linked += "](" in bullet.content or split_bare_url(bullet.content) is not None
+    return items >= _LINKS_USUAL_MIN_ITEMS and linked * 2 >= items
+
+
+def _has_link(cell: str) -> bool:
+    return ("](" in cell and plain_text(cell) != "") or split_bare_url(cell) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from news.archive.parsing.repeats import drop_repeats
 from news.core.models import ParsedHeadline, ParsedSection
 
 
@@ -14,6 +15,7 @@ class DraftHeadline:
     url: str | None = None
     tag: str | None = None
     summary: str = ""
+    from_paragraph: bool = False  # a story told as a paragraph, its first sentence the title
 
     def extend_summary(self, text: str, separator: str = " ") -> None:
         if text:
@@ -26,7 +28,7 @@ class DraftHeadline:
 
 
 @dataclass(slots=True)
-class _DraftSection:
+class DraftSection:
     title: str | None
     # The headline a "Story 3: …" heading names; the paragraphs below it are about that story.
     story: DraftHeadline | None = None
@@ -51,11 +53,13 @@ class SectionBuilder:
     So a paragraph that comes after headlines opens the next section; a heading always does.
     """
 
-    def __init__(self) -> None:
-        self._sections: list[_DraftSection] = [_DraftSection(title=None)]
+    def __init__(self, *, match_titles: bool = True) -> None:
+        self._match_titles = match_titles  # False in a Korean column: see drop_repeats
+        self._sections: list[DraftSection] = [DraftSection(title=None)]
+        self._heading_section: DraftSection | None = None
 
     @property
-    def _current(self) -> _DraftSection:
+    def _current(self) -> DraftSection:
         return self._sections[-1]
 
     @property
@@ -67,11 +71,17 @@ class SectionBuilder:
         if self._current.is_empty() and self._current.title is None:
             self._current.title, self._current.story = title, story
         else:
-            self._sections.append(_DraftSection(title=title, story=story))
+            self._sections.append(DraftSection(title=title, story=story))
+        self._heading_section = self._current
+
+    def name_story(self, story: DraftHeadline) -> None:
+        """The story the last heading was about, known once its link shows up below it."""
+        section = self._heading_section or self._current
+        section.story = story
 
     def add_paragraph(self, text: str) -> None:
         if self._current.headlines:
-            self._sections.append(_DraftSection(title=None))
+            self._sections.append(DraftSection(title=None))
         self._current.paragraphs.append(text)
 
     def extend_paragraph(self, text: str) -> None:
@@ -86,4 +96,5 @@ class SectionBuilder:
         self._current.headlines.append(headline)
 
     def build(self) -> tuple[ParsedSection, ...]:
+        drop_repeats(self._sections, match_titles=self._match_titles)
         return tuple(section.freeze() for section in self._sections if not section.is_empty())

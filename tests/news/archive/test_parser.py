@@ -531,3 +531,120 @@ def test_zero_width_characters_and_runs_of_spaces_leave_titles() -> None:
 def test_crlf_line_endings_keep_line_numbers() -> None:
     roundup = parse_roundup("단락이다.\r\n\r\nㆍ제목\r\n")
     assert all_headlines(roundup)[0].line_no == 3
+
+
+# --- newsletters: top lists, promos, read-more links, lead paragraphs -----------------------
+
+
+@pytest.fixture(scope="module")
+def circuit() -> ParsedRoundup:
+    return parse_fixture("newsletter_top_list.md")
+
+
+def test_top_list_repeating_the_sections_is_stored_once(circuit: ParsedRoundup) -> None:
+    assert titles(circuit) == [
+        [
+            "Harbor Labs opens its robot arm SDK",
+            "Quill ships offline maps",
+            "Changelog: sync",
+            "Changelog: search",
+        ],
+        [],
+        ["Tern Bank fined over outage"],
+    ]
+
+
+def test_the_sectioned_copy_keeps_its_section_and_summary(circuit: ParsedRoundup) -> None:
+    assert [section.title for section in circuit.sections] == ["Products", None, "Policy"]
+    assert (
+        headline_titled(circuit, "Quill ships offline maps").summary == "Maps now work on planes."
+    )
+
+
+def test_links_that_differ_by_fragment_are_different_items(circuit: ParsedRoundup) -> None:
+    urls = [h.url for h in all_headlines(circuit)]
+    assert "https://docs.example/changes#sync" in urls
+    assert "https://docs.example/changes#search" in urls
+
+
+def test_items_without_links_under_a_paragraph_are_its_points(circuit: ParsedRoundup) -> None:
+    assert len(circuit.sections[1].paragraphs) == 3
+    assert not circuit.sections[1].headlines
+
+
+def test_sponsor_job_and_footnote_blocks_are_skipped_with_reasons(circuit: ParsedRoundup) -> None:
+    reasons = skipped_reasons(circuit)
+    assert reasons[23] == reasons[25] == reasons[26] == "sponsor"  # "Together with …" section
+    assert reasons[32] == "sponsor"  # "(Sponsored)" in a title
+    assert reasons[34] == reasons[36] == reasons[38] == "sponsor"  # a "Sponsored" block
+    assert reasons[42] == reasons[44] == "job ads"
+    assert reasons[48] == "footnotes and appendix"
+
+
+def test_read_more_link_is_skipped_not_a_headline(circuit: ParsedRoundup) -> None:
+    assert skipped_reasons(circuit)[31] == "read more link"
+
+
+def test_a_story_headed_jobs_is_still_a_story() -> None:
+    roundup = parse_roundup(
+        "## Apple cuts 600 jobs in its car unit after the project ends\n\n"
+        "[Original](https://news.example/apple-jobs)\n",
+        filename="a.md",
+    )
+    assert all_headlines(roundup)[0].url == "https://news.example/apple-jobs"
+
+
+@pytest.fixture(scope="module")
+def review() -> ParsedRoundup:
+    return parse_fixture("lead_paragraph_review.txt")
+
+
+def test_lead_paragraph_format_gives_one_headline_per_story(review: ParsedRoundup) -> None:
+    assert titles(review) == [
+        ["Pinecrest's smart ring is dead.", "Marlow vs. Tessel", "Orbit 2 arrives"],
+        ["Arcade goes quiet"],
+    ]
+    assert review.sections[0].paragraphs[0].startswith("Welcome back")
+
+
+def test_trailing_read_more_leaves_the_summary_and_gives_its_link(review: ParsedRoundup) -> None:
+    arcade = headline_titled(review, "Arcade goes quiet")
+    assert arcade.url == "https://review.example/pixel-forge"
+    assert not arcade.summary.endswith(("more", ")"))
+    assert sorted(skipped_reasons(review)) == [3, 5, 6, 10]
+
+
+def test_template_braces_around_a_link_are_dropped() -> None:
+    roundup = parse_roundup("## 뉴스\n\n- [모델 공개]({https://models.example/m1}) : 요약\n")
+    assert all_headlines(roundup)[0].url == "https://models.example/m1"
+
+
+def test_html_published_time_is_read_with_its_offset() -> None:
+    page = (
+        '<html><head><meta property="article:published_time" content="2026-11-25T18:05:00+09:00">'
+        '</head><body><h2>AI</h2><ul><li><a href="https://a.example/1">A story</a></li></ul>'
+        "</body></html>"
+    )
+    published = parse_roundup(page, filename="p.html").published_at
+    assert published is not None
+    assert published.isoformat() == "2026-11-25T18:05:00+09:00"
+
+
+@pytest.fixture(scope="module")
+def link_table() -> ParsedRoundup:
+    return parse_fixture("korean_link_table.md")
+
+
+def test_table_of_links_gives_headlines_in_the_sections_its_column_names(
+    link_table: ParsedRoundup,
+) -> None:
+    assert [s.title for s in link_table.sections if s.headlines] == ["AI", "보안"]
+    assert titles(link_table)[-2:] == [
+        ["에이전트 프레임워크 공개", "추론 칩 시제품"],
+        ["긴급 패치 배포"],
+    ]
+    assert headline_titled(link_table, "에이전트 프레임워크 공개").summary == "오픈소스로 공개"
+
+
+def test_no_markup_is_left_in_table_titles(link_table: ParsedRoundup) -> None:
+    assert all("<" not in h.title and "[" not in h.title for h in all_headlines(link_table))
