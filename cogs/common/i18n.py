@@ -152,6 +152,8 @@ _REPLIES: dict[str, dict[str, str]] = {
         KOREAN: "이번 주에는 헤드라인이 없습니다.",
     },
     "digest_more_sources": {ENGLISH: "and {count} more", KOREAN: "외 {count}곳"},
+    # The other outlets that ran a digest item's story (issue 14): "also: 조선일보, The Verge".
+    "digest_also": {ENGLISH: "also: {outlets}", KOREAN: "함께 보도: {outlets}"},
     "digest_preview_footer": {
         ENGLISH: "Preview · {index}/{total}",
         KOREAN: "미리보기 · {index}/{total}",

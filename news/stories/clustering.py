@@ -74,7 +74,7 @@ SHARED_ANCHORS = 2
 # ...and the share of the headline's own anchors they must make up.
 ANCHOR_SHARE = 0.6
 # A story takes reports published at most this long before its first or after its latest.
-STORY_WINDOW = timedelta(days=3)
+STORY_WINDOW = timedelta(days=4)
 # The same title from the same outlet this far apart is a recurring column, not a repost.
 RECURRING_AFTER = timedelta(hours=18)
 
@@ -165,6 +165,8 @@ class _Story:
     latest: datetime
     anchors: frozenset[str]  # the first report's language-independent anchors
     dates: frozenset[str]  # the first report's month-day dates
+    outlet: str  # the first report's outlet and title words, to tell a templated series
+    words: tuple[str, ...]
     series: set[tuple[str, str]] = field(default_factory=set)  # (outlet, column) of its reports
     # (outlet, title skeleton) of its reports -> when published
     skeletons: dict[tuple[str, str], datetime] = field(default_factory=dict)
@@ -231,6 +233,7 @@ class StoryIndex:
             series=(outlet, title.series) if title.series else None,
             skeleton=(outlet, title.skeleton),
             informative=title.informative,
+            words=tuple(title.skeleton.split()),
         )
 
     def _open(self, story_id: int, reading: _Reading) -> _Story:
@@ -243,6 +246,8 @@ class StoryIndex:
             latest=reading.published,
             anchors=reading.anchors,
             dates=reading.dates,
+            outlet=reading.skeleton[0],
+            words=reading.words,
             closed=not reading.informative,
         )
         self._by_id[story_id] = story
@@ -334,6 +339,26 @@ class _Reading:
     series: tuple[str, str] | None  # (outlet, column name)
     skeleton: tuple[str, str]  # (outlet, title without digits)
     informative: bool
+    words: tuple[str, ...]  # the title's words, folded
+
+
+def _templated(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """Whether two titles are one template filled in twice: the same words but for a run at
+    one end, different in each (``D.C. wellness calendar, Aug. 9-16`` and ``Loudoun County
+    wellness calendar, Aug. 9-16``)."""
+    limit = min(len(first), len(second))
+    prefix = next((n for n in range(limit) if first[n] != second[n]), limit)
+    suffix = next((n for n in range(limit - prefix) if first[-1 - n] != second[-1 - n]),
+                  limit - prefix)  # fmt: skip
+    if (prefix == 0) == (suffix == 0):
+        return False  # the same words at both ends, or at neither: rewording, not a template
+    rest_first = first[prefix : len(first) - suffix]
+    rest_second = second[prefix : len(second) - suffix]
+    return (
+        bool(rest_first and rest_second)
+        and set(rest_first).isdisjoint(rest_second)
+        and prefix + suffix >= max(2, max(len(first), len(second)) / 2)
+    )
 
 
 def _anchor_keys(anchors: frozenset[str]) -> list[_Key]:
@@ -370,6 +395,7 @@ def _apart(reading: _Reading, story: _Story) -> bool:
         or (bool(reading.dates and story.dates) and reading.dates.isdisjoint(story.dates))
         or (seen is not None and abs(published - seen) >= RECURRING_AFTER)
         or (bool(events and told) and events.isdisjoint(told))
+        or (reading.skeleton[0] == story.outlet and _templated(reading.words, story.words))
     )
 
 
