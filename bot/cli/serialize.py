@@ -135,6 +135,17 @@ def digest_json(digest: Digest) -> Json:
                         "url": item.headline.url,
                         "source": item.source,
                         "more_sources": item.more_sources,
+                        "sources": [
+                            {"title": source.title, "url": source.url, "source": source.source}
+                            for source in item.sources
+                        ]
+                        or [
+                            {
+                                "title": item.headline.title,
+                                "url": item.headline.url,
+                                "source": item.source,
+                            }
+                        ],
                         "companies": list(item.headline.companies),
                     }
                     for item in section.items

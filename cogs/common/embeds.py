@@ -330,14 +330,28 @@ def _digest_section(section: DigestSection, language: str) -> list[discord.Embed
     ]
 
 
+# Other outlets named on an item's line; the rest are counted ("and 2 more").
+OTHER_OUTLETS_SHOWN = 3
+
+
 def digest_item_line(item: DigestItem, language: str) -> str:
-    """``• [title](url) — source and 2 more · companies``, every outside part escaped."""
+    """``• [title](url) — source · also: A, B and 2 more · companies``, every outside part
+    escaped."""
     headline = item.headline
     title = escape(shorten(headline.title, 200))
     url = safe_url(headline.url)
     line = f"• [{title}]({url})" if url else f"• {title}"
     outlets = escape(shorten(item.source, 100)) if item.source else ""
-    if item.more_sources:
+    others = list(dict.fromkeys(s.source for s in item.sources[1:] if s.source))
+    others = [name for name in others if name != item.source]
+    if others:
+        named = ", ".join(escape(shorten(name, 60)) for name in others[:OTHER_OUTLETS_SHOWN])
+        also = text(language, "digest_also", outlets=named)
+        if len(others) > OTHER_OUTLETS_SHOWN:
+            count = len(others) - OTHER_OUTLETS_SHOWN
+            also += " " + text(language, "digest_more_sources", count=count)
+        outlets = f"{outlets} · {also}" if outlets else also
+    elif item.more_sources and not item.sources:
         more = text(language, "digest_more_sources", count=item.more_sources)
         outlets = f"{outlets} {more}" if outlets else more
     if outlets:

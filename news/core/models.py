@@ -251,10 +251,21 @@ class DigestCandidate:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestSource:
+    """One report of a digest item's story: as one outlet titled and linked it."""
+
+    title: str
+    url: str | None
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class DigestItem:
     headline: Headline  # the lead story of its group
     source: str | None
-    more_sources: int = 0  # "and N more" outlets that ran the same story
+    more_sources: int = 0  # the other reports of the same story: len(sources) - 1
+    # Every report of the story, the item's own first (empty for an imported roundup's items).
+    sources: tuple[DigestSource, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

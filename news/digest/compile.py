@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import chain
 from operator import attrgetter
@@ -21,6 +21,7 @@ from news.core.models import (
     DigestCandidate,
     DigestItem,
     DigestSection,
+    DigestSource,
     Roundup,
     RoundupSection,
     Topic,
@@ -37,6 +38,8 @@ _ORDER = attrgetter("order")
 _NO_OUTLET = frozenset((None, ""))  # a report without an outlet's name adds no outlet
 
 CATCH_ALL_TITLES = {"ko": "그 밖의 소식", "en": "More news"}
+TOP_STORIES_TITLES = {"ko": "주요 뉴스", "en": "Top stories"}
+_LANGUAGE = attrgetter("language")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,8 @@ class _Story:
     reports: Sequence[DigestCandidate]
     outlets: set[str]  # the distinct outlets that ran it
     coverage: int  # how many, at least one
-    order: tuple[int, timedelta]  # wider coverage first, then more recent
+    # wider coverage first, then more languages, more relevant, more recent
+    order: tuple[int, int, float, timedelta]
     topic: str | None  # key of the topic it is filed under
 
 
@@ -82,12 +86,27 @@ def compile_digest(
     # stories that can make the digest, since finding a lead reads every report.
     stories.sort(key=_ORDER)
     names = {topic.key: topic.name_ko if language == "ko" else topic.name_en for topic in topics}
+    # The digest leads with the week's biggest stories, whatever their topics: those more
+    # than one outlet ran, the widest covered first.
+    top = [story for story in stories[: limits.max_items] if story.coverage > 1]
+    if top and limits.max_sections > 1:
+        chosen = {id(story) for story in top}
+        rest = [story for story in stories if id(story) not in chosen]
+        lead = DigestSection(
+            title=TOP_STORIES_TITLES.get(language, TOP_STORIES_TITLES["en"]),
+            commentary="",
+            items=tuple(_item(*pair) for pair in _top(top, len(top))),
+        )
+        fewer = replace(limits, max_sections=limits.max_sections - 1)
+        sections = (lead, *_sections(rest, names, topic_order, language, fewer))
+    else:
+        sections = _sections(stories, names, topic_order, language, limits)
     return Digest(
         guild_id=guild_id,
         week=week,
         title=digest_title(week, language),
         language=language,
-        sections=_sections(stories, names, topic_order, language, limits),
+        sections=sections,
         imported=False,
     )
 
@@ -132,15 +151,27 @@ def _story(group: Sequence[DigestCandidate], topic_order: dict[str, int], now: d
     headlines = list(map(_HEADLINE, group))
     outlets = set(map(_SOURCE, group)) - _NO_OUTLET
     coverage = max(len(outlets), 1)
+    languages = len(set(map(_LANGUAGE, headlines)))
+    relevance = max(map(_relevance, group))
     # A report dated after `now` (a feed's clock ahead of ours) counts as just now.
     age = max(now - max(map(_PUBLISHED, headlines)), timedelta(0))
     return _Story(
         reports=group,
         outlets=outlets,
         coverage=coverage,
-        order=(-coverage, age),
+        order=(-coverage, -languages, -relevance, age),
         topic=_topic_of(list(map(_TOPICS, headlines)), topic_order),
     )
+
+
+def _relevance(candidate: DigestCandidate) -> float:
+    """How relevant to a tech reader the report is, when the analysis at ingest said so (on
+    the candidate or its headline); 1.0 otherwise."""
+    for holder in (candidate, candidate.headline):
+        value = getattr(holder, "relevance", None)
+        if isinstance(value, int | float):
+            return float(value)
+    return 1.0
 
 
 def _topic_of(topic_lists: list[tuple[str, ...]], topic_order: dict[str, int]) -> str | None:
@@ -210,5 +241,11 @@ def _lead_rank(candidate: DigestCandidate) -> tuple[bool, datetime, int, int]:
 
 
 def _item(story: _Story, lead: DigestCandidate) -> DigestItem:
-    others = story.outlets - {lead.source} if lead.source else story.outlets
-    return DigestItem(lead.headline, lead.source, len(others))
+    """The story as the digest shows it: its lead, and every report, the lead's first, the
+    others in the order they were published."""
+    others = sorted((r for r in story.reports if r is not lead), key=_lead_rank)
+    sources = tuple(
+        DigestSource(report.headline.title, report.headline.url, report.source)
+        for report in (lead, *others)
+    )
+    return DigestItem(lead.headline, lead.source, len(sources) - 1, sources)

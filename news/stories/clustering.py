@@ -24,6 +24,18 @@ headline is compared only with the few stories sharing the most keys with it: on
 rare words (a model number), or a pair of its other words (a company and a product type, a
 product type and a place), which is rare even when each half is common.
 
+Reports in two languages share few words, so a title also has language-independent anchors:
+the companies, people and products it names (one id for 샘 알트먼 and Sam Altman,
+news/catalog/entities.py), its amounts, numbers and dates (1억1600만달러 and $116 million are
+one value), and the kind of event it tells (해고 and fired). Sharing enough anchors, and the
+kind of event, makes two reports one story whatever their words.
+
+What looks alike but is not one event is kept apart: a story only takes reports from a few
+days around its own; a column or series (a bracketed name such as [오늘의 운세] or [인사], a
+"Weekly briefing:" header, or a title an outlet ran on another day already) never takes another
+installment of itself; and a title with too little to tell (only a date, an emoji, a number or
+a link, or only generic words) opens a story of its own that nothing else joins.
+
 The work per headline is left to C-level operations where it can be: each distinct piece of
 a title (삼성전자가, 'k42) and each outlet is worked out once, a title is a frozenset of
 features, a feature's weight is worked out once per placement, and similarities are sums
@@ -38,13 +50,16 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from heapq import nlargest
 from itertools import chain, combinations
 from typing import TypeVar, cast
 
+from news.catalog.entities import EntityRecognizer, bundled_entity_recognizer
 from news.core.models import DigestCandidate, Headline
 from news.core.urls import canonical_url
+from news.stories.titles import COMPANY, ENTITY, EVENT, NUMBER, TitleReading, read_title
 
 # Weighted Dice similarity from which a headline is the same story as a story's first
 # report; a little lower when both name the same companies (then the rest of the title only
@@ -53,6 +68,15 @@ TITLE_THRESHOLD = 0.62
 SAME_COMPANIES_THRESHOLD = 0.58
 # Share of a headline's weight that a story's reports must already contain for it to join.
 CONTAINED_THRESHOLD = 0.75
+# Language-independent anchors (people, products, companies, numbers) two reports must share
+# to be one story on them alone, whatever their words; with the same kind of event named.
+SHARED_ANCHORS = 2
+# ...and the share of the headline's own anchors they must make up.
+ANCHOR_SHARE = 0.6
+# A story takes reports published at most this long before its first or after its latest.
+STORY_WINDOW = timedelta(days=4)
+# The same title from the same outlet this far apart is a recurring column, not a repost.
+RECURRING_AFTER = timedelta(hours=18)
 
 # Document frequencies are taken over at least this many headlines, so that in a small week
 # (or a test) every feature weighs about the same instead of shared words weighing nothing.
@@ -69,16 +93,6 @@ _MAX_STORIES_PER_KEY = 12
 # Stories scored per headline, those sharing the most keys with it first.
 _SCORED = 6
 
-# Column tags outlets put in brackets: [단독], (종합2보), 【속보】, [Exclusive], (Update 2).
-_TAG_WORDS = (
-    "단독|속보|종합|상보|1보|2보|3보|영상|포토|사진|인터뷰|르포|기획|분석|해설|리뷰|칼럼|사설|"
-    "이슈|현장|팩트체크|카드뉴스|이슈분석|기자수첩|exclusive|breaking|update|updated|video|"
-    "opinion|analysis|review|live|photos|podcast|interview|sponsored"
-)
-_BRACKETED_TAG = re.compile(
-    r"[\[(【〔<《]\s*(?:[^\])】〕>》]{0,4}(?:" + _TAG_WORDS + r")[^\])】〕>》]{0,6})\s*[\])】〕>》]"
-)
-_LEADING_TAG = re.compile(r"^\s*(?:" + _TAG_WORDS + r")\s*[:|-]?\s+")
 # Particles and verb endings cut from the end of a Korean word, as long as two syllables stay
 # (회의 or 보다 are left alone). Standing alone they were glued to a Latin name, a number or
 # a quote (AMD는, 'X7'을), and are dropped.
@@ -99,7 +113,10 @@ _STOPWORDS = frozenset((
     "등", "및", "또", "더", "첫", "위해", "대한", "관련", "통해", "이번", "올해", "내년", "국내",
     "업계", "전망", "본격", "속도", "나선", "나서",
 ))  # fmt: skip
-_COMPANY = "\x00"  # prefix that keeps company features apart from words
+_COMPANY = COMPANY  # prefix that keeps company features apart from words
+
+_SPECIFIC = frozenset((_COMPANY, ENTITY, NUMBER))  # anchors that name something
+_NAMED = frozenset((_COMPANY, ENTITY))
 
 # A key is a rare word, or two of a headline's other words; a word is known by its rarest
 # feature.
@@ -144,6 +161,16 @@ class _Story:
     features: frozenset[str]  # the first report's
     companies: frozenset[str]  # the first report's
     said: set[str]  # every feature its reports used
+    first: datetime  # when its earliest and latest reports were published
+    latest: datetime
+    anchors: frozenset[str]  # the first report's language-independent anchors
+    dates: frozenset[str]  # the first report's month-day dates
+    outlet: str  # the first report's outlet and title words, to tell a templated series
+    words: tuple[str, ...]
+    series: set[tuple[str, str]] = field(default_factory=set)  # (outlet, column) of its reports
+    # (outlet, title skeleton) of its reports -> when published
+    skeletons: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    closed: bool = False  # opened by a title too bare to match: takes no other report
 
 
 class StoryIndex:
@@ -155,8 +182,8 @@ class StoryIndex:
     they were published; a late one is still placed, against what the week knows by then.
     """
 
-    def __init__(self) -> None:
-        self._vocabulary = _Vocabulary()
+    def __init__(self, entities: EntityRecognizer | None = None) -> None:
+        self._vocabulary = _Vocabulary(entities or bundled_entity_recognizer())
         self._counts: Counter[str] = Counter()
         self._seen = 0
         self._by_id: dict[int, _Story] = {}
@@ -180,7 +207,7 @@ class StoryIndex:
         """Files the headline under the story it belongs to, or a new one; that story."""
         reading = self._read(candidate)
         story = self._by_url.get(reading.url) if reading.url else None
-        if story is None:
+        if story is None and reading.informative:
             story = self._best_story(reading)
         if story is None:
             story = self._open(candidate.headline.id, reading)
@@ -189,25 +216,54 @@ class StoryIndex:
 
     def _read(self, candidate: DigestCandidate) -> _Reading:
         headline = candidate.headline
-        features, words = self._vocabulary.read(headline, candidate.source)
+        features, words, title = self._vocabulary.read(headline, candidate.source)
         self._counts.update(features)
         self._seen += 1
+        outlet = candidate.source or ""
+        companies = frozenset(headline.companies)
+        anchors = title.anchors | {_COMPANY + company for company in companies}
         return _Reading(
             features=features,
-            companies=frozenset(headline.companies),
+            companies=companies,
             url=canonical_url(headline.url) if headline.url else None,
-            keys=self._keys(words),
+            keys=self._keys(words) + _anchor_keys(anchors) if title.informative else [],
+            published=_naive_utc(headline.published_at),
+            anchors=anchors,
+            dates=title.dates,
+            series=(outlet, title.series) if title.series else None,
+            skeleton=(outlet, title.skeleton),
+            informative=title.informative,
+            words=tuple(title.skeleton.split()),
         )
 
     def _open(self, story_id: int, reading: _Reading) -> _Story:
-        story = _Story(story_id, reading.features, reading.companies, set())
+        story = _Story(
+            story_id,
+            reading.features,
+            reading.companies,
+            set(),
+            first=reading.published,
+            latest=reading.published,
+            anchors=reading.anchors,
+            dates=reading.dates,
+            outlet=reading.skeleton[0],
+            words=reading.words,
+            closed=not reading.informative,
+        )
         self._by_id[story_id] = story
         return story
 
     def _join(self, story: _Story, reading: _Reading) -> None:
         story.said |= reading.features
+        story.first = min(story.first, reading.published)
+        story.latest = max(story.latest, reading.published)
+        if reading.series:
+            story.series.add(reading.series)
+        story.skeletons[reading.skeleton] = reading.published
         if reading.url:
             self._by_url.setdefault(reading.url, story)
+        if story.closed:
+            return  # a bare title's story is found by its link only
         by_key = self._by_key
         for key in reading.keys:
             holders = by_key.get(key)
@@ -249,13 +305,8 @@ class StoryIndex:
     def _best_story(self, reading: _Reading) -> _Story | None:
         """The story the headline matches best among those sharing the most keys with it."""
         hits = Counter(chain.from_iterable(filter(None, map(self._by_key.get, reading.keys))))
-        companies = reading.companies
-        # Stories about other companies cannot match, so they take no place among the few.
-        likeliest = [
-            story
-            for story in hits
-            if not (companies and story.companies) or not companies.isdisjoint(story.companies)
-        ]
+        # Stories that cannot match take no place among the few.
+        likeliest = [story for story in hits if not _apart(reading, story)]
         # A story that shares few keys rarely matches: scoring only the likeliest few keeps
         # the work per headline bounded however common its words are.
         if len(likeliest) > _SCORED:
@@ -264,8 +315,11 @@ class StoryIndex:
         best_score = 0.0
         weight = self._weights()
         total = math.fsum(map(weight, reading.features)) or 1.0
+        companies = reading.companies
         for story in likeliest:
             score = _match(reading.features, companies, total, story, weight)
+            if not score and _anchor_match(reading, story):
+                score = 1.0
             if score > best_score:
                 best, best_score = story, score
         return best
@@ -279,6 +333,82 @@ class _Reading:
     companies: frozenset[str]
     url: str | None
     keys: list[_Key]
+    published: datetime  # naive UTC
+    anchors: frozenset[str]
+    dates: frozenset[str]
+    series: tuple[str, str] | None  # (outlet, column name)
+    skeleton: tuple[str, str]  # (outlet, title without digits)
+    informative: bool
+    words: tuple[str, ...]  # the title's words, folded
+
+
+def _templated(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """Whether two titles are one template filled in twice: the same words but for a run at
+    one end, different in each (``D.C. wellness calendar, Aug. 9-16`` and ``Loudoun County
+    wellness calendar, Aug. 9-16``)."""
+    limit = min(len(first), len(second))
+    prefix = next((n for n in range(limit) if first[n] != second[n]), limit)
+    suffix = next((n for n in range(limit - prefix) if first[-1 - n] != second[-1 - n]),
+                  limit - prefix)  # fmt: skip
+    if (prefix == 0) == (suffix == 0):
+        return False  # the same words at both ends, or at neither: rewording, not a template
+    rest_first = first[prefix : len(first) - suffix]
+    rest_second = second[prefix : len(second) - suffix]
+    return (
+        bool(rest_first and rest_second)
+        and set(rest_first).isdisjoint(rest_second)
+        and prefix + suffix >= max(2, max(len(first), len(second)) / 2)
+    )
+
+
+def _anchor_keys(anchors: frozenset[str]) -> list[_Key]:
+    """Keys a report in another language shares: its people, products and numbers, and pairs
+    of the names it gives (a company and its chief, a company and its product)."""
+    named = sorted(anchor for anchor in anchors if anchor[0] in _NAMED)
+    keys: list[_Key] = []
+    keys.extend([anchor for anchor in named if anchor[0] != _COMPANY][:_SINGLES])
+    keys.extend(sorted(anchor for anchor in anchors if anchor[0] == NUMBER)[:_SINGLES])
+    keys.extend(cast(Iterable[tuple[str, str]], combinations(named[:_PAIRED], 2)))
+    return keys
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    offset = moment.utcoffset()
+    return moment.replace(tzinfo=None) - offset if offset else moment.replace(tzinfo=None)
+
+
+def _apart(reading: _Reading, story: _Story) -> bool:
+    """Whether the headline cannot be a report of the story whatever it says: about other
+    companies, outside the story's days, another installment of the same column, dated
+    another day, or telling another kind of event (fired, returned) about the same names."""
+    companies = reading.companies
+    if story.closed or (companies and story.companies and companies.isdisjoint(story.companies)):
+        return True
+    published = reading.published
+    if not story.first - STORY_WINDOW <= published <= story.latest + STORY_WINDOW:
+        return True
+    seen = story.skeletons.get(reading.skeleton)
+    events = {anchor for anchor in reading.anchors if anchor[0] == EVENT}
+    told = {anchor for anchor in story.anchors if anchor[0] == EVENT}
+    return (
+        (reading.series is not None and reading.series in story.series)
+        or (bool(reading.dates and story.dates) and reading.dates.isdisjoint(story.dates))
+        or (seen is not None and abs(published - seen) >= RECURRING_AFTER)
+        or (bool(events and told) and events.isdisjoint(told))
+        or (reading.skeleton[0] == story.outlet and _templated(reading.words, story.words))
+    )
+
+
+def _anchor_match(reading: _Reading, story: _Story) -> bool:
+    """Whether the headline shares enough of the story's first report's anchors (companies,
+    people, products, numbers) and the kind of event it told, whatever the language."""
+    shared = reading.anchors & story.anchors
+    if not shared:
+        return False
+    specific = sum(1 for anchor in shared if anchor[0] in _SPECIFIC)
+    if specific < SHARED_ANCHORS or specific == len(shared):
+        return False  # too few names, or no kind of event in common
+    return len(shared) >= ANCHOR_SHARE * min(len(reading.anchors), len(story.anchors))
 
 
 def _match(
@@ -311,7 +441,8 @@ class _Vocabulary:
     """Turns titles into features; a week repeats its words and outlets, so each distinct
     piece of a title and each outlet is worked out once."""
 
-    def __init__(self) -> None:
+    def __init__(self, entities: EntityRecognizer) -> None:
+        self._entities = entities
         self._pieces: _Memo[str, tuple[tuple[str, ...], ...]] = _Memo(self._piece_features)
         self._markers: _Memo[str, str] = _Memo(_COMPANY.__add__)
         self._outlets: _Memo[str | None, str] = _Memo(_outlet_name)
@@ -320,20 +451,17 @@ class _Vocabulary:
 
     def read(
         self, headline: Headline, source: str | None
-    ) -> tuple[frozenset[str], list[tuple[str, ...]]]:
-        """The features of the title's words and one per company the headline names; and
-        the features of each word, a company's marker a word of its own."""
-        text = unicodedata.normalize("NFKC", headline.title).casefold()
-        outlet = self._outlets[source]
-        if outlet and outlet in text:
-            text = text.replace(outlet, " ")  # feeds often append it: ``… - The Verge``
-        text = _BRACKETED_TAG.sub(" ", text)
-        leading = _LEADING_TAG.match(text)  # match, not sub: only the start can hold it
-        if leading:
-            text = text[leading.end() :]
-        words = list(chain.from_iterable(map(self._pieces.__getitem__, text.split())))
+    ) -> tuple[frozenset[str], list[tuple[str, ...]], TitleReading]:
+        """The features of the title's words, one per company the headline names and one per
+        anchor; the features of each word, a company's or an anchor's marker a word of its
+        own; and the title's reading."""
+        title = read_title(headline.title, self._outlets[source], self._entities)
+        words = list(chain.from_iterable(map(self._pieces.__getitem__, title.text.split())))
         words.extend((self._markers[company],) for company in headline.companies)
-        return frozenset(chain.from_iterable(words)), words
+        # A name is one word, whatever its spelling: 챗GPT and ChatGPT agree, and a title of
+        # two names and two other words is not mostly alike another with the same two names.
+        words.extend((anchor,) for anchor in title.anchors if anchor[0] in _NAMED)
+        return frozenset(chain.from_iterable(words)), words, title
 
     def _piece_features(self, piece: str) -> tuple[tuple[str, ...], ...]:
         """The features of each word of the piece that has any."""

@@ -44,6 +44,9 @@ def test_digest_prints_the_documented_json_shape(capsys: pytest.CaptureFixture[s
             "url": "https://example.com/chip",
             "source": None,
             "more_sources": 0,
+            "sources": [
+                {"title": "엔비디아, 새 칩 공개", "url": "https://example.com/chip", "source": None}
+            ],
             "companies": ["엔비디아"],
         }
     ]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.bot.cli_json import run_json
+from testkit.cli_json import run_json
 
 
 @pytest.fixture(autouse=True)

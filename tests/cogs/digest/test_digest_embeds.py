@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +14,14 @@ from cogs.common.embeds import (
     digest_messages,
     week_dates,
 )
-from news.core.models import Digest, DigestItem, DigestSection, GuildSettings, Headline
+from news.core.models import (
+    Digest,
+    DigestItem,
+    DigestSection,
+    DigestSource,
+    GuildSettings,
+    Headline,
+)
 
 SETTINGS = GuildSettings(1, digest_channel_id=5, language="en")
 
@@ -62,6 +70,24 @@ def test_item_line_names_source_others_and_companies() -> None:
 
 def test_item_line_in_korean() -> None:
     assert "— Daily 외 2곳" in digest_item_line(item(more=2), "ko")
+
+
+def reported_by(*outlets: str) -> DigestItem:
+    lead = item(source=outlets[0])
+    sources = tuple(DigestSource(f"report {n}", None, name) for n, name in enumerate(outlets))
+    return replace(lead, more_sources=len(sources) - 1, sources=sources)
+
+
+def test_item_line_names_the_other_outlets() -> None:
+    line = digest_item_line(reported_by("Daily", "조선일보", "Daily", "The Verge"), "en")
+    assert line == (
+        "• [Chip news](https://example.com/a) — Daily · also: 조선일보, The Verge · Nvidia"
+    )
+
+
+def test_item_line_counts_the_outlets_it_does_not_name() -> None:
+    line = digest_item_line(reported_by("Daily", "A", "B", "C", "D", "E"), "ko")
+    assert "— Daily · 함께 보도: A, B, C 외 2곳" in line
 
 
 def test_item_line_escapes_markdown_and_mentions_stay_text() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -127,10 +128,38 @@ def test_a_week_with_headlines_stored_before_stories_is_grouped_by_title() -> No
     assert (item.headline.id, item.more_sources) == (1, 1)
 
 
-def test_more_sources_counts_distinct_outlets() -> None:
+def test_sources_list_every_report_the_items_own_first() -> None:
     candidates = reports("Nvidia unveils Blackwell Ultra", ["A", "B", "A", "C"], first_id=1)
     item = compile_week(candidates).sections[0].items[0]
-    assert (item.source, item.more_sources) == ("A", 2)
+    assert [source.source for source in item.sources] == ["A", "B", "A", "C"]
+    assert item.sources[0].url == item.headline.url
+    assert (item.source, item.more_sources) == ("A", len(item.sources) - 1)
+
+
+def test_more_languages_rank_first_among_equal_coverage() -> None:
+    english = headline(20, "Nvidia unveils Blackwell Ultra chips", hours=1)
+    candidates = [
+        *reports(STORIES[0][0], ["A", "B"], first_id=1, hours=5),
+        DigestCandidate(headline(10, "엔비디아, 블랙웰 울트라 공개"), "C", story_id=10),
+        DigestCandidate(replace(english, language="en"), "D", story_id=10),
+    ]
+    stored = [replace(c, story_id=c.story_id or 1) for c in candidates]
+    assert items_of(compile_week(stored))[0] == "엔비디아, 블랙웰 울트라 공개"
+
+
+def test_the_digest_leads_with_the_stories_several_outlets_ran() -> None:
+    candidates = [
+        *reports(STORIES[0][0], ["A", "B"], first_id=1, topic="chips"),
+        *reports(STORIES[1][0], ["A", "B", "C"], first_id=10, topic="security"),
+        *reports(STORIES[2][0], ["A"], first_id=20, topic="gaming", hours=50),
+    ]
+    digest = compile_week(candidates, language="en")
+    assert digest.sections[0].title == "Top stories"
+    assert [item.headline.title for item in digest.sections[0].items] == [
+        STORIES[1][0],
+        STORIES[0][0],
+    ]
+    assert [section.title for section in digest.sections[1:]] == ["Gaming"]
 
 
 def test_lead_is_the_earliest_report_with_a_link() -> None:
@@ -174,9 +203,10 @@ def test_sections_follow_topics_heaviest_first() -> None:
         *reports(STORIES[1][0], ["A", "B", "C"], first_id=10, topic="security"),
         *reports(STORIES[2][0], ["A", "B"], first_id=20, topic="gaming"),
     ]
-    digest = compile_week(candidates, language="en")
+    # One item at the top leaves the others to their topics' sections.
+    digest = compile_week(candidates, language="en", limits=DigestLimits(max_items=1))
     assert [section.title for section in digest.sections] == [
-        "Security",
+        "Top stories",
         "Gaming",
         "Semiconductors",
     ]
@@ -200,7 +230,8 @@ def test_section_titles_follow_the_language() -> None:
 def test_headlines_without_topic_land_in_the_catch_all_section_last() -> None:
     candidates = [
         *reports(STORIES[0][0], ["A"], first_id=1, topic="chips"),
-        *reports("카카오 본사 판교로 이전", ["A", "B", "C"], first_id=10),
+        *reports("카카오 본사 판교로 이전", ["A"], first_id=10),
+        *reports("배달앱 수수료 인하 합의", ["B"], first_id=20),
     ]
     digest = compile_week(candidates, language="ko")
     assert [section.title for section in digest.sections] == ["반도체", "그 밖의 소식"]
@@ -211,7 +242,9 @@ def test_story_is_filed_under_the_topic_most_reports_name() -> None:
         DigestCandidate(headline(1, "게임 서버 해킹 피해", topics=("security", "gaming")), "A"),
         DigestCandidate(headline(2, "게임 서버 해킹 피해", topics=("gaming",), hours=1), "B"),
     ]
-    assert compile_week(candidates, language="en").sections[0].title == "Gaming"
+    # One section leaves no room for a top-stories section before the topics.
+    digest = compile_week(candidates, language="en", limits=DigestLimits(max_sections=1))
+    assert digest.sections[0].title == "Gaming"
 
 
 def test_english_title_names_the_week_and_its_dates() -> None:
