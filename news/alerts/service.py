@@ -25,7 +25,6 @@ from datetime import UTC, datetime, timedelta
 
 from news.alerts.matching import AlertMatcher
 from news.alerts.models import (
-    MAX_ALERT_AGE,
     AlertBatch,
     AlertPrefs,
     AlertQueue,
@@ -45,6 +44,7 @@ from news.alerts.models import (
 from news.alerts.ports import AlertRepository, AlertSender
 from news.archive.service import ArchiveService
 from news.core.errors import InvalidInput, NotFound
+from news.core.models import MAX_ALERT_AGE
 from news.digest.guild_settings import require_timezone
 from news.digest.ports import SettingsRepository
 

@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 
-from news.alerts.models import MAX_ALERT_AGE
 from news.archive.importing import (
     ImportRequest,
     PreparedImport,
@@ -29,6 +28,7 @@ from news.catalog.ports import CompanyRepository, TopicRepository
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.errors import InvalidInput, NotFound
 from news.core.models import (
+    MAX_ALERT_AGE,
     Company,
     CompanyLookup,
     CompanyReport,

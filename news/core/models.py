@@ -6,11 +6,14 @@ Times are timezone-aware UTC ``datetime`` objects; weeks are ISO weeks written `
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 # The local console and the CLI work in a space of their own, never a real Discord server.
 LOCAL_GUILD_ID = 0
+# Older headlines (an import of last year's roundups) are archive work, not news: nobody is
+# alerted of them, and the archive does not queue them for the alert matcher.
+MAX_ALERT_AGE = timedelta(days=7)
 
 
 class RoundupKind(StrEnum):
