@@ -197,9 +197,9 @@ _REPLIES: dict[str, dict[str, str]] = {
     },
     "digest_options_saved": {
         ENGLISH: "Saved: up to {sections} sections of up to {items} items; "
-        "discussion thread: {thread}.",
+        "discussion thread: {thread}; tech relevance: {relevance}.",
         KOREAN: "저장했습니다: 섹션 최대 {sections}개, 섹션당 항목 최대 {items}개, "
-        "토론 스레드: {thread}.",
+        "토론 스레드: {thread}, 기술 관련도: {relevance}.",
     },
     "on": {ENGLISH: "on", KOREAN: "켜짐"},
     "off": {ENGLISH: "off", KOREAN: "꺼짐"},
@@ -458,6 +458,15 @@ _KOREAN_COMMAND_TEXT: dict[str, str] = {
     "How many items per section at most (1-10)": "섹션당 최대 항목 수 (1-10)",
     "thread": "스레드",
     "Open a discussion thread under each digest": "다이제스트마다 토론 스레드 열기",
+    "The digest's size, its discussion thread and how tech its stories must be.": (
+        "다이제스트 크기, 토론 스레드, 기사의 기술 관련도 기준"
+    ),
+    "relevance": "관련도",
+    "How tech a feed story must be to make the digest": "다이제스트에 들 기사의 기술 관련도 기준",
+    "off (every story)": "off (모든 기사)",
+    "low (drop clear non-tech)": "low (확실한 비기술 기사만 제외)",
+    "normal (tech stories, default)": "normal (기술 기사, 기본값)",
+    "strict (clearly tech only)": "strict (확실한 기술 기사만)",
     "feed": "피드",
     "Follow news feeds in this server.": "이 서버에서 뉴스 피드 구독하기",
     "Follow a feed (RSS, Atom, JSON Feed) or the feed a web page announces.": (

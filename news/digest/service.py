@@ -28,8 +28,9 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
-from news.core.models import Digest, GuildSettings, RoundupKind
+from news.core.models import Digest, DigestCandidate, GuildSettings, RoundupKind
 from news.core.weeks import parse_week
 from news.digest.compile import DigestLimits, compile_digest, digest_from_roundup
 from news.digest.posts import (
@@ -139,8 +140,9 @@ class DigestService:
             # Feed items are placed as they arrive; imported ones are placed here, so that an
             # import stays fast and the compile below only adds up stored stories.
             await self._stories.place_new([week])
+        candidates = await self._digests.week_candidates(settings.guild_id, week)
         return compile_digest(
-            await self._digests.week_candidates(settings.guild_id, week),
+            keep_relevant(candidates, options.relevance),
             guild_id=settings.guild_id,
             week=week,
             language=settings.language,
@@ -158,14 +160,17 @@ class DigestService:
         thread: bool | None = None,
         max_sections: int | None = None,
         max_items: int | None = None,
+        relevance: str | None = None,
     ) -> DigestOptions:
-        """Change the digest's size or its thread; InvalidInput before /setup digest."""
+        """Change the digest's size, its thread or how tech its stories must be;
+        InvalidInput before /setup digest."""
         current = await self.options(guild_id)
         updated = replace(
             current,
             thread=current.thread if thread is None else thread,
             max_sections=_size(max_sections, current.max_sections, "sections"),
             max_items=_size(max_items, current.max_items, "items"),
+            relevance=current.relevance if relevance is None else _strictness(relevance),
         )
         if not await self._digests.save_digest_options(guild_id, updated):
             raise _not_configured()
@@ -358,3 +363,22 @@ def _not_configured() -> InvalidInput:
         "This server has no digest channel yet: run /setup digest first.",
         ko="아직 다이제스트 채널이 없습니다. 먼저 /setup digest를 실행해 주세요.",
     )
+
+
+def keep_relevant(
+    candidates: Sequence[DigestCandidate], strictness: Strictness
+) -> list[DigestCandidate]:
+    """The candidates a tech reader wants at the server's strictness: relevance was scored
+    at ingest (news.catalog.relevance), so this is one comparison per headline."""
+    threshold = strictness.threshold
+    return [c for c in candidates if c.relevance >= threshold]
+
+
+def _strictness(value: str) -> Strictness:
+    try:
+        return Strictness(value.strip().lower())
+    except ValueError:
+        raise InvalidInput(
+            "Relevance must be off, low, normal or strict.",
+            ko="관련도는 off, low, normal, strict 중 하나여야 합니다.",
+        ) from None
