@@ -350,6 +350,11 @@ def _ends_latin_word(text: str, end: int) -> bool:
     )
 
 
+def particles_follow(text: str, end: int) -> bool:
+    """Whether nothing but particles follow ``end`` up to the end of the Korean word."""
+    return _PARTICLE_RUN.match(text, end) is not None
+
+
 def _ends_keyword(text: str, end: int, analyser: KoreanAnalyser) -> bool:
     """Whether a keyword ending at `end` ends a word: Latin as a whole word, Korean where
     the analyser says a word (or the keyword part of a compound) ends."""

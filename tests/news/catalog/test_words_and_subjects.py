@@ -183,3 +183,14 @@ def test_mixed_scripts_are_read_word_by_word(analyser: HeadlineAnalyser) -> None
     found = analysed(analyser, "엔비디아(NVIDIA)、英伟达 GPU 出货 増加 — 株価 上昇")
     assert companies_of(found) == ["엔비디아"]
     assert "chips" in topics_of(found)
+
+
+# --- alerts on words ------------------------------------------------------------------------
+
+
+def test_a_keyword_does_not_stand_inside_a_compound() -> None:
+    from news.archive.search_terms import query_units, stands_as_word
+
+    (unit,) = query_units("인수")
+    assert not stands_as_word("새 정부 인수위원회 출범", unit)
+    assert stands_as_word("카카오, 스타트업 인수했다", unit)
