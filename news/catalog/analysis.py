@@ -7,6 +7,7 @@ digest, /company and alerts only read the result.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
@@ -18,6 +19,8 @@ from news.catalog.subjects import subjects_and_mentions
 # is filed under the topic.
 _CONTEXT_THRESHOLD = 0.45
 _SUMMARY_CHARS = 1500  # as much of a summary as the analysis reads
+_OPENING_CHARS = 200
+_SENTENCE_END = re.compile(r"[.!?。](?:\s|$)|다\.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,11 @@ class HeadlineAnalyser:
     def analyse(self, title: str, summary: str) -> HeadlineAnalysis:
         summary = summary[:_SUMMARY_CHARS]
         subjects, mentions = subjects_and_mentions(self._companies, title, summary)
+        # Topics come from what the headline is about: the title and the summary's opening
+        # sentence; later sentences wander (background, other companies, what else happened).
+        opening = _opening(summary)
         title_topics = self._topics.find(title, tech_context=False)
-        summary_topics = self._topics.find(summary, tech_context=False) if summary else ()
+        summary_topics = self._topics.find(opening, tech_context=False) if opening else ()
         relevance = self._scorer.score(
             title,
             summary,
@@ -55,7 +61,13 @@ class HeadlineAnalyser:
             summary_topics=len(set(summary_topics) - set(title_topics)),
         )
         if relevance >= _CONTEXT_THRESHOLD:
-            topic_ids = self._topics.find(f"{title}\n{summary}", tech_context=True)
+            topic_ids = self._topics.find(f"{title}\n{opening}", tech_context=True)
         else:
             topic_ids = tuple(dict.fromkeys((*title_topics, *summary_topics)))
         return HeadlineAnalysis(subjects, mentions, topic_ids, relevance)
+
+
+def _opening(summary: str) -> str:
+    """The summary's first sentence, at most a couple of hundred characters."""
+    end = _SENTENCE_END.search(summary, 0, _OPENING_CHARS)
+    return summary[: end.end()] if end else summary[:_OPENING_CHARS]
