@@ -34,13 +34,15 @@ SELECT id, dedupe_key, sort_key, url FROM headlines
 _NEXT_HEADLINE_ID = "SELECT coalesce(max(id), 0) + 1 AS next_id FROM headlines"
 _INSERT_HEADLINE = """
 INSERT INTO headlines (id, dedupe_key, url, title, summary, language, published_at, week,
-                       sort_key)
-VALUES (:id, :dedupe_key, :url, :title, :summary, :language, :published_at, :week, :sort_key)
+                       sort_key, relevance)
+VALUES (:id, :dedupe_key, :url, :title, :summary, :language, :published_at, :week, :sort_key,
+        :relevance)
 """
 _UPDATE_HEADLINE = """
 UPDATE headlines
    SET url = coalesce(:url, url), title = :title, summary = :summary, language = :language,
-       published_at = :published_at, week = :week, sort_key = :sort_key
+       published_at = :published_at, week = :week, sort_key = :sort_key,
+       relevance = :relevance
  WHERE id = :id
 """
 _LINK_SOURCE = """
@@ -54,6 +56,11 @@ SELECT headline_id FROM headline_sources
 """
 _UNLINK_COMPANIES = "DELETE FROM headline_companies WHERE headline_id = :id"
 _UNLINK_TOPICS = "DELETE FROM headline_topics WHERE headline_id = :id"
+_UNLINK_MENTIONS = "DELETE FROM headline_mentions WHERE headline_id = :id"
+_LINK_MENTION = """
+INSERT INTO headline_mentions (headline_id, company_id) VALUES (:id, :company_id)
+ON CONFLICT DO NOTHING
+"""
 _LINK_COMPANY = """
 INSERT INTO headline_companies (headline_id, company_id, sort_key)
 VALUES (:id, :company_id, :sort_key)
@@ -116,10 +123,12 @@ async def store_headlines(
     await search_index.unindex_headlines(tx, updated_rows)
     await tx.executemany(_UNLINK_COMPANIES, updated_rows)
     await tx.executemany(_UNLINK_TOPICS, updated_rows)
+    await tx.executemany(_UNLINK_MENTIONS, updated_rows)
     await search_index.index_headlines(tx, all_rows)
     await tx.executemany(_LINK_SOURCE, [{"id": r["id"], "source_id": source_id} for r in all_rows])
     await tx.executemany(_LINK_COMPANY, _company_links(latest, stored))
     await tx.executemany(_LINK_TOPIC, _topic_links(latest, stored))
+    await tx.executemany(_LINK_MENTION, _mention_links(latest, stored))
     return stored
 
 
@@ -198,6 +207,7 @@ def _headline_row(key: str, headline: NewHeadline, stored: StoredHeadline) -> di
         "week": week,
         "sort_key": stored.sort_key,
         "old_sort_key": stored.old_sort_key,
+        "relevance": min(max(headline.relevance, 0.0), 1.0),
         "terms": search_index.index_terms(headline.title + "\n" + headline.summary),
         "tags": search_index.tags(headline.company_ids, headline.topic_ids),
     }
@@ -210,6 +220,17 @@ def _company_links(
         {"id": stored[key].id, "company_id": company_id, "sort_key": stored[key].sort_key}
         for key, headline in latest.items()
         for company_id in headline.company_ids
+    ]
+
+
+def _mention_links(
+    latest: dict[str, NewHeadline], stored: dict[str, StoredHeadline]
+) -> list[dict[str, int]]:
+    return [
+        {"id": stored[key].id, "company_id": company_id}
+        for key, headline in latest.items()
+        for company_id in headline.mention_ids
+        if company_id not in headline.company_ids
     ]
 
 

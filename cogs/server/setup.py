@@ -6,6 +6,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 from discord.ext import commands
+from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
 from news.core.models import GuildSettings
 from news.digest.guild_settings import WEEKDAYS, GuildSettingsService, timezone_choices
@@ -22,6 +23,14 @@ WEEKDAY_CHOICES = [
 LANGUAGE_CHOICES = [
     app_commands.Choice(name="Korean", value="ko"),
     app_commands.Choice(name="English", value="en"),
+]
+RELEVANCE_CHOICES = [
+    app_commands.Choice(name=f"{strictness} ({what})", value=str(strictness))
+    for strictness, what in zip(
+        Strictness,
+        ("every story", "drop clear non-tech", "tech stories, default", "clearly tech only"),
+        strict=True,
+    )
 ]
 _POSTING_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
 
@@ -86,17 +95,24 @@ class SetupCog(commands.GroupCog, name="setup"):
         sections="How many sections at most (1-10)",
         items="How many items per section at most (1-10)",
         thread="Open a discussion thread under each digest",
+        relevance="How tech a feed story must be to make the digest",
     )
+    @app_commands.choices(relevance=RELEVANCE_CHOICES)
     async def digest_options(
         self,
         interaction: discord.Interaction,
         sections: app_commands.Range[int, 1, MAX_DIGEST_SIZE] | None = None,
         items: app_commands.Range[int, 1, MAX_DIGEST_SIZE] | None = None,
         thread: bool | None = None,
+        relevance: app_commands.Choice[str] | None = None,
     ) -> None:
-        """The digest's size and its discussion thread."""
+        """The digest's size, its discussion thread and how tech its stories must be."""
         saved = await self._digest.configure(
-            guild_id_of(interaction), thread=thread, max_sections=sections, max_items=items
+            guild_id_of(interaction),
+            thread=thread,
+            max_sections=sections,
+            max_items=items,
+            relevance=relevance.value if relevance else None,
         )
         locale = interaction.locale
         await interaction.response.send_message(
@@ -106,6 +122,7 @@ class SetupCog(commands.GroupCog, name="setup"):
                 sections=saved.max_sections,
                 items=saved.max_items,
                 thread=text(locale, "on" if saved.thread else "off"),
+                relevance=saved.relevance,
             ),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from news.archive.parser import parse_roundup
 from news.archive.parsing.repeats import link_key
+from news.catalog.analysis import HeadlineAnalyser
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.models import (
     Company,
@@ -62,6 +63,7 @@ class RoundupBuilder:
     def __init__(self, companies: Sequence[Company], topics: Sequence[Topic]) -> None:
         self.companies = CompanyRecognizer(companies)
         self.topics = TopicRecognizer(topics)
+        self.analysis = HeadlineAnalyser(self.companies, self.topics)
         # Kept to rebuild the same builder in a worker process.
         self.catalog = (tuple(companies), tuple(topics))
 
@@ -105,15 +107,30 @@ class RoundupBuilder:
         )
 
     def _build_headline(self, parsed: ParsedHeadline, published_at: datetime) -> NewHeadline:
-        text = f"{parsed.title}\n{parsed.summary}"
-        return NewHeadline(
-            title=parsed.title,
+        return self.headline(
+            parsed.title,
             url=archive_url(parsed.url),
             summary=parsed.summary,
             language=detect_language(parsed.title),
             published_at=published_at,
-            company_ids=self.companies.find(text),
-            topic_ids=self.topics.find(text),
+        )
+
+    def headline(
+        self, title: str, *, url: str | None, summary: str, language: str, published_at: datetime
+    ) -> NewHeadline:
+        """A headline to store, analysed: companies it is about and mentions, topics and
+        tech relevance (news.catalog.analysis)."""
+        found = self.analysis.analyse(title, summary)
+        return NewHeadline(
+            title=title,
+            url=url,
+            summary=summary,
+            language=language,
+            published_at=published_at,
+            company_ids=found.company_ids,
+            topic_ids=found.topic_ids,
+            mention_ids=found.mention_ids,
+            relevance=found.relevance,
         )
 
 

@@ -7,7 +7,13 @@ a whole word (Hangul may touch it: MS가). Photo credits and URLs are blanked be
 because "[사진: 엔비디아]" names who took the picture, not what the story is about.
 
 Spellings live in an Aho-Corasick automaton that reports every occurrence in one pass; of
-those that begin at a word start, the longest whose ending fits wins.
+those that begin at a word start, the longest whose ending fits wins. Where Hangul touches
+both sides of an ending, the Korean analyser (news.language.korean) has the last word: the
+hit must end a morpheme and be followed by grammar or a generic head noun, so 인수위원회 is
+not 인수 and 국가보안법 is not 보안. A name followed by a word that makes it a different
+entity (삼성 라이온즈, Apple pie, youtube-dl) is not the company (news/catalog/data/
+company_rules.tsv); a keyword inside an excluded phrase ("national security") is not the
+topic, and context keywords (ban, funding) count only for a tech story (topic_rules.tsv).
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
+from news.catalog.rules import CompanyRules, TopicRules, bundled_company_rules, bundled_topic_rules
 from news.core.models import Company, Topic
 from news.core.text import HANGUL_CLASS, is_hangul, normalize, truncate
+from news.language.korean import KoreanAnalyser, shared_analyser
 
 # Discord caps an autocomplete choice's name and value at 100 characters.
 CHOICE_TEXT_LIMIT = 100
@@ -78,40 +86,80 @@ class _Spelling:
     company_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A company named in prepared text (see ``prepare``), at [start, end)."""
+
+    start: int
+    end: int
+    company_id: int
+
+
 class CompanyRecognizer:
     """Finds companies in text and looks company names up; build it once, reuse it."""
 
-    def __init__(self, companies: Sequence[Company]) -> None:
+    def __init__(
+        self,
+        companies: Sequence[Company],
+        *,
+        rules: CompanyRules | None = None,
+        analyser: KoreanAnalyser | None = None,
+    ) -> None:
+        self._analyser = analyser or shared_analyser()
+        rules = rules if rules is not None else bundled_company_rules()
         self._companies = sorted(companies, key=lambda company: normalize(company.name))
         self._by_key: dict[str, Company] = {}
         self._names: list[tuple[str, int]] = []  # (compact normalised spelling, index)
+        # Words that, right after a company's name, make it another entity (삼성 라이온즈).
+        self._followers: dict[int, set[str]] = {}
+        self._any_followers = rules.followers("")
+        self._rules = rules
         spellings: dict[str, list[_Spelling]] = {}  # by lower-cased spelling
         for index, company in enumerate(self._companies):
             for raw in (company.name, company.english_name, *company.aliases):
                 self._by_key.setdefault(normalize(raw), company)
                 self._names.append((_compact(raw), index))
+                self._followers.setdefault(company.id, set()).update(rules.followers(raw))
                 text = _prepare(raw)
                 spelling = _Spelling(text, _is_case_sensitive(text), company.id)
                 spellings.setdefault(_fold(text), []).append(spelling)
         self._fuzzy_names = [(_jamo(name), index) for name, index in self._names]
-        self._names_found = _Names(spellings.items(), hangul_inside_words=False)
+        self._names_found = _Names(spellings.items(), self._analyser, inside_words=False)
 
     def find(self, text: str) -> tuple[int, ...]:
         """Ids of the companies `text` names, in order of first appearance, each once."""
-        prepared = _prepare(text)
+        return tuple(dict.fromkeys(hit.company_id for hit in self.find_in(prepare(text))))
+
+    def find_in(self, prepared: str) -> list[Found]:
+        """Every company named in ``prepare``d text, where it stands, in order."""
         folded = _fold(prepared)
-        found: dict[int, None] = {}
+        found: list[Found] = []
         resume_at = 0
         # Occurrences come by start, longest first: the first that fits at a start wins.
         for start, end, spellings in self._names_found.occurrences(folded):
-            if start < resume_at or not _ends_word(prepared, end):
+            if start < resume_at or not self._ends_word(prepared, end):
                 continue
             for spelling in spellings:
-                if _case_fits(spelling, prepared, start):
-                    found.setdefault(spelling.company_id)
+                if _case_fits(spelling, prepared, start) and not self._other_entity(
+                    spelling.company_id, folded, end
+                ):
+                    found.append(Found(start, end, spelling.company_id))
                     resume_at = end
                     break
-        return tuple(found)
+        return found
+
+    def _ends_word(self, text: str, end: int) -> bool:
+        """A Latin name as a whole word; a Korean one before particles, or where the
+        analyser says a word ends."""
+        if end >= len(text) or not is_hangul(text[end - 1]) or not is_hangul(text[end]):
+            return _ends_latin_word(text, end)
+        return _PARTICLE_RUN.match(text, end) is not None or self._analyser.ends_word(text, end)
+
+    def _other_entity(self, company_id: int, folded: str, end: int) -> bool:
+        """Whether the word after the name makes it another entity: a team (삼성 라이온즈),
+        a fruit (Apple pie), a tool named after it (youtube-dl)."""
+        following = self._followers.get(company_id, set()) | self._any_followers
+        return self._rules.makes_other_entity(folded, end, following)
 
     def resolve(self, name: str) -> Company | None:
         """The company that `name` spells exactly (any language, any alias), else None."""
@@ -139,7 +187,20 @@ class CompanyRecognizer:
 class TopicRecognizer:
     """Finds topics by keyword and looks topics up by key or name."""
 
-    def __init__(self, topics: Sequence[Topic]) -> None:
+    def __init__(
+        self,
+        topics: Sequence[Topic],
+        *,
+        rules: TopicRules | None = None,
+        analyser: KoreanAnalyser | None = None,
+    ) -> None:
+        self._analyser = analyser or shared_analyser()
+        self._rules = rules if rules is not None else bundled_topic_rules()
+        self._exclusions = _Names(
+            ((_fold(_prepare(p)), None) for p in self._rules.exclusions),
+            self._analyser,
+            inside_words=False,
+        )
         self._topics = sorted(topics, key=lambda topic: topic.key)
         self._by_key: dict[str, Topic] = {}
         self._names: list[tuple[str, int]] = []
@@ -152,22 +213,38 @@ class TopicRecognizer:
             for keyword in topic.keywords:
                 self._keywords.append((_compact(keyword), index))
                 topic_ids.setdefault(_fold(_prepare(keyword)), []).append(topic.id)
-        self._keywords_found = _Names(topic_ids.items(), hangul_inside_words=True)
+        self._keywords_found = _Names(
+            (
+                (keyword, (ids, keyword in self._rules.context_only))
+                for keyword, ids in topic_ids.items()
+            ),
+            self._analyser,
+            inside_words=True,
+        )
 
-    def find(self, text: str) -> tuple[int, ...]:
-        """Ids of the topics whose keywords occur in `text`, in order of first appearance.
+    def find(self, text: str, *, tech_context: bool = True) -> tuple[int, ...]:
+        """Ids of the topics whose keywords occur in `text` as words, in order of first
+        appearance. Korean keywords match on morpheme boundaries (보안 in 정보보안 and
+        보안업체, not in 국가보안법), Latin ones as whole words, none inside an excluded
+        phrase; context keywords (ban, 투자) count only with ``tech_context``."""
+        return tuple(dict.fromkeys(topic_id for _, topic_id in self.hits(text, tech_context)))
 
-        Korean keywords match inside words (보안 in 보안성); Latin ones only as whole words.
-        """
+    def hits(self, text: str, tech_context: bool = True) -> list[tuple[int, int]]:
+        """(start, topic id) of every keyword occurrence that counts, in order."""
         folded = _fold(_prepare(text))
-        found: dict[int, None] = {}
+        excluded = [(start, end) for start, end, _ in self._exclusions.occurrences(folded)]
+        found: list[tuple[int, int]] = []
         resume_at = 0
-        for start, end, topic_ids in self._keywords_found.occurrences(folded):
-            if start < resume_at or not _ends_latin_word(folded, end):
+        for start, end, (topic_ids, context_only) in self._keywords_found.occurrences(folded):
+            if start < resume_at or not _ends_keyword(folded, end, self._analyser):
                 continue
-            found.update(dict.fromkeys(topic_ids))
             resume_at = end
-        return tuple(found)
+            if context_only and not tech_context:
+                continue
+            if any(low <= start and end <= high for low, high in excluded):
+                continue
+            found += [(start, topic_id) for topic_id in topic_ids]
+        return found
 
     def resolve(self, name: str) -> Topic | None:
         """The topic whose key, English name or Korean name is `name`, else None."""
@@ -186,7 +263,42 @@ class TopicRecognizer:
         return choices[: max(limit, 0)]
 
 
+class KeywordIndex(Generic[V]):
+    """Keywords with a value each, found as words the way topic keywords are (Korean on
+    morpheme boundaries, Latin as whole words; short capitals such as IT only in capitals):
+    the relevance vocabulary uses it."""
+
+    def __init__(
+        self, keywords: Iterable[tuple[str, V]], analyser: KoreanAnalyser | None = None
+    ) -> None:
+        self._analyser = analyser or shared_analyser()
+        values: dict[str, tuple[str | None, V]] = {}
+        for keyword, value in keywords:
+            text = _prepare(keyword)
+            exact = text if _is_case_sensitive(text) and text.isupper() else None
+            values[_fold(text)] = (exact, value)
+        self._names = _Names(values.items(), self._analyser, inside_words=True)
+
+    def find(self, prepared: str) -> list[tuple[int, int, V]]:
+        """(start, end, value) of each keyword in ``prepare``d text, without overlaps."""
+        folded = _fold(prepared)
+        found: list[tuple[int, int, V]] = []
+        resume_at = 0
+        for start, end, (exact, value) in self._names.occurrences(folded):
+            if start < resume_at or (exact and not prepared.startswith(exact, start)):
+                continue
+            if _ends_keyword(folded, end, self._analyser):
+                found.append((start, end, value))
+                resume_at = end
+        return found
+
+
 # --- preparing text -------------------------------------------------------------------------
+
+
+def prepare(text: str) -> str:
+    """Text as the recognizers read it: see ``_prepare``."""
+    return _prepare(text)
 
 
 def _prepare(text: str) -> str:
@@ -200,6 +312,11 @@ def _prepare(text: str) -> str:
     if "=" in text:
         text = _BARE_CREDIT.sub(" ", text)
     return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Lower-cased without changing the length (see ``_fold``)."""
+    return _fold(text)
 
 
 def _fold(text: str) -> str:
@@ -233,12 +350,17 @@ def _ends_latin_word(text: str, end: int) -> bool:
     )
 
 
-def _ends_word(text: str, end: int) -> bool:
-    """Whether a name ending at `end` ends a word: Latin as a whole word, Korean at a word
-    end or before nothing but particles."""
+def particles_follow(text: str, end: int) -> bool:
+    """Whether nothing but particles follow ``end`` up to the end of the Korean word."""
+    return _PARTICLE_RUN.match(text, end) is not None
+
+
+def _ends_keyword(text: str, end: int, analyser: KoreanAnalyser) -> bool:
+    """Whether a keyword ending at `end` ends a word: Latin as a whole word, Korean where
+    the analyser says a word (or the keyword part of a compound) ends."""
     if end >= len(text) or not is_hangul(text[end - 1]) or not is_hangul(text[end]):
         return _ends_latin_word(text, end)
-    return _PARTICLE_RUN.match(text, end) is not None
+    return analyser.ends_word(text, end)
 
 
 # --- the automaton ------------------------------------------------------------------------
@@ -252,7 +374,9 @@ class _Names(Generic[V]):
     few microseconds however long the lists grow.
     """
 
-    def __init__(self, names: Iterable[tuple[str, V]], *, hangul_inside_words: bool) -> None:
+    def __init__(
+        self, names: Iterable[tuple[str, V]], analyser: KoreanAnalyser, *, inside_words: bool
+    ) -> None:
         self._automaton = ahocorasick.Automaton()
         for name, value in names:
             if name:
@@ -260,13 +384,15 @@ class _Names(Generic[V]):
         self._empty = len(self._automaton) == 0
         if not self._empty:
             self._automaton.make_automaton()
-        self._hangul_inside_words = hangul_inside_words
+        self._analyser = analyser
+        self._inside_words = inside_words
 
     def occurrences(self, folded: str) -> list[tuple[int, int, V]]:
         """(start, end, value) of each name beginning at a word start, by start, longest first.
 
-        A word start: no Hangul before a Hangul name (unless Korean names may sit inside
-        words), no Latin letter or digit before a Latin one.
+        A word start: no Hangul before a Hangul name (unless names may begin inside a
+        compound, where the analyser finds a noun before them), no Latin letter or digit
+        before a Latin one.
         """
         if self._empty:
             return []
@@ -283,7 +409,9 @@ class _Names(Generic[V]):
             return True
         first, before = text[start], text[start - 1]
         if is_hangul(first):
-            return self._hangul_inside_words or not is_hangul(before)
+            if not is_hangul(before):
+                return True
+            return self._inside_words and self._analyser.starts_word(text, start)
         if _is_ascii_alnum(first):
             return not _is_ascii_alnum(before)
         return True

@@ -110,8 +110,10 @@ class NewHeadline:
     summary: str
     language: str  # "ko" or "en"
     published_at: datetime
-    company_ids: tuple[int, ...] = ()
+    company_ids: tuple[int, ...] = ()  # the companies it is about (news.catalog.subjects)
     topic_ids: tuple[int, ...] = ()
+    mention_ids: tuple[int, ...] = ()  # companies it names only in passing
+    relevance: float = 1.0  # 0..1, how much it is about technology (news.catalog.relevance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +253,7 @@ class DigestCandidate:
     # The story it was placed in when it arrived (news.stories.clustering.StoryIndex); None for
     # headlines stored before stories were kept.
     story_id: int | None = None
+    relevance: float = 1.0  # stored at ingest; rows stored before it count as relevant
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,8 +29,9 @@ from zoneinfo import ZoneInfo
 
 from news.archive.ports import RoundupRepository
 from news.catalog.ports import TopicRepository
+from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
-from news.core.models import Digest, GuildSettings, RoundupKind
+from news.core.models import Digest, DigestCandidate, GuildSettings, RoundupKind
 from news.core.weeks import parse_week
 from news.digest.compile import DigestLimits, compile_digest, digest_from_roundup
 from news.digest.ports import DigestOutlet, DigestRepository, MessageT, SettingsRepository
@@ -119,8 +120,9 @@ class DigestService:
             # Feed items are placed as they arrive; imported ones are placed here, so that an
             # import stays fast and the compile below only adds up stored stories.
             await self._stories.place_new([week])
+        candidates = await self._digests.week_candidates(settings.guild_id, week)
         return compile_digest(
-            await self._digests.week_candidates(settings.guild_id, week),
+            keep_relevant(candidates, options.relevance),
             guild_id=settings.guild_id,
             week=week,
             language=settings.language,
@@ -138,8 +140,10 @@ class DigestService:
         thread: bool | None = None,
         max_sections: int | None = None,
         max_items: int | None = None,
+        relevance: str | None = None,
     ) -> DigestOptions:
-        """Change the digest's size or its thread; InvalidInput before /setup digest."""
+        """Change the digest's size, its thread or how tech its stories must be;
+        InvalidInput before /setup digest."""
         if not _size_fits(max_sections):
             raise InvalidInput("digest.sections_out_of_range", limit=MAX_DIGEST_SIZE)
         if not _size_fits(max_items):
@@ -150,6 +154,7 @@ class DigestService:
             thread=current.thread if thread is None else thread,
             max_sections=current.max_sections if max_sections is None else max_sections,
             max_items=current.max_items if max_items is None else max_items,
+            relevance=current.relevance if relevance is None else _strictness(relevance),
         )
         if not await self._digests.save_digest_options(guild_id, updated):
             raise _not_configured()
@@ -333,3 +338,19 @@ def _size_fits(value: int | None) -> bool:
 
 def _not_configured() -> InvalidInput:
     return InvalidInput("digest.not_configured")
+
+
+def keep_relevant(
+    candidates: Sequence[DigestCandidate], strictness: Strictness
+) -> list[DigestCandidate]:
+    """The candidates a tech reader wants at the server's strictness: relevance was scored
+    at ingest (news.catalog.relevance), so this is one comparison per headline."""
+    threshold = strictness.threshold
+    return [c for c in candidates if c.relevance >= threshold]
+
+
+def _strictness(value: str) -> Strictness:
+    try:
+        return Strictness(value.strip().lower())
+    except ValueError:
+        raise InvalidInput("digest.bad_relevance") from None

@@ -262,16 +262,12 @@ class FeedService:
                 await notifier.feed_paused(guild_id, replace(feed, source=source))
 
     def _headline(self, item: FeedItem) -> NewHeadline:
-        builder = self._builder()
-        text = f"{item.title}\n{item.summary}"
-        return NewHeadline(
-            title=item.title,
+        return self._builder().headline(
+            item.title,
             url=item.url,
             summary=item.summary,
             language=item.language,
             published_at=item.published,
-            company_ids=builder.companies.find(text),
-            topic_ids=builder.topics.find(text),
         )
 
     # --- fetching -------------------------------------------------------------------------

@@ -450,9 +450,14 @@ async def test_an_archive_from_before_alerts_upgrades_without_alerting_its_headl
 
 
 def downgrade_to_before_alerts(path: Path) -> None:
-    """The database as 004 left it: the alert tables dropped, the version set back."""
+    """The database as 004 left it: the alert tables (and later ones) dropped, the version
+    set back."""
     alert_migration = next(m for m in bundled_migrations() if m.name.startswith("005"))
     with sqlite3.connect(path) as connection:
+        # What later migrations added goes too, so that they apply again (006: relevance).
+        connection.execute("DROP TABLE headline_mentions")
+        connection.execute("ALTER TABLE headlines DROP COLUMN relevance")
+        connection.execute("ALTER TABLE guild_settings DROP COLUMN digest_relevance")
         for table in ("alert_outbox", "alert_batches", "alert_inbox", "alert_users"):
             connection.execute(f"DROP TABLE {table}")
         connection.execute("DROP TABLE subscriptions")
