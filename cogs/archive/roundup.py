@@ -17,6 +17,7 @@ from news.archive.service import ArchiveService
 from news.core.decoding import MAX_ARTICLE_BYTES, decode_article
 from news.core.errors import InvalidInput
 from news.core.models import ImportResult
+from news.core.text import truncate
 from news.core.weeks import parse_date
 from news.feeds.service import FeedService, article_import_request
 
@@ -26,7 +27,6 @@ from cogs.common.embeds import (
     NO_MENTIONS,
     escape,
     roundup_embeds,
-    shorten,
     split_into_messages,
 )
 from cogs.common.i18n import text
@@ -112,7 +112,7 @@ def import_summary(result: ImportResult, locale: discord.Locale) -> str:
         text(
             locale,
             key,
-            title=escape(shorten(roundup.title, 200)),
+            title=escape(truncate(roundup.title, 200)),
             week=roundup.week,
             sections=len(roundup.sections),
             headlines=roundup.headline_count,
@@ -121,12 +121,12 @@ def import_summary(result: ImportResult, locale: discord.Locale) -> str:
     if result.skipped:
         lines.append(f"\n**{text(locale, 'skipped', count=len(result.skipped))}**")
         lines.extend(
-            f"`{s.line_no}` {s.reason}: {escape(shorten(s.text, 80))}"
+            f"`{s.line_no}` {s.reason}: {escape(truncate(s.text, 80))}"
             for s in result.skipped[:SKIPPED_SHOWN]
         )
         if len(result.skipped) > SKIPPED_SHOWN:
             lines.append(f"… +{len(result.skipped) - SKIPPED_SHOWN}")
-    return shorten("\n".join(lines), CONTENT_LIMIT)
+    return truncate("\n".join(lines), CONTENT_LIMIT)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -13,10 +13,11 @@ from discord import app_commands
 from discord.ext import commands
 from news.alerts.models import AlertQueue
 from news.core.models import GuildSettings
+from news.core.text import truncate
 from news.feeds.sources import GuildFeed
 
 from cogs.common.base import CogServices, guild_id_of, require_manage_server, services_of
-from cogs.common.embeds import COLOUR, NO_MENTIONS, escape, fit_embed, shorten
+from cogs.common.embeds import COLOUR, NO_MENTIONS, escape, fit_embed
 from cogs.common.i18n import text
 
 FAILING_LISTED = 5  # the feeds in trouble named in the embed; /feed list has them all
@@ -98,8 +99,8 @@ def _feeds_value(feeds: list[GuildFeed], locale: Locale) -> str:
         )
     ]
     for feed in (paused + failing)[:FAILING_LISTED]:
-        error = shorten(feed.source.last_error or "", 80)
-        lines.append(f"• {escape(shorten(feed.label, 60))}: {escape(error)}")
+        error = truncate(feed.source.last_error or "", 80)
+        lines.append(f"• {escape(truncate(feed.label, 60))}: {escape(error)}")
     return "\n".join(lines)
 
 
