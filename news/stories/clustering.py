@@ -54,7 +54,7 @@ from typing import cast
 from news.catalog.entities import EntityRecognizer, bundled_entity_recognizer
 from news.core.models import DigestCandidate
 from news.core.urls import canonical_url
-from news.stories.titles import COMPANY, ENTITY, EVENT, NUMBER
+from news.stories.titles import COMPANY, COMPARISON, ENTITY, EVENT, NUMBER
 from news.stories.words import Memo, Vocabulary
 
 # Weighted Dice similarity from which a headline is the same story as a story's first
@@ -93,6 +93,7 @@ _COMPANY = COMPANY  # prefix that keeps company features apart from words
 
 _SPECIFIC = frozenset((_COMPANY, ENTITY, NUMBER))  # anchors that name something
 _NAMED = frozenset((_COMPANY, ENTITY))
+_COMPARES = EVENT + COMPARISON
 
 # A key is a rare word, or two of a headline's other words; a word is known by its rarest
 # feature.
@@ -354,7 +355,8 @@ def _naive_utc(moment: datetime) -> datetime:
 def _apart(reading: _Reading, story: _Story) -> bool:
     """Whether the headline cannot be a report of the story whatever it says: about other
     companies, outside the story's days, another installment of the same column, dated
-    another day, or telling another kind of event (fired, returned) about the same names."""
+    another day, telling another kind of event (fired, returned) about the same names, or
+    comparing where the other reports (a user's verdict on a model beside its launch)."""
     companies = reading.companies
     if story.closed or (companies and story.companies and companies.isdisjoint(story.companies)):
         return True
@@ -369,6 +371,7 @@ def _apart(reading: _Reading, story: _Story) -> bool:
         or (bool(reading.dates and story.dates) and reading.dates.isdisjoint(story.dates))
         or (seen is not None and abs(published - seen) >= RECURRING_AFTER)
         or (bool(events and told) and events.isdisjoint(told))
+        or ((_COMPARES in events) != (_COMPARES in told))
         or (reading.skeleton[0] == story.outlet and _templated(reading.words, story.words))
     )
 

@@ -36,6 +36,19 @@ _ENDINGS = (
 _WORD_ENDING = re.compile(r"(?P<stem>[가-힣]{2,}?)(?:" + _ENDINGS + ")")
 _BARE_ENDING = re.compile(_ENDINGS)
 _TOKEN = re.compile(r"[가-힣]+|[a-z0-9]+")
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
+# Number words, so that "six years" and "6 years", "first time" and "1st decline" agree ("one"
+# is left alone: it is far more often a pronoun).
+_NUMBER_WORDS = {
+    word: str(number)
+    for number, words in enumerate(
+        (("first",), ("two", "second"), ("three", "third"), ("four", "fourth"),
+         ("five", "fifth"), ("six", "sixth"), ("seven", "seventh"), ("eight", "eighth"),
+         ("nine", "ninth"), ("ten", "tenth"), ("eleven", "eleventh"), ("twelve", "twelfth")),
+        start=1,
+    )
+    for word in words
+}  # fmt: skip
 # Words too common in headlines of either language to tell one story from another.
 _STOPWORDS = frozenset((
     "a", "an", "the", "of", "to", "in", "on", "for", "with", "and", "or", "at", "by", "from",
@@ -112,7 +125,10 @@ def _word_features(token: str) -> tuple[tuple[str, float], ...]:
     if token in _STOPWORDS:
         return ()
     if token[0] < "가":  # Latin letters and digits
-        return ((_stem(token), 1.0),)
+        if len(token) == 1 and token.isalpha():
+            return ()  # an initial says nothing (titles join a dotted acronym: c.e.o.)
+        number = _NUMBER_WORDS.get(token) or _ordinal(token)
+        return ((number or _stem(token), 1.0),)
     if _BARE_ENDING.fullmatch(token):
         return ()
     ending = _WORD_ENDING.fullmatch(token)
@@ -125,10 +141,20 @@ def _word_features(token: str) -> tuple[tuple[str, float], ...]:
     return tuple((word[start : start + 2], share) for start in range(len(word) - 1))
 
 
+def _ordinal(token: str) -> str | None:
+    """The number of a written ordinal (1st, 22nd), or None."""
+    match = _ORDINAL.fullmatch(token)
+    return match[1] if match else None
+
+
 def _stem(word: str) -> str:
-    """A crude English stem, enough for moves/moved/moving or chips/chip to agree."""
+    """A crude English stem, enough for moves/moved/moving, chips/chip or resigns/resignation
+    to agree."""
     if len(word) <= 4 or not word.isalpha():
         return word
+    for suffix in ("ations", "ation", "ions", "ion"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
     for suffix in ("ing", "ies", "ed", "es", "s", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
