@@ -1,14 +1,12 @@
 """Same-story grouping: which of a week's headlines report one story from several outlets.
 
 Two headlines tell the same story when they link the same canonical URL, or when their
-titles say nearly the same thing. Titles are compared as sets of features: an English word
-(lower-cased, lightly stemmed) or a Korean word's character bigrams, after particles and
-verb endings are cut off (삼성전자가 and 삼성전자 agree, 앞당겨 and 앞당겼다 share 앞당), plus
-one feature per recognised company. Each word counts about as much as any other, scaled by
-how rare its features are in the week so far (inverse document frequency over the headlines
-that arrived before), so a company name that fills hundreds of headlines says less than the
-model number that fills five. Headlines naming
-disjoint sets of companies are never one story; naming the very same ones lowers the bar.
+titles say nearly the same thing. Titles are compared as sets of features (news/stories/words.py:
+words, Korean words' bigrams, companies, people and products), each weighed by how rare it is
+in the week so far (inverse document frequency over the headlines that arrived before), so a
+company name that fills hundreds of headlines says less than the model number that fills five.
+Headlines naming disjoint sets of companies are never one story; naming the very same ones
+lowers the bar.
 
 Headlines are taken as they arrive (StoryIndex), or a batch in the order they were
 published (group_same_stories): one algorithm, so a week grouped on arrival and the same week
@@ -36,17 +34,14 @@ days around its own; a column or series (a bracketed name such as [오늘의 운
 installment of itself; and a title with too little to tell (only a date, an emoji, a number or
 a link, or only generic words) opens a story of its own that nothing else joins.
 
-The work per headline is left to C-level operations where it can be: each distinct piece of
-a title (삼성전자가, 'k42) and each outlet is worked out once, a title is a frozenset of
-features, a feature's weight is worked out once per placement, and similarities are sums
+The work per headline is left to C-level operations where it can be: a title is a frozenset
+of features, a feature's weight is worked out once per placement, and similarities are sums
 over set intersections; stories are compared and counted by identity.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -54,12 +49,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from heapq import nlargest
 from itertools import chain, combinations
-from typing import TypeVar, cast
+from typing import cast
 
 from news.catalog.entities import EntityRecognizer, bundled_entity_recognizer
-from news.core.models import DigestCandidate, Headline
+from news.core.models import DigestCandidate
 from news.core.urls import canonical_url
-from news.stories.titles import COMPANY, ENTITY, EVENT, NUMBER, TitleReading, read_title
+from news.stories.titles import COMPANY, COMPARISON, ENTITY, EVENT, NUMBER
+from news.stories.words import Memo, Vocabulary
 
 # Weighted Dice similarity from which a headline is the same story as a story's first
 # report; a little lower when both name the same companies (then the rest of the title only
@@ -93,36 +89,15 @@ _MAX_STORIES_PER_KEY = 12
 # Stories scored per headline, those sharing the most keys with it first.
 _SCORED = 6
 
-# Particles and verb endings cut from the end of a Korean word, as long as two syllables stay
-# (회의 or 보다 are left alone). Standing alone they were glued to a Latin name, a number or
-# a quote (AMD는, 'X7'을), and are dropped.
-_ENDINGS = (
-    "에서는|에서도|으로는|으로도|에게서|까지는|부터는|했다고|한다고|하겠다|하기로|"
-    "으로|에서|에게|까지|부터|보다|처럼|이라|이다|했다|한다|된다|됐다|하며|하고|했고|"
-    "키로|였다|었다|이며|에는|에도|와는|과는|"
-    "가|이|은|는|을|를|의|와|과|도|로|에|만|다|해|돼|며"
-)
-_WORD_ENDING = re.compile(r"(?P<stem>[가-힣]{2,}?)(?:" + _ENDINGS + ")")
-_BARE_ENDING = re.compile(_ENDINGS)
-_TOKEN = re.compile(r"[가-힣]+|[a-z0-9]+")
-# Words too common in headlines of either language to tell one story from another.
-_STOPWORDS = frozenset((
-    "a", "an", "the", "of", "to", "in", "on", "for", "with", "and", "or", "at", "by", "from",
-    "as", "is", "are", "be", "its", "it", "this", "that", "new", "after", "over", "into",
-    "than", "up", "out", "about", "how", "why", "what", "s", "vs",
-    "등", "및", "또", "더", "첫", "위해", "대한", "관련", "통해", "이번", "올해", "내년", "국내",
-    "업계", "전망", "본격", "속도", "나선", "나서",
-))  # fmt: skip
 _COMPANY = COMPANY  # prefix that keeps company features apart from words
 
 _SPECIFIC = frozenset((_COMPANY, ENTITY, NUMBER))  # anchors that name something
 _NAMED = frozenset((_COMPANY, ENTITY))
+_COMPARES = EVENT + COMPARISON
 
 # A key is a rare word, or two of a headline's other words; a word is known by its rarest
 # feature.
 _Key = str | tuple[str, str]
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 
 def group_same_stories(candidates: Sequence[DigestCandidate]) -> list[list[DigestCandidate]]:
@@ -183,7 +158,7 @@ class StoryIndex:
     """
 
     def __init__(self, entities: EntityRecognizer | None = None) -> None:
-        self._vocabulary = _Vocabulary(entities or bundled_entity_recognizer())
+        self._vocabulary = Vocabulary(entities or bundled_entity_recognizer())
         self._counts: Counter[str] = Counter()
         self._seen = 0
         self._by_id: dict[int, _Story] = {}
@@ -283,7 +258,7 @@ class StoryIndex:
         def weight(feature: str) -> float:
             return shares.get(feature, 1.0) * (log_corpus - math.log(counts[feature] + 1))
 
-        return _Memo(weight).__getitem__
+        return Memo(weight).__getitem__
 
     def _keys(self, words: Iterable[tuple[str, ...]]) -> list[_Key]:
         """The headline's rarest rare words, and the pairs of its rarest other words.
@@ -380,7 +355,8 @@ def _naive_utc(moment: datetime) -> datetime:
 def _apart(reading: _Reading, story: _Story) -> bool:
     """Whether the headline cannot be a report of the story whatever it says: about other
     companies, outside the story's days, another installment of the same column, dated
-    another day, or telling another kind of event (fired, returned) about the same names."""
+    another day, telling another kind of event (fired, returned) about the same names, or
+    comparing where the other reports (a user's verdict on a model beside its launch)."""
     companies = reading.companies
     if story.closed or (companies and story.companies and companies.isdisjoint(story.companies)):
         return True
@@ -395,6 +371,7 @@ def _apart(reading: _Reading, story: _Story) -> bool:
         or (bool(reading.dates and story.dates) and reading.dates.isdisjoint(story.dates))
         or (seen is not None and abs(published - seen) >= RECURRING_AFTER)
         or (bool(events and told) and events.isdisjoint(told))
+        or ((_COMPARES in events) != (_COMPARES in told))
         or (reading.skeleton[0] == story.outlet and _templated(reading.words, story.words))
     )
 
@@ -435,92 +412,3 @@ def _match(
     # Containment is held to its own, higher bar, scaled to be comparable with the Dice.
     score = max(shared / dice_limit, contained / (CONTAINED_THRESHOLD * total))
     return score if score >= 1.0 else 0.0
-
-
-class _Vocabulary:
-    """Turns titles into features; a week repeats its words and outlets, so each distinct
-    piece of a title and each outlet is worked out once."""
-
-    def __init__(self, entities: EntityRecognizer) -> None:
-        self._entities = entities
-        self._pieces: _Memo[str, tuple[tuple[str, ...], ...]] = _Memo(self._piece_features)
-        self._markers: _Memo[str, str] = _Memo(_COMPANY.__add__)
-        self._outlets: _Memo[str | None, str] = _Memo(_outlet_name)
-        self._words: dict[str, tuple[str, ...]] = {}  # word -> its features
-        self.shares: dict[str, float] = {}  # feature -> the smallest share of a word it has
-
-    def read(
-        self, headline: Headline, source: str | None
-    ) -> tuple[frozenset[str], list[tuple[str, ...]], TitleReading]:
-        """The features of the title's words, one per company the headline names and one per
-        anchor; the features of each word, a company's or an anchor's marker a word of its
-        own; and the title's reading."""
-        title = read_title(headline.title, self._outlets[source], self._entities)
-        words = list(chain.from_iterable(map(self._pieces.__getitem__, title.text.split())))
-        words.extend((self._markers[company],) for company in headline.companies)
-        # A name is one word, whatever its spelling: 챗GPT and ChatGPT agree, and a title of
-        # two names and two other words is not mostly alike another with the same two names.
-        words.extend((anchor,) for anchor in title.anchors if anchor[0] in _NAMED)
-        return frozenset(chain.from_iterable(words)), words, title
-
-    def _piece_features(self, piece: str) -> tuple[tuple[str, ...], ...]:
-        """The features of each word of the piece that has any."""
-        return tuple(filter(None, map(self._word_features, _TOKEN.findall(piece))))
-
-    def _word_features(self, word: str) -> tuple[str, ...]:
-        known = self._words.get(word)
-        if known is None:
-            parts = _word_features(word)
-            known = self._words[word] = tuple(feature for feature, _ in parts)
-            for feature, share in parts:
-                # A feature weighs the same in every title, so that similarities are plain
-                # sums over set intersections; the smallest share keeps a bigram that 삼성
-                # and 삼성전자 both have from counting as a whole word in either.
-                if share < self.shares.get(feature, 2.0):
-                    self.shares[feature] = share
-        return known
-
-
-class _Memo(dict[_K, _V]):
-    """A dict that works out a missing value once: lookups of known keys stay at C speed."""
-
-    def __init__(self, work: Callable[[_K], _V]) -> None:
-        super().__init__()
-        self._work = work
-
-    def __missing__(self, key: _K) -> _V:
-        value = self[key] = self._work(key)
-        return value
-
-
-def _outlet_name(source: str | None) -> str:
-    """The outlet's name as it shows in a title; empty when too short to look for."""
-    name = unicodedata.normalize("NFKC", source).casefold().strip() if source else ""
-    return name if len(name) > 1 else ""
-
-
-def _word_features(token: str) -> tuple[tuple[str, float], ...]:
-    if token in _STOPWORDS:
-        return ()
-    if token[0] < "가":  # Latin letters and digits
-        return ((_stem(token), 1.0),)
-    if _BARE_ENDING.fullmatch(token):
-        return ()
-    ending = _WORD_ENDING.fullmatch(token)
-    word = ending["stem"] if ending else token
-    if len(word) == 1:
-        return ((word, 1.0),)  # 칩, 폰, 앱
-    # A Korean word counts as one, spread over its bigrams, so that a partial match (앞당겨,
-    # 앞당겼) counts as half a word rather than nothing or everything.
-    share = 1.0 / (len(word) - 1)
-    return tuple((word[start : start + 2], share) for start in range(len(word) - 1))
-
-
-def _stem(word: str) -> str:
-    """A crude English stem, enough for moves/moved/moving or chips/chip to agree."""
-    if len(word) <= 4 or not word.isalpha():
-        return word
-    for suffix in ("ing", "ies", "ed", "es", "s", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
