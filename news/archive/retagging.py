@@ -78,13 +78,11 @@ class Retagger:
         self,
         guild_id: int,
         recognizer: Callable[[], CompanyRecognizer],
-        *,
-        foreground_limit: int = FOREGROUND_LIMIT,
     ) -> Retag:
         """Re-tag the guild's headlines with the recognizer ``recognizer()`` gives (read at
         each batch, so that a later addition is used from then on)."""
         retag = Retag(guild_id, await self._repository.own_headline_count(guild_id))
-        if retag.total <= foreground_limit:
+        if retag.total <= FOREGROUND_LIMIT:
             await self._run(retag, recognizer)
             return retag
         task = asyncio.create_task(self._run(retag, recognizer), name=f"retag-{guild_id}")
