@@ -35,7 +35,7 @@ from bot.settings import Settings
 from db import Database, SqliteCompanyRepository
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
-from news.core.models import Company, HeadlinePage
+from news.core.models import Company, CompanySpec, HeadlinePage
 from news.core.weeks import week_of
 
 GUILD_ID = 1
@@ -178,8 +178,12 @@ async def benchmark_companies(
 ) -> list[Company]:
     """The first 200 bundled companies, topped up with synthetic ones if the list is shorter."""
     companies = await repo.all_companies()
-    for number in range(len(companies), COMPANIES):
-        await service.add_company(f"벤치기업{number}", f"Benchco {number}")
+    synthetic = [
+        CompanySpec(f"벤치기업{number}", f"Benchco {number}")
+        for number in range(len(companies), COMPANIES)
+    ]
+    if synthetic:  # as bundled companies: every server knows them
+        await repo.upsert_companies(synthetic)
     return (await repo.all_companies())[:COMPANIES]
 
 

@@ -23,6 +23,7 @@ from news.core.models import (
     HeadlinePage,
     ImportResult,
     Roundup,
+    RoundupListing,
     WeekSummary,
 )
 from news.feeds.sources import GuildFeed, PollResult
@@ -131,6 +132,20 @@ def render_weeks(weeks: list[WeekSummary]) -> RenderableType:
     table.add_column("headlines", justify="right")
     for week in weeks:
         table.add_row(week.week, str(week.roundups), str(week.headlines))
+    return table
+
+
+def render_roundups(roundups: list[RoundupListing]) -> RenderableType:
+    if not roundups:
+        return Text("No roundups yet.", style="yellow")
+    table = Table()
+    table.add_column("id", justify="right")
+    table.add_column("week")
+    table.add_column("title")
+    table.add_column("publisher")
+    table.add_column("headlines", justify="right")
+    for r in roundups:
+        table.add_row(str(r.id), r.week, Text(r.title), Text(r.publisher or ""), str(r.headlines))
     return table
 
 

@@ -5,6 +5,7 @@ from db.archive import SqliteArchiveRepository
 from db.catalog import SqliteCompanyRepository, SqliteTopicRepository
 from db.digests import SqliteDigestRepository
 from db.feeds import SqliteFeedRepository
+from db.retagging import SqliteRetagRepository
 from db.roundups import SqliteRoundupRepository
 from db.search import TOTAL_CAP, SqliteSearchRepository
 from db.settings import SqliteSettingsRepository
@@ -20,6 +21,7 @@ __all__ = [
     "SqliteCompanyRepository",
     "SqliteDigestRepository",
     "SqliteFeedRepository",
+    "SqliteRetagRepository",
     "SqliteRoundupRepository",
     "SqliteSearchRepository",
     "SqliteSettingsRepository",

@@ -152,7 +152,7 @@ async def test_overlong_query_is_refused(service: ArchiveService) -> None:
 
 
 async def test_added_alias_is_recognised_in_later_imports(service: ArchiveService) -> None:
-    await service.add_alias("엔비디아", "녹색팀")
+    await service.add_alias("엔비디아", "녹색팀", guild_id=1)
     result = await service.import_roundup(
         ImportRequest(1, "ㆍ녹색팀, 신제품 공개\n", day=date(2026, 11, 25))
     )

@@ -1,5 +1,10 @@
-"""``import``, ``company``, ``headlines``, ``roundup`` and ``weeks``: filling the archive and
-asking it questions."""
+"""``import``, ``company``, ``headlines``, ``roundup``, ``roundups`` and ``weeks``: filling the
+archive and asking it questions.
+
+``roundup`` shows a week's roundups (all of them: the week's digest carries them all),
+``roundup --id ID`` one of them, and ``roundup delete ID`` deletes one. The action is an
+optional positional, so ``roundup --week W`` keeps working as before.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console, Group
 from rich.progress import Progress
@@ -46,8 +52,18 @@ def add_commands(commands: Subcommands, common: Parser) -> Handlers:
     headlines.add_argument("--page", type=int, default=1)
     headlines.add_argument("--per-page", type=int, default=10)
 
-    roundup = commands.add_parser("roundup", parents=[common], help="show a week's roundup")
+    roundup = commands.add_parser(
+        "roundup", parents=[common], help="show a week's roundups, or one; delete one"
+    )
+    roundup.add_argument(
+        "roundup_action", nargs="?", choices=["delete"], metavar="delete", help="delete ID"
+    )
+    roundup.add_argument("target", nargs="?", type=int, metavar="ID", help="the roundup to delete")
     roundup.add_argument("--week", help="an ISO week such as 2026-W48 (default: latest)")
+    roundup.add_argument("--id", type=int, dest="roundup_id", help="one roundup, by its id")
+
+    roundups = commands.add_parser("roundups", parents=[common], help="list the roundups")
+    roundups.add_argument("--week", help="only this ISO week, such as 2026-W48")
 
     commands.add_parser("weeks", parents=[common], help="list the weeks in the archive")
     return {
@@ -55,6 +71,7 @@ def add_commands(commands: Subcommands, common: Parser) -> Handlers:
         "company": _company,
         "headlines": _headlines,
         "roundup": _roundup,
+        "roundups": _roundups,
         "weeks": _weeks,
     }
 
@@ -74,7 +91,7 @@ async def _import_request(args: argparse.Namespace, name: str, services: Service
     day = parse_date(args.date) if args.date else None
     if name.lower().startswith(("http://", "https://")):
         article = await services.feeds.fetch_article(name)
-        request = article_import_request(args.guild, article, day=day, title=args.title)
+        request = article_import_request(args.guild, article, day=day, title=args.title, url=name)
         return replace(request, publisher=args.publisher or request.publisher)
     data = sys.stdin.buffer.read() if name == "-" else _read_file(name)
     return ImportRequest(
@@ -131,8 +148,34 @@ async def _headlines(args: argparse.Namespace, services: Services, out: Console)
 
 
 async def _roundup(args: argparse.Namespace, services: Services, out: Console) -> int:
-    roundup = await services.archive.roundup(args.guild, args.week)
-    emit(out, args, serialize.roundup_json(roundup), terminal.render_roundup(roundup))
+    if args.roundup_action == "delete":
+        if args.target is None or args.week or args.roundup_id is not None:
+            raise InvalidInput("cli.roundup_delete_usage")
+        deleted = await services.archive.delete_roundup(args.guild, args.target)
+        document = {"deleted": {"id": deleted.id, **serialize.roundup_ref_json(deleted)}}
+        emit(out, args, document, f"Deleted {deleted.title} ({deleted.week}).")
+        return EXIT_OK
+    if args.target is not None:
+        raise InvalidInput("cli.roundup_delete_usage")
+    if args.roundup_id is not None:
+        if args.week:
+            raise InvalidInput("cli.roundup_id_or_week")
+        one = await services.archive.roundup_by_id(args.guild, args.roundup_id)
+        emit(out, args, serialize.roundup_json(one), terminal.render_roundup(one))
+        return EXIT_OK
+    found = await services.archive.week_roundups(args.guild, args.week)
+    # "roundup" stays the week's first roundup, as before there could be several.
+    shown: dict[str, Any] = {
+        **serialize.roundup_json(found[0]),
+        "roundups": list(map(serialize.roundup_json, found)),
+    }
+    emit(out, args, shown, Group(*map(terminal.render_roundup, found)))
+    return EXIT_OK
+
+
+async def _roundups(args: argparse.Namespace, services: Services, out: Console) -> int:
+    listed = await services.archive.roundups(args.guild, args.week)
+    emit(out, args, serialize.roundups_json(listed), terminal.render_roundups(listed))
     return EXIT_OK
 
 

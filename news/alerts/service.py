@@ -159,7 +159,7 @@ class AlertService:
             label = found.name_ko if language == "ko" else found.name_en
             return _by_id(*owner, SubscriptionKind.TOPIC, found.id, label, delivery)
         if company is not None:
-            firm = self._archive.company_named(company)
+            firm = self._archive.company_named(company, guild_id)
             label = firm.name if language == "ko" else firm.english_name or firm.name
             return _by_id(*owner, SubscriptionKind.COMPANY, firm.id, label, delivery)
         parsed = parse_keyword(keyword or "")

@@ -47,6 +47,7 @@ class ImportRequest:
     day: date | None = None  # the roundup's date; today when absent
     title: str | None = None
     publisher: str | None = None
+    url: str | None = None  # the web address the article was fetched from
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,7 @@ class RoundupBuilder:
             copyright=parsed.copyright,
             published_at=published_at,
             sections=tuple(s for s in sections if s.headlines or s.commentary),
+            url=canonical_url(request.url) if request.url else None,
         )
 
     def _build_section(self, section: ParsedSection, published_at: datetime) -> NewSection:

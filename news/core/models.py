@@ -135,6 +135,7 @@ class NewRoundup:
     copyright: str | None
     published_at: datetime
     sections: tuple[NewSection, ...]
+    url: str | None = None  # the article's web address when it was fetched from one
 
 
 # --- What the repositories return -------------------------------------------------------
@@ -188,6 +189,19 @@ class RoundupRef:
     week: str
     title: str
     publisher: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundupListing:
+    """A roundup in the list of a server's roundups: what tells one from another."""
+
+    id: int
+    week: str
+    title: str
+    publisher: str | None
+    kind: RoundupKind
+    published_at: datetime
+    headlines: int  # how many it lists
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
 from news.core.models import Digest, DigestCandidate, GuildSettings, RoundupKind
 from news.core.weeks import parse_week
-from news.digest.compile import DigestLimits, compile_digest, digest_from_roundup
+from news.digest.compile import DigestLimits, compile_digest, digest_from_week
 from news.digest.ports import DigestOutlet, DigestRepository, MessageT, SettingsRepository
 from news.digest.posts import (
     DigestOptions,
@@ -106,27 +106,44 @@ class DigestService:
         return covered_week(self._clock().astimezone(ZoneInfo(settings.timezone)))
 
     async def digest(self, guild_id: int, week: str | None = None) -> Digest:
-        """The week's digest: the imported roundup when there is one, else compiled."""
+        """The week's digest: its imported roundups, then the stories none of them carry."""
         settings = await self.settings(guild_id)
         return await self._build(settings, self.week_to_post(settings, week))
 
     async def _build(self, settings: GuildSettings, week: str) -> Digest:
         options = await self.options(settings.guild_id)
         limits = DigestLimits(max_sections=options.max_sections, max_items=options.max_items)
-        roundup = await self._archive.roundup_for_week(settings.guild_id, week)
-        if roundup is not None and roundup.kind is RoundupKind.IMPORTED:
-            return digest_from_roundup(roundup, language=settings.language, limits=limits)
+        roundups = [
+            roundup
+            for roundup in await self._archive.roundups_for_week(settings.guild_id, week)
+            if roundup.kind is RoundupKind.IMPORTED
+        ]
         if self._stories:
             # Feed items are placed as they arrive; imported ones are placed here, so that an
             # import stays fast and the compile below only adds up stored stories.
             await self._stories.place_new([week])
         candidates = await self._digests.week_candidates(settings.guild_id, week)
+        # The server's strictness drops feed stories a tech reader does not want; what an
+        # editor put in an imported roundup stays.
+        candidates = keep_relevant(candidates, options.relevance)
+        topics = await self._topics.all_topics()
+        if roundups:
+            return digest_from_week(
+                roundups,
+                candidates,
+                guild_id=settings.guild_id,
+                week=week,
+                language=settings.language,
+                topics=topics,
+                limits=limits,
+                now=self._clock(),
+            )
         return compile_digest(
-            keep_relevant(candidates, options.relevance),
+            candidates,
             guild_id=settings.guild_id,
             week=week,
             language=settings.language,
-            topics=await self._topics.all_topics(),
+            topics=topics,
             limits=limits,
             now=self._clock(),
         )

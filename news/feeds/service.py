@@ -329,7 +329,12 @@ class FeedService:
 
 
 def article_import_request(
-    guild_id: int, article: ExtractedArticle, *, day: date | None, title: str | None
+    guild_id: int,
+    article: ExtractedArticle,
+    *,
+    day: date | None,
+    title: str | None,
+    url: str | None = None,
 ) -> ImportRequest:
     """The importer's request for a fetched article: its own title, day and site name unless
     the admin gave others."""
@@ -339,6 +344,7 @@ def article_import_request(
         day=day or article.published,
         title=title or article.title,
         publisher=article.site_name,
+        url=url,
     )
 
 
