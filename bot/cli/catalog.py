@@ -6,10 +6,12 @@ import argparse
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from bot.app import Services
 from bot.cli import serialize
 from bot.cli.common import EXIT_OK, Handlers, Parser, Subcommands, emit
+from locales import t
 from news.core.models import Company
 
 
@@ -28,13 +30,15 @@ def add_commands(commands: Subcommands, common: Parser) -> Handlers:
 
 async def _companies_add(args: argparse.Namespace, services: Services, out: Console) -> int:
     company = await services.archive.add_company(args.name, args.english, args.alias)
-    emit(out, args, _company_document(company), f"Added {company.name}.")
+    human = Text(t(args.lang, "terminal.company_added", name=company.name))
+    emit(out, args, _company_document(company), human)
     return EXIT_OK
 
 
 async def _companies_alias(args: argparse.Namespace, services: Services, out: Console) -> int:
     company = await services.archive.add_alias(args.company, args.alias)
-    emit(out, args, _company_document(company), f"{company.name} is also called {args.alias}.")
+    human = Text(t(args.lang, "terminal.alias_added", name=company.name, alias=args.alias))
+    emit(out, args, _company_document(company), human)
     return EXIT_OK
 
 

@@ -152,7 +152,7 @@ async def test_companies_add_answers_in_korean_to_a_korean_client(world: BotWorl
 
     added = await world.reply(world.alpha, "companies add", options, admin=True, locale="ko")
 
-    assert added.content == "**가상반도체**을(를) 추가했습니다."
+    assert added.content == "**가상반도체**를 추가했습니다."  # 체: no final consonant
 
 
 async def test_companies_alias_autocompletes_the_company(world: BotWorld) -> None:
