@@ -21,9 +21,10 @@ from bot import terminal
 from bot.app import Services
 from bot.cli import serialize
 from bot.cli.common import EXIT_ERROR, EXIT_OK, Handlers, Parser, Subcommands, emit
+from locales import t
 from news.archive.importing import ImportRequest
 from news.core.decoding import decode_article
-from news.core.errors import InvalidInput
+from news.core.errors import InvalidInput, RoundupError
 from news.core.models import ImportResult
 from news.core.weeks import parse_date
 from news.feeds.service import article_import_request
@@ -77,14 +78,47 @@ def add_commands(commands: Subcommands, common: Parser) -> Handlers:
 
 
 async def _import(args: argparse.Namespace, services: Services, out: Console) -> int:
-    requests = [await _import_request(args, name, services) for name in args.files]
-    results = await _import_with_progress(services, requests, show=not args.json)
-    if len(results) == 1:
-        document = serialize.import_json(results[0])
-    else:
-        document = {"imports": [serialize.import_json(result) for result in results]}
-    emit(out, args, document, Group(*(terminal.render_import(r) for r in results)))
-    return EXIT_OK
+    """Every file that can be read and imported is; one that cannot is named on stderr (one
+    line each) and makes the run exit 1, without stopping the others."""
+    if len(args.files) == 1:
+        request = await _import_request(args, args.files[0], services)
+        single = await _import_with_progress(services, [request], show=not args.json)
+        emit(out, args, serialize.import_json(single[0]), _rendered(single, args.lang))
+        return EXIT_OK
+    named: list[tuple[str, ImportRequest]] = []
+    failed: list[tuple[str, RoundupError]] = []
+    for name in args.files:
+        try:
+            named.append((name, await _import_request(args, name, services)))
+        except RoundupError as error:
+            failed.append((name, error))
+    results: list[ImportResult] = []
+    while named:
+        done: list[ImportResult] = []
+        try:
+            await _import_with_progress(
+                services, [r for _, r in named], show=not args.json, done=done
+            )
+        except RoundupError as error:
+            # The service stops at the first article it cannot import; those before it are
+            # filed. Name that one and go on with the rest.
+            failed.append((named[len(done)][0], error))
+            named = named[len(done) + 1 :]
+        else:
+            named = []
+        results += done
+    document = {
+        "imports": [serialize.import_json(result) for result in results],
+        "failed": [{"file": name, "error": why.message_in(args.lang)} for name, why in failed],
+    }
+    emit(out, args, document, _rendered(results, args.lang))
+    for name, why in failed:
+        sys.stderr.write(f"error: {name}: {why.message_in(args.lang)}\n")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _rendered(results: list[ImportResult], language: str) -> Group:
+    return Group(*(terminal.render_import(result, language) for result in results))
 
 
 async def _import_request(args: argparse.Namespace, name: str, services: Services) -> ImportRequest:
@@ -105,20 +139,32 @@ async def _import_request(args: argparse.Namespace, name: str, services: Service
 
 
 async def _import_with_progress(
-    services: Services, requests: list[ImportRequest], *, show: bool
+    services: Services,
+    requests: list[ImportRequest],
+    *,
+    show: bool,
+    done: list[ImportResult] | None = None,
 ) -> list[ImportResult]:
+    """Import in order; ``done`` collects each result as it is filed (so a failure part-way
+    tells how far the run got)."""
+    finished = done if done is not None else []
     if not (show and sys.stderr.isatty()):
-        return await services.archive.import_roundups(requests)
+        return await services.archive.import_roundups(requests, on_imported=finished.append)
     with Progress(console=Console(stderr=True), transient=True) as progress:
         # One file has no steps worth counting: the bar just shows it is working.
-        task = progress.add_task("Importing", total=len(requests) if len(requests) > 1 else None)
-        return await services.archive.import_roundups(
-            requests, on_imported=lambda _: progress.advance(task)
-        )
+        task = progress.add_task("…", total=len(requests) if len(requests) > 1 else None)
+
+        def imported(result: ImportResult) -> None:
+            finished.append(result)
+            progress.advance(task)
+
+        return await services.archive.import_roundups(requests, on_imported=imported)
 
 
 def _read_file(name: str) -> bytes:
     path = Path(name)
+    if path.is_dir():
+        raise InvalidInput("cli.is_directory", name=name)
     if not path.is_file():
         raise InvalidInput("cli.no_such_file", name=name)
     try:
@@ -129,7 +175,7 @@ def _read_file(name: str) -> bytes:
 
 async def _company(args: argparse.Namespace, services: Services, out: Console) -> int:
     lookup = await services.archive.lookup_company(args.guild, args.name)
-    emit(out, args, serialize.company_json(lookup), terminal.render_company(lookup))
+    emit(out, args, serialize.company_json(lookup), terminal.render_company(lookup, args.lang))
     return EXIT_OK if lookup.report else EXIT_ERROR
 
 
@@ -143,7 +189,7 @@ async def _headlines(args: argparse.Namespace, services: Services, out: Console)
         page=args.page,
         per_page=args.per_page,
     )
-    emit(out, args, serialize.headlines_json(page), terminal.render_headlines(page))
+    emit(out, args, serialize.headlines_json(page), terminal.render_headlines(page, args.lang))
     return EXIT_OK
 
 
@@ -153,7 +199,12 @@ async def _roundup(args: argparse.Namespace, services: Services, out: Console) -
             raise InvalidInput("cli.roundup_delete_usage")
         deleted = await services.archive.delete_roundup(args.guild, args.target)
         document = {"deleted": {"id": deleted.id, **serialize.roundup_ref_json(deleted)}}
-        emit(out, args, document, f"Deleted {deleted.title} ({deleted.week}).")
+        emit(
+            out,
+            args,
+            document,
+            t(args.lang, "terminal.roundup_deleted", title=deleted.title, week=deleted.week),
+        )
         return EXIT_OK
     if args.target is not None:
         raise InvalidInput("cli.roundup_delete_usage")
@@ -161,7 +212,7 @@ async def _roundup(args: argparse.Namespace, services: Services, out: Console) -
         if args.week:
             raise InvalidInput("cli.roundup_id_or_week")
         one = await services.archive.roundup_by_id(args.guild, args.roundup_id)
-        emit(out, args, serialize.roundup_json(one), terminal.render_roundup(one))
+        emit(out, args, serialize.roundup_json(one), terminal.render_roundup(one, args.lang))
         return EXIT_OK
     found = await services.archive.week_roundups(args.guild, args.week)
     # "roundup" stays the week's first roundup, as before there could be several.
@@ -169,17 +220,17 @@ async def _roundup(args: argparse.Namespace, services: Services, out: Console) -
         **serialize.roundup_json(found[0]),
         "roundups": list(map(serialize.roundup_json, found)),
     }
-    emit(out, args, shown, Group(*map(terminal.render_roundup, found)))
+    emit(out, args, shown, Group(*(terminal.render_roundup(r, args.lang) for r in found)))
     return EXIT_OK
 
 
 async def _roundups(args: argparse.Namespace, services: Services, out: Console) -> int:
     listed = await services.archive.roundups(args.guild, args.week)
-    emit(out, args, serialize.roundups_json(listed), terminal.render_roundups(listed))
+    emit(out, args, serialize.roundups_json(listed), terminal.render_roundups(listed, args.lang))
     return EXIT_OK
 
 
 async def _weeks(args: argparse.Namespace, services: Services, out: Console) -> int:
     weeks = await services.archive.weeks(args.guild)
-    emit(out, args, serialize.weeks_json(weeks), terminal.render_weeks(weeks))
+    emit(out, args, serialize.weeks_json(weeks), terminal.render_weeks(weeks, args.lang))
     return EXIT_OK

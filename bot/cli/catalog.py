@@ -9,10 +9,12 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
+from rich.text import Text
 
 from bot.app import Services
 from bot.cli import serialize
 from bot.cli.common import EXIT_OK, Handlers, Parser, Subcommands, emit
+from locales import t
 from news.archive.retagging import Retag
 from news.archive.service import CatalogChange
 
@@ -36,21 +38,31 @@ async def _companies_add(args: argparse.Namespace, services: Services, out: Cons
     change = await services.archive.add_company(
         args.name, args.english, args.alias, guild_id=args.guild
     )
-    await _wait_for_retag(change.retag, show=not args.json)
-    message = f"Added {change.company.name}. {_retag_line(change.retag)}"
-    emit(out, args, _company_document(change), message)
+    await _wait_for_retag(change.retag, args.lang, show=not args.json)
+    added = t(args.lang, "terminal.company_added", name=change.company.name)
+    emit(
+        out,
+        args,
+        _company_document(change),
+        Text(f"{added} {_retag_line(change.retag, args.lang)}"),
+    )
     return EXIT_OK
 
 
 async def _companies_alias(args: argparse.Namespace, services: Services, out: Console) -> int:
     change = await services.archive.add_alias(args.company, args.alias, guild_id=args.guild)
-    await _wait_for_retag(change.retag, show=not args.json)
-    message = f"{change.company.name} is also called {args.alias}. {_retag_line(change.retag)}"
-    emit(out, args, _company_document(change), message)
+    await _wait_for_retag(change.retag, args.lang, show=not args.json)
+    added = t(args.lang, "terminal.alias_added", name=change.company.name, alias=args.alias)
+    emit(
+        out,
+        args,
+        _company_document(change),
+        Text(f"{added} {_retag_line(change.retag, args.lang)}"),
+    )
     return EXIT_OK
 
 
-async def _wait_for_retag(retag: Retag, *, show: bool) -> None:
+async def _wait_for_retag(retag: Retag, language: str, *, show: bool) -> None:
     """A big archive is re-tagged in the background: the command waits for it, with a
     progress bar on a terminal."""
     if not retag.in_background:
@@ -59,15 +71,15 @@ async def _wait_for_retag(retag: Retag, *, show: bool) -> None:
         await retag.wait()
         return
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("Re-tagging headlines", total=retag.total)
+        task = progress.add_task(t(language, "terminal.retagging"), total=retag.total)
         while retag.in_background:
             progress.update(task, completed=retag.done)
             await asyncio.sleep(PROGRESS_INTERVAL)
         await retag.wait()
 
 
-def _retag_line(retag: Retag) -> str:
-    return f"{retag.changed} of the server's {retag.total} stored headlines re-tagged."
+def _retag_line(retag: Retag, language: str) -> str:
+    return t(language, "terminal.retagged", changed=retag.changed, total=retag.total)
 
 
 def _company_document(change: CatalogChange) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from bot import terminal
 from bot.app import Services
 from bot.cli import serialize
 from bot.cli.common import EXIT_OK, Handlers, Parser, Subcommands, emit
+from locales import t
 
 POLL_EVERY_SECONDS = 60  # `feeds poll` without --once: as often as the bot's own job
 
@@ -39,8 +40,10 @@ def add_commands(commands: Subcommands, common: Parser) -> Handlers:
 async def _feeds_add(args: argparse.Namespace, services: Services, out: Console) -> int:
     added = await services.feeds.add(args.guild, args.url, name=args.name)
     document = serialize.feed_added_json(added)
-    verb = "Already following" if added.already_followed else "Following"
-    human = f"{verb} {added.feed.label}: {added.item_count} items, {document['filed']} filed."
+    key = "terminal.feed_already" if added.already_followed else "terminal.feed_following"
+    human = t(
+        args.lang, key, name=added.feed.label, items=added.item_count, filed=document["filed"]
+    )
     emit(out, args, document, Text(human))
     return EXIT_OK
 
@@ -48,13 +51,18 @@ async def _feeds_add(args: argparse.Namespace, services: Services, out: Console)
 async def _feeds_list(args: argparse.Namespace, services: Services, out: Console) -> int:
     feeds = await services.feeds.feeds(args.guild)
     document = {"feeds": [serialize.feed_json(feed) for feed in feeds]}
-    emit(out, args, document, terminal.render_feeds(feeds))
+    emit(out, args, document, terminal.render_feeds(feeds, args.lang))
     return EXIT_OK
 
 
 async def _feeds_remove(args: argparse.Namespace, services: Services, out: Console) -> int:
     removed = await services.feeds.remove(args.guild, args.url)
-    emit(out, args, {"removed": serialize.feed_json(removed)}, Text(f"Removed {removed.label}."))
+    emit(
+        out,
+        args,
+        {"removed": serialize.feed_json(removed)},
+        Text(t(args.lang, "terminal.feed_removed", name=removed.label)),
+    )
     return EXIT_OK
 
 
@@ -62,7 +70,7 @@ async def _feeds_poll(args: argparse.Namespace, services: Services, out: Console
     while True:
         results = await services.feeds.poll_due()
         document = {"polls": [serialize.poll_json(result) for result in results]}
-        emit(out, args, document, terminal.render_polls(results))
+        emit(out, args, document, terminal.render_polls(results, args.lang))
         if args.once:
             return EXIT_OK
         await asyncio.sleep(POLL_EVERY_SECONDS)

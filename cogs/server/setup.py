@@ -6,6 +6,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 from discord.ext import commands
+from locales import t
 from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
 from news.core.models import GuildSettings
@@ -14,7 +15,7 @@ from news.digest.service import MAX_DIGEST_SIZE, DigestService
 
 from cogs.common.base import CogServices, guild_id_of, require_manage_server, services_of
 from cogs.common.embeds import COLOUR, NO_MENTIONS, fit_embed
-from cogs.common.i18n import text
+from cogs.common.i18n import language_of, text
 
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name.capitalize(), value=number)
@@ -168,12 +169,17 @@ def settings_embed(settings: GuildSettings, locale: discord.Locale) -> discord.E
     not_set = text(locale, "not_set")
     embed = discord.Embed(title=text(locale, "settings_title"), colour=COLOUR)
     channel = f"<#{settings.digest_channel_id}>" if settings.digest_channel_id else not_set
-    weekday = WEEKDAYS[settings.digest_weekday].capitalize()
+    language = language_of(locale)
+    weekday = t(language, f"choices.{WEEKDAYS[settings.digest_weekday]}")
     when = f"{weekday} {settings.digest_hour:02d}:00 ({settings.timezone})"
+    names = {"ko": "choices.korean", "en": "choices.english"}
+    shown_language = (
+        t(language, names[settings.language]) if settings.language in names else settings.language
+    )
     alerts = f"<#{settings.alert_channel_id}>" if settings.alert_channel_id else not_set
     embed.add_field(name=text(locale, "digest_channel"), value=channel)
     embed.add_field(name=text(locale, "digest_time"), value=when)
-    embed.add_field(name=text(locale, "language"), value=settings.language)
+    embed.add_field(name=text(locale, "language"), value=shown_language)
     embed.add_field(name=text(locale, "alert_channel"), value=alerts)
     return fit_embed(embed)
 

@@ -62,7 +62,7 @@ class StatusCog(commands.Cog):
                 locale,
                 "status_footer",
                 version=bot_version(),
-                uptime=_duration(time.monotonic() - self._started),
+                uptime=_duration(time.monotonic() - self._started, locale),
                 latency=_latency_ms(self._bot.latency),
             )
         )
@@ -120,11 +120,13 @@ def _alerts_value(queue: AlertQueue, locale: Locale) -> str:
     )
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float, locale: Locale) -> str:
     minutes, _ = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h {minutes}m" if days else f"{hours}h {minutes}m"
+    if days:
+        return text(locale, "duration_days", days=days, hours=hours, minutes=minutes)
+    return text(locale, "duration_hours", hours=hours, minutes=minutes)
 
 
 def _latency_ms(latency: float) -> str:
