@@ -343,6 +343,7 @@ def article_import_request(
         day=day or article.published,
         title=title or article.title,
         publisher=article.site_name,
+        published_at=article.published_at,
     )
 
 
