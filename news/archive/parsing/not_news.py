@@ -19,6 +19,7 @@ class NotNewsBlocks:
         # A block a marker line opened ("Sponsored"): lines left, unless a rule or heading.
         self._block_lines = 0
         self._reason = ""
+        self._rest: str | None = None  # everything from here on (an e-mail's footer)
 
     def in_fence(self, line: SourceLine) -> bool:
         """Inside a code block (its closing fence included), or opening one."""
@@ -38,12 +39,17 @@ class NotNewsBlocks:
     def open_for_lines(self, count: int, reason: str) -> None:
         self._block_lines, self._reason = count, reason
 
+    def open_rest(self, reason: str) -> None:
+        self._rest = reason
+
     def reason(self, line: SourceLine, heading: Heading | None) -> str | None:
         """Why this line belongs to a block that is not news, or None when it is outside one.
 
         A prompt section or a block under a heading lasts until a heading as high as the one
         that opened it; a block a marker line opened, until a rule, a heading or a few lines on.
         """
+        if self._rest is not None:
+            return self._rest
         if self._prompt_level is not None:
             if heading is None or heading.level > self._prompt_level:
                 return NOT_NEWS

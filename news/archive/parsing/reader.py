@@ -8,7 +8,7 @@ newsletters, splitting ``title - summary``), so a Korean column keeps its titles
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum, auto
@@ -19,14 +19,16 @@ from news.archive.parsing.headlines import (
     Bullet,
     HeadlineParts,
     is_bare_url,
+    linked_heading,
     read_headline,
     split_bare_url,
     split_bullet,
 )
+from news.archive.parsing.html_email import FOOTER, chrome_reason
 from news.archive.parsing.inline import leading_link, plain_text
 from news.archive.parsing.korean import (
     copyright_owner,
-    has_photo_credit,
+    is_caption,
     is_copyright_footer,
     split_byline,
 )
@@ -49,21 +51,9 @@ READ_MORE = "read more link"
 _SPONSOR_BLOCK_LINES = 8
 _LEAD_FORMAT_MIN = 2
 _SKIPPED_TEXT_MAX = 200
-_REPEATED_CAPTION_MAX = 120
 _NESTED_INDENT = 2
 _TITLE_BEFORE_URL_MAX = 200
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
-
-
-# Lines that are layout, not content, and the reason reported for them.
-_STRUCTURE: tuple[tuple[Callable[[str], bool], str], ...] = (
-    (blocks.is_rule, "horizontal rule"),
-    (blocks.is_table_row, "table"),
-    (lambda text: text.startswith("<!--"), "html comment"),
-    (blocks.is_meta_line, "metadata"),
-    (blocks.is_image_line, "image"),
-    (blocks.is_small_print, "photo caption"),
-)
 
 
 class _Last(Enum):
@@ -86,14 +76,19 @@ class ReadResult:
     published_at: datetime | None = None
 
 
-def read_lines(lines: Sequence[SourceLine], layout: Layout) -> ReadResult:
-    return _Reader(lines, layout).read()
+def read_lines(lines: Sequence[SourceLine], layout: Layout, *, html: bool = False) -> ReadResult:
+    """``html``: the lines come from an HTML page or e-mail (see :mod:`html_blocks`)."""
+    return _Reader(lines, layout, html=html).read()
 
 
 class _Reader:
-    def __init__(self, lines: Sequence[SourceLine], layout: Layout) -> None:
+    def __init__(self, lines: Sequence[SourceLine], layout: Layout, *, html: bool) -> None:
         self._lines = lines
         self._korean = layout is Layout.KOREAN_COLUMN
+        # In HTML a headline alone in its block (a row, a linked heading) takes the paragraph
+        # right below it as its summary: e-mails put the two in consecutive rows or cells.
+        self._html = html and not self._korean
+        self._awaiting_summary: DraftHeadline | None = None
         self._markdown = layout is Layout.MARKDOWN
         self._plain = layout in (Layout.TEXT, Layout.LINK_LIST)
         self._sections = SectionBuilder(match_titles=not self._korean)
@@ -159,11 +154,13 @@ class _Reader:
         if self._in_preamble and self._read_preamble(index, line):
             return
         self._in_preamble = False
-        if heading is not None:
+        if heading is None and (reason := self._chrome_reason(index, line)) is not None:
+            self._skip(line, reason)
+        elif heading is not None:
             self._read_heading(line, heading)
         elif blocks.is_table_row(line.text):
             self._read_table_row(line)
-        elif (reason := self._structure_reason(line.text)) is not None:
+        elif (reason := blocks.structure_reason(line.text)) is not None:
             self._skip(line, reason)
         elif blocks.is_sponsor_marker(line.text):
             self._not_news.open_for_lines(_SPONSOR_BLOCK_LINES, SPONSOR)
@@ -173,14 +170,19 @@ class _Reader:
         elif is_copyright_footer(line.text):
             self._meta.copyright = self._meta.copyright or copyright_owner(line.text)
             self._skip(line, "footer")
-        elif self._is_caption(index, line):
+        elif is_caption(self._lines, index):
             self._skip(line, "photo caption")
         else:
             self._read_text(index, line)
 
-    @staticmethod
-    def _structure_reason(text: str) -> str | None:
-        return next((reason for test, reason in _STRUCTURE if test(text)), None)
+    def _chrome_reason(self, index: int, line: SourceLine) -> str | None:
+        if self._korean:
+            return None
+        in_tail = (self._html or self._markdown) and index * 2 >= len(self._lines)
+        reason = chrome_reason(line.text, footer_allowed=in_tail)
+        if reason == FOOTER:
+            self._not_news.open_rest(FOOTER)  # the rest of the mail is its footer
+        return reason
 
     def _skip(self, line: SourceLine, reason: str) -> None:
         self._skipped.append(SkippedLine(line.line_no, line.text[:_SKIPPED_TEXT_MAX], reason))
@@ -215,6 +217,7 @@ class _Reader:
     def _read_heading(self, line: SourceLine, heading: Heading) -> None:
         self._enumeration = False
         self._last = _Last.OTHER
+        self._awaiting_summary = None
         if not heading.title:
             self._skip(line, "empty heading")
         elif blocks.is_prompt_heading(heading):
@@ -225,6 +228,10 @@ class _Reader:
             self._skip(line, reason)
         elif heading.level == 1 and self._meta.title is None and not self._has_body:
             self._meta.title = heading.title
+        elif not self._korean and (parts := linked_heading(line.text)) is not None:
+            # "### [OpenAI ships X](url)": a heading that is one link names a story, not a section.
+            self._add_headline(line, parts)
+            self._awaiting_summary = self._sections.last_headline if self._html else None
         else:
             story = blocks.numbered_story_title(heading)
             draft = DraftHeadline(title=story, line_no=line.line_no) if story else None
@@ -308,6 +315,7 @@ class _Reader:
         self._has_body = True
         self._enumeration = False
         self._last = _Last.HEADLINE
+        self._awaiting_summary = None
         return draft
 
     def _extend_summary(self, text: str, separator: str = " ") -> None:
@@ -333,23 +341,6 @@ class _Reader:
         return None
 
     # --- text lines -----------------------------------------------------------------------
-
-    def _is_caption(self, index: int, line: SourceLine) -> bool:
-        """A credited picture, or the same short line twice in a row (captions are repeated)."""
-        if has_photo_credit(line.text):
-            return True
-        if len(line.text) > _REPEATED_CAPTION_MAX:
-            return False
-        return line.text in (self._neighbour(index, -1), self._neighbour(index, 1))
-
-    def _neighbour(self, index: int, step: int) -> str | None:
-        position = index + step
-        while 0 <= position < len(self._lines):
-            text = self._lines[position].text
-            if text:
-                return text
-            position += step
-        return None
 
     def _read_text(self, index: int, line: SourceLine) -> None:
         continuation = self._continuation(line)
@@ -380,7 +371,9 @@ class _Reader:
         if source is None:
             parts = read_headline(line.text, split_summary=not self._korean)
             if parts is not None:
-                self._add_headline(line, parts)
+                draft = self._add_headline(line, parts)
+                if self._html and not draft.summary:
+                    self._awaiting_summary = draft
             else:
                 self._skip(line, "empty link")
             return
@@ -450,6 +443,11 @@ class _Reader:
             self._skipped.append(
                 SkippedLine(line.line_no, line.text[len(text) :].strip(), READ_MORE)
             )
+        awaiting, self._awaiting_summary = self._awaiting_summary, None
+        if awaiting is not None and self._last is _Last.HEADLINE and (summary := plain_text(text)):
+            awaiting.extend_summary(summary)
+            awaiting.url = awaiting.url or more_url
+            return
         self._paragraphs_read += 1
         # In Markdown "**What happened:** …" is a label; a "Read more" after it makes a story.
         story_like = self._plain or (had_more and not self._korean)
