@@ -13,7 +13,11 @@ Choices where the layouts leave room for more than one reading:
 - Items without a link listed right after a paragraph ending in ``:`` are commentary.
 - ``Story 3: …`` headings name a headline; ``[원본 기사](url)`` below a heading links it.
 - Headings lose a leading emoji; setext underlines (``===``) are read as rules.
-- URLs are kept as given, except that Markdown escapes (a backslash before ``&``) are undone.
+- URLs are kept as given, except that Markdown escapes (a backslash before ``&``) are undone,
+  and links written in HTML (a page, an e-mail, inline HTML in Markdown) lose their
+  click-tracking redirect when it names its target, and their ``utm_*``-style parameters.
+- In HTML a headline alone in its block (a row with just a link, a heading that is one link)
+  takes the paragraph right below it as its summary; e-mails lay them out in two rows.
 - In a Korean column titles are never split at `` - `` or `` : ``; elsewhere that is a summary.
 """
 
