@@ -48,6 +48,9 @@ class ImportRequest:
     title: str | None = None
     publisher: str | None = None
     url: str | None = None  # the web address the article was fetched from
+    # When the article was published, with its time of day, as a fetched page's metadata says
+    # (a file's own front matter or meta tags come through the parser instead).
+    published_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,7 @@ class RoundupBuilder:
         """The storable roundup for a parsed article, filed under the week of its day."""
         day = request.day or today
         published_at = datetime.combine(day, time(0), tzinfo=UTC)
-        given = parsed.published_at
+        given = parsed.published_at or request.published_at
         if given is not None and (request.day is None or request.day == given.date()):
             # The article's own time of day, on the day it was written (its week too).
             day, published_at = given.date(), given

@@ -345,6 +345,7 @@ def article_import_request(
         title=title or article.title,
         publisher=article.site_name,
         url=url,
+        published_at=article.published_at,
     )
 
 
