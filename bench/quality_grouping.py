@@ -35,6 +35,9 @@ title alone does not say what it is about), for what a weekly digest should show
   column's installment, a deal or calendar post) is a story of its own.
 - Reports more than a few days apart (an announced interview, then its video a week later)
   are separate items, as they fall in different weekly digests.
+- One outlet's live coverage of one event (the reports, videos, columns and late-night recaps
+  of a State of the Union address, the reactions to an election night) is one story: a
+  weekly digest should show the State of the Union once, not eight times.
 The bench prints recall for all pairs and for pairs of different outlets (the same story in
 several outlets is what a digest must not repeat; one outlet's follow-ups and commentary are
 harder to see from titles alone).

@@ -26,7 +26,13 @@ Reports in two languages share few words, so a title also has language-independe
 the companies, people and products it names (one id for 샘 알트먼 and Sam Altman,
 news/catalog/entities.py), its amounts, numbers and dates (1억1600만달러 and $116 million are
 one value), and the kind of event it tells (해고 and fired). Sharing enough anchors, and the
-kind of event, makes two reports one story whatever their words.
+kind of event, makes two reports one story whatever their words; one person or product and
+the kind of event are enough when the headline names nothing else, within a day.
+
+A report's summary lead is a second, weaker signal (news/stories/leads.py): when the titles
+do not match, a headline joins the story whose reports' titles and leads hold enough of its own
+title and lead, rare words and phrases counting most, with a title's phrase in common and
+within two days (one outlet's many reports of a speech or an election night).
 
 What looks alike but is not one event is kept apart: a story only takes reports from a few
 days around its own; a column or series (a bracketed name such as [오늘의 운세] or [인사], a
@@ -54,6 +60,7 @@ from typing import cast
 from news.catalog.entities import EntityRecognizer, bundled_entity_recognizer
 from news.core.models import DigestCandidate
 from news.core.urls import canonical_url
+from news.stories.leads import PHRASE, LeadOverlap, LeadReader, lead_of
 from news.stories.titles import COMPANY, COMPARISON, ENTITY, EVENT, NUMBER
 from news.stories.words import Memo, Vocabulary
 
@@ -69,8 +76,15 @@ CONTAINED_THRESHOLD = 0.75
 SHARED_ANCHORS = 2
 # ...and the share of the headline's own anchors they must make up.
 ANCHOR_SHARE = 0.6
+# A headline naming one person or product, and the story's kind of event, joins a story
+# first reported at most this long before or after it.
+ONE_NAME_WINDOW = timedelta(days=1)
 # A story takes reports published at most this long before its first or after its latest.
 STORY_WINDOW = timedelta(days=4)
+# Title and lead read together (news/stories/leads.py): the share of a headline's weight its
+# story's reports must contain; only within LEAD_WINDOW of the story's reports.
+LEAD_CONTAINED = 0.3
+LEAD_WINDOW = timedelta(days=2)
 # The same title from the same outlet this far apart is a recurring column, not a repost.
 RECURRING_AFTER = timedelta(hours=18)
 
@@ -88,12 +102,16 @@ _PAIRED = 4
 _MAX_STORIES_PER_KEY = 12
 # Stories scored per headline, those sharing the most keys with it first.
 _SCORED = 6
+# Phrases of a title and lead a headline is filed under.
+_PHRASES = 12
 
 _COMPANY = COMPANY  # prefix that keeps company features apart from words
 
 _SPECIFIC = frozenset((_COMPANY, ENTITY, NUMBER))  # anchors that name something
 _NAMED = frozenset((_COMPANY, ENTITY))
 _COMPARES = EVENT + COMPARISON
+# What a lead adds beside its title: its phrases and names (its single words are too common).
+_LEAD_KINDS = frozenset((PHRASE, ENTITY))
 
 # A key is a rare word, or two of a headline's other words; a word is known by its rarest
 # feature.
@@ -146,6 +164,9 @@ class _Story:
     # (outlet, title skeleton) of its reports -> when published
     skeletons: dict[tuple[str, str], datetime] = field(default_factory=dict)
     closed: bool = False  # opened by a title too bare to match: takes no other report
+    told: set[str] = field(default_factory=set)  # its reports' title and lead words, phrases
+    titles: set[str] = field(default_factory=set)  # its reports' title words and phrases
+    has_lead: bool = False  # whether any of its reports had a lead
 
 
 class StoryIndex:
@@ -158,9 +179,12 @@ class StoryIndex:
     """
 
     def __init__(self, entities: EntityRecognizer | None = None) -> None:
-        self._vocabulary = Vocabulary(entities or bundled_entity_recognizer())
+        entities = entities or bundled_entity_recognizer()
+        self._vocabulary = Vocabulary(entities)
         self._counts: Counter[str] = Counter()
         self._seen = 0
+        self._leads = LeadReader(entities)
+        self._doc_counts: Counter[str] = Counter()
         self._by_id: dict[int, _Story] = {}
         self._by_url: dict[str, _Story] = {}
         self._by_key: dict[_Key, list[_Story]] = {}
@@ -197,11 +221,24 @@ class StoryIndex:
         outlet = candidate.source or ""
         companies = frozenset(headline.companies)
         anchors = title.anchors | {_COMPANY + company for company in companies}
+        told: frozenset[str] = frozenset()
+        lead: frozenset[str] = frozenset()
+        if title.informative:
+            named = {anchor for anchor in anchors if anchor[0] in _NAMED}
+            told = self._leads.read(title.text) | named
+            if headline.summary:
+                lead = frozenset(
+                    f
+                    for f in self._leads.read(lead_of(headline.summary)) - told
+                    if f[0] in _LEAD_KINDS
+                )
+            self._doc_counts.update(told | lead)
+        keys = self._keys(words) + _anchor_keys(anchors) + self._phrase_keys(told | lead)
         return _Reading(
             features=features,
             companies=companies,
             url=canonical_url(headline.url) if headline.url else None,
-            keys=self._keys(words) + _anchor_keys(anchors) if title.informative else [],
+            keys=keys if title.informative else [],
             published=_naive_utc(headline.published_at),
             anchors=anchors,
             dates=title.dates,
@@ -209,6 +246,8 @@ class StoryIndex:
             skeleton=(outlet, title.skeleton),
             informative=title.informative,
             words=tuple(title.skeleton.split()),
+            told=told,
+            lead=lead,
         )
 
     def _open(self, story_id: int, reading: _Reading) -> _Story:
@@ -230,6 +269,10 @@ class StoryIndex:
 
     def _join(self, story: _Story, reading: _Reading) -> None:
         story.said |= reading.features
+        story.told |= reading.told
+        story.told |= reading.lead
+        story.titles |= reading.told
+        story.has_lead = story.has_lead or bool(reading.lead)
         story.first = min(story.first, reading.published)
         story.latest = max(story.latest, reading.published)
         if reading.series:
@@ -297,6 +340,32 @@ class StoryIndex:
                 score = 1.0
             if score > best_score:
                 best, best_score = story, score
+        if best is None and reading.told:
+            best = self._lead_story(reading, likeliest)
+        return best
+
+    def _phrase_keys(self, told: frozenset[str]) -> list[_Key]:
+        """Phrases of the title and lead, for finding a story by its lead: those other
+        headlines used already, the rarest first, then new ones (for the next reports)."""
+        counts = self._doc_counts
+        phrases = sorted((counts[f] == 1, counts[f], f) for f in told if f[0] == PHRASE)
+        return [phrase for _, count, phrase in phrases[:_PHRASES] if count <= _RARE]
+
+    def _lead_story(self, reading: _Reading, stories: list[_Story]) -> _Story | None:
+        """The story whose reports' titles and leads hold most of the headline's title and
+        lead (news/stories/leads.py), within a day or two of its reports."""
+        overlap = LeadOverlap(reading.told, reading.lead, self._doc_counts, self._seen)
+        best: _Story | None = None
+        best_share = LEAD_CONTAINED
+        published = reading.published
+        for story in stories:
+            if not story.first - LEAD_WINDOW <= published <= story.latest + LEAD_WINDOW:
+                continue
+            if not (reading.lead or story.has_lead):
+                continue  # titles alone were compared already
+            share = overlap.share(story.told, story.titles)
+            if share >= best_share:
+                best, best_share = story, share
         return best
 
 
@@ -315,6 +384,8 @@ class _Reading:
     skeleton: tuple[str, str]  # (outlet, title without digits)
     informative: bool
     words: tuple[str, ...]  # the title's words, folded
+    told: frozenset[str]  # the title's words and phrases as a lead is read (leads.py)
+    lead: frozenset[str]  # the summary lead's words and phrases the title does not have
 
 
 def _templated(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
@@ -383,9 +454,21 @@ def _anchor_match(reading: _Reading, story: _Story) -> bool:
     if not shared:
         return False
     specific = sum(1 for anchor in shared if anchor[0] in _SPECIFIC)
-    if specific < SHARED_ANCHORS or specific == len(shared):
-        return False  # too few names, or no kind of event in common
+    if specific == len(shared):
+        return False  # no kind of event in common
+    if specific < SHARED_ANCHORS:
+        return specific == 1 and _one_name_match(reading, story, shared)
     return len(shared) >= ANCHOR_SHARE * min(len(reading.anchors), len(story.anchors))
+
+
+def _one_name_match(reading: _Reading, story: _Story, shared: frozenset[str]) -> bool:
+    """One person or product and the kind of event in common is enough when the headline
+    names nothing else and came out within a day of the story's first report ("클로드 코드,
+    사이버보안 기능 추가" beside "Anthropic, Claude Code에 보안 취약점 스캔 기능 출시")."""
+    if abs(reading.published - story.first) > ONE_NAME_WINDOW:
+        return False
+    named = {anchor for anchor in reading.anchors if anchor[0] in _SPECIFIC}
+    return len(named) == 1 and next(iter(named))[0] == ENTITY and named <= shared
 
 
 def _match(

@@ -128,7 +128,7 @@ def _word_features(token: str) -> tuple[tuple[str, float], ...]:
         if len(token) == 1 and token.isalpha():
             return ()  # an initial says nothing (titles join a dotted acronym: c.e.o.)
         number = _NUMBER_WORDS.get(token) or _ordinal(token)
-        return ((number or _stem(token), 1.0),)
+        return ((number or stem(token), 1.0),)
     if _BARE_ENDING.fullmatch(token):
         return ()
     ending = _WORD_ENDING.fullmatch(token)
@@ -147,7 +147,7 @@ def _ordinal(token: str) -> str | None:
     return match[1] if match else None
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A crude English stem, enough for moves/moved/moving, chips/chip or resigns/resignation
     to agree."""
     if len(word) <= 4 or not word.isalpha():
