@@ -7,6 +7,7 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from rich.console import Console, Group
 from rich.progress import Progress
@@ -16,8 +17,8 @@ from bot.app import Services
 from bot.cli import serialize
 from bot.cli.common import EXIT_ERROR, EXIT_OK, Handlers, Parser, Subcommands, emit
 from news.archive.importing import ImportRequest
-from news.core.decoding import decode_article
-from news.core.errors import InvalidInput
+from news.core.decoding import MAX_ARTICLE_BYTES, decode_article
+from news.core.errors import ImportRejected, InvalidInput
 from news.core.models import ImportResult
 from news.core.weeks import parse_date
 from news.feeds.service import article_import_request
@@ -76,7 +77,7 @@ async def _import_request(args: argparse.Namespace, name: str, services: Service
         article = await services.feeds.fetch_article(name)
         request = article_import_request(args.guild, article, day=day, title=args.title)
         return replace(request, publisher=args.publisher or request.publisher)
-    data = sys.stdin.buffer.read() if name == "-" else _read_file(name)
+    data = _read_capped(sys.stdin.buffer) if name == "-" else _read_file(name)
     return ImportRequest(
         guild_id=args.guild,
         text=decode_article(data),
@@ -105,9 +106,19 @@ def _read_file(name: str) -> bytes:
     if not path.is_file():
         raise InvalidInput("cli.no_such_file", name=name)
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            return _read_capped(stream)
     except OSError as error:
         raise InvalidInput("cli.cannot_read", name=name, reason=error.strerror) from None
+
+
+def _read_capped(stream: BinaryIO) -> bytes:
+    """At most the size an article may have, read as a stream: a larger file is refused
+    after MAX_ARTICLE_BYTES + 1 bytes, never held in memory whole."""
+    data = stream.read(MAX_ARTICLE_BYTES + 1)
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ImportRejected("import.too_large")
+    return data
 
 
 async def _company(args: argparse.Namespace, services: Services, out: Console) -> int:

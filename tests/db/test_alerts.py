@@ -454,7 +454,9 @@ def downgrade_to_before_alerts(path: Path) -> None:
     set back."""
     alert_migration = next(m for m in bundled_migrations() if m.name.startswith("005"))
     with sqlite3.connect(path) as connection:
-        # What later migrations added goes too, so that they apply again (006: relevance).
+        # What later migrations added goes too, so that they apply again (006: relevance;
+        # 007: a feed's newest item).
+        connection.execute("ALTER TABLE sources DROP COLUMN newest_item_at")
         connection.execute("DROP TABLE headline_mentions")
         connection.execute("ALTER TABLE headlines DROP COLUMN relevance")
         connection.execute("ALTER TABLE guild_settings DROP COLUMN digest_relevance")
