@@ -132,13 +132,16 @@ SELECT id, name FROM companies WHERE id IN (SELECT value FROM json_each(:ids))
 _TOPIC_KEYS = "SELECT id, key FROM topics WHERE id IN (SELECT value FROM json_each(:ids))"
 _LATEST_WEEK = "SELECT max(week) AS week FROM roundups WHERE guild_id = :guild_id"
 _WEEKS = """
-SELECT r.week, count(DISTINCT r.id) AS roundups, count(DISTINCT i.headline_id) AS headlines
-  FROM roundups AS r
-  LEFT JOIN roundup_sections AS s ON s.roundup_id = r.id
-  LEFT JOIN roundup_items AS i ON i.section_id = s.id
- WHERE r.guild_id = :guild_id
- GROUP BY r.week
- ORDER BY r.week DESC
+SELECT week, count(*) AS roundups FROM roundups WHERE guild_id = :guild_id GROUP BY week
+"""
+# Every headline the guild sees (its imports and its feeds), counted by the week it is filed
+# under: weeks with feed items only are weeks of the archive too.
+_HEADLINE_WEEKS = """
+SELECT h.week, count(*) AS headlines
+  FROM headlines AS h
+ WHERE EXISTS (SELECT 1 FROM guild_headlines AS g
+                WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
+ GROUP BY h.week
 """
 
 
@@ -237,9 +240,17 @@ class SqliteRoundupRepository:
         return str(row["week"]) if row and row["week"] else None
 
     async def weeks(self, guild_id: int) -> list[WeekSummary]:
-        """Every week the guild has a roundup for, newest first."""
-        rows = await self._db.fetch_all(_WEEKS, {"guild_id": guild_id})
-        return [WeekSummary(row["week"], row["roundups"], row["headlines"]) for row in rows]
+        """Every week the guild has a roundup or a headline in (its feeds' included), newest
+        first: its roundups, and the headlines it sees filed under that week."""
+        async with self._db.snapshot() as reads:
+            rows = await reads.fetch_all(_WEEKS, {"guild_id": guild_id})
+            filed = await reads.fetch_all(_HEADLINE_WEEKS, {"guild_id": guild_id})
+        roundups = {row["week"]: int(row["roundups"]) for row in rows}
+        headlines = {row["week"]: int(row["headlines"]) for row in filed}
+        return [
+            WeekSummary(week, roundups.get(week, 0), headlines.get(week, 0))
+            for week in sorted(roundups.keys() | headlines.keys(), reverse=True)
+        ]
 
 
 # --- saving, step by step -----------------------------------------------------------------

@@ -12,7 +12,7 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rich.console import Console, Group
 from rich.progress import Progress
@@ -23,8 +23,8 @@ from bot.cli import serialize
 from bot.cli.common import EXIT_ERROR, EXIT_OK, Handlers, Parser, Subcommands, emit
 from locales import t
 from news.archive.importing import ImportRequest
-from news.core.decoding import decode_article
-from news.core.errors import InvalidInput, RoundupError
+from news.core.decoding import MAX_ARTICLE_BYTES, decode_article
+from news.core.errors import ImportRejected, InvalidInput, RoundupError
 from news.core.models import ImportResult
 from news.core.weeks import parse_date
 from news.feeds.service import article_import_request
@@ -127,7 +127,7 @@ async def _import_request(args: argparse.Namespace, name: str, services: Service
         article = await services.feeds.fetch_article(name)
         request = article_import_request(args.guild, article, day=day, title=args.title, url=name)
         return replace(request, publisher=args.publisher or request.publisher)
-    data = sys.stdin.buffer.read() if name == "-" else _read_file(name)
+    data = _read_capped(sys.stdin.buffer) if name == "-" else _read_file(name)
     return ImportRequest(
         guild_id=args.guild,
         text=decode_article(data),
@@ -168,9 +168,19 @@ def _read_file(name: str) -> bytes:
     if not path.is_file():
         raise InvalidInput("cli.no_such_file", name=name)
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            return _read_capped(stream)
     except OSError as error:
         raise InvalidInput("cli.cannot_read", name=name, reason=error.strerror) from None
+
+
+def _read_capped(stream: BinaryIO) -> bytes:
+    """At most the size an article may have, read as a stream: a larger file is refused
+    after MAX_ARTICLE_BYTES + 1 bytes, never held in memory whole."""
+    data = stream.read(MAX_ARTICLE_BYTES + 1)
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ImportRejected("import.too_large")
+    return data
 
 
 async def _company(args: argparse.Namespace, services: Services, out: Console) -> int:

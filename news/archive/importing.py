@@ -31,11 +31,14 @@ from news.core.models import (
     SkippedLine,
     Topic,
 )
-from news.core.text import detect_language
+from news.core.text import Cut, clean_text, detect_language, truncate
 from news.core.urls import canonical_url
 from news.core.weeks import week_of
 
 MAX_TITLE_LENGTH = 200
+# A headline's title and summary at most, whatever the article holds (a feed's are shorter).
+HEADLINE_TITLE_LIMIT = 300
+HEADLINE_SUMMARY_LIMIT = 2000
 DEFAULT_TITLE_HEADLINE = 60
 
 
@@ -72,7 +75,8 @@ class RoundupBuilder:
         self.catalog = (tuple(companies), tuple(topics))
 
     def prepare(self, request: ImportRequest, today: date) -> PreparedImport:
-        parsed = parse_roundup(request.text, filename=request.filename)
+        # Where an article's text (a file, a page, a paste) enters: cleaned once, here.
+        parsed = parse_roundup(clean_text(request.text), filename=request.filename)
         return PreparedImport(self.build(parsed, request, today), parsed.skipped)
 
     def build(self, parsed: ParsedRoundup, request: ImportRequest, today: date) -> NewRoundup:
@@ -113,9 +117,9 @@ class RoundupBuilder:
 
     def _build_headline(self, parsed: ParsedHeadline, published_at: datetime) -> NewHeadline:
         return self.headline(
-            parsed.title,
+            truncate(parsed.title, HEADLINE_TITLE_LIMIT, at=Cut.WORD),
             url=archive_url(parsed.url),
-            summary=parsed.summary,
+            summary=truncate(parsed.summary, HEADLINE_SUMMARY_LIMIT, at=Cut.WORD),
             language=detect_language(parsed.title),
             published_at=published_at,
         )

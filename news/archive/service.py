@@ -179,6 +179,14 @@ class ArchiveService:
         activity = await self._archive.company_activity(
             guild_id, company.id, weeks, COMPANY_HEADLINES, MENTIONED_IN_LIMIT
         )
+        # The trend follows the data: an archive whose latest word on the company is older
+        # than this week charts the weeks up to that headline, not empty weeks up to today.
+        latest = activity.headlines[0].week if activity.headlines else None
+        if latest is not None and latest < weeks[-1]:
+            weeks = previous_weeks(latest, CHART_WEEKS)
+            activity = await self._archive.company_activity(
+                guild_id, company.id, weeks, COMPANY_HEADLINES, MENTIONED_IN_LIMIT
+            )
         report = CompanyReport(
             company=company,
             headlines=activity.headlines,

@@ -8,10 +8,11 @@ items without letters.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from news.core.text import Cut, detect_language, truncate
+from news.core.text import Cut, clean_text, detect_language, truncate
 from news.feeds.dates import settled_dates
 
 TITLE_LIMIT = 300
@@ -101,3 +102,22 @@ def _item_language(text: str, feed_language: str | None) -> str:
 def _primary_language(declared: str | None) -> str | None:
     primary = (declared or "").split("-")[0].split("_")[0].strip().lower()
     return primary if primary in ("ko", "en") else None
+
+
+def is_news(item: FeedItem, newest_before: datetime | None) -> bool:
+    """Whether an item may be announced: undated (first seen now), or dated no earlier than
+    the newest item the feed gave before (a feed re-sending old items announces nothing)."""
+    return not item.date_from_feed or newest_before is None or item.published >= newest_before
+
+
+def newest_date(items: Sequence[FeedItem], before: datetime | None) -> datetime | None:
+    """The newest date the feed has given, this poll's items included (their own dates)."""
+    dates = [item.published for item in items if item.date_from_feed]
+    if before is not None:
+        dates.append(before)
+    return max(dates, default=None)
+
+
+def item_label(title: str, url: str | None) -> str:
+    """An item named for a log line or a report: its link, or its title, escaped and short."""
+    return truncate(clean_text(url or title), 120)

@@ -30,6 +30,7 @@ import feedparser
 
 from news.core.decoding import decode_document
 from news.core.errors import InvalidInput
+from news.core.text import clean_text
 from news.core.urls import canonical_url
 from news.feeds.cleaning import absolute_link, html_to_text, minutes, plain_text
 from news.feeds.dates import entry_date, rfc3339
@@ -85,6 +86,7 @@ _MAX_EXCEPTION_TEXT = 120
 def _parse_xml_feed(text: str, url: str, now: datetime, problems: list[str]) -> ParsedFeed:
     # Already decoded: say so, and let the declaration agree, so feedparser reads UTF-8.
     utf8 = _XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+    utf8 = _safe_references(utf8)
     try:
         result = feedparser.parse(
             io.BytesIO(utf8.encode("utf-8", errors="replace")),
@@ -115,6 +117,26 @@ def _parse_xml_feed(text: str, url: str, now: datetime, problems: list[str]) -> 
         now=now,
         problems=problems,
     )
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
+
+
+def _safe_references(text: str) -> str:
+    """The document with references to characters that cannot be stored or printed (lone
+    surrogates, controls but tab and newline, beyond Unicode) made U+FFFD; feedparser fails
+    on some of them, and one item must not cost the whole feed."""
+    if "&#" not in text:
+        return text
+    return _CHARACTER_REFERENCE.sub(_safe_reference, text)
+
+
+def _safe_reference(match: re.Match[str]) -> str:
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if code > 0x10FFFF or clean_text(chr(code)) != chr(code):
+        return "&#xFFFD;"
+    return match.group(0)
 
 
 def _not_a_feed(text: str, result: Any) -> InvalidInput:
