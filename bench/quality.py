@@ -13,6 +13,27 @@ links and judgements only, never the feeds' text. Printed:
 - company-tag precision (a passing mention tagged as a subject counts wrong) and recall;
 - the grouping figures of bench/quality_grouping.py (pairwise precision and recall, KO/EN
   stories grouped, coverage ranking).
+
+How the labels are made (read the item's title and summary, never the code's output):
+
+- tech: 1 when a reader of a weekly tech roundup wants the item there: news, analysis or a
+  how-to about computing, software, the internet, electronics and gadgets, telecoms, chips,
+  AI, tech companies and their business, regulation of tech, crypto and fintech, EVs and
+  space technology. 0 for politics, crime, courts, sports, health and wellness, weather,
+  celebrities, horoscopes, obituaries and personnel lists, general economy and markets,
+  pure science without technology (animals, astronomy photos), and for adverts, sponsor
+  posts and shopping deals, whatever they sell. A story about a tech company's business
+  (a merger, a CEO, a lawsuit) is tech, whichever outlet frames it.
+- topics: the topics (keys of news/catalog/data/topics.tsv) the item is about, not every
+  topic a word of it touches: a review of an iPhone game is gaming, a roundup episode gets
+  the topic of each of its stories. Topics serve tech readers, so an item labelled 0 has none
+  (a crime story that involves a deepfake is a crime story).
+- companies: the catalogue companies (canonical names) the item is about: whose product,
+  deal, result, decision or trouble it reports, named or through their product (an iPhone
+  review is about Apple). A company named in passing is not: the platform something runs on,
+  an employer in a biography, a comparison ("closer than Google's"), a quote, a background
+  sentence. Judged for every item, off-topic ones too (a factory explosion is about the
+  company whose factory it is), though off-topic items rarely have one.
 """
 
 from __future__ import annotations
