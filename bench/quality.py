@@ -3,10 +3,10 @@
     python bench/quality.py [FEEDS] [--labels bench/labels/items.tsv] [--misses]
 
 FEEDS defaults to ../shared/corpus/feeds relative to the project root. Each feed file is
-parsed with the project's own feed parser and every item analysed as ingest does (companies
-it is about and mentions, topics, tech relevance); the figures compare that with
-bench/labels/items.tsv (item link → tech yes/no, topics, subject companies), which holds
-links and judgements only, never the feeds' text. Printed:
+parsed with the project's own feed parser and its items analysed together as ingest
+does (companies each is about and mentions, topics, tech relevance with the feed's prior);
+the figures compare that with bench/labels/items.tsv (item link → tech yes/no, topics,
+subject companies), which holds links and judgements only, never the feeds' text. Printed:
 
 - tech precision of what the digest filter keeps (at each strictness) and tech recall;
 - topic precision and recall over (item, topic) pairs;
@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import SIDECAR_SUFFIXES, bundled_catalogue
 from bench.quality_grouping import grouping_report
-from news.archive.importing import RoundupBuilder
+from news.archive.importing import HeadlineDraft, RoundupBuilder
 from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
 from news.core.models import NewHeadline
@@ -108,14 +108,14 @@ def analyse_feeds(folder: Path) -> list[Analysed]:
         except InvalidInput as error:
             print(f"  skipped {path.name}: {error}")
             continue
-        for item in feed.items:
-            headline = builder.headline(
-                item.title,
-                url=item.url,
-                summary=item.summary,
-                language=item.language,
-                published_at=item.published,
-            )
+        # As ingest files a polled document: its items together (news.feeds.service).
+        headlines = builder.feed_headlines(
+            [
+                HeadlineDraft(i.title, i.url, i.summary, i.language, i.published, i.categories)
+                for i in feed.items
+            ]
+        )
+        for item, headline in zip(feed.items, headlines, strict=True):
             found.append(
                 Analysed(
                     path.name,

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from news.archive.articles import ExtractedArticle, extract_article
-from news.archive.importing import ImportRequest, RoundupBuilder, clean_optional
+from news.archive.importing import HeadlineDraft, ImportRequest, RoundupBuilder, clean_optional
 from news.core.decoding import decode_document
 from news.core.errors import InvalidInput, NotFound, RoundupError
 from news.core.models import NewHeadline
@@ -222,7 +222,7 @@ class FeedService:
             if backfill
             else parsed.items
         )
-        headlines = [self._headline(item) for item in items]
+        headlines = self._headlines(parsed.items, items)
         filed, linked = await self._feeds.file_stories(source.id, headlines, alert=not backfill)
         updated = replace(
             after_success(source, now, new_headlines=filed, max_age_seconds=fetched.max_age),
@@ -261,14 +261,16 @@ class FeedService:
             for feed in mine:
                 await notifier.feed_paused(guild_id, replace(feed, source=source))
 
-    def _headline(self, item: FeedItem) -> NewHeadline:
-        return self._builder().headline(
-            item.title,
-            url=item.url,
-            summary=item.summary,
-            language=item.language,
-            published_at=item.published,
-        )
+    def _headlines(
+        self, everything: Sequence[FeedItem], filing: Sequence[FeedItem]
+    ) -> list[NewHeadline]:
+        """The items to file, analysed with the whole document: the feed's other items tell
+        how tech the source is (news.catalog.relevance.source_prior)."""
+        if not filing:
+            return []
+        analysed = self._builder().feed_headlines([_draft(item) for item in everything])
+        wanted = {id(item) for item in filing}
+        return [h for item, h in zip(everything, analysed, strict=True) if id(item) in wanted]
 
     # --- fetching -------------------------------------------------------------------------
 
@@ -399,3 +401,9 @@ def _host(url: str) -> str:
         return urlsplit(url).hostname or url[:100]
     except ValueError:
         return url[:100]
+
+
+def _draft(item: FeedItem) -> HeadlineDraft:
+    return HeadlineDraft(
+        item.title, item.url, item.summary, item.language, item.published, item.categories
+    )
