@@ -33,7 +33,8 @@ How the labels are made (read the item's title and summary, never the code's out
   review is about Apple). A company named in passing is not: the platform something runs on,
   an employer in a biography, a comparison ("closer than Google's"), a quote, a background
   sentence. Judged for every item, off-topic ones too (a factory explosion is about the
-  company whose factory it is), though off-topic items rarely have one.
+  company whose factory it is), though off-topic items rarely have one; an advert or a deals
+  post is about no company (it sells Apple gear, it does not report on Apple).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from news.catalog.relevance import (
     logistic,
     source_prior,
 )
+from news.catalog.rules import read_rows
 from news.catalog.subjects import ProductRecognizer, subjects_and_mentions
 
 # Context keywords (ban, funding, 투자) count for a topic once the story is this tech
@@ -79,6 +80,7 @@ class HeadlineAnalyser:
         self._topics = topics
         self._scorer = scorer or RelevanceScorer(bundled_vocabulary())
         self._products = products if products is not None else ProductRecognizer.bundled(companies)
+        self._company_topics = _company_topics(companies, topics)
 
     def analyse(self, title: str, summary: str, categories: Sequence[str] = ()) -> HeadlineAnalysis:
         """One headline on its own (an imported article, a single item)."""
@@ -93,6 +95,8 @@ class HeadlineAnalyser:
     def _read(self, title: str, summary: str, categories: tuple[str, ...]) -> _Reading:
         summary = summary[:_SUMMARY_CHARS]
         subjects, mentions = subjects_and_mentions(self._companies, title, summary, self._products)
+        if subjects and self._scorer.is_advert(title):  # an advert sells; it is about no one
+            subjects, mentions = (), (*subjects, *mentions)
         # Topics come from what the headline is about: the title and the summary's opening
         # sentence; later sentences wander (background, other companies, what else happened).
         opening = _opening(summary)
@@ -117,6 +121,9 @@ class HeadlineAnalyser:
             topic_ids = self._topics.find(f"{reading.title}\n{reading.opening}", tech_context=True)
         else:
             topic_ids = tuple(dict.fromkeys((*reading.title_topics, *reading.summary_topics)))
+        if relevance >= _TOPIC_FLOOR:  # a game maker's news is about gaming
+            by_company = (t for c in reading.subjects for t in self._company_topics.get(c, ()))
+            topic_ids = tuple(dict.fromkeys((*topic_ids, *by_company)))
         return HeadlineAnalysis(reading.subjects, reading.mentions, topic_ids, relevance)
 
 
@@ -124,3 +131,20 @@ def _opening(summary: str) -> str:
     """The summary's first sentence, at most a couple of hundred characters."""
     end = _SENTENCE_END.search(summary, 0, _OPENING_CHARS)
     return summary[: end.end()] if end else summary[:_OPENING_CHARS]
+
+
+def _company_topics(
+    companies: CompanyRecognizer, topics: TopicRecognizer
+) -> dict[int, tuple[int, ...]]:
+    """Company id → the topics of news/catalog/data/company_topics.tsv, for the companies
+    and topics this catalogue has."""
+    found: dict[int, tuple[int, ...]] = {}
+    for key, names in read_rows("company_topics.tsv", ("topic", "companies")):
+        topic = topics.resolve(key)
+        if topic is None:
+            continue
+        for name in names:
+            company = companies.resolve(name)
+            if company is not None:
+                found[company.id] = (*found.get(company.id, ()), topic.id)
+    return found

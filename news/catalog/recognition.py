@@ -162,8 +162,23 @@ class CompanyRecognizer:
         return self._rules.makes_other_entity(folded, end, following)
 
     def resolve(self, name: str) -> Company | None:
-        """The company that `name` spells exactly (any language, any alias), else None."""
-        return self._by_key.get(normalize(name))
+        """The company that `name` spells exactly (any language, any alias), else None. A
+        Korean name may carry its particles (마이크로소프트가, 삼성의, 엔비디아는): the
+        analyser's stem, or the name without a run of particles, is looked up then."""
+        key = normalize(name)
+        found = self._by_key.get(key)
+        if found is not None or not key or not is_hangul(key[-1]):
+            return found
+        head, _, last = key.rpartition(" ")
+        start = _run_start_of(last)
+        stem = last[:start] + self._analyser.stem(last[start:])
+        candidates = [stem, *_without_particles(last)]
+        for candidate in candidates:
+            if candidate != last:
+                company = self._by_key.get(f"{head} {candidate}".strip())
+                if company is not None:
+                    return company
+        return None
 
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
         """Canonical names of the companies closest to `name`, for "did you mean"."""
@@ -199,7 +214,7 @@ class TopicRecognizer:
         self._exclusions = _Names(
             ((_fold(_prepare(p)), None) for p in self._rules.exclusions),
             self._analyser,
-            inside_words=False,
+            inside_words=True,
         )
         self._topics = sorted(topics, key=lambda topic: topic.key)
         self._by_key: dict[str, Topic] = {}
@@ -212,10 +227,11 @@ class TopicRecognizer:
                 self._names.append((_compact(name), index))
             for keyword in topic.keywords:
                 self._keywords.append((_compact(keyword), index))
-                topic_ids.setdefault(_fold(_prepare(keyword)), []).append(topic.id)
+                for spelling in _spacings(_fold(_prepare(keyword))):
+                    topic_ids.setdefault(spelling, []).append(topic.id)
         self._keywords_found = _Names(
             (
-                (keyword, (ids, keyword in self._rules.context_only))
+                (keyword, (ids, _spaced(keyword, self._rules.context_only)))
                 for keyword, ids in topic_ids.items()
             ),
             self._analyser,
@@ -350,6 +366,35 @@ def _ends_latin_word(text: str, end: int) -> bool:
     )
 
 
+def _spacings(keyword: str) -> tuple[str, ...]:
+    """A keyword as written and, when a space touches Hangul, written together: Korean spacing
+    of compounds varies (데이터 플랫폼, 데이터플랫폼)."""
+    joined = re.sub(f"(?<={HANGUL_CLASS}) | (?={HANGUL_CLASS})", "", keyword)
+    return (keyword,) if joined == keyword else (keyword, joined)
+
+
+def _spaced(keyword: str, context_only: frozenset[str]) -> bool:
+    """Whether ``keyword`` (perhaps written together) is a context keyword."""
+    return any(keyword in _spacings(c) for c in context_only)
+
+
+def _run_start_of(word: str) -> int:
+    """Where the Hangul run that ends ``word`` starts (MS가 → 2)."""
+    start = len(word)
+    while start > 0 and is_hangul(word[start - 1]):
+        start -= 1
+    return start
+
+
+def _without_particles(word: str) -> list[str]:
+    """``word`` without a trailing run of particles, each way the run can be read."""
+    return [
+        word[:cut]
+        for cut in range(len(word) - 1, 0, -1)
+        if _PARTICLE_RUN.fullmatch(word, cut) is not None
+    ]
+
+
 def particles_follow(text: str, end: int) -> bool:
     """Whether nothing but particles follow ``end`` up to the end of the Korean word."""
     return _PARTICLE_RUN.match(text, end) is not None
@@ -412,9 +457,9 @@ class _Names(Generic[V]):
             if not is_hangul(before):
                 return True
             return self._inside_words and self._analyser.starts_word(text, start)
-        if _is_ascii_alnum(first):
-            return not _is_ascii_alnum(before)
-        return True
+        # A Latin word, or a name that opens with a sign (.NET, #hashtag): not inside a word
+        # (att.net is a domain, not .NET).
+        return not _is_ascii_alnum(before)
 
 
 # --- ranking names --------------------------------------------------------------------------

@@ -75,6 +75,14 @@ class RelevanceScorer:
     ) -> None:
         self._terms = KeywordIndex(vocabulary, analyser)
 
+    def is_advert(self, title: str) -> bool:
+        """Whether the title labels itself an advert or names a sale: such a post sells,
+        it is about no company."""
+        if _ADVERT_TAG.match(title):
+            return True
+        prepared = prepare(title)
+        return any(value <= _ADVERT_WEIGHT for _, _, value in self._terms.find(prepared))
+
     def evidence(self, title: str, summary: str, categories: Sequence[str] = ()) -> float:
         """The vocabulary's evidence: title words at full weight, summary and category words
         at less; each word counts once in each."""
@@ -146,6 +154,10 @@ _ADVERT_TAG = re.compile(
     re.IGNORECASE,
 )
 _ADVERT_EVIDENCE = -20.0
+
+
+# A title with a word this negative (Black Friday, coupon) is a deals post or an advert.
+_ADVERT_WEIGHT = -6.0
 
 
 def logistic(evidence: float) -> float:

@@ -103,7 +103,7 @@ def subjects_and_mentions(
     company_hits = companies.find_in(prepared_title)
     product_hits = products.find_in(prepared_title) if products is not None else []
     subjects = [h.company_id for h in company_hits if not _is_mention(prepared_title, h)]
-    if not subjects:  # a product stands for its maker when the title names no company
+    if not company_hits:  # a product stands for its maker when the title names no company
         subjects = [
             h.company_id
             for h in product_hits
@@ -112,7 +112,8 @@ def subjects_and_mentions(
     title_hits = company_hits + product_hits
     prepared_summary = prepare(summary[:2000])
     summary_hits = companies.find_in(prepared_summary) if prepared_summary else []
-    if not subjects and summary_hits:
+    # The summary speaks only when the title names no company at all, not even in passing.
+    if not subjects and not title_hits and summary_hits:
         first = _SENTENCE_END.search(prepared_summary, 0, _OPENING_CHARS)
         limit = first.end() if first else _OPENING_CHARS
         subjects = [

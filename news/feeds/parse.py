@@ -238,7 +238,7 @@ def _categories(tags: list[tuple[str, str]]) -> tuple[str, ...]:
     found: list[str] = []
     for term, scheme in tags:
         section = _SECTION.match(scheme)
-        found += [plain_text(term, 80), section.group(1).replace("-", " ") if section else ""]
+        found += [html_to_text(term, 80), section.group(1).replace("-", " ") if section else ""]
     return tuple(dict.fromkeys(c for c in found if c))[:CATEGORY_LIMIT]
 
 
