@@ -18,7 +18,6 @@ topic, and context keywords (ban, funding) count only for a tech story (topic_ru
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -27,17 +26,20 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
+from news.catalog.ranking import (
+    CHOICE_TEXT_LIMIT,
+    choice_label,
+    closest,
+    compact,
+    jamo,
+    ranked,
+)
 from news.catalog.rules import CompanyRules, TopicRules, bundled_company_rules, bundled_topic_rules
 from news.core.models import Company, Topic
-from news.core.text import HANGUL_CLASS, is_hangul, normalize, truncate
+from news.core.text import HANGUL_CLASS, is_hangul, normalize
 from news.language.korean import KoreanAnalyser, shared_analyser
 
-# Discord caps an autocomplete choice's name and value at 100 characters.
-CHOICE_TEXT_LIMIT = 100
 AUTOCOMPLETE_LIMIT = 25
-
-# How alike (difflib ratio over Hangul letters) a name must be to be suggested.
-_FUZZY_CUTOFF = 0.6
 
 # Latin spellings this short (MS, HP, KT, Arm, xAI) are ordinary words or fragments in other
 # cases (ms, arm, XAI for explainable AI), so only the exact case counts.
@@ -118,12 +120,12 @@ class CompanyRecognizer:
         for index, company in enumerate(self._companies):
             for raw in (company.name, company.english_name, *company.aliases):
                 self._by_key.setdefault(normalize(raw), company)
-                self._names.append((_compact(raw), index))
+                self._names.append((compact(raw), index))
                 self._followers.setdefault(company.id, set()).update(rules.followers(raw))
                 text = _prepare(raw)
                 spelling = _Spelling(text, _is_case_sensitive(text), company.id)
                 spellings.setdefault(_fold(text), []).append(spelling)
-        self._fuzzy_names = [(_jamo(name), index) for name, index in self._names]
+        self._fuzzy_names = [(jamo(name), index) for name, index in self._names]
         self._names_found = _Names(spellings.items(), self._analyser, inside_words=False)
 
     def find(self, text: str) -> tuple[int, ...]:
@@ -182,17 +184,17 @@ class CompanyRecognizer:
 
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
         """Canonical names of the companies closest to `name`, for "did you mean"."""
-        query = _compact(name)
+        query = compact(name)
         if not query or limit <= 0:
             return ()
-        indexes = _closest(query, self._names, self._fuzzy_names)
+        indexes = closest(query, self._names, self._fuzzy_names)
         return tuple(self._companies[index].name for index in indexes[:limit])
 
     def autocomplete(self, prefix: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
         """(label, canonical name) choices, best first: exact, prefix, then substring hits."""
-        indexes = _ranked(_compact(prefix), self._names, len(self._companies))
+        indexes = ranked(compact(prefix), self._names, len(self._companies))
         choices = [
-            (_choice_label(company.name, company.english_name), company.name)
+            (choice_label(company.name, company.english_name), company.name)
             for company in (self._companies[index] for index in indexes)
             if len(company.name) <= CHOICE_TEXT_LIMIT  # Discord rejects longer values
         ]
@@ -224,9 +226,9 @@ class TopicRecognizer:
         for index, topic in enumerate(self._topics):
             for name in (topic.key, topic.name_en, topic.name_ko):
                 self._by_key.setdefault(normalize(name), topic)
-                self._names.append((_compact(name), index))
+                self._names.append((compact(name), index))
             for keyword in topic.keywords:
-                self._keywords.append((_compact(keyword), index))
+                self._keywords.append((compact(keyword), index))
                 for spelling in _spacings(_fold(_prepare(keyword))):
                     topic_ids.setdefault(spelling, []).append(topic.id)
         self._keywords_found = _Names(
@@ -268,11 +270,11 @@ class TopicRecognizer:
 
     def autocomplete(self, prefix: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
         """(label, key) choices: name hits first, then topics that merely list the keyword."""
-        query = _compact(prefix)
-        by_name = _ranked(query, self._names, len(self._topics))
-        by_keyword = _ranked(query, self._keywords, len(self._topics)) if query else []
+        query = compact(prefix)
+        by_name = ranked(query, self._names, len(self._topics))
+        by_keyword = ranked(query, self._keywords, len(self._topics)) if query else []
         choices = [
-            (_choice_label(topic.name_ko, topic.name_en), topic.key)
+            (choice_label(topic.name_ko, topic.name_en), topic.key)
             for topic in (self._topics[index] for index in dict.fromkeys(by_name + by_keyword))
             if len(topic.key) <= CHOICE_TEXT_LIMIT  # Discord rejects longer values
         ]
@@ -460,74 +462,3 @@ class _Names(Generic[V]):
         # A Latin word, or a name that opens with a sign (.NET, #hashtag): not inside a word
         # (att.net is a domain, not .NET).
         return not _is_ascii_alnum(before)
-
-
-# --- ranking names --------------------------------------------------------------------------
-
-
-def _compact(name: str) -> str:
-    """Normalised and without spaces, so "Open AI" and "OpenAI" compare equal."""
-    return normalize(name).replace(" ", "")
-
-
-def _jamo(text: str) -> str:
-    """Hangul split into letters, so one wrong vowel costs one letter, not a syllable."""
-    return unicodedata.normalize("NFD", text)
-
-
-def _ranked(query: str, names: Sequence[tuple[str, int]], count: int) -> list[int]:
-    """Item indexes whose names match `query`: exact, then prefix, then substring.
-
-    Within a tier the shorter name wins (it is closer to what was typed), then the item
-    order, which is alphabetical. An empty query lists all `count` items in that order.
-    """
-    if not query:
-        return list(range(count))
-    best: dict[int, tuple[int, int]] = {}
-    for name, index in names:
-        tier = _match_tier(query, name)
-        if tier is not None:
-            rank = (tier, len(name))
-            best[index] = min(rank, best.get(index, rank))
-    return sorted(best, key=lambda index: (best[index], index))
-
-
-def _match_tier(query: str, name: str) -> int | None:
-    if name == query:
-        return 0
-    if name.startswith(query):
-        return 1
-    if query in name:
-        return 2
-    return None
-
-
-def _closest(
-    query: str, names: Sequence[tuple[str, int]], fuzzy_names: Sequence[tuple[str, int]]
-) -> list[int]:
-    """Prefix and substring hits first (either way round), then spelling look-alikes."""
-    hits = _ranked(query, names, 0)
-    hits += [index for name, index in names if len(name) > 1 and name in query]
-    hits += _look_alikes(_jamo(query), fuzzy_names)
-    return list(dict.fromkeys(hits))
-
-
-def _look_alikes(query: str, names: Sequence[tuple[str, int]]) -> list[int]:
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(query)  # the matcher caches its analysis of the second sequence
-    scores: dict[int, float] = {}
-    for name, index in names:
-        matcher.set_seq1(name)
-        if matcher.real_quick_ratio() < _FUZZY_CUTOFF or matcher.quick_ratio() < _FUZZY_CUTOFF:
-            continue
-        score = matcher.ratio()
-        if score >= _FUZZY_CUTOFF and score > scores.get(index, 0.0):
-            scores[index] = score
-    return sorted(scores, key=lambda index: (-scores[index], index))
-
-
-def _choice_label(name: str, other_name: str) -> str:
-    """ "마이크로소프트 (Microsoft)", or the name alone when both are the same; ≤ 100 chars."""
-    same = not other_name.strip() or normalize(name) == normalize(other_name)
-    label = name if same else f"{name} ({other_name})"
-    return truncate(label, CHOICE_TEXT_LIMIT)
