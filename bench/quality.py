@@ -3,16 +3,38 @@
     python bench/quality.py [FEEDS] [--labels bench/labels/items.tsv] [--misses]
 
 FEEDS defaults to ../shared/corpus/feeds relative to the project root. Each feed file is
-parsed with the project's own feed parser and every item analysed as ingest does (companies
-it is about and mentions, topics, tech relevance); the figures compare that with
-bench/labels/items.tsv (item link → tech yes/no, topics, subject companies), which holds
-links and judgements only, never the feeds' text. Printed:
+parsed with the project's own feed parser and its items analysed together as ingest
+does (companies each is about and mentions, topics, tech relevance with the feed's prior);
+the figures compare that with bench/labels/items.tsv (item link → tech yes/no, topics,
+subject companies), which holds links and judgements only, never the feeds' text. Printed:
 
 - tech precision of what the digest filter keeps (at each strictness) and tech recall;
 - topic precision and recall over (item, topic) pairs;
 - company-tag precision (a passing mention tagged as a subject counts wrong) and recall;
 - the grouping figures of bench/quality_grouping.py (pairwise precision and recall, KO/EN
   stories grouped, coverage ranking).
+
+How the labels are made (read the item's title and summary, never the code's output):
+
+- tech: 1 when a reader of a weekly tech roundup wants the item there: news, analysis or a
+  how-to about computing, software, the internet, electronics and gadgets, telecoms, chips,
+  AI, tech companies and their business, regulation of tech, crypto and fintech, EVs and
+  space technology. 0 for politics, crime, courts, sports, health and wellness, weather,
+  celebrities, horoscopes, obituaries and personnel lists, general economy and markets,
+  pure science without technology (animals, astronomy photos), and for adverts, sponsor
+  posts and shopping deals, whatever they sell. A story about a tech company's business
+  (a merger, a CEO, a lawsuit) is tech, whichever outlet frames it.
+- topics: the topics (keys of news/catalog/data/topics.tsv) the item is about, not every
+  topic a word of it touches: a review of an iPhone game is gaming, a roundup episode gets
+  the topic of each of its stories. Topics serve tech readers, so an item labelled 0 has none
+  (a crime story that involves a deepfake is a crime story).
+- companies: the catalogue companies (canonical names) the item is about: whose product,
+  deal, result, decision or trouble it reports, named or through their product (an iPhone
+  review is about Apple). A company named in passing is not: the platform something runs on,
+  an employer in a biography, a comparison ("closer than Google's"), a quote, a background
+  sentence. Judged for every item, off-topic ones too (a factory explosion is about the
+  company whose factory it is), though off-topic items rarely have one; an advert or a deals
+  post is about no company (it sells Apple gear, it does not report on Apple).
 """
 
 from __future__ import annotations
@@ -28,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import SIDECAR_SUFFIXES, bundled_catalogue
 from bench.quality_grouping import grouping_report
-from news.archive.importing import RoundupBuilder
+from news.archive.importing import HeadlineDraft, RoundupBuilder
 from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
 from news.core.models import NewHeadline
@@ -87,14 +109,14 @@ def analyse_feeds(folder: Path) -> list[Analysed]:
         except InvalidInput as error:
             print(f"  skipped {path.name}: {error}")
             continue
-        for item in feed.items:
-            headline = builder.headline(
-                item.title,
-                url=item.url,
-                summary=item.summary,
-                language=item.language,
-                published_at=item.published,
-            )
+        # As ingest files a polled document: its items together (news.feeds.service).
+        headlines = builder.feed_headlines(
+            [
+                HeadlineDraft(i.title, i.url, i.summary, i.language, i.published, i.categories)
+                for i in feed.items
+            ]
+        )
+        for item, headline in zip(feed.items, headlines, strict=True):
             found.append(
                 Analysed(
                     path.name,

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from news.archive.parser import parse_roundup
 from news.archive.parsing.repeats import link_key
-from news.catalog.analysis import HeadlineAnalyser
+from news.catalog.analysis import FeedEntry, HeadlineAnalyser, HeadlineAnalysis
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.models import (
     Company,
@@ -130,17 +130,41 @@ class RoundupBuilder:
         """A headline to store, analysed: companies it is about and mentions, topics and
         tech relevance (news.catalog.analysis)."""
         found = self.analysis.analyse(title, summary)
-        return NewHeadline(
-            title=title,
-            url=url,
-            summary=summary,
-            language=language,
-            published_at=published_at,
-            company_ids=found.company_ids,
-            topic_ids=found.topic_ids,
-            mention_ids=found.mention_ids,
-            relevance=found.relevance,
+        return _analysed(HeadlineDraft(title, url, summary, language, published_at), found)
+
+    def feed_headlines(self, drafts: Sequence[HeadlineDraft]) -> list[NewHeadline]:
+        """The items of one feed document, analysed together: how tech the feed is counts a
+        little for each (news.catalog.analysis.HeadlineAnalyser.analyse_feed)."""
+        found = self.analysis.analyse_feed(
+            [FeedEntry(d.title, d.summary, d.categories) for d in drafts]
         )
+        return [_analysed(draft, each) for draft, each in zip(drafts, found, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineDraft:
+    """A feed item as ingest hands it to the analysis."""
+
+    title: str
+    url: str | None
+    summary: str
+    language: str
+    published_at: datetime
+    categories: tuple[str, ...] = ()
+
+
+def _analysed(draft: HeadlineDraft, found: HeadlineAnalysis) -> NewHeadline:
+    return NewHeadline(
+        title=draft.title,
+        url=draft.url,
+        summary=draft.summary,
+        language=draft.language,
+        published_at=draft.published_at,
+        company_ids=found.company_ids,
+        topic_ids=found.topic_ids,
+        mention_ids=found.mention_ids,
+        relevance=found.relevance,
+    )
 
 
 T = TypeVar("T")

@@ -7,7 +7,10 @@ So we make our own terms: Latin and digit words as lowercase words, and every Ha
 as its overlapping character bigrams plus its last character (삼성전자 -> 삼성 성전 전자 자).
 A Korean substring of two or more characters is then exactly a phrase of consecutive bigrams,
 and a single character is a prefix of some term. Latin words stay whole, so AI never matches
-inside "said"; a query word also finds its English plurals (chip finds chips).
+inside "said"; a query word also finds its English plurals (chip finds chips), and a Korean
+query word stands for its stem: the analyser cuts the particles and endings off
+(마이크로소프트가 → 마이크로소프트, 삼성의 → 삼성), and particles after a Latin name go
+(MS가 → ms), so the search finds every headline containing the stem, whatever follows it.
 """
 
 from __future__ import annotations
@@ -97,16 +100,20 @@ def _bigrams(run: str) -> list[str]:
 
 def _word_units(word: str) -> Iterator[Unit]:
     latin: list[str] = []
-    for match in _RUN.finditer(word):
+    matches = list(_RUN.finditer(word))
+    for index, match in enumerate(matches):
         cjk, token = match.groups()
         if token:
             latin.append(token)
             continue
+        last = index == len(matches) - 1 and match.end() == len(word)
+        if last and latin and particles_follow(cjk, 0):
+            continue  # MS가: the particles of a Latin name
         if latin:
             # U.S. or e-commerce: the pieces must stand next to each other, as in the text.
             yield _with_plural(latin)
             latin = []
-        yield _cjk_unit(cjk)
+        yield _cjk_unit(shared_analyser().stem(cjk) if last else cjk)
     if latin:
         yield _with_plural(latin)
 

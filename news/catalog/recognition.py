@@ -18,7 +18,6 @@ topic, and context keywords (ban, funding) count only for a tech story (topic_ru
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -27,17 +26,20 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
+from news.catalog.ranking import (
+    CHOICE_TEXT_LIMIT,
+    choice_label,
+    closest,
+    compact,
+    jamo,
+    ranked,
+)
 from news.catalog.rules import CompanyRules, TopicRules, bundled_company_rules, bundled_topic_rules
 from news.core.models import Company, Topic
-from news.core.text import HANGUL_CLASS, is_hangul, normalize, truncate
+from news.core.text import HANGUL_CLASS, is_hangul, normalize
 from news.language.korean import KoreanAnalyser, shared_analyser
 
-# Discord caps an autocomplete choice's name and value at 100 characters.
-CHOICE_TEXT_LIMIT = 100
 AUTOCOMPLETE_LIMIT = 25
-
-# How alike (difflib ratio over Hangul letters) a name must be to be suggested.
-_FUZZY_CUTOFF = 0.6
 
 # Latin spellings this short (MS, HP, KT, Arm, xAI) are ordinary words or fragments in other
 # cases (ms, arm, XAI for explainable AI), so only the exact case counts.
@@ -118,12 +120,12 @@ class CompanyRecognizer:
         for index, company in enumerate(self._companies):
             for raw in (company.name, company.english_name, *company.aliases):
                 self._by_key.setdefault(normalize(raw), company)
-                self._names.append((_compact(raw), index))
+                self._names.append((compact(raw), index))
                 self._followers.setdefault(company.id, set()).update(rules.followers(raw))
                 text = _prepare(raw)
                 spelling = _Spelling(text, _is_case_sensitive(text), company.id)
                 spellings.setdefault(_fold(text), []).append(spelling)
-        self._fuzzy_names = [(_jamo(name), index) for name, index in self._names]
+        self._fuzzy_names = [(jamo(name), index) for name, index in self._names]
         self._names_found = _Names(spellings.items(), self._analyser, inside_words=False)
 
     def find(self, text: str) -> tuple[int, ...]:
@@ -162,22 +164,37 @@ class CompanyRecognizer:
         return self._rules.makes_other_entity(folded, end, following)
 
     def resolve(self, name: str) -> Company | None:
-        """The company that `name` spells exactly (any language, any alias), else None."""
-        return self._by_key.get(normalize(name))
+        """The company that `name` spells exactly (any language, any alias), else None. A
+        Korean name may carry its particles (마이크로소프트가, 삼성의, 엔비디아는): the
+        analyser's stem, or the name without a run of particles, is looked up then."""
+        key = normalize(name)
+        found = self._by_key.get(key)
+        if found is not None or not key or not is_hangul(key[-1]):
+            return found
+        head, _, last = key.rpartition(" ")
+        start = _run_start_of(last)
+        stem = last[:start] + self._analyser.stem(last[start:])
+        candidates = [stem, *_without_particles(last)]
+        for candidate in candidates:
+            if candidate != last:
+                company = self._by_key.get(f"{head} {candidate}".strip())
+                if company is not None:
+                    return company
+        return None
 
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
         """Canonical names of the companies closest to `name`, for "did you mean"."""
-        query = _compact(name)
+        query = compact(name)
         if not query or limit <= 0:
             return ()
-        indexes = _closest(query, self._names, self._fuzzy_names)
+        indexes = closest(query, self._names, self._fuzzy_names)
         return tuple(self._companies[index].name for index in indexes[:limit])
 
     def autocomplete(self, prefix: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
         """(label, canonical name) choices, best first: exact, prefix, then substring hits."""
-        indexes = _ranked(_compact(prefix), self._names, len(self._companies))
+        indexes = ranked(compact(prefix), self._names, len(self._companies))
         choices = [
-            (_choice_label(company.name, company.english_name), company.name)
+            (choice_label(company.name, company.english_name), company.name)
             for company in (self._companies[index] for index in indexes)
             if len(company.name) <= CHOICE_TEXT_LIMIT  # Discord rejects longer values
         ]
@@ -199,7 +216,7 @@ class TopicRecognizer:
         self._exclusions = _Names(
             ((_fold(_prepare(p)), None) for p in self._rules.exclusions),
             self._analyser,
-            inside_words=False,
+            inside_words=True,
         )
         self._topics = sorted(topics, key=lambda topic: topic.key)
         self._by_key: dict[str, Topic] = {}
@@ -209,13 +226,14 @@ class TopicRecognizer:
         for index, topic in enumerate(self._topics):
             for name in (topic.key, topic.name_en, topic.name_ko):
                 self._by_key.setdefault(normalize(name), topic)
-                self._names.append((_compact(name), index))
+                self._names.append((compact(name), index))
             for keyword in topic.keywords:
-                self._keywords.append((_compact(keyword), index))
-                topic_ids.setdefault(_fold(_prepare(keyword)), []).append(topic.id)
+                self._keywords.append((compact(keyword), index))
+                for spelling in _spacings(_fold(_prepare(keyword))):
+                    topic_ids.setdefault(spelling, []).append(topic.id)
         self._keywords_found = _Names(
             (
-                (keyword, (ids, keyword in self._rules.context_only))
+                (keyword, (ids, _spaced(keyword, self._rules.context_only)))
                 for keyword, ids in topic_ids.items()
             ),
             self._analyser,
@@ -252,11 +270,11 @@ class TopicRecognizer:
 
     def autocomplete(self, prefix: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
         """(label, key) choices: name hits first, then topics that merely list the keyword."""
-        query = _compact(prefix)
-        by_name = _ranked(query, self._names, len(self._topics))
-        by_keyword = _ranked(query, self._keywords, len(self._topics)) if query else []
+        query = compact(prefix)
+        by_name = ranked(query, self._names, len(self._topics))
+        by_keyword = ranked(query, self._keywords, len(self._topics)) if query else []
         choices = [
-            (_choice_label(topic.name_ko, topic.name_en), topic.key)
+            (choice_label(topic.name_ko, topic.name_en), topic.key)
             for topic in (self._topics[index] for index in dict.fromkeys(by_name + by_keyword))
             if len(topic.key) <= CHOICE_TEXT_LIMIT  # Discord rejects longer values
         ]
@@ -350,6 +368,35 @@ def _ends_latin_word(text: str, end: int) -> bool:
     )
 
 
+def _spacings(keyword: str) -> tuple[str, ...]:
+    """A keyword as written and, when a space touches Hangul, written together: Korean spacing
+    of compounds varies (데이터 플랫폼, 데이터플랫폼)."""
+    joined = re.sub(f"(?<={HANGUL_CLASS}) | (?={HANGUL_CLASS})", "", keyword)
+    return (keyword,) if joined == keyword else (keyword, joined)
+
+
+def _spaced(keyword: str, context_only: frozenset[str]) -> bool:
+    """Whether ``keyword`` (perhaps written together) is a context keyword."""
+    return any(keyword in _spacings(c) for c in context_only)
+
+
+def _run_start_of(word: str) -> int:
+    """Where the Hangul run that ends ``word`` starts (MS가 → 2)."""
+    start = len(word)
+    while start > 0 and is_hangul(word[start - 1]):
+        start -= 1
+    return start
+
+
+def _without_particles(word: str) -> list[str]:
+    """``word`` without a trailing run of particles, each way the run can be read."""
+    return [
+        word[:cut]
+        for cut in range(len(word) - 1, 0, -1)
+        if _PARTICLE_RUN.fullmatch(word, cut) is not None
+    ]
+
+
 def particles_follow(text: str, end: int) -> bool:
     """Whether nothing but particles follow ``end`` up to the end of the Korean word."""
     return _PARTICLE_RUN.match(text, end) is not None
@@ -412,77 +459,6 @@ class _Names(Generic[V]):
             if not is_hangul(before):
                 return True
             return self._inside_words and self._analyser.starts_word(text, start)
-        if _is_ascii_alnum(first):
-            return not _is_ascii_alnum(before)
-        return True
-
-
-# --- ranking names --------------------------------------------------------------------------
-
-
-def _compact(name: str) -> str:
-    """Normalised and without spaces, so "Open AI" and "OpenAI" compare equal."""
-    return normalize(name).replace(" ", "")
-
-
-def _jamo(text: str) -> str:
-    """Hangul split into letters, so one wrong vowel costs one letter, not a syllable."""
-    return unicodedata.normalize("NFD", text)
-
-
-def _ranked(query: str, names: Sequence[tuple[str, int]], count: int) -> list[int]:
-    """Item indexes whose names match `query`: exact, then prefix, then substring.
-
-    Within a tier the shorter name wins (it is closer to what was typed), then the item
-    order, which is alphabetical. An empty query lists all `count` items in that order.
-    """
-    if not query:
-        return list(range(count))
-    best: dict[int, tuple[int, int]] = {}
-    for name, index in names:
-        tier = _match_tier(query, name)
-        if tier is not None:
-            rank = (tier, len(name))
-            best[index] = min(rank, best.get(index, rank))
-    return sorted(best, key=lambda index: (best[index], index))
-
-
-def _match_tier(query: str, name: str) -> int | None:
-    if name == query:
-        return 0
-    if name.startswith(query):
-        return 1
-    if query in name:
-        return 2
-    return None
-
-
-def _closest(
-    query: str, names: Sequence[tuple[str, int]], fuzzy_names: Sequence[tuple[str, int]]
-) -> list[int]:
-    """Prefix and substring hits first (either way round), then spelling look-alikes."""
-    hits = _ranked(query, names, 0)
-    hits += [index for name, index in names if len(name) > 1 and name in query]
-    hits += _look_alikes(_jamo(query), fuzzy_names)
-    return list(dict.fromkeys(hits))
-
-
-def _look_alikes(query: str, names: Sequence[tuple[str, int]]) -> list[int]:
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(query)  # the matcher caches its analysis of the second sequence
-    scores: dict[int, float] = {}
-    for name, index in names:
-        matcher.set_seq1(name)
-        if matcher.real_quick_ratio() < _FUZZY_CUTOFF or matcher.quick_ratio() < _FUZZY_CUTOFF:
-            continue
-        score = matcher.ratio()
-        if score >= _FUZZY_CUTOFF and score > scores.get(index, 0.0):
-            scores[index] = score
-    return sorted(scores, key=lambda index: (-scores[index], index))
-
-
-def _choice_label(name: str, other_name: str) -> str:
-    """ "마이크로소프트 (Microsoft)", or the name alone when both are the same; ≤ 100 chars."""
-    same = not other_name.strip() or normalize(name) == normalize(other_name)
-    label = name if same else f"{name} ({other_name})"
-    return truncate(label, CHOICE_TEXT_LIMIT)
+        # A Latin word, or a name that opens with a sign (.NET, #hashtag): not inside a word
+        # (att.net is a domain, not .NET).
+        return not _is_ascii_alnum(before)

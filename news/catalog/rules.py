@@ -103,6 +103,11 @@ NO_COMPANY_RULES = CompanyRules({})
 NO_TOPIC_RULES = TopicRules((), frozenset())
 
 
+def read_rows(filename: str, header: tuple[str, str]) -> list[tuple[str, list[str]]]:
+    """The rows of a bundled two-column data file: (key, the cell's ``|`` list)."""
+    return _rows(_read(filename), header)
+
+
 def _read(filename: str) -> str:
     return (files("news.catalog") / "data" / filename).read_text(encoding="utf-8")
 

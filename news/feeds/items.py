@@ -17,6 +17,7 @@ from news.feeds.dates import settled_dates
 
 TITLE_LIMIT = 300
 SUMMARY_LIMIT = 500
+CATEGORY_LIMIT = 10  # an item's categories kept (sections and tags); each at most 80 chars
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class FeedItem:
     published: datetime  # aware UTC; `now` when the feed's date was missing or unusable
     language: str  # "ko" or "en"
     date_from_feed: bool = True  # False when `published` is the time first seen
+    categories: tuple[str, ...] = ()  # the feed's sections and tags for the item, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class Draft:
     title: str
     summary: str
     published: datetime | None
+    categories: tuple[str, ...] = ()
 
 
 def settle_items(
@@ -57,6 +60,7 @@ def settle_items(
             published=published,
             language=_item_language(f"{draft.title} {draft.summary}", feed_language),
             date_from_feed=from_feed,
+            categories=draft.categories,
         )
         for draft, (published, from_feed) in zip(usable, settled, strict=True)
     )
@@ -78,7 +82,7 @@ def _usable(drafts: list[Draft], problems: list[str]) -> list[Draft]:
             continue
         seen.add(guid)
         usable.append(
-            Draft(guid, draft.url, title, draft.summary, draft.published)
+            Draft(guid, draft.url, title, draft.summary, draft.published, draft.categories)
             if (guid, title) != (draft.guid, draft.title)
             else draft
         )

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from news.archive.articles import ExtractedArticle, extract_article
-from news.archive.importing import ImportRequest, RoundupBuilder, clean_optional
+from news.archive.importing import HeadlineDraft, ImportRequest, RoundupBuilder, clean_optional
 from news.core.decoding import decode_document
 from news.core.errors import InvalidInput, NotFound, RoundupError
 from news.core.models import NewHeadline
@@ -267,12 +267,20 @@ class FeedService:
     def _headlines(
         self, source: FeedSource, items: Sequence[FeedItem]
     ) -> tuple[list[tuple[FeedItem, NewHeadline]], list[str]]:
-        """Each item as a headline to file; an item that cannot be read is skipped, named."""
+        """Each item as a headline to file, analysed with the whole document (the feed's other
+        items tell how tech the source is: news.catalog.relevance.source_prior); when that
+        fails, item by item, so that an item that cannot be read is skipped, named."""
+        builder = self._builder()
+        try:
+            analysed = builder.feed_headlines([_draft(item) for item in items])
+            return list(zip(items, analysed, strict=True)), []
+        except Exception:
+            log.exception("feed document analysed item by item: source=%s", source.id)
         made: list[tuple[FeedItem, NewHeadline]] = []
         skipped: list[str] = []
         for item in items:
             try:
-                made.append((item, self._headline(item)))
+                made.append((item, builder.feed_headlines([_draft(item)])[0]))
             except Exception:
                 skipped.append(item_label(item.title, item.url))
                 log.exception("feed item skipped: source=%s item=%s", source.id, skipped[-1])
@@ -322,15 +330,6 @@ class FeedService:
             mine = [f for f in await self._feeds.guild_feeds(guild_id) if f.source.id == source.id]
             for feed in mine:
                 await notifier.feed_paused(guild_id, replace(feed, source=source))
-
-    def _headline(self, item: FeedItem) -> NewHeadline:
-        return self._builder().headline(
-            item.title,
-            url=item.url,
-            summary=item.summary,
-            language=item.language,
-            published_at=item.published,
-        )
 
     # --- fetching -------------------------------------------------------------------------
 
@@ -468,3 +467,9 @@ def _host(url: str) -> str:
         return urlsplit(url).hostname or url[:100]
     except ValueError:
         return url[:100]
+
+
+def _draft(item: FeedItem) -> HeadlineDraft:
+    return HeadlineDraft(
+        item.title, item.url, item.summary, item.language, item.published, item.categories
+    )

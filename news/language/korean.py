@@ -113,6 +113,30 @@ class KoreanAnalyser:
             return True
         return first.surface in GENERIC_HEADS and all(_is_grammar(m.tag) for m in rest)
 
+    def stem(self, word: str) -> str:
+        """A Korean word without the particles and endings after its noun: 마이크로소프트가
+        → 마이크로소프트, 엔비디아는 → 엔비디아, 삼성의 → 삼성; the word itself when nothing
+        follows a noun (고양이, 민주주의) or the noun would be a single syllable."""
+        if len(word) < 3 or not all(is_hangul(ch) for ch in word):
+            return word
+        morphemes = self.morphemes(word)
+        cut = len(word)
+        for morpheme in reversed(morphemes):
+            if not _is_grammar(morpheme.tag) or morpheme.tag.startswith(("VV", "VX", "MAG")):
+                break
+            cut = morpheme.start
+        if 2 <= cut < len(word) and morphemes[0].tag.startswith(_NOUN_TAGS):
+            return word[:cut]
+        for particle in _FALLBACK_PARTICLES:
+            stem = word[: -len(particle)]
+            if word.endswith(particle) and len(stem) >= 2 and self._is_one_noun(stem):
+                return stem
+        return word
+
+    def _is_one_noun(self, text: str) -> bool:
+        morphemes = self.morphemes(text)
+        return len(morphemes) == 1 and morphemes[0].tag.startswith(("NNG", "NNP"))
+
     def starts_word(self, text: str, start: int) -> bool:
         """Whether a keyword starting at ``start`` (Hangul on both sides) begins a word of
         its own inside a compound: at a morpheme start, after a noun (정보 + 보안)."""
@@ -122,6 +146,15 @@ class KoreanAnalyser:
         cut = start - run_start
         before = [m for m in morphemes if m.end == cut]
         return bool(before) and before[-1].tag.startswith(_NOUN_TAGS)
+
+
+# Particles that may be cut off a word the analyser misreads (삼성의 read as 삼 + 성의),
+# when what stays is a noun of its own: the common case particles, never ones that also end
+# ordinary nouns (이 of 고양이, 인 of 한국인, 서 of 보고서).
+_FALLBACK_PARTICLES = (
+    "에서", "에게", "으로", "부터", "까지", "보다", "처럼", "이랑",
+    "가", "은", "는", "을", "를", "의", "와", "과", "에", "로", "도", "랑",
+)  # fmt: skip
 
 
 def _is_grammar(tag: str) -> bool:

@@ -20,9 +20,12 @@ from db import (
     SqliteFeedRepository,
     SqliteTopicRepository,
 )
+from news.archive.importing import HeadlineDraft
 from news.archive.service import ArchiveService
 from news.core.errors import InvalidInput
 from news.core.models import Headline, NewHeadline
+from news.feeds import service as feed_service
+from news.feeds.items import FeedItem
 from news.feeds.service import FeedService
 from news.feeds.sources import MAX_INTERVAL, FeedSource
 from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
@@ -295,14 +298,14 @@ async def test_an_item_the_builder_cannot_read_is_skipped_alone(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = serve(world, "/a.xml", story(1), story(2, title="cursed"))
-    original = world.feeds._headline
+    original = feed_service._draft
 
-    def analyse(item: object) -> NewHeadline:
-        if "cursed" in getattr(item, "title", ""):
+    def draft(item: FeedItem) -> HeadlineDraft:
+        if "cursed" in item.title:
             raise RecursionError("the analyser gave up")
-        return original(item)  # type: ignore[arg-type]
+        return original(item)
 
-    monkeypatch.setattr(world.feeds, "_headline", analyse)
+    monkeypatch.setattr(feed_service, "_draft", draft)
 
     added = await world.feeds.add(ALPHA, url)
 
