@@ -167,6 +167,12 @@ def _answers(
         return subscription.target_id in headline.company_ids
     if subscription.kind is SubscriptionKind.TOPIC:
         return subscription.target_id in headline.topic_ids
+    return units_match(units, terms)
+
+
+def units_match(units: Iterable[Unit], terms: list[str]) -> bool:
+    """Whether text with these terms has every unit of a keyword (one of each unit's
+    phrases): the one keyword test of alerts and channel filters."""
     return all(any(_contains(terms, phrase) for phrase in unit) for unit in units)
 
 

@@ -35,6 +35,8 @@ from news.feeds.cleaning import absolute_link, html_to_text, minutes, plain_text
 from news.feeds.dates import entry_date, rfc3339
 from news.feeds.items import SUMMARY_LIMIT, TITLE_LIMIT, Draft, FeedItem, settle_items
 
+ICON_LIMIT = 500
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
@@ -45,6 +47,7 @@ class ParsedFeed:
     ttl: int | None  # minutes the publisher asks readers to wait between polls
     items: tuple[FeedItem, ...]
     problems: tuple[str, ...] = ()  # what was wrong and read leniently, short English notes
+    icon: str | None = None  # the feed's image (RSS image, Atom icon/logo, JSON Feed icon)
 
 
 class _Syntax(StrEnum):
@@ -114,6 +117,7 @@ def _parse_xml_feed(text: str, url: str, now: datetime, problems: list[str]) -> 
         drafts=drafts,
         now=now,
         problems=problems,
+        icon=_xml_icon(feed, url),
     )
 
 
@@ -192,6 +196,7 @@ def _parse_json_feed(text: str, url: str, now: datetime, problems: list[str]) ->
         drafts=drafts,
         now=now,
         problems=problems,
+        icon=_web_link(document.get("icon") or document.get("favicon"), base),
     )
 
 
@@ -222,9 +227,25 @@ def _assemble(
     drafts: list[Draft],
     now: datetime,
     problems: list[str],
+    icon: str | None = None,
 ) -> ParsedFeed:
     items = settle_items(drafts, language=language, now=now, problems=problems)
-    return ParsedFeed(format, title, link, language, ttl, items, tuple(problems))
+    return ParsedFeed(format, title, link, language, ttl, items, tuple(problems), icon)
+
+
+def _xml_icon(feed: Any, base: str) -> str | None:
+    """RSS <image><url>, else Atom <icon>, else Atom <logo> (feedparser's names)."""
+    image = feed.get("image") or {}
+    candidate = image.get("href") if hasattr(image, "get") else None
+    return _web_link(candidate or feed.get("icon") or feed.get("logo"), base)
+
+
+def _web_link(value: object, base: str) -> str | None:
+    """An absolute http(s) link of at most 500 characters (a webhook avatar), or None."""
+    if not isinstance(value, str):
+        return None
+    link = absolute_link(value, base)
+    return link if link and len(link) <= ICON_LIMIT else None
 
 
 def _optional_text(value: object) -> str | None:

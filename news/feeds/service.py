@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -23,11 +23,12 @@ from news.core.errors import InvalidInput, NotFound, RoundupError
 from news.core.models import NewHeadline
 from news.core.weeks import week_of
 from news.feeds.discovery import discover_feed_links
-from news.feeds.fetching import FetchResult
+from news.feeds.fetching import FetchResult, HttpStatusError
 from news.feeds.items import FeedItem
 from news.feeds.parse import ParsedFeed, parse_feed
 from news.feeds.ports import FeedNotifier, FeedRepository, Fetcher
 from news.feeds.sources import (
+    NO_FLOOR,
     FeedSource,
     GuildFeed,
     PollResult,
@@ -77,6 +78,8 @@ class FeedService:
         builder: Callable[[], RoundupBuilder],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         stories: StoryService | None = None,
+        *,
+        shortest_poll: timedelta = NO_FLOOR,
     ) -> None:
         self._feeds = feeds
         self._fetcher = fetcher
@@ -85,6 +88,8 @@ class FeedService:
         self._clock = clock
         # Without it, headlines are stored without a story and a digest groups them itself.
         self._stories = stories
+        # FEED_POLL_SECONDS: no feed is polled again sooner, whatever it asks.
+        self._shortest = shortest_poll
 
     # --- following ------------------------------------------------------------------------
 
@@ -105,6 +110,7 @@ class FeedService:
             site_link=parsed.link,
             ttl_minutes=parsed.ttl,
             next_poll_at=now,
+            icon_url=parsed.icon,
         )
         followed, already = await self._feeds.follow_feed(
             guild_id, candidate, name=clean_optional(name), added_by=added_by, added_at=now
@@ -135,6 +141,10 @@ class FeedService:
         source = resumed(feed.source, self._clock())
         await self._feeds.record_poll(source)
         return await self.poll_one(source)
+
+    async def find(self, guild_id: int, ref: str) -> GuildFeed:
+        """The guild's feed named by its URL, its name or its title; NotFound otherwise."""
+        return await self._find(guild_id, ref)
 
     async def _find(self, guild_id: int, ref: str) -> GuildFeed:
         wanted = ref.strip()
@@ -204,7 +214,13 @@ class FeedService:
         self, source: FeedSource, fetched: FetchResult, now: datetime
     ) -> PollResult:
         updated = replace(
-            after_success(source, now, new_headlines=0, max_age_seconds=fetched.max_age),
+            after_success(
+                source,
+                now,
+                new_headlines=0,
+                max_age_seconds=fetched.max_age,
+                shortest=self._shortest,
+            ),
             etag=fetched.etag,
             last_modified=fetched.last_modified,
         )
@@ -223,10 +239,19 @@ class FeedService:
             else parsed.items
         )
         headlines = [self._headline(item) for item in items]
-        filed, linked = await self._feeds.file_stories(source.id, headlines, alert=not backfill)
+        filed, linked = await self._feeds.file_stories(
+            source.id, headlines, alert=not backfill, arrived_at=now
+        )
         updated = replace(
-            after_success(source, now, new_headlines=filed, max_age_seconds=fetched.max_age),
+            after_success(
+                source,
+                now,
+                new_headlines=filed,
+                max_age_seconds=fetched.max_age,
+                shortest=self._shortest,
+            ),
             title=parsed.title or source.title,
+            icon_url=parsed.icon or source.icon_url,
             site_link=parsed.link or source.site_link,
             ttl_minutes=parsed.ttl,
             etag=fetched.etag,
@@ -245,7 +270,10 @@ class FeedService:
         now: datetime,
         notifier: FeedNotifier | None,
     ) -> PollResult:
-        updated = after_failure(source, now, str(error))
+        retry_after = error.retry_after if isinstance(error, HttpStatusError) else None
+        updated = after_failure(
+            source, now, str(error), retry_after_seconds=retry_after, shortest=self._shortest
+        )
         await self._feeds.record_poll(updated)
         paused_now = updated.paused and not source.paused
         log.info(

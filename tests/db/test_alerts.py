@@ -450,9 +450,13 @@ async def test_an_archive_from_before_alerts_upgrades_without_alerting_its_headl
 
 
 def downgrade_to_before_alerts(path: Path) -> None:
-    """The database as 004 left it: the alert tables dropped, the version set back."""
+    """The database as 004 left it: the alert tables (and the channel feeds of 006) dropped,
+    the version set back."""
     alert_migration = next(m for m in bundled_migrations() if m.name.startswith("005"))
     with sqlite3.connect(path) as connection:
+        for table in ("channel_outbox", "channel_posts", "channel_inbox", "channel_feeds"):
+            connection.execute(f"DROP TABLE {table}")
+        connection.execute("ALTER TABLE sources DROP COLUMN icon_url")
         for table in ("alert_outbox", "alert_batches", "alert_inbox", "alert_users"):
             connection.execute(f"DROP TABLE {table}")
         connection.execute("DROP TABLE subscriptions")
