@@ -55,9 +55,10 @@ log = logging.getLogger(__name__)
 MATCH_BATCH = 1000  # inbox rows matched per transaction
 WAITING_LIMIT = 20_000  # reports considered per delivery pass
 # Channels served at once: each channel's posts go in order, one at a time (Discord allows a
-# channel 5 messages per 5 s), and enough channels wait for a slot of the shared pacer that
-# none is left unused.
-CHANNEL_CONCURRENCY = 64
+# channel 5 messages per 5 s). Every channel with posts waiting takes its turn at the shared
+# pacer (up to this many), so the channels progress together: none waits on its own bucket
+# while the others are done, and no slot of the pacer is left unused at the end.
+CHANNEL_CONCURRENCY = 250
 
 
 class ChannelService:
