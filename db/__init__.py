@@ -3,6 +3,7 @@
 from db.alerts import SqliteAlertRepository
 from db.archive import SqliteArchiveRepository
 from db.catalog import SqliteCompanyRepository, SqliteTopicRepository
+from db.channels import SqliteChannelRepository
 from db.digests import SqliteDigestRepository
 from db.feeds import SqliteFeedRepository
 from db.retagging import SqliteRetagRepository
@@ -18,6 +19,7 @@ __all__ = [
     "SchemaError",
     "SqliteAlertRepository",
     "SqliteArchiveRepository",
+    "SqliteChannelRepository",
     "SqliteCompanyRepository",
     "SqliteDigestRepository",
     "SqliteFeedRepository",

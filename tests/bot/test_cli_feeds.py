@@ -128,3 +128,35 @@ def test_import_of_a_url_extracts_and_imports_the_article(
         "Foundry opens a second fab in the desert",
         "Memory prices climb for a third month",
     ]
+
+
+def test_feeds_channel_filter_and_format_show_in_the_json_list(
+    feed_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, added = run_json(capsys, "feeds", "add", feed_url, "--channel", "42", "--guild", "5")
+    run_json(
+        capsys, "feeds", "filter", feed_url, "--include", "quantum, topic:security", "--guild", "5"
+    )
+    run_json(capsys, "feeds", "format", feed_url, "--template", "{title} {url}", "--guild", "5")
+    _, listed = run_json(capsys, "feeds", "list", "--guild", "5")
+    run_json(capsys, "feeds", "channel", feed_url, "--guild", "5")
+    _, stopped = run_json(capsys, "feeds", "list", "--guild", "5")
+
+    assert code == 0 and added["feed"]["channel"] == 42
+    [feed] = listed["feeds"]
+    assert feed["channel"] == 42
+    assert feed["filter"] == {"include": "quantum, topic:security", "exclude": ""}
+    assert feed["template"] == "{title} {url}"
+    assert stopped["feeds"][0]["channel"] is None
+
+
+def test_feeds_format_refuses_an_unknown_placeholder(
+    feed_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["feeds", "add", feed_url])
+    capsys.readouterr()
+
+    code = main(["feeds", "format", feed_url, "--template", "{title} {author}"])
+
+    assert code == 1
+    assert "Unknown placeholder {author}" in capsys.readouterr().err
