@@ -118,7 +118,14 @@ async def _build(
         stories=stories,
     )
     changes = SettingsChanges(digest)
-    feeds = FeedService(SqliteFeedRepository(database), fetcher, archive.builder, clock, stories)
+    feeds = FeedService(
+        SqliteFeedRepository(database),
+        fetcher,
+        archive.builder,
+        clock,
+        stories,
+        taggers=archive.guild_taggers,
+    )
     alerts = AlertService(
         SqliteAlertRepository(database),
         archive,

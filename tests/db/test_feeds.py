@@ -137,6 +137,7 @@ async def test_migration_008_starts_each_feed_from_its_newest_story(tmp_path: Pa
         await repo.file_stories(source.id, [story(1)], alert=False)
     with sqlite3.connect(path) as connection:
         connection.execute("ALTER TABLE sources DROP COLUMN newest_item_at")
+        connection.execute("DROP TABLE guild_headline_companies")  # 009, applied again
         connection.execute("PRAGMA user_version = 7")
     connection.close()
 
