@@ -128,6 +128,7 @@ async def _build(
         clock,
         stories,
         shortest_poll=timedelta(seconds=settings.feed_poll_seconds),
+        taggers=archive.guild_taggers,
     )
     channels = ChannelService(
         SqliteChannelRepository(database), feeds, archive, settings_repo, stories, clock

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from news.alerts.models import (
@@ -85,7 +86,9 @@ SELECT h.id, h.title, h.summary, h.published_at,
        (SELECT json_group_array(topic_id) FROM headline_topics
          WHERE headline_id = h.id) AS topic_ids,
        (SELECT json_group_array(DISTINCT guild_id) FROM guild_headlines
-         WHERE headline_id = h.id) AS guild_ids
+         WHERE headline_id = h.id) AS guild_ids,
+       (SELECT json_group_array(json_array(guild_id, company_id)) FROM guild_headline_companies
+         WHERE headline_id = h.id) AS guild_company_ids
   FROM alert_inbox AS i JOIN headlines AS h ON h.id = i.headline_id
  ORDER BY i.headline_id
  LIMIT :limit
@@ -97,8 +100,12 @@ VALUES (:user_id, :headline_id, :guild_id, :subscription_id, :delivery, :queued_
 ON CONFLICT DO NOTHING
 """
 
+# own_json: the companies the alert's guild's own tags add (db/guild_tags.py).
 _ALERT_COLUMNS = """
-o.user_id, o.guild_id, o.delivery, o.queued_at, s.label, v.*
+o.user_id, o.guild_id, o.delivery, o.queued_at, s.label, v.*,
+       (SELECT json_group_array(c.name)
+          FROM guild_headline_companies AS t JOIN companies AS c ON c.id = t.company_id
+         WHERE t.guild_id = o.guild_id AND t.headline_id = o.headline_id) AS own_json
   FROM alert_outbox AS o
   JOIN headline_view AS v ON v.id = o.headline_id
   LEFT JOIN subscriptions AS s ON s.id = o.subscription_id
@@ -443,6 +450,7 @@ def _arrived(row: Row) -> ArrivedHeadline:
         company_ids=tuple(json.loads(row["company_ids"])),
         topic_ids=tuple(json.loads(row["topic_ids"])),
         guild_ids=tuple(json.loads(row["guild_ids"])),
+        guild_company_ids=tuple((g, c) for g, c in json.loads(row["guild_company_ids"])),
     )
 
 
@@ -458,11 +466,15 @@ def _queued_params(alert: QueuedAlert, queued_at: int) -> dict[str, object]:
 
 
 def _pending(row: Row) -> PendingAlert:
+    headline = headline_from_row(row)
+    own = json.loads(row["own_json"])
+    if own:
+        headline = replace(headline, companies=tuple(sorted({*headline.companies, *own})))
     return PendingAlert(
         user_id=row["user_id"],
         guild_id=row["guild_id"],
         delivery=Delivery(row["delivery"]),
-        headline=headline_from_row(row),
+        headline=headline,
         label=row["label"],
         queued_at=from_unix(row["queued_at"]),
     )

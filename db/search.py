@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from news.core.models import CompanyActivity, HeadlinePage, HeadlineQuery, RoundupRef
 from news.core.weeks import parse_week
 
+from db import guild_tags as own_tags
 from db.headlines import ALL_KEYS, ID_MASK, headline_from_row, week_key_range
 from db.sqlite.database import Database
 from db.sqlite.search_index import filtered_expression, match_expression
@@ -155,6 +156,8 @@ class SqliteSearchRepository:
         page_sql, count_sql = (
             (_SEARCH_PAGE, _SEARCH_COUNT) if expression else (_LATEST_PAGE, _LATEST_COUNT)
         )
+        if query.guild_tags and query.company_id is not None:
+            page_sql, count_sql = own_tags.company_search(params, query, text_expression)
         rows = await self._db.fetch_all(page_sql, params)
         # A first page that is not full already tells the total: one query, not two.
         if query.offset == 0 and len(rows) < query.limit:
@@ -162,10 +165,13 @@ class SqliteSearchRepository:
         else:
             count = await self._db.fetch_one(count_sql, params)
             total = int(count["total"]) if count else 0
+        headlines = tuple(map(headline_from_row, rows))
+        if query.guild_tags:
+            headlines = await own_tags.with_own_companies(self._db, guild_id, headlines)
         return HeadlinePage(
             total=total,
             total_exact=total < cap,
-            headlines=tuple(map(headline_from_row, rows)),
+            headlines=headlines,
             offset=query.offset,
             limit=query.limit,
         )
@@ -177,12 +183,14 @@ class SqliteSearchRepository:
         weeks: Sequence[str],
         headline_limit: int,
         mention_limit: int,
+        *,
+        guild_tags: bool = False,
     ) -> CompanyActivity:
         """The company's newest headlines, its count in each week asked for (zeros included)
         and the guild's roundups whose commentary names it, newest week first."""
         ranges = [[week, *week_key_range(week)] for week in weeks]
         rows = await self._db.fetch_all(
-            _COMPANY_ACTIVITY,
+            own_tags.ACTIVITY if guild_tags else _COMPANY_ACTIVITY,
             {
                 "guild_id": guild_id,
                 "company_id": company_id,
@@ -192,8 +200,11 @@ class SqliteSearchRepository:
             },
         )
         first = rows[0]  # the LEFT JOIN always yields a row
+        headlines = tuple(headline_from_row(row) for row in rows if row["id"] is not None)
+        if guild_tags:
+            headlines = await own_tags.with_own_companies(self._db, guild_id, headlines)
         return CompanyActivity(
-            headlines=tuple(headline_from_row(row) for row in rows if row["id"] is not None),
+            headlines=headlines,
             weekly_counts=tuple((week, count) for week, count in json.loads(first["counts_json"])),
             mentioned_in=tuple(
                 RoundupRef(ref_id, week, title, publisher)

@@ -89,6 +89,14 @@ class AlertMatcher:
                 subscribed = by_guild.get(guild_id)
                 if subscribed:
                     found.extend(subscribed)
+        # A server's own tags answer that server's subscribers alone.
+        for guild_id, company_id in headline.guild_company_ids:
+            if company_id in headline.company_ids or guild_id not in headline.guild_ids:
+                continue
+            followers = self._companies.get(company_id)
+            subscribed = followers.get(guild_id) if followers is not None else None
+            if subscribed:
+                found.extend(subscribed)
         return found
 
     def match(self, headline: ArrivedHeadline) -> list[Subscription]:
@@ -167,7 +175,8 @@ def _answers(
     terms: list[str],
 ) -> bool:
     if subscription.kind is SubscriptionKind.COMPANY:
-        return subscription.target_id in headline.company_ids
+        own = (subscription.guild_id, subscription.target_id) in headline.guild_company_ids
+        return subscription.target_id in headline.company_ids or own
     if subscription.kind is SubscriptionKind.TOPIC:
         return subscription.target_id in headline.topic_ids
     return units_match(units, terms, headline.text)

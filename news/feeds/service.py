@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 
 from news.archive.articles import ExtractedArticle, extract_article
 from news.archive.importing import HeadlineDraft, ImportRequest, RoundupBuilder, clean_optional
+from news.catalog.guild_tags import GuildTagger, with_own_tags
 from news.core.decoding import decode_document
 from news.core.errors import InvalidInput, NotFound, RoundupError
 from news.core.models import NewHeadline
@@ -81,6 +82,7 @@ class FeedService:
         stories: StoryService | None = None,
         *,
         shortest_poll: timedelta = NO_FLOOR,
+        taggers: Callable[[], Mapping[int, GuildTagger]] | None = None,
     ) -> None:
         self._feeds = feeds
         self._fetcher = fetcher
@@ -91,6 +93,8 @@ class FeedService:
         self._stories = stories
         # FEED_POLL_SECONDS: no feed is polled again sooner, whatever it asks.
         self._shortest = shortest_poll
+        # The servers that added companies or spellings, each tagging what it follows.
+        self._taggers = taggers
 
     # --- following ------------------------------------------------------------------------
 
@@ -258,6 +262,7 @@ class FeedService:
         # Every item is filed under its own week; only news is announced: not a new feed's
         # first (backfill) poll, nor an item dated before the newest the feed gave so far.
         made, skipped = self._headlines(source, parsed.items)
+        made = await self._own_tags(source, made)
         news = [h for item, h in made if not backfill and is_news(item, source.newest_item_at)]
         known = [h for item, h in made if backfill or not is_news(item, source.newest_item_at)]
         filed, linked, unfiled = await self._store(source, news, alert=True, now=now)
@@ -308,6 +313,17 @@ class FeedService:
                 skipped.append(item_label(item.title, item.url))
                 log.exception("feed item skipped: source=%s item=%s", source.id, skipped[-1])
         return made, skipped
+
+    async def _own_tags(
+        self, source: FeedSource, made: list[tuple[FeedItem, NewHeadline]]
+    ) -> list[tuple[FeedItem, NewHeadline]]:
+        """Each following server that added companies or spellings tags the items with them,
+        for itself; no server added any: not even a query."""
+        taggers = self._taggers() if self._taggers is not None else {}
+        if not taggers or not made:
+            return made
+        mine = [(g, taggers[g]) for g in await self._feeds.followers(source.id) if g in taggers]
+        return [(item, with_own_tags(headline, mine)) for item, headline in made]
 
     async def _store(
         self, source: FeedSource, headlines: list[NewHeadline], *, alert: bool, now: datetime

@@ -160,3 +160,27 @@ def test_feeds_format_refuses_an_unknown_placeholder(
 
     assert code == 1
     assert "Unknown placeholder {author}" in capsys.readouterr().err
+
+
+def test_companies_add_tags_the_servers_feed_headlines_and_no_other_servers(
+    site: ScriptedSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recent = format_datetime(datetime.now(UTC) - timedelta(hours=1), usegmt=True)
+    story = ("r1", "가상로봇, 투자 유치", "https://news.test/robot", recent)
+    site.pages["/shared.xml"] = Page(body=rss("Shared Wire", [story]))
+    for guild in ("5", "6"):
+        main(["feeds", "add", site.url("/shared.xml"), "--guild", guild])
+    capsys.readouterr()
+
+    code, added = run_json(
+        capsys, "companies", "add", "가상로봇", "--english", "Fictobot", "--guild", "5"
+    )
+    _, company = run_json(capsys, "company", "Fictobot", "--guild", "5")
+    _, filtered = run_json(capsys, "headlines", "--company", "가상로봇", "--guild", "5")
+    _, theirs = run_json(capsys, "headlines", "로봇", "--guild", "6")
+
+    assert (code, added["retagged"]) == (0, {"headlines": 1, "changed": 1})
+    assert [h["title"] for h in company["headlines"]] == ["가상로봇, 투자 유치"]
+    assert [h["companies"] for h in filtered["headlines"]] == [["가상로봇"]]
+    assert [h["companies"] for h in theirs["headlines"]] == [[]]
+    assert main(["company", "Fictobot", "--guild", "6"]) == 1
