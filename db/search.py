@@ -14,63 +14,62 @@ from news.core.weeks import parse_week
 
 from db.headlines import ALL_KEYS, ID_MASK, headline_from_row, week_key_range
 from db.sqlite.database import Database
-from db.sqlite.search_index import filtered_expression, match_expression
+from db.sqlite.search_index import filtered_expression, match_expression, phrases_parameter
 
 # Counting every match of a very common term over years of headlines costs more than the
 # page itself, so totals stop at this many (see SqliteSearchRepository.search_headlines).
 TOTAL_CAP = 1000
 
 # The search index yields rowids (= sort keys) newest first, already restricted to the week's
-# range, so SQLite stops after offset + limit visible rows instead of sorting every match.
-# The low 32 bits of a sort key are the headline id (a CHECK in the schema holds it), which
-# spares a lookup in headlines for every candidate.
+# range, so SQLite stops after the first :cap visible rows instead of sorting every match;
+# the page is cut from those and the total counted from them, in one statement (one trip to
+# SQLite's thread, one pass over the index). The low 32 bits of a sort key are the headline
+# id (a CHECK in the schema holds it), which spares a lookup in headlines for every
+# candidate. Quoted phrases (:phrases, JSON; NULL when there are none) are checked on the
+# candidates' own title and summary, since the index row runs the two together (a headline
+# without a summary needs no check: its index row is its title).
 _SEARCH_PAGE = """
-WITH page AS MATERIALIZED (
+WITH hits AS MATERIALIZED (
     SELECT f.rowid AS sort_key
       FROM headline_search AS f
      WHERE headline_search MATCH :match
        AND f.rowid BETWEEN :low AND :high
        AND EXISTS (SELECT 1 FROM guild_headlines AS g
                     WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
+       AND (:phrases IS NULL
+            OR EXISTS (SELECT 1 FROM headlines AS h
+                        WHERE h.id = f.rowid & :id_mask
+                          AND (h.summary = '' OR phrase_match(h.title, h.summary, :phrases))))
      ORDER BY f.rowid DESC
-     LIMIT :limit OFFSET :offset
-)
-SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
- ORDER BY v.sort_key DESC
-"""
-_SEARCH_COUNT = """
-SELECT count(*) AS total FROM (
-    SELECT 1
-      FROM headline_search AS f
-     WHERE headline_search MATCH :match
-       AND f.rowid BETWEEN :low AND :high
-       AND EXISTS (SELECT 1 FROM guild_headlines AS g
-                    WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
      LIMIT :cap
+),
+page AS MATERIALIZED (
+    SELECT sort_key FROM hits ORDER BY sort_key DESC LIMIT :limit OFFSET :offset
 )
+SELECT (SELECT count(*) FROM hits) AS total, p.*
+  FROM (SELECT 1) LEFT JOIN (
+        SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
+       ) AS p
+ ORDER BY p.sort_key DESC
 """
 _LATEST_PAGE = """
-WITH page AS MATERIALIZED (
+WITH hits AS MATERIALIZED (
     SELECT h.sort_key
       FROM headlines AS h
      WHERE h.sort_key BETWEEN :low AND :high
        AND EXISTS (SELECT 1 FROM guild_headlines AS g
                     WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
      ORDER BY h.sort_key DESC
-     LIMIT :limit OFFSET :offset
-)
-SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
- ORDER BY v.sort_key DESC
-"""
-_LATEST_COUNT = """
-SELECT count(*) AS total FROM (
-    SELECT 1
-      FROM headlines AS h
-     WHERE h.sort_key BETWEEN :low AND :high
-       AND EXISTS (SELECT 1 FROM guild_headlines AS g
-                    WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
      LIMIT :cap
+),
+page AS MATERIALIZED (
+    SELECT sort_key FROM hits ORDER BY sort_key DESC LIMIT :limit OFFSET :offset
 )
+SELECT (SELECT count(*) FROM hits) AS total, p.*
+  FROM (SELECT 1) LEFT JOIN (
+        SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
+       ) AS p
+ ORDER BY p.sort_key DESC
 """
 # Everything /company shows in one statement (one trip to SQLite's thread, which matters when
 # a hundred commands queue for it): the newest headlines as rows, the weekly counts and the
@@ -129,7 +128,8 @@ class SqliteSearchRepository:
         self._db = database
 
     async def search_headlines(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage:
-        """Headlines visible to the guild that match every word of the query, newest first.
+        """Headlines visible to the guild that match every word (and quoted phrase) of the
+        query, newest first.
 
         ``total`` counts matches only up to max(TOTAL_CAP, offset + limit + 1): a total of
         TOTAL_CAP or more means "at least that many", and a total beyond offset + limit
@@ -145,6 +145,7 @@ class SqliteSearchRepository:
         params = {
             "guild_id": guild_id,
             "match": expression,
+            "phrases": phrases_parameter(text) if text else None,
             "low": low,
             "high": high,
             "limit": max(query.limit, 0),
@@ -152,16 +153,9 @@ class SqliteSearchRepository:
             "cap": cap,
             "id_mask": ID_MASK,
         }
-        page_sql, count_sql = (
-            (_SEARCH_PAGE, _SEARCH_COUNT) if expression else (_LATEST_PAGE, _LATEST_COUNT)
-        )
-        rows = await self._db.fetch_all(page_sql, params)
-        # A first page that is not full already tells the total: one query, not two.
-        if query.offset == 0 and len(rows) < query.limit:
-            total = len(rows)
-        else:
-            count = await self._db.fetch_one(count_sql, params)
-            total = int(count["total"]) if count else 0
+        rows = await self._db.fetch_all(_SEARCH_PAGE if expression else _LATEST_PAGE, params)
+        total = int(rows[0]["total"])  # the LEFT JOIN always yields a row
+        rows = [row for row in rows if row["id"] is not None]
         return HeadlinePage(
             total=total,
             total_exact=total < cap,
