@@ -15,7 +15,7 @@ from news.core.weeks import parse_week
 from db import guild_tags as own_tags
 from db.headlines import ALL_KEYS, ID_MASK, headline_from_row, week_key_range
 from db.sqlite.database import Database
-from db.sqlite.search_index import filtered_expression, match_expression
+from db.sqlite.search_index import filtered_expression, match_expression, phrases_parameter
 
 # Counting every match of a very common term over years of headlines costs more than the
 # page itself, so totals stop at this many (see SqliteSearchRepository.search_headlines).
@@ -24,7 +24,9 @@ TOTAL_CAP = 1000
 # The search index yields rowids (= sort keys) newest first, already restricted to the week's
 # range, so SQLite stops after offset + limit visible rows instead of sorting every match.
 # The low 32 bits of a sort key are the headline id (a CHECK in the schema holds it), which
-# spares a lookup in headlines for every candidate.
+# spares a lookup in headlines for every candidate. Quoted phrases (:phrases, JSON; NULL when there are none) are checked on the
+# candidates' own title and summary, since the index row runs the two together (a headline
+# without a summary needs no check: its index row is its title).
 _SEARCH_PAGE = """
 WITH page AS MATERIALIZED (
     SELECT f.rowid AS sort_key
@@ -33,6 +35,10 @@ WITH page AS MATERIALIZED (
        AND f.rowid BETWEEN :low AND :high
        AND EXISTS (SELECT 1 FROM guild_headlines AS g
                     WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
+       AND (:phrases IS NULL
+            OR EXISTS (SELECT 1 FROM headlines AS h
+                        WHERE h.id = f.rowid & :id_mask
+                          AND (h.summary = '' OR phrase_match(h.title, h.summary, :phrases))))
      ORDER BY f.rowid DESC
      LIMIT :limit OFFSET :offset
 )
@@ -47,6 +53,10 @@ SELECT count(*) AS total FROM (
        AND f.rowid BETWEEN :low AND :high
        AND EXISTS (SELECT 1 FROM guild_headlines AS g
                     WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
+       AND (:phrases IS NULL
+            OR EXISTS (SELECT 1 FROM headlines AS h
+                        WHERE h.id = f.rowid & :id_mask
+                          AND (h.summary = '' OR phrase_match(h.title, h.summary, :phrases))))
      LIMIT :cap
 )
 """
@@ -130,7 +140,8 @@ class SqliteSearchRepository:
         self._db = database
 
     async def search_headlines(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage:
-        """Headlines visible to the guild that match every word of the query, newest first.
+        """Headlines visible to the guild that match every word (and quoted phrase) of the
+        query, newest first.
 
         ``total`` counts matches only up to max(TOTAL_CAP, offset + limit + 1): a total of
         TOTAL_CAP or more means "at least that many", and a total beyond offset + limit
@@ -146,6 +157,7 @@ class SqliteSearchRepository:
         params = {
             "guild_id": guild_id,
             "match": expression,
+            "phrases": phrases_parameter(text) if text else None,
             "low": low,
             "high": high,
             "limit": max(query.limit, 0),
