@@ -19,13 +19,28 @@ The labels (made by reading each file, holding links, line numbers and counts, n
 - ``repeats``: lines that repeat a story told elsewhere (a top list over the sections);
   storing one as a second headline counts as a duplicate;
 - ``junk``: lines that must never become headlines (job ads, promos, people listed under a
-  paragraph, navigation).
+  paragraph, navigation);
+- each headline's ``companies``: the companies the story is ABOUT (its subjects), by the
+  canonical name of the bundled catalogue (news/catalog/data/companies.tsv), read from the
+  headline and its summary. A company is a subject when it acts or is acted on (launches,
+  sells, sues, is sued, invests, is acquired, is criticised), when both sides of a deal or a
+  head-to-head are the story, or when the story is about its own product named as such
+  (Claude Opus → Anthropic, Gemini CLI → Google). It is not a subject when it is only a
+  tool used ("using OpenAI models", "with NVIDIA H100"), the platform of someone else's
+  project or how-to (a Figma plugin, macOS shortcuts, an Ollama MCP server), a person's
+  employer or past ("co-founder of Twitch", "a Google engineer"), a comparison, a host of
+  the link, or the source of a figure (an analyst's forecast); a survey of many products is
+  about none of them. Companies missing from the catalogue are not labelled. An empty list
+  means the story is about no catalogued company.
 
 Printed per file and overall: headline precision and recall, duplicates, junk (stored
 headlines on junk lines or on no labelled line at all), clean titles (no markup, and the
 article's own words: the link's text for a linked line), section recall (a labelled
 section is found when a stored section with that heading holds one of its stories), and
-company precision and recall where a file's labels list the companies its headlines name.
+company precision and recall over the matched headlines whose labels list ``companies``:
+precision is the share of the tags the pipeline gave them (``company_ids``, its subjects)
+that the label lists, so a passing mention tagged as a subject counts wrong; recall is the
+share of labelled subjects tagged.
 """
 
 from __future__ import annotations
@@ -202,6 +217,7 @@ def score_file(
                 continue
             score.matched += 1
             found[entry["line"]] = section.title
+            _score_companies(score, entry, {names[each] for each in headline.company_ids})
             score.clean_of += 1
             source = lines[entry["line"] - 1] if headline.url == entry["url"] else ""
             if (
@@ -216,7 +232,6 @@ def score_file(
         if entry["line"] not in found:
             score.problems.append(f"missed line {entry['line']}")
     _score_sections(score, label, lines, found)
-    _score_companies(score, label, roundup, names)
     return score, roundup, elapsed
 
 
@@ -241,26 +256,19 @@ def _score_sections(
             score.problems.append(f"section at line {heading_line} not found")
 
 
-def _score_companies(
-    score: Score, label: dict[str, Any], roundup: NewRoundup, names: dict[int, str]
-) -> None:
-    expected = set(label.get("companies") or ())
-    if not expected:
+def _score_companies(score: Score, entry: dict[str, Any], stored: set[str]) -> None:
+    """One matched headline's tags against its labelled subjects (when it has labels)."""
+    if "companies" not in entry:
         return
-    stored = {
-        names[company_id]
-        for section in roundup.sections
-        for headline in section.headlines
-        for company_id in headline.company_ids
-    }
+    expected = set(entry["companies"])
     score.companies_expected += len(expected)
     score.companies_found += len(expected & stored)
     score.companies_stored += len(stored)
     score.companies_right += len(stored & expected)
     for name in sorted(stored - expected):
-        score.problems.append(f"company not named: {name}")
+        score.problems.append(f"company not a subject, line {entry['line']}: {name}")
     for name in sorted(expected - stored):
-        score.problems.append(f"company missed: {name}")
+        score.problems.append(f"company missed, line {entry['line']}: {name}")
 
 
 def _ratio(part: int, whole: int) -> str:

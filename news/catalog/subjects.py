@@ -28,7 +28,8 @@ _BEFORE = re.compile(
     r"created|started|used|acquired|bought|run|led|sued|criticised|criticized)\s+by"
     r"|\b(?:runs?|running|ran|built|based|available|hosted|relies|relying|rely|depends|"
     r"depending|trained|works?|working|plays?|exclusive(?:ly)?|launch(?:es|ed)?)\s+on"
-    r"|\b(?:using|uses|use|via|like|unlike|than|including|such\s+as|rivals?|rivaling|"
+    r"|\b(?:using|uses|use|leverag(?:es?|ing|ed)|utili[sz](?:es?|ing|ed)|via|like|unlike|"
+    r"than|including|such\s+as|rivals?|rivaling|(?:co-?)?founders?\s+of|"
     r"rivalling|vs\.?|versus|alums?|alumni\s+of|veterans?\s+of|former|ex-|competitors?\s+"
     r"(?:to|of)|against)"
     r")\s*(?:the\s+)?$"
@@ -41,7 +42,11 @@ _AFTER = re.compile(
     r"executives?|veterans?)\b"
     r"|(?:의|가|이|와|과)?\s?(?:출신|투자를\s?받|투자\s?받|지원을\s?받|기반|처럼|같은|"
     r"대항마|대항|경쟁사|협력사|대비|보다|에\s?맞서|에\s?이어|을\s?제치|를\s?제치|"
-    r"뒤를\s?이|에서\s?일하|에\s?납품|에\s?공급))"
+    r"뒤를\s?이|에서\s?일하|에\s?납품|에\s?공급|에\s?저장|에\s?배포|에서\s?실행)"
+    # tools used (Korean puts "using" after the name) and people described by employer
+    r"|(?:\s?모델)?(?:을|를)\s?(?:사용|활용|이용)"
+    r"|\s?(?:\d+년\s?차\s?(?:엔지니어|개발자|직원|임원|연구원)|엔지니어)"
+    r"|\s?(?:스타|stars?)\b)"
 )
 # A product is also only the platform or what an accessory fits: "an app for Mac", "on your
 # iPhone", "a Mac client", "iPhone cases".
@@ -50,7 +55,8 @@ _PRODUCT_BEFORE = re.compile(
 )
 _PRODUCT_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:apps?|clients?|games?|cases?|accessor(?:y|ies)|chargers?|versions?|"
-    r"ports?|emulators?|keyboards?|stands?|docks?|adapters?|mounts?|앱|게임|케이스|액세서리|"
+    r"ports?|emulators?|keyboards?|stands?|docks?|adapters?|mounts?|prox(?:y|ies)|plugins?|"
+    r"plug-ins?|extensions?|wrappers?|앱|게임|케이스|액세서리|플러그인|확장|"
     r"충전기|전용)\b"
 )
 # Only that much text either side is looked at: cues stand next to the name.

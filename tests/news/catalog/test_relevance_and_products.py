@@ -117,6 +117,17 @@ def test_a_product_as_a_platform_is_not_a_subject(analyser: HeadlineAnalyser, ti
     assert analyser.analyse(title, "").company_ids == ()
 
 
+def test_a_model_family_stands_for_its_maker(analyser: HeadlineAnalyser) -> None:
+    assert companies_of(analyser.analyse("Claude Sonnet gets a bigger context window", "")) == [
+        "앤트로픽"
+    ]
+    assert companies_of(analyser.analyse("Qwen 신규 모델 공개", "")) == ["알리바바"]
+
+
+def test_an_add_on_for_a_product_is_not_its_maker_s_news(analyser: HeadlineAnalyser) -> None:
+    assert analyser.analyse("Claude Code proxy for local models", "").company_ids == ()
+
+
 def test_a_product_killer_is_a_mention(analyser: HeadlineAnalyser) -> None:
     assert companies_of(analyser.analyse("The AirPod-killing Pixel Buds", "")) == ["구글"]
 

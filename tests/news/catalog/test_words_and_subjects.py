@@ -143,6 +143,31 @@ def test_a_backed_company_is_a_mention(analyser: HeadlineAnalyser) -> None:
     assert mentions_of(found) == ["구글"]
 
 
+@pytest.mark.parametrize(
+    ("title", "summary", "subjects", "mentions"),
+    [
+        ("Logistics startup leverages Google Maps for routing", "", [], ["구글"]),
+        ("Jane Doe (co-founder of Twitch) joins OpenAI", "", ["오픈AI"], ["트위치"]),
+        ("메모 요약 봇", "오픈AI 모델을 사용하여 메모를 요약하는 봇입니다.", [], ["오픈AI"]),
+        (
+            "음성 일기 워크플로",
+            "ElevenLabs를 활용해 녹음을 변환하고 Supabase에 저장합니다.",
+            [],
+            ["수파베이스"],
+        ),
+        ("구글 10년차 엔지니어가 말하는 코드 리뷰", "", [], ["구글"]),
+        ("한 달 만에 인기 프로젝트로", "공개 직후 깃허브 스타 1만 개를 넘었다.", [], ["깃허브"]),
+        ("OpenAI 직원들, 공개 서한 발표", "", ["오픈AI"], []),
+    ],
+)
+def test_tools_used_and_people_s_employers_are_mentions(
+    analyser: HeadlineAnalyser, title: str, summary: str, subjects: list[str], mentions: list[str]
+) -> None:
+    found = analysed(analyser, title, summary)
+    assert companies_of(found) == subjects
+    assert set(mentions) <= set(mentions_of(found))
+
+
 # --- relevance ------------------------------------------------------------------------------
 
 
