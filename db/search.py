@@ -24,9 +24,10 @@ TOTAL_CAP = 1000
 # The search index yields rowids (= sort keys) newest first, already restricted to the week's
 # range, so SQLite stops after offset + limit visible rows instead of sorting every match.
 # The low 32 bits of a sort key are the headline id (a CHECK in the schema holds it), which
-# spares a lookup in headlines for every candidate. Quoted phrases (:phrases, JSON; NULL when there are none) are checked on the
-# candidates' own title and summary, since the index row runs the two together (a headline
-# without a summary needs no check: its index row is its title).
+# spares a lookup in headlines for every candidate. Quoted phrases (:phrases, JSON; NULL
+# when there are none) are checked on the candidates' own title and summary, since the index
+# row runs the two together (a headline without a summary needs no check: its index row is
+# its title).
 _SEARCH_PAGE = """
 WITH page AS MATERIALIZED (
     SELECT f.rowid AS sort_key
