@@ -165,11 +165,14 @@ def build_bot(
     **options: Any,
 ) -> RoundupBot:
     scheduler = AsyncIOScheduler(timezone="UTC")
+    # One budget for every request the jobs make: alerts, channel posts and digests share it.
+    pacer = RequestPacer(settings.alert_requests_per_second)
     digest_scheduler = DigestScheduler(
         scheduler,
         services.digest,
         grace=timedelta(hours=settings.digest_grace_hours),
         clock=services.clock,
+        pacer=pacer,
     )
     services.settings_changes.subscribe(digest_scheduler.settings_changed)
     guild_settings = services.guild_settings
@@ -182,8 +185,6 @@ def build_bot(
         alerts=services.alerts,
         channels=services.channels,
     )
-    # One budget for every request the jobs make: alerts and channel posts share it.
-    pacer = RequestPacer(settings.alert_requests_per_second)
     alert_dispatcher = AlertDispatcher(scheduler, services.alerts, guild_settings, pacer=pacer)
     channel_poster = ChannelPoster(scheduler, services.channels, guild_settings, pacer)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from bot import console_admin, terminal
+from bot import console_admin, console_feeds, terminal
 from bot.app import Services
 from bot.cli.common import EXIT_ERROR, EXIT_OK, did_you_mean
 from locales import t
@@ -128,6 +128,7 @@ class LocalConsole:
         self._guild_id = guild_id
         self._language = language
         self._admin = console_admin.ServerCommands(services, out, guild_id, language)
+        self._feeds = console_feeds.FeedCommands(services, out, guild_id, language)
         self._commands: dict[str, Callable[[ParsedCommand], Awaitable[None]]] = {
             "company": self._company,
             "headlines": self._headlines,
@@ -198,7 +199,11 @@ class LocalConsole:
             command = parse_command(line)
             if command is None:
                 return True
-            handler = self._commands.get(command.name) or self._admin.handler(command.name)
+            handler = (
+                self._commands.get(command.name)
+                or self._feeds.handlers.get(command.name)
+                or self._admin.handler(command.name)
+            )
             await handler(command)
         except RoundupError as error:
             self._err.print(Text(f"error: {error.message_in(self._language)}", style="red"))

@@ -1,8 +1,9 @@
 """The server commands of the local console: ``/digest preview|post|next``,
-``/feed add|list|remove|retry|test``, ``/subscribe``, ``/subscriptions``, ``/unsubscribe``,
+``/subscribe``, ``/subscriptions``, ``/unsubscribe``,
 ``/setup digest|digest-options|show|alerts`` and ``/status``, on the same services as the
 bot's slash commands and answering in the same words (the catalogue's replies, without
-Discord's Markdown).
+Discord's Markdown). ``/feed`` has its handlers in ``bot.console_feeds``; its actions and
+options are listed here with the others.
 
 The console is one member of its own space (user id ``CONSOLE_USER_ID``) with every
 permission. Nothing reaches Discord: ``/digest post`` prints what would be posted, and a
@@ -39,18 +40,22 @@ CONSOLE_USER_ID = 0
 
 ACTIONS: dict[str, tuple[str, ...]] = {
     "digest": ("preview", "post", "next"),
-    "feed": ("add", "list", "remove", "retry", "test"),
+    "feed": ("add", "list", "remove", "retry", "test", "channel", "filter", "format", "webhook"),
     "setup": ("digest", "digest-options", "show", "alerts"),
 }
 OPTIONS: dict[str, frozenset[str]] = {
     "digest preview": frozenset({"week"}),
     "digest post": frozenset({"week", "force"}),
     "digest next": frozenset(),
-    "feed add": frozenset({"name"}),
+    "feed add": frozenset({"name", "channel"}),
     "feed list": frozenset(),
     "feed remove": frozenset(),
     "feed retry": frozenset(),
     "feed test": frozenset(),
+    "feed channel": frozenset({"channel"}),
+    "feed filter": frozenset({"include", "exclude"}),
+    "feed format": frozenset({"template"}),
+    "feed webhook": frozenset({"enabled"}),
     "subscribe": frozenset({"topic", "company", "keyword", "delivery"}),
     "subscriptions": frozenset(),
     "unsubscribe": frozenset(),
@@ -103,11 +108,6 @@ class ServerCommands:
             "digest preview": self._digest_preview,
             "digest post": self._digest_post,
             "digest next": self._digest_next,
-            "feed add": self._feed_add,
-            "feed list": self._feed_list,
-            "feed remove": self._feed_remove,
-            "feed retry": self._feed_retry,
-            "feed test": self._feed_test,
             "subscribe": self._subscribe,
             "subscriptions": self._subscriptions,
             "unsubscribe": self._unsubscribe,
@@ -161,44 +161,6 @@ class ServerCommands:
             channel=f"#{settings.digest_channel_id}",
             week=covered_week(local),
         )
-
-    # --- /feed --------------------------------------------------------------------------
-
-    async def _feed_add(self, command: ParsedCommand) -> None:
-        feeds = self._services.feeds
-        added = await feeds.add(
-            self._guild, _required(command), name=command.options.get("name"), added_by=0
-        )
-        if added.already_followed:
-            self._say("feed_already", title=added.feed.label, items=added.item_count)
-        else:
-            filed = added.first_poll.linked if added.first_poll else 0
-            self._say("feed_added", title=added.feed.label, items=added.item_count, filed=filed)
-
-    async def _feed_list(self, command: ParsedCommand) -> None:
-        feeds = await self._services.feeds.feeds(self._guild)
-        self._out.print(terminal.render_feeds(feeds, self._lang))
-
-    async def _feed_remove(self, command: ParsedCommand) -> None:
-        removed = await self._services.feeds.remove(self._guild, _required(command))
-        self._say("feed_removed", name=removed.label)
-
-    async def _feed_retry(self, command: ParsedCommand) -> None:
-        result = await self._services.feeds.retry(self._guild, _required(command))
-        name = result.source.title or result.source.url
-        if result.error is None:
-            self._say("feed_retry_ok", name=name, filed=result.new_headlines)
-        else:
-            self._say("feed_retry_failed", name=name, error=result.error)
-
-    async def _feed_test(self, command: ParsedCommand) -> None:
-        preview = await self._services.feeds.preview(_required(command))
-        feed = preview.feed
-        lines: list[RenderableType] = [Text(feed.title or preview.url, style="bold")]
-        lines += [Text(f"• {item.title}") for item in feed.items[: terminal.PREVIEW_ITEMS]]
-        footer = self._reply("feed_preview", items=len(feed.items), format=feed.format)
-        lines.append(Text(footer, style="dim"))
-        self._out.print(Group(*lines))
 
     # --- alerts -------------------------------------------------------------------------
 

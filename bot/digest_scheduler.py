@@ -25,6 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.jobs import stopped_by_shutdown
+from cogs.alerts.delivery import RequestPacer
 from cogs.digest.delivery import DigestDelivery
 from news.core.models import GuildSettings
 from news.digest.service import DigestService, PublishResult
@@ -95,8 +96,10 @@ class DigestScheduler:
         *,
         grace: timedelta,
         clock: Callable[[], datetime],
+        pacer: RequestPacer | None = None,
     ) -> None:
         self._scheduler = scheduler
+        self._pacer = pacer
         self._service = service
         self._grace = grace
         self._clock = clock
@@ -105,7 +108,7 @@ class DigestScheduler:
 
     async def start(self, client: discord.Client) -> None:
         """Post through ``client`` from now on, and add a job for every configured server."""
-        self._delivery = DigestDelivery(client, self._service)
+        self._delivery = DigestDelivery(client, self._service, self._pacer)
         self._ready = client.wait_until_ready
         for settings in await self._service.scheduled_guilds():
             self.schedule(settings)

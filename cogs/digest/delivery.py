@@ -1,5 +1,6 @@
 """The weekly digest on Discord: the outlet that sends and finds its messages, and the notices
-that tell a server's admins what to fix. Used by /digest post and by the scheduler."""
+that tell a server's admins what to fix. Used by /digest post and by the scheduler, whose
+requests take their slots from the RequestPacer shared with alerts and channel posts."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from news.digest.ports import PartFooter
 from news.digest.posts import DigestPart, DigestUndeliverable, FailureReason
 from news.digest.service import DigestService, Outcome, PublishResult
 
+from cogs.alerts.delivery import RequestPacer
 from cogs.common.embeds import NO_MENTIONS, digest_messages
 from cogs.common.i18n import text
 from cogs.common.planned import find_planned
@@ -35,16 +37,19 @@ Message = list[discord.Embed]
 
 class DiscordDigestOutlet:
     """news.digest.service.DigestOutlet on a discord.py client: one message per part, sent
-    one at a time (discord.py waits out rate limits), with every mention disabled."""
+    one at a time (discord.py waits out rate limits), with every mention disabled. Given a
+    ``pacer``, each request first takes a slot from it: the bot's one global budget."""
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, pacer: RequestPacer | None = None) -> None:
         self._client = client
+        self._pacer = pacer
 
     def render(self, digest: Digest, settings: GuildSettings, footer: PartFooter) -> list[Message]:
         return digest_messages(digest, settings, part_footer=footer)
 
     async def find_part(self, channel_id: int, part: DigestPart) -> int | None:
         channel = await self._channel(channel_id)
+        await self._slot()
         with _refusals_explained():
             return await find_planned(
                 self._client, channel, nonce=part.nonce, marker=part.marker, limit=HISTORY_LIMIT
@@ -52,6 +57,7 @@ class DiscordDigestOutlet:
 
     async def send_part(self, channel_id: int, message: Message, nonce: str) -> int:
         channel = await self._channel(channel_id)
+        await self._slot()
         with _refusals_explained():
             # discord.py sends enforce_nonce with every nonce: Discord drops a repeat.
             sent = await channel.send(embeds=message, nonce=nonce, allowed_mentions=NO_MENTIONS)
@@ -60,6 +66,7 @@ class DiscordDigestOutlet:
     async def open_thread(self, channel_id: int, message_id: int, name: str) -> None:
         try:
             channel = await self._channel(channel_id)
+            await self._slot()
             await channel.get_partial_message(message_id).create_thread(
                 name=truncate(name, THREAD_NAME_LIMIT)
             )
@@ -67,9 +74,14 @@ class DiscordDigestOutlet:
             # The digest is out; a missing thread is not worth failing it for.
             log.warning("no digest thread: channel=%s message=%s", channel_id, message_id)
 
+    async def _slot(self) -> None:
+        if self._pacer is not None:
+            await self._pacer.slot()
+
     async def _channel(self, channel_id: int) -> discord.TextChannel:
         channel = self._client.get_channel(channel_id)
         if channel is None:
+            await self._slot()
             with _refusals_explained():
                 channel = await self._client.fetch_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
@@ -92,10 +104,12 @@ def _refusals_explained() -> Iterator[None]:
 class DigestDelivery:
     """Posts digests through Discord and tells the admins when they must act."""
 
-    def __init__(self, client: discord.Client, service: DigestService) -> None:
+    def __init__(
+        self, client: discord.Client, service: DigestService, pacer: RequestPacer | None = None
+    ) -> None:
         self._client = client
         self._service = service
-        self._outlet = DiscordDigestOutlet(client)
+        self._outlet = DiscordDigestOutlet(client, pacer)
 
     async def post(
         self, guild_id: int, *, week: str | None = None, force: bool = False, notify: bool = True
