@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import open_services
 from bot.settings import Settings
-from db import Database, SqliteCompanyRepository
+from db import AnyDatabase, SqliteCompanyRepository
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
 from news.core.models import Company, HeadlinePage
@@ -259,7 +259,7 @@ async def search(
     return await service.search_headlines(GUILD_ID, text, week=week, company=company)
 
 
-async def like_baseline(db: Database, term: str, week: str | None) -> int:
+async def like_baseline(db: AnyDatabase, term: str, week: str | None) -> int:
     """The naive search: scan every title, then sort the matches (what an index avoids)."""
     sql = (
         "SELECT h.id FROM headlines AS h WHERE h.title LIKE :pattern"

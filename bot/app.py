@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from bot.fetch import SafeFetcher
 from bot.settings import Settings
 from db import (
-    Database,
+    AnyDatabase,
     SqliteAlertRepository,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
@@ -19,6 +19,7 @@ from db import (
     SqliteSettingsRepository,
     SqliteStoryRepository,
     SqliteTopicRepository,
+    open_database,
 )
 from news.alerts.service import AlertService
 from news.archive.importing import ImportRequest
@@ -52,7 +53,7 @@ class SettingsChanges:
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    database: Database
+    database: AnyDatabase
     archive: ArchiveService
     guild_settings: GuildSettingsService
     settings_changes: SettingsChanges
@@ -81,7 +82,8 @@ async def open_services(
     owner closes it) instead of one SafeFetcher (one connection pool, one address guard)
     for every feed and article fetch."""
     async with AsyncExitStack() as stack:
-        database = await stack.enter_async_context(await Database.open(settings.database_path))
+        database = await open_database(settings.database_path, settings.database_dsn)
+        stack.push_async_callback(database.close)
         if fetcher is None:
             fetcher = await stack.enter_async_context(
                 SafeFetcher(allow_private=settings.allow_private_urls)
@@ -90,7 +92,7 @@ async def open_services(
 
 
 async def _build(
-    settings: Settings, database: Database, fetcher: Fetcher, clock: Callable[[], datetime]
+    settings: Settings, database: AnyDatabase, fetcher: Fetcher, clock: Callable[[], datetime]
 ) -> Services:
     topics = SqliteTopicRepository(database)
     archive_repo = SqliteArchiveRepository(database)

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     database_path: Path = Path("data/roundup.db")
+    # postgresql://USER@HOST:PORT/DB selects PostgreSQL; database_path is then ignored.
+    database_url: SecretStr | None = None
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     dev_guild_id: int | None = Field(default=None, gt=0)
@@ -41,6 +43,20 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("DATABASE_URL must be a postgresql://USER@HOST:PORT/DB address")
+        return value
+
+    @property
+    def database_dsn(self) -> str | None:
+        """The PostgreSQL address when DATABASE_URL selects it, else None (SQLite)."""
+        return None if self.database_url is None else self.database_url.get_secret_value()
 
     @field_validator("log_format", mode="before")
     @classmethod

@@ -8,7 +8,7 @@ from news.core.errors import InvalidInput, NotFound
 from news.core.models import Company, CompanySpec, Topic, TopicSpec
 from news.core.text import detect_language, normalize
 
-from db.sqlite.database import Database, Row, Session
+from db.backend import Database, Row, Session
 
 _ALL_COMPANIES = """
 SELECT c.id, c.name, c.english_name, a.alias

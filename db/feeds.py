@@ -14,8 +14,8 @@ from datetime import datetime
 from news.core.models import NewHeadline
 from news.feeds.sources import FeedSource, GuildFeed
 
+from db.backend import Database, Row
 from db.headlines import store_new_headlines
-from db.sqlite.database import Database, Row
 from db.times import from_unix_or_none, unix, unix_or_none
 
 _INSERT_FEED = """
@@ -30,7 +30,7 @@ SELECT 1 FROM guild_sources WHERE guild_id = :guild_id AND source_id = :source_i
 _FOLLOW = """
 INSERT INTO guild_sources (guild_id, source_id, name, added_by, added_at)
 VALUES (:guild_id, :source_id, :name, :added_by, :added_at)
-ON CONFLICT (guild_id, source_id) DO UPDATE SET name = coalesce(excluded.name, name)
+ON CONFLICT (guild_id, source_id) DO UPDATE SET name = coalesce(excluded.name, guild_sources.name)
 """
 _GUILD_FEEDS = """
 SELECT s.*, gs.guild_id, gs.name, gs.added_by

@@ -20,8 +20,8 @@ from news.core.models import (
 )
 from news.core.text import normalize
 
+from db.backend import Database, Session, Sql, json_list_sql
 from db.headlines import StoredHeadline, dedupe_key, headline_from_row, publication, store_headlines
-from db.sqlite.database import Database, Session
 from db.times import from_unix, unix
 
 _GET_IMPORT_SOURCE = """
@@ -76,7 +76,8 @@ SELECT * FROM roundups
  ORDER BY kind = 'imported' DESC, published_at DESC, id DESC
  LIMIT 1
 """
-_SECTIONS = """
+_SECTIONS = Sql(
+    sqlite="""
 SELECT s.id, s.position, s.title, s.commentary,
        (SELECT json_group_array(c.name)
           FROM roundup_section_companies AS m JOIN companies AS c ON c.id = m.company_id
@@ -84,7 +85,17 @@ SELECT s.id, s.position, s.title, s.commentary,
   FROM roundup_sections AS s
  WHERE s.roundup_id = :roundup_id
  ORDER BY s.position
-"""
+""",
+    postgres="""
+SELECT s.id, s.position, s.title, s.commentary,
+       (SELECT coalesce(json_agg(c.name), '[]')
+          FROM roundup_section_companies AS m JOIN companies AS c ON c.id = m.company_id
+         WHERE m.section_id = s.id) AS mentions_json
+  FROM roundup_sections AS s
+ WHERE s.roundup_id = :roundup_id
+ ORDER BY s.position
+""",
+)
 _SECTION_ITEMS = """
 SELECT i.section_id, v.*
   FROM roundup_sections AS s
@@ -93,10 +104,8 @@ SELECT i.section_id, v.*
  WHERE s.roundup_id = :roundup_id
  ORDER BY s.position, i.position
 """
-_COMPANY_NAMES = """
-SELECT id, name FROM companies WHERE id IN (SELECT value FROM json_each(:ids))
-"""
-_TOPIC_KEYS = "SELECT id, key FROM topics WHERE id IN (SELECT value FROM json_each(:ids))"
+_COMPANY_NAMES = json_list_sql("SELECT id, name FROM companies WHERE id IN {ids}", ids="bigint")
+_TOPIC_KEYS = json_list_sql("SELECT id, key FROM topics WHERE id IN {ids}", ids="bigint")
 _LATEST_WEEK = "SELECT max(week) AS week FROM roundups WHERE guild_id = :guild_id"
 _WEEKS = """
 SELECT r.week, count(DISTINCT r.id) AS roundups, count(DISTINCT i.headline_id) AS headlines

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from news.archive.search_terms import Phrase, Unit, query_units, text_terms
 
-from db.sqlite.database import Params, Session
+from db.backend import Params, Session
 
 TERMS_COLUMN = "terms"
 TAGS_COLUMN = "tags"
@@ -25,8 +25,19 @@ INSERT INTO headline_search (rowid, terms, tags) VALUES (:sort_key, :terms, :tag
 
 
 async def index_headlines(tx: Session, rows: Sequence[Params]) -> None:
-    """Index headline rows (``sort_key``, ``terms``, ``tags``), in the order given."""
-    await tx.executemany(_INDEX_HEADLINE, rows)
+    """Index headline rows (``sort_key``, ``title``, ``summary``, ``company_ids``,
+    ``topic_ids``), in the order given."""
+    await tx.executemany(
+        _INDEX_HEADLINE,
+        [
+            {
+                "sort_key": row["sort_key"],
+                "terms": index_terms(row["title"] + "\n" + row["summary"]),
+                "tags": tags(row["company_ids"], row["topic_ids"]),
+            }
+            for row in rows
+        ],
+    )
 
 
 async def unindex_headlines(tx: Session, rows: Sequence[Params]) -> None:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from db import Database, SqliteArchiveRepository
@@ -16,6 +14,7 @@ from testkit.builders import (
     roundup,
     section,
 )
+from tests.backends import IntegrityError
 
 
 async def test_saved_roundup_reads_back_with_sections_in_order(
@@ -96,7 +95,7 @@ async def test_failed_save_leaves_nothing_written(
     archive: SqliteArchiveRepository, database: Database
 ) -> None:
     unknown_company = 999
-    with pytest.raises(sqlite3.IntegrityError):  # the foreign key refuses it, at the very end
+    with pytest.raises(IntegrityError):  # the foreign key refuses it, at the very end
         await archive.save_roundup(
             roundup(section(headline("실패", "https://news.test/f", companies=(unknown_company,))))
         )
