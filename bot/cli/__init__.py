@@ -24,6 +24,7 @@ from bot.cli import archive, catalog, db, digest, feeds, run
 from bot.cli.common import EXIT_ERROR, EXIT_USAGE, Handlers, Parser
 from bot.logs import configure_logging
 from bot.settings import Settings
+from db import DatabaseUnavailable, SchemaError
 from db.sqlite.maintenance import MaintenanceError
 from news.core.errors import RoundupError
 from news.core.models import LOCAL_GUILD_ID
@@ -70,7 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_dispatch(args, settings, handlers))
     except KeyboardInterrupt:
         return 130
-    except (RoundupError, MaintenanceError) as error:
+    except DatabaseUnavailable as error:
+        return _fail(str(error), EXIT_USAGE)
+    except (RoundupError, MaintenanceError, SchemaError) as error:
         return _fail(str(error), EXIT_ERROR)
     except Exception as error:
         if args.debug:
@@ -85,7 +88,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings, handlers: Hand
         return code
     if args.command == "db":
         # Not through open_services: that migrates at open, and these must not.
-        return await db.dispatch(args, settings.database_path, out)
+        return await db.dispatch(args, settings, out)
     async with open_services(settings) as services:
         return await handlers[_handler_key(args)](args, services, out)
 

@@ -121,6 +121,7 @@ class PostgresDatabase:
         min_size: int = 1,
         max_size: int = 10,
         server_settings: dict[str, str] | None = None,
+        refuse_newer: bool = True,
     ) -> PostgresDatabase:
         """Connect a pool and apply pending migrations.
 
@@ -141,7 +142,8 @@ class PostgresDatabase:
             ) from None
         database = cls(pool, url, postgres_migrations())
         try:
-            await database._refuse_newer_schema()
+            if refuse_newer:
+                await database._refuse_newer_schema()
             if migrate:
                 await database.migrate()
         except BaseException:
