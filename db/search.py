@@ -237,14 +237,15 @@ class SqliteSearchRepository:
         offset, limit = max(query.offset, 0), max(query.limit, 0)
         if not condition.required and not condition.patterns:  # no text, no filter: newest
             return await self._latest_page(guild_id, query, low, high, cap)
+        whole = query.week is None
         rows = await postgres_search.search_page(
-            self._db, guild_id, condition, low, high, offset, limit, ID_MASK
+            self._db, guild_id, condition, low, high, offset, limit, ID_MASK, whole_range=whole
         )
         if query.offset == 0 and len(rows) < query.limit:
             total = len(rows)
         else:
             total = await postgres_search.count_matches(
-                self._db, guild_id, condition, low, high, cap, ID_MASK
+                self._db, guild_id, condition, low, high, cap, ID_MASK, whole_range=whole
             )
         return _page(rows, total, cap, query)
 

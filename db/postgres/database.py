@@ -134,7 +134,8 @@ class PostgresDatabase:
                 max_size=max_size,
                 command_timeout=60,
                 timeout=10,
-                server_settings=server_settings,
+                # Our statements are short: JIT compiling one costs more than running it.
+                server_settings={"jit": "off", **(server_settings or {})},
             )
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             raise DatabaseUnavailable(
