@@ -1,12 +1,13 @@
 """Archive benchmark: 1,000,000 headlines, search and company lookup against a LIKE baseline.
 
-    python bench/archive.py [--headlines 1000000] [--db PATH] [--keep]
+    python bench/archive.py [--headlines 1000000] [--daily] [--db PATH] [--keep]
 
 Builds a synthetic archive (Korean and English headlines, 200 companies, 10 years of weekly
-roundups) through the real import path (parse, extract, store), then measures in one run
-on the same database: import throughput, p50/p99 of headline search (two-syllable Korean,
-longer Korean, two-letter English, English words, with week and company filters) and of
-company lookup, and the naive ``title LIKE '%q%'`` baseline for the same searches.
+roundups, or with ``--daily`` one article per day) through the real import path (parse,
+extract, store), then measures in one run on the same database: import throughput, p50/p99
+of headline search (two-syllable Korean, longer Korean, two-letter English, English words,
+with week and company filters) and of company lookup, and the naive ``title LIKE '%q%'``
+baseline for the same searches.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from bot.settings import Settings
 from db import AnyDatabase, SqliteCompanyRepository
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
-from news.core.models import Company, HeadlinePage
+from news.core.models import Company, CompanySpec, HeadlinePage
 from news.core.weeks import week_of
 
 GUILD_ID = 1
@@ -178,8 +179,12 @@ async def benchmark_companies(
 ) -> list[Company]:
     """The first 200 bundled companies, topped up with synthetic ones if the list is shorter."""
     companies = await repo.all_companies()
-    for number in range(len(companies), COMPANIES):
-        await service.add_company(f"벤치기업{number}", f"Benchco {number}")
+    synthetic = [
+        CompanySpec(f"벤치기업{number}", f"Benchco {number}")
+        for number in range(len(companies), COMPANIES)
+    ]
+    if synthetic:  # as bundled companies: every server knows them
+        await repo.upsert_companies(synthetic)
     return (await repo.all_companies())[:COMPANIES]
 
 
@@ -197,7 +202,12 @@ class Stopwatch:
 
 
 async def build_archive(
-    service: ArchiveService, companies: list[Company], total: int, out: Console
+    service: ArchiveService,
+    companies: list[Company],
+    total: int,
+    out: Console,
+    *,
+    daily: bool = False,
 ) -> float:
     """Import ``total`` headlines as weekly roundups over ten years; returns headlines/s.
 
@@ -205,14 +215,15 @@ async def build_archive(
     which parses the next article while the previous one is written.
     """
     writer = ArticleWriter(companies, random.Random(SEED))
-    weeks = YEARS * 52
+    weeks = YEARS * (365 if daily else 52)  # articles: one a day or one a week
     per_week = max(1, total // weeks)
     writing = Stopwatch()
 
     def request(number: int) -> ImportRequest:
-        day = FIRST_MONDAY + timedelta(weeks=number)
+        day = FIRST_MONDAY + (timedelta(days=number) if daily else timedelta(weeks=number))
         text = writer.article(number, per_week)
-        return ImportRequest(GUILD_ID, text, day=day, title=f"Bench {week_of(day)}")
+        title = f"Bench {day.isoformat() if daily else week_of(day)}"  # one roundup each
+        return ImportRequest(GUILD_ID, text, day=day, title=title)
 
     with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
         task = progress.add_task("building the archive", total=weeks * per_week)
@@ -296,7 +307,9 @@ async def run(args: argparse.Namespace) -> None:
             out.print(f"reusing {path}")
             throughput = float("nan")
         else:
-            throughput = await build_archive(service, companies, args.headlines, out)
+            throughput = await build_archive(
+                service, companies, args.headlines, out, daily=args.daily
+            )
         count = await db.fetch_one("SELECT count(*) AS n FROM headlines", {})
         rng = random.Random(SEED + 1)
         weeks = [
@@ -376,6 +389,9 @@ def main() -> None:
     )
     parser.add_argument("--headlines", type=int, default=1_000_000)
     parser.add_argument("--db", help="build into (or reuse) this database file")
+    parser.add_argument(
+        "--daily", action="store_true", help="one article per day instead of one a week"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     parser.add_argument("--samples", type=int, default=300, help="timed runs per case")
     parser.add_argument("--baseline-samples", type=int, default=10, help="timed LIKE runs per case")

@@ -17,11 +17,30 @@ links into one page (the sections of a release's notes).
 
 Labels (bench/labels/stories.tsv, columns period, item, story, tech): an item is its link, or
 ``file#n`` (the n-th headline of a roundup) when it has none; items that share a story id
-report one story; an item not listed is a story of its own. Judged by reading the titles: one
-story is one event or its development within the period that a weekly digest would show as
-one item (a hire and its later return are two stories; a podcast episode or a column's
-installment is its own item unless it leads with the event). ``tech`` says whether the story
+report one story; an item not listed is a story of its own. ``tech`` says whether the story
 is tech news, for the ranking checks.
+
+The labelling rule, judged by reading every item's title (and its summary or link where the
+title alone does not say what it is about), for what a weekly digest should show as one item:
+- One story is one event and its development within a few days: announcement and follow-up,
+  talks, speculation, denial, reversal and outcome ("may return", "is not returning" and
+  "returns" are one story: two items saying opposite things would mislead a weekly reader),
+  and the reactions and commentary about that event (an outlet's analysis, a late-night
+  recap, a party's reaction to an election result).
+- A new action by someone is a new event, even in the same saga: a firing, the hire by
+  another company, a staff letter, an appointment of someone else, a petition.
+- An item that tells two events (a daily audio brief's "A... B" title, "X is not returning;
+  Y is interim CEO") belongs to the story its title leads with.
+- A post that tells no event of the week (a review, a how-to, a user's comparison, a
+  column's installment, a deal or calendar post) is a story of its own.
+- Reports more than a few days apart (an announced interview, then its video a week later)
+  are separate items, as they fall in different weekly digests.
+- One outlet's live coverage of one event (the reports, videos, columns and late-night recaps
+  of a State of the Union address, the reactions to an election night) is one story: a
+  weekly digest should show the State of the Union once, not eight times.
+The bench prints recall for all pairs and for pairs of different outlets (the same story in
+several outlets is what a digest must not repeat; one outlet's follow-ups and commentary are
+harder to see from titles alone).
 """
 
 from __future__ import annotations
@@ -92,6 +111,7 @@ def grouping_report(corpus_dir: Path, labels_path: Path = LABELS) -> dict[str, f
     names = {company.id: company.name for company in companies}
     keys = {topic.id: topic.key for topic in topics}
     found_pairs = true_pairs = right_pairs = 0
+    outlet_true = outlet_right = 0
     cross_language = top10_total = top10_in = top5_total = top5_in = 0
     for period, items in _periods(corpus_dir, recognizers, names, keys).items():
         truth = {item.key: labels.get((period, item.key), f"{period}|{item.key}") for item in items}
@@ -108,6 +128,12 @@ def grouping_report(corpus_dir: Path, labels_path: Path = LABELS) -> dict[str, f
         for item in items:
             by_truth[truth[item.key]].append(item)
         true_pairs += sum(len(m) * (len(m) - 1) // 2 for m in by_truth.values())
+        found_story = {item.key: story for story, ms in stories.items() for item in ms}
+        for members in by_truth.values():
+            for a, b in combinations(members, 2):
+                if a.candidate.source != b.candidate.source:
+                    outlet_true += 1
+                    outlet_right += found_story[a.key] == found_story[b.key]
         placed = [replace(item.candidate, story_id=story) for story, ms in stories.items()
                   for item in ms]  # fmt: skip
         digest = compile_digest(
@@ -137,6 +163,8 @@ def grouping_report(corpus_dir: Path, labels_path: Path = LABELS) -> dict[str, f
         "pairs_true": true_pairs,
         "precision": right_pairs / found_pairs if found_pairs else 1.0,
         "recall": right_pairs / true_pairs if true_pairs else 1.0,
+        "outlet_pairs_true": outlet_true,
+        "outlet_recall": outlet_right / outlet_true if outlet_true else 1.0,
         "cross_language_groups": cross_language,
         "top10_covered": top10_total,
         "top10_in_digest": top10_in,
@@ -255,6 +283,10 @@ def main() -> None:
         f"pairwise precision {figures['precision']:.3f} "
         f"({figures['pairs_found']:.0f} pairs grouped), "
         f"recall {figures['recall']:.3f} ({figures['pairs_true']:.0f} labelled pairs)"
+    )
+    print(
+        f"recall over pairs of different outlets {figures['outlet_recall']:.3f} "
+        f"({figures['outlet_pairs_true']:.0f} labelled pairs)"
     )
     print(f"Korean/English stories grouped as one: {figures['cross_language_groups']:.0f}")
     print(

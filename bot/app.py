@@ -16,6 +16,7 @@ from db import (
     SqliteCompanyRepository,
     SqliteDigestRepository,
     SqliteFeedRepository,
+    SqliteRetagRepository,
     SqliteSettingsRepository,
     SqliteStoryRepository,
     SqliteTopicRepository,
@@ -88,7 +89,10 @@ async def open_services(
             fetcher = await stack.enter_async_context(
                 SafeFetcher(allow_private=settings.allow_private_urls)
             )
-        yield await _build(settings, database, fetcher, clock)
+        services = await _build(settings, database, fetcher, clock)
+        # Re-taggings running in the background finish before the database closes.
+        stack.push_async_callback(services.archive.close)
+        yield services
 
 
 async def _build(
@@ -99,7 +103,13 @@ async def _build(
     settings_repo = SqliteSettingsRepository(database)
     # One story service for feeds and digests: a story is found once, whoever brings it.
     stories = StoryService(SqliteStoryRepository(database))
-    archive = ArchiveService(SqliteCompanyRepository(database), topics, archive_repo, clock)
+    archive = ArchiveService(
+        SqliteCompanyRepository(database),
+        topics,
+        archive_repo,
+        clock,
+        retags=SqliteRetagRepository(database),
+    )
     await archive.start()
     digest = DigestService(
         settings_repo,

@@ -1,34 +1,54 @@
 """The local console: the slash commands, typed at a terminal, against the local archive.
 
-``/company 엔비디아``, ``/headlines 보안 week:2026-W48``, ``/roundup``, ``/import path``.
-On a terminal it keeps a history; when standard input is not a terminal it reads one
-command per line and exits at end of input.
+``/company 엔비디아``, ``/headlines 보안 week:2026-W48``, ``/roundup``, ``/import path``, and
+the server commands (``/digest``, ``/feed``, ``/subscribe``, ``/setup``, ``/status``; see
+``bot.console_admin``) on the same services as the bot, as one console member.
+
+On a terminal it keeps a history; Ctrl-C drops the line being typed or cancels the running
+command, and ``/quit``, ``/exit`` or Ctrl-D leave. When standard input is not a terminal it
+reads one command per line and exits at end of input (or at ``/quit``): 0 when every command
+succeeded, 1 when one failed (like ``sqlite3`` in batch mode); the others still run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import shlex
+import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
-from bot import terminal
-from locales import ENGLISH, t
+from bot import console_admin, terminal
+from bot.app import Services
+from bot.cli.common import EXIT_ERROR, EXIT_OK, did_you_mean
+from locales import t
 from news.archive.importing import ImportRequest
-from news.archive.service import ArchiveService
 from news.core.decoding import decode_article
 from news.core.errors import InvalidInput, RoundupError
 from news.core.weeks import parse_date
 
 HISTORY_FILE = Path("data/.console_history")
 PROMPT = "roundup> "
+QUIT = frozenset({"/quit", "/exit", "quit", "exit"})
 
-HELP = t(ENGLISH, "console.help")
+# The options (``name:value``) each command takes; a word of that shape that is not one of
+# them is refused, never searched for.
+OPTIONS: dict[str, frozenset[str]] = {
+    "company": frozenset(),
+    "headlines": frozenset({"week", "company", "topic", "page"}),
+    "roundup": frozenset({"week"}),
+    "import": frozenset({"date", "title"}),
+    "weeks": frozenset(),
+    "help": frozenset(),
+    **console_admin.OPTIONS,
+}
+_OPTION = re.compile(r"([a-z][a-z-]*):(?!//)(.*)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +63,10 @@ class ParsedCommand:
 
 
 def parse_command(line: str) -> ParsedCommand | None:
-    """Split ``/name words key:value`` into its parts; None for a blank line."""
+    """Split ``/name [action] words key:value`` into its parts; None for a blank line.
+
+    ``name`` is ``digest preview`` for a command with actions. InvalidInput for an unknown
+    command or option (with the nearest known one), or an open quote."""
     try:
         tokens = shlex.split(line)
     except ValueError:
@@ -51,22 +74,60 @@ def parse_command(line: str) -> ParsedCommand | None:
     if not tokens:
         return None
     name = tokens[0].lstrip("/").lower()
+    rest = tokens[1:]
+    if name in console_admin.ACTIONS:
+        name = console_admin.command_name(name, rest[0].lower() if rest else "")
+        rest = rest[1:]
+    if name not in OPTIONS:
+        _unknown_command(name)
     words: list[str] = []
     options: dict[str, str] = {}
-    for token in tokens[1:]:
-        key, sep, value = token.partition(":")
-        if sep and key in {"week", "company", "topic", "page", "date", "title"}:
-            options[key] = value
-        else:
+    for token in rest:
+        match = _OPTION.fullmatch(token)
+        if match is None or _quoted(token, line):
             words.append(token)
+        elif match.group(1) in OPTIONS[name]:
+            options[match.group(1)] = match.group(2)
+        else:
+            _unknown_option(name, match.group(1))
     return ParsedCommand(name, words, options)
 
 
+def _quoted(token: str, line: str) -> bool:
+    return f'"{token}"' in line or f"'{token}'" in line
+
+
+def _unknown_command(name: str) -> None:
+    group, _, action = name.partition(" ")
+    if action or group in console_admin.ACTIONS:
+        console_admin.unknown_action(group, action)
+    hint = did_you_mean(name, [*OPTIONS, *console_admin.ACTIONS])
+    if hint is None:
+        raise InvalidInput("console.unknown_command", name=name)
+    raise InvalidInput("console.unknown_command_suggest", name=name, hint=hint)
+
+
+def _unknown_option(command: str, option: str) -> None:
+    known = sorted(OPTIONS[command])
+    hint = did_you_mean(option, known)
+    if hint is not None:
+        raise InvalidInput(
+            "console.unknown_option_suggest", command=command, option=option, hint=hint
+        )
+    shown = ", ".join(f"{name}:" for name in known) or "-"
+    raise InvalidInput("console.unknown_option", command=command, option=option, known=shown)
+
+
 class LocalConsole:
-    def __init__(self, archive: ArchiveService, out: Console, guild_id: int) -> None:
-        self._archive = archive
+    def __init__(
+        self, services: Services, out: Console, err: Console, guild_id: int, language: str
+    ) -> None:
+        self._archive = services.archive
         self._out = out
+        self._err = err
         self._guild_id = guild_id
+        self._language = language
+        self._admin = console_admin.ServerCommands(services, out, guild_id, language)
         self._commands: dict[str, Callable[[ParsedCommand], Awaitable[None]]] = {
             "company": self._company,
             "headlines": self._headlines,
@@ -76,42 +137,79 @@ class LocalConsole:
             "help": self._help,
         }
 
-    async def run(self) -> None:
+    async def run(self) -> int:
+        """Read commands until the end; the exit code."""
         if sys.stdin.isatty():
-            await self._run_interactive()
-        else:
-            for line in sys.stdin:
-                await self.execute(line)
+            return await self._run_interactive()
+        failed = False
+        for line in sys.stdin:
+            if line.strip().lower() in QUIT:
+                break
+            failed = not await self.execute(line) or failed
+        return EXIT_ERROR if failed else EXIT_OK
 
-    async def _run_interactive(self) -> None:
+    async def _run_interactive(self) -> int:
         history = _History(HISTORY_FILE)
-        self._out.print("roundup-bot console. Type /help for commands, /quit to leave.")
-        while True:
-            try:
-                line = await asyncio.to_thread(input, PROMPT)
-            except EOFError:
-                break
-            if line.strip().lower() in {"/quit", "/exit", "quit", "exit"}:
-                break
-            await self.execute(line)
-        history.save()
+        self._out.print(t(self._language, "terminal.console_banner"))
+        previous = signal.getsignal(signal.SIGINT)
+        try:
+            while (line := self._read_line(previous)) is not None:
+                if line.strip().lower() in QUIT:
+                    break
+                await self._cancellable(line)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            history.save()
+        return EXIT_OK
 
-    async def execute(self, line: str) -> None:
-        """Run one command line; every failure is reported as one line, never raised."""
+    def _read_line(self, previous: signal._HANDLER) -> str | None:
+        """The next line typed; None at Ctrl-D. Ctrl-C drops the line and asks again. The
+        loop waits here, in its own thread: nothing else runs in the console meanwhile."""
+        while True:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            try:
+                return input(PROMPT)
+            except KeyboardInterrupt:
+                self._out.print()
+            except EOFError:
+                self._out.print()
+                return None
+            finally:
+                signal.signal(signal.SIGINT, previous)
+
+    async def _cancellable(self, line: str) -> None:
+        """Run one line; Ctrl-C cancels it and the console goes on."""
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(self.execute(line))
+        loop.add_signal_handler(signal.SIGINT, task.cancel)
+        try:
+            await task
+        except asyncio.CancelledError:
+            if not task.cancelled():
+                raise
+            self._err.print(Text(t(self._language, "terminal.cancelled"), style="yellow"))
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+
+    async def execute(self, line: str) -> bool:
+        """Run one command line; a failure is one line on stderr, never raised. False when
+        the command failed."""
         try:
             command = parse_command(line)
             if command is None:
-                return
-            handler = self._commands.get(command.name)
-            if handler is None:
-                raise InvalidInput("console.unknown_command", name=command.name)
+                return True
+            handler = self._commands.get(command.name) or self._admin.handler(command.name)
             await handler(command)
         except RoundupError as error:
-            self._out.print(Text(f"error: {error}", style="red"))
+            self._err.print(Text(f"error: {error.message_in(self._language)}", style="red"))
+            return False
+        return True
 
     async def _company(self, command: ParsedCommand) -> None:
         lookup = await self._archive.lookup_company(self._guild_id, command.text)
-        self._out.print(terminal.render_company(lookup))
+        if lookup.report is None:
+            raise _unknown_company(command.text, lookup.suggestions)
+        self._out.print(terminal.render_company(lookup, self._language))
 
     async def _headlines(self, command: ParsedCommand) -> None:
         page = await self._archive.search_headlines(
@@ -122,11 +220,12 @@ class LocalConsole:
             topic=command.options.get("topic"),
             page=_page_number(command.options.get("page", "1")),
         )
-        self._out.print(terminal.render_headlines(page))
+        self._out.print(terminal.render_headlines(page, self._language))
 
     async def _roundup(self, command: ParsedCommand) -> None:
         week = command.options.get("week") or command.text or None
-        self._out.print(terminal.render_roundup(await self._archive.roundup(self._guild_id, week)))
+        roundup = await self._archive.roundup(self._guild_id, week)
+        self._out.print(terminal.render_roundup(roundup, self._language))
 
     async def _import(self, command: ParsedCommand) -> None:
         if not command.text:
@@ -134,6 +233,8 @@ class LocalConsole:
         path = Path(command.text)
         try:
             data = await asyncio.to_thread(_read_bytes, path)
+        except IsADirectoryError:
+            raise InvalidInput("console.is_directory", path=command.text) from None
         except (OSError, ValueError, RuntimeError):
             # ValueError: a NUL in the path; RuntimeError: ~user of an unknown user.
             raise InvalidInput("console.cannot_read", path=command.text) from None
@@ -145,17 +246,27 @@ class LocalConsole:
             day=parse_date(date) if date else None,
             title=command.options.get("title"),
         )
-        self._out.print(terminal.render_import(await self._archive.import_roundup(request)))
+        result = await self._archive.import_roundup(request)
+        self._out.print(terminal.render_import(result, self._language))
 
     async def _weeks(self, command: ParsedCommand) -> None:
-        self._out.print(terminal.render_weeks(await self._archive.weeks(self._guild_id)))
+        weeks = await self._archive.weeks(self._guild_id)
+        self._out.print(terminal.render_weeks(weeks, self._language))
 
     async def _help(self, command: ParsedCommand) -> None:
-        self._out.print(Text(HELP))
+        self._out.print(Text(t(self._language, "console.help")))
+
+
+def _unknown_company(name: str, suggestions: Sequence[str]) -> InvalidInput:
+    if suggestions:
+        return InvalidInput("company.unknown_suggest", name=name, hint=", ".join(suggestions))
+    return InvalidInput("company.unknown", name=name)
 
 
 def _read_bytes(path: Path) -> bytes:
     file = path.expanduser()
+    if file.is_dir():
+        raise IsADirectoryError(path)
     if not file.is_file():  # a device such as /dev/zero would be read forever
         raise FileNotFoundError(path)
     return file.read_bytes()

@@ -14,9 +14,10 @@ import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.jobs import every, stopped_by_shutdown
-from cogs.common.embeds import escape, shorten
+from cogs.common.embeds import escape
 from cogs.common.i18n import text
 from cogs.digest.delivery import tell_admins
+from news.core.text import truncate
 from news.digest.guild_settings import GuildSettingsService
 from news.feeds.service import FeedService
 from news.feeds.sources import GuildFeed, PollResult
@@ -41,9 +42,9 @@ class DiscordFeedNotifier:
         notice = text(
             settings.language,
             "feed_paused",
-            name=escape(shorten(feed.label, 100)),
+            name=escape(truncate(feed.label, 100)),
             failures=feed.source.failure_count,
-            error=escape(shorten(feed.source.last_error or "", 300)),
+            error=escape(truncate(feed.source.last_error or "", 300)),
         )
         await tell_admins(self._client, settings, notice)
 

@@ -15,6 +15,7 @@ from db.connect import open_database
 from db.digests import SqliteDigestRepository
 from db.feeds import SqliteFeedRepository
 from db.postgres.database import PostgresDatabase
+from db.retagging import SqliteRetagRepository
 from db.roundups import SqliteRoundupRepository
 from db.search import TOTAL_CAP, SqliteSearchRepository
 from db.settings import SqliteSettingsRepository
@@ -34,6 +35,7 @@ __all__ = [
     "SqliteCompanyRepository",
     "SqliteDigestRepository",
     "SqliteFeedRepository",
+    "SqliteRetagRepository",
     "SqliteRoundupRepository",
     "SqliteSearchRepository",
     "SqliteSettingsRepository",

@@ -85,6 +85,11 @@ class HeadlineIndex(Protocol):
 
     async def unindex_headlines(self, tx: Session, rows: Sequence[Params]) -> None: ...
 
+    async def retag_headlines(self, tx: Session, rows: Sequence[Params]) -> None:
+        """Rewrite the company/topic tags of indexed headlines; rows carry ``sort_key``,
+        ``text`` (title and summary), ``company_ids`` and ``topic_ids``."""
+        ...
+
 
 class Database(Protocol):
     """One open database: transactions, snapshots, single reads and the schema."""

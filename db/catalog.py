@@ -1,4 +1,8 @@
-"""Companies with their aliases, and topics with their keywords."""
+"""Companies with their aliases, and topics with their keywords.
+
+The bundled catalogue has guild_id NULL; what a server adds (a company, or another spelling of
+any company it knows) carries its guild_id and is seen by that server only.
+"""
 
 from __future__ import annotations
 
@@ -10,37 +14,50 @@ from news.core.text import detect_language, normalize
 
 from db.backend import Database, Row, Session
 
-_ALL_COMPANIES = """
+# The companies a guild knows: the bundled ones and its own, with the bundled spellings and
+# its own. :guild_id NULL gives the bundled catalogue alone.
+_GUILD_COMPANIES = """
 SELECT c.id, c.name, c.english_name, a.alias
-  FROM companies AS c LEFT JOIN company_aliases AS a ON a.company_id = c.id
+  FROM companies AS c
+  LEFT JOIN company_aliases AS a
+    ON a.company_id = c.id AND (a.guild_id IS NULL OR a.guild_id = :guild_id)
+ WHERE c.guild_id IS NULL OR c.guild_id = :guild_id
  ORDER BY c.id, a.id
 """
 _COMPANY_BY_ID = """
 SELECT c.id, c.name, c.english_name, a.alias
-  FROM companies AS c LEFT JOIN company_aliases AS a ON a.company_id = c.id
- WHERE c.id = :company_id
+  FROM companies AS c
+  LEFT JOIN company_aliases AS a
+    ON a.company_id = c.id AND (a.guild_id IS NULL OR a.guild_id = :guild_id)
+ WHERE c.id = :company_id AND (c.guild_id IS NULL OR c.guild_id = :guild_id)
  ORDER BY a.id
+"""
+_GUILDS_WITH_ADDITIONS = """
+SELECT DISTINCT guild_id FROM company_aliases WHERE guild_id IS NOT NULL ORDER BY guild_id
 """
 _UPSERT_COMPANY = """
 INSERT INTO companies (name, english_name) VALUES (:name, :english_name)
-ON CONFLICT (name) DO UPDATE
+ON CONFLICT (name) WHERE guild_id IS NULL DO UPDATE
    SET english_name = coalesce(nullif(excluded.english_name, ''), companies.english_name)
 RETURNING id
 """
 _INSERT_COMPANY = """
-INSERT INTO companies (name, english_name) VALUES (:name, :english_name) RETURNING id
+INSERT INTO companies (name, english_name, guild_id) VALUES (:name, :english_name, :guild_id)
+RETURNING id
 """
-_COMPANY_NAME_TAKEN = "SELECT 1 FROM companies WHERE name = :name"
+_COMPANY_NAME_TAKEN = """
+SELECT 1 FROM companies WHERE name = :name AND (guild_id IS NULL OR guild_id = :guild_id)
+"""
 _ALIAS_OWNER = """
 SELECT a.company_id, c.name
   FROM company_aliases AS a JOIN companies AS c ON c.id = a.company_id
- WHERE a.normalized = :normalized
+ WHERE a.normalized = :normalized AND (a.guild_id IS NULL OR a.guild_id = :guild_id)
 """
 # An alias already owned (by this company or, in a bulk upsert, another) is left alone.
 _INSERT_ALIAS = """
-INSERT INTO company_aliases (company_id, alias, normalized, language)
-VALUES (:company_id, :alias, :normalized, :language)
-ON CONFLICT (normalized) DO NOTHING
+INSERT INTO company_aliases (company_id, alias, normalized, language, guild_id)
+VALUES (:company_id, :alias, :normalized, :language, :guild_id)
+ON CONFLICT DO NOTHING
 """
 
 _ALL_TOPICS = """
@@ -71,7 +88,15 @@ class SqliteCompanyRepository:
         self._db = database
 
     async def all_companies(self) -> list[Company]:
-        return _companies_from(await self._db.fetch_all(_ALL_COMPANIES))
+        """The bundled catalogue (no server's additions)."""
+        return await self.guild_companies(None)
+
+    async def guild_companies(self, guild_id: int | None) -> list[Company]:
+        """The bundled catalogue with the guild's additions."""
+        return _companies_from(await self._db.fetch_all(_GUILD_COMPANIES, {"guild_id": guild_id}))
+
+    async def guilds_with_additions(self) -> list[int]:
+        return [int(row["guild_id"]) for row in await self._db.fetch_all(_GUILDS_WITH_ADDITIONS)]
 
     async def upsert_companies(self, specs: Sequence[CompanySpec]) -> None:
         async with self._db.transaction() as tx:
@@ -80,31 +105,34 @@ class SqliteCompanyRepository:
                     _UPSERT_COMPANY, {"name": spec.name, "english_name": spec.english_name}
                 )
                 assert row is not None  # RETURNING always yields the upserted row
-                await tx.executemany(_INSERT_ALIAS, _alias_rows(int(row["id"]), _spellings(spec)))
+                await tx.executemany(
+                    _INSERT_ALIAS, _alias_rows(int(row["id"]), _spellings(spec), None)
+                )
 
-    async def add_company(self, spec: CompanySpec) -> Company:
+    async def add_company(self, spec: CompanySpec, guild_id: int) -> Company:
         spellings = _spellings(spec)
         async with self._db.transaction() as tx:
-            if await tx.fetch_one(_COMPANY_NAME_TAKEN, {"name": spec.name}):
+            if await tx.fetch_one(_COMPANY_NAME_TAKEN, {"name": spec.name, "guild_id": guild_id}):
                 raise InvalidInput("company.exists", name=spec.name)
             for spelling in spellings:
-                await _refuse_taken_alias(tx, spelling, company_id=None)
+                await _refuse_taken_alias(tx, spelling, company_id=None, guild_id=guild_id)
             row = await tx.fetch_one(
-                _INSERT_COMPANY, {"name": spec.name, "english_name": spec.english_name}
+                _INSERT_COMPANY,
+                {"name": spec.name, "english_name": spec.english_name, "guild_id": guild_id},
             )
             assert row is not None  # RETURNING always yields the inserted row
             company_id = int(row["id"])
-            await tx.executemany(_INSERT_ALIAS, _alias_rows(company_id, spellings))
-            return await _company(tx, company_id)
+            await tx.executemany(_INSERT_ALIAS, _alias_rows(company_id, spellings, guild_id))
+            return await _company(tx, company_id, guild_id)
 
-    async def add_alias(self, company_id: int, alias: str) -> Company:
+    async def add_alias(self, company_id: int, alias: str, guild_id: int) -> Company:
         if not normalize(alias):
             raise InvalidInput("alias.no_letters")
         async with self._db.transaction() as tx:
-            await _company(tx, company_id)
-            await _refuse_taken_alias(tx, alias, company_id=company_id)
-            await tx.executemany(_INSERT_ALIAS, _alias_rows(company_id, [alias]))
-            return await _company(tx, company_id)
+            await _company(tx, company_id, guild_id)
+            if not await _refuse_taken_alias(tx, alias, company_id=company_id, guild_id=guild_id):
+                await tx.executemany(_INSERT_ALIAS, _alias_rows(company_id, [alias], guild_id))
+            return await _company(tx, company_id, guild_id)
 
 
 class SqliteTopicRepository:
@@ -135,27 +163,37 @@ class SqliteTopicRepository:
                 await tx.executemany(_INSERT_KEYWORD, _keyword_rows(int(row["id"]), spec.keywords))
 
 
-async def _company(tx: Session, company_id: int) -> Company:
-    companies = _companies_from(await tx.fetch_all(_COMPANY_BY_ID, {"company_id": company_id}))
+async def _company(tx: Session, company_id: int, guild_id: int | None) -> Company:
+    params = {"company_id": company_id, "guild_id": guild_id}
+    companies = _companies_from(await tx.fetch_all(_COMPANY_BY_ID, params))
     if not companies:
         raise NotFound("company.no_such_id", company_id=company_id)
     return companies[0]
 
 
-async def _refuse_taken_alias(tx: Session, alias: str, *, company_id: int | None) -> None:
-    owner = await tx.fetch_one(_ALIAS_OWNER, {"normalized": normalize(alias)})
+async def _refuse_taken_alias(
+    tx: Session, alias: str, *, company_id: int | None, guild_id: int
+) -> bool:
+    """InvalidInput when the spelling names another company the guild knows; True when it
+    names this one already."""
+    params = {"normalized": normalize(alias), "guild_id": guild_id}
+    owner = await tx.fetch_one(_ALIAS_OWNER, params)
     if owner is not None and owner["company_id"] != company_id:
         raise InvalidInput("alias.taken", alias=alias, company=owner["name"])
+    return owner is not None
 
 
 def _spellings(spec: CompanySpec) -> list[str]:
     return [spec.name, spec.english_name, *spec.aliases]
 
 
-def _alias_rows(company_id: int, spellings: Sequence[str]) -> list[dict[str, object]]:
+def _alias_rows(
+    company_id: int, spellings: Sequence[str], guild_id: int | None
+) -> list[dict[str, object]]:
     return [
         {
             "company_id": company_id,
+            "guild_id": guild_id,
             "alias": spelling.strip(),
             "normalized": normalize(spelling),
             "language": detect_language(spelling),

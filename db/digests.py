@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from news.catalog.relevance import Strictness
 from news.core.models import DigestCandidate, GuildSettings
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
 
@@ -15,7 +16,7 @@ from db.times import from_unix, from_unix_or_none, unix
 # Imported headlines are filed under their roundup's week, so one week of roundups suffices.
 _WEEK_CANDIDATES = """
 WITH week_headlines AS MATERIALIZED (
-    SELECT h.id, h.sort_key, h.cluster_id
+    SELECT h.id, h.sort_key, h.cluster_id, h.relevance
       FROM headlines AS h
      WHERE h.sort_key BETWEEN :low AND :high
        AND EXISTS (SELECT 1 FROM guild_headlines AS g
@@ -31,6 +32,7 @@ publishers AS MATERIALIZED (
 )
 SELECT v.*,
        w.cluster_id,
+       w.relevance,
        coalesce(
            (SELECT nullif(src.title, '')
               FROM headline_sources AS hs
@@ -88,14 +90,16 @@ SELECT guild_id, digest_channel_id, digest_weekday, digest_hour, timezone, langu
  ORDER BY guild_id
 """
 _GET_OPTIONS = """
-SELECT digest_thread, digest_max_sections, digest_max_items, digest_scheduled_since
+SELECT digest_thread, digest_max_sections, digest_max_items, digest_scheduled_since,
+       digest_relevance
   FROM guild_settings
  WHERE guild_id = :guild_id
 """
 _SAVE_OPTIONS = """
 UPDATE guild_settings
    SET digest_thread = :thread, digest_max_sections = :max_sections,
-       digest_max_items = :max_items, digest_scheduled_since = :scheduled_since
+       digest_max_items = :max_items, digest_scheduled_since = :scheduled_since,
+       digest_relevance = :relevance
  WHERE guild_id = :guild_id
 RETURNING guild_id
 """
@@ -113,7 +117,9 @@ class SqliteDigestRepository:
             _WEEK_CANDIDATES, {"guild_id": guild_id, "week": week, "low": low, "high": high}
         )
         return [
-            DigestCandidate(headline_from_row(row), row["source"], row["cluster_id"])
+            DigestCandidate(
+                headline_from_row(row), row["source"], row["cluster_id"], row["relevance"]
+            )
             for row in rows
         ]
 
@@ -179,6 +185,7 @@ class SqliteDigestRepository:
             max_sections=row["digest_max_sections"],
             max_items=row["digest_max_items"],
             scheduled_since=from_unix_or_none(since),
+            relevance=Strictness(row["digest_relevance"]),
         )
 
     async def save_digest_options(self, guild_id: int, options: DigestOptions) -> bool:
@@ -192,6 +199,7 @@ class SqliteDigestRepository:
                     "max_sections": options.max_sections,
                     "max_items": options.max_items,
                     "scheduled_since": None if since is None else unix(since),
+                    "relevance": str(options.relevance),
                 },
             )
         return changed is not None

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from news.core.models import NewHeadline
-from news.feeds.sources import FeedSource, GuildFeed
+from news.feeds.sources import FeedSource, GuildFeed, feed_host, feed_identity
 
-from db.backend import Database, Row
+from db.backend import Database, Row, Session, Sql
 from db.headlines import store_new_headlines
 from db.times import from_unix_or_none, unix, unix_or_none
 
@@ -24,6 +24,16 @@ VALUES ('feed', :url, :title, :site_link, :ttl_minutes, :next_poll_at)
 ON CONFLICT (key) DO UPDATE SET key = excluded.key
 RETURNING *
 """
+# Feeds on the URL's host, of which Python picks the one that is the same feed (feed_identity):
+# http and https, tracking parameters, default port and trailing slash are one feed.
+_FEEDS_ON_HOST = Sql(
+    sqlite="""
+SELECT * FROM sources WHERE kind = 'feed' AND instr(lower(key), :host) > 0 ORDER BY id
+""",
+    postgres="""
+SELECT * FROM sources WHERE kind = 'feed' AND strpos(lower(key), :host) > 0 ORDER BY id
+""",
+)
 _FOLLOWS = """
 SELECT 1 FROM guild_sources WHERE guild_id = :guild_id AND source_id = :source_id
 """
@@ -57,7 +67,7 @@ UPDATE sources
    SET title = :title, site_link = :site_link, etag = :etag, last_modified = :last_modified,
        next_poll_at = :next_poll_at, failure_count = :failure_count, last_error = :last_error,
        last_success_at = :last_success_at, paused = :paused, quiet_polls = :quiet_polls,
-       ttl_minutes = :ttl_minutes
+       ttl_minutes = :ttl_minutes, newest_item_at = :newest_item_at
  WHERE id = :id
 """
 
@@ -78,7 +88,7 @@ class SqliteFeedRepository:
         added_at: datetime,
     ) -> tuple[GuildFeed, bool]:
         async with self._db.transaction() as tx:
-            row = await tx.fetch_one(
+            row = await _same_feed(tx, source.url) or await tx.fetch_one(
                 _INSERT_FEED,
                 {
                     "url": source.url,
@@ -135,6 +145,7 @@ class SqliteFeedRepository:
                     "paused": int(source.paused),
                     "quiet_polls": source.quiet_polls,
                     "ttl_minutes": source.ttl_minutes,
+                    "newest_item_at": unix_or_none(source.newest_item_at),
                 },
             )
 
@@ -143,6 +154,18 @@ class SqliteFeedRepository:
     ) -> tuple[int, int]:
         async with self._db.transaction() as tx:
             return await store_new_headlines(tx, headlines, source_id, alert=alert)
+
+
+async def _same_feed(tx: Session, url: str) -> Row | None:
+    """The stored feed that ``url`` names in another form, if any (the oldest first)."""
+    host = feed_host(url)
+    if not host:
+        return None
+    wanted = feed_identity(url)
+    for row in await tx.fetch_all(_FEEDS_ON_HOST, {"host": host}):
+        if feed_identity(row["key"]) == wanted:
+            return row
+    return None
 
 
 def source_from_row(row: Row) -> FeedSource:
@@ -160,4 +183,5 @@ def source_from_row(row: Row) -> FeedSource:
         paused=bool(row["paused"]),
         quiet_polls=row["quiet_polls"],
         ttl_minutes=row["ttl_minutes"],
+        newest_item_at=from_unix_or_none(row["newest_item_at"]),
     )

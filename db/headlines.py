@@ -2,6 +2,10 @@
 canonical URL, or normalised title when there is no link), linked to the sources that brought it,
 tagged with companies and topics, and waiting for the alert matcher when it is news.
 
+A feed's stories are shared by URL: a feed entry reads the same for every server following the
+feed. An imported roundup owns its headlines (``roundup_id``; keys prefixed with
+``roundup:<id>:``), so that what one import files never rewrites what another filed.
+
 Imports (db/roundups.py) and feeds (db/feeds.py) file headlines through here; every reader turns
 a headline_view row into a Headline with headline_from_row.
 """
@@ -40,13 +44,15 @@ _LOCK_HEADLINES = Sql(
 _NEXT_HEADLINE_ID = "SELECT coalesce(max(id), 0) + 1 AS next_id FROM headlines"
 _INSERT_HEADLINE = """
 INSERT INTO headlines (id, dedupe_key, url, title, summary, language, published_at, week,
-                       sort_key)
-VALUES (:id, :dedupe_key, :url, :title, :summary, :language, :published_at, :week, :sort_key)
+                       sort_key, relevance, roundup_id)
+VALUES (:id, :dedupe_key, :url, :title, :summary, :language, :published_at, :week, :sort_key,
+        :relevance, :roundup_id)
 """
 _UPDATE_HEADLINE = """
 UPDATE headlines
    SET url = coalesce(:url, url), title = :title, summary = :summary, language = :language,
-       published_at = :published_at, week = :week, sort_key = :sort_key
+       published_at = :published_at, week = :week, sort_key = :sort_key,
+       relevance = :relevance
  WHERE id = :id
 """
 _LINK_SOURCE = """
@@ -62,6 +68,11 @@ SELECT headline_id FROM headline_sources WHERE source_id = :source_id AND headli
 )
 _UNLINK_COMPANIES = "DELETE FROM headline_companies WHERE headline_id = :id"
 _UNLINK_TOPICS = "DELETE FROM headline_topics WHERE headline_id = :id"
+_UNLINK_MENTIONS = "DELETE FROM headline_mentions WHERE headline_id = :id"
+_LINK_MENTION = """
+INSERT INTO headline_mentions (headline_id, company_id) VALUES (:id, :company_id)
+ON CONFLICT DO NOTHING
+"""
 _LINK_COMPANY = """
 INSERT INTO headline_companies (headline_id, company_id, sort_key)
 VALUES (:id, :company_id, :sort_key)
@@ -101,18 +112,25 @@ class StoredHeadline:
 
 
 async def store_headlines(
-    tx: Session, headlines: Sequence[NewHeadline], source_id: int, *, alert: bool
+    tx: Session,
+    headlines: Sequence[NewHeadline],
+    source_id: int,
+    *,
+    alert: bool,
+    roundup_id: int | None = None,
 ) -> dict[str, StoredHeadline]:
-    """Upsert the headlines with their links and index rows; returns what each key became.
-    With ``alert``, the headlines new to the archive wait in the inbox of the alert matcher,
-    written in this transaction so that no stored headline escapes it."""
+    """Upsert the headlines with their links and index rows; returns what each key became
+    (by dedupe_key, without the roundup's prefix). With ``roundup_id``, they are the
+    roundup's own rows. With ``alert``, the headlines new to the archive wait in the inbox of
+    the alert matcher, written in this transaction so that no stored headline escapes it."""
     # The last occurrence of a key wins, as the freshest text of that story.
     latest = {dedupe_key(headline): headline for headline in headlines}
-    stored = await _assign_ids(tx, latest)
+    prefix = roundup_key_prefix(roundup_id)
+    stored = await _assign_ids(tx, latest, prefix)
     # FTS5 flushes its pending terms to a new segment whenever a rowid is lower than the one
     # before it, so rows go in by ascending sort key: one segment per save, not hundreds.
     keys = sorted(latest, key=lambda key: stored[key].sort_key)
-    all_rows = [_headline_row(key, latest[key], stored[key]) for key in keys]
+    all_rows = [_headline_row(key, latest[key], stored[key], prefix, roundup_id) for key in keys]
     new_rows = [row for row in all_rows if row["old_sort_key"] is None]
     updated_rows = [row for row in all_rows if row["old_sort_key"] is not None]
     await tx.executemany(_INSERT_HEADLINE, new_rows)
@@ -124,10 +142,12 @@ async def store_headlines(
     await tx.index.unindex_headlines(tx, updated_rows)
     await tx.executemany(_UNLINK_COMPANIES, updated_rows)
     await tx.executemany(_UNLINK_TOPICS, updated_rows)
+    await tx.executemany(_UNLINK_MENTIONS, updated_rows)
     await tx.index.index_headlines(tx, all_rows)
     await tx.executemany(_LINK_SOURCE, [{"id": r["id"], "source_id": source_id} for r in all_rows])
     await tx.executemany(_LINK_COMPANY, _company_links(latest, stored))
     await tx.executemany(_LINK_TOPIC, _topic_links(latest, stored))
+    await tx.executemany(_LINK_MENTION, _mention_links(latest, stored))
     return stored
 
 
@@ -166,16 +186,24 @@ async def _queue_new_to_source(tx: Session, headline_ids: list[int], source_id: 
     await tx.executemany(_QUEUE_FOR_ALERTS, [{"id": i} for i in headline_ids if i not in linked])
 
 
-async def _assign_ids(tx: Session, latest: dict[str, NewHeadline]) -> dict[str, StoredHeadline]:
+def roundup_key_prefix(roundup_id: int | None) -> str:
+    """What prefixes the dedupe keys of a roundup's own headlines ('' for shared rows)."""
+    return "" if roundup_id is None else f"roundup:{roundup_id:d}:"
+
+
+async def _assign_ids(
+    tx: Session, latest: dict[str, NewHeadline], prefix: str = ""
+) -> dict[str, StoredHeadline]:
     """Known headlines keep their id; new ones get the next free ids.
 
     We choose ids ourselves because the sort key embeds the id and must be written with the
     row; BEGIN IMMEDIATE guarantees nobody else inserts meanwhile.
     """
     await tx.fetch_one(_LOCK_HEADLINES)
+    keys = [prefix + key for key in latest]
     existing = {
-        row["dedupe_key"]: row
-        for row in await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(list(latest))})
+        row["dedupe_key"].removeprefix(prefix): row
+        for row in await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(keys)})
     }
     next_row = await tx.fetch_one(_NEXT_HEADLINE_ID)
     next_id = int(next_row["next_id"]) if next_row else 1
@@ -195,11 +223,18 @@ async def _assign_ids(tx: Session, latest: dict[str, NewHeadline]) -> dict[str, 
     return stored
 
 
-def _headline_row(key: str, headline: NewHeadline, stored: StoredHeadline) -> dict[str, object]:
+def _headline_row(
+    key: str,
+    headline: NewHeadline,
+    stored: StoredHeadline,
+    prefix: str = "",
+    roundup_id: int | None = None,
+) -> dict[str, object]:
     published, _, week = publication(headline.published_at)
     return {
         "id": stored.id,
-        "dedupe_key": key,
+        "dedupe_key": prefix + key,
+        "roundup_id": roundup_id,
         "url": headline.url,
         "title": headline.title,
         "summary": headline.summary,
@@ -208,6 +243,7 @@ def _headline_row(key: str, headline: NewHeadline, stored: StoredHeadline) -> di
         "week": week,
         "sort_key": stored.sort_key,
         "old_sort_key": stored.old_sort_key,
+        "relevance": min(max(headline.relevance, 0.0), 1.0),
         "company_ids": headline.company_ids,
         "topic_ids": headline.topic_ids,
     }
@@ -220,6 +256,17 @@ def _company_links(
         {"id": stored[key].id, "company_id": company_id, "sort_key": stored[key].sort_key}
         for key, headline in latest.items()
         for company_id in headline.company_ids
+    ]
+
+
+def _mention_links(
+    latest: dict[str, NewHeadline], stored: dict[str, StoredHeadline]
+) -> list[dict[str, int]]:
+    return [
+        {"id": stored[key].id, "company_id": company_id}
+        for key, headline in latest.items()
+        for company_id in headline.mention_ids
+        if company_id not in headline.company_ids
     ]
 
 

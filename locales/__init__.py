@@ -6,6 +6,9 @@ dotted paths to them (``replies.imported``, ``errors.week.invalid``,
 module is imported: the same keys, the same placeholders, templates that parse. A broken
 catalogue stops the bot at start-up, not in the middle of a reply.
 
+A Korean particle after a placeholder is chosen by the value's final sound: ``{name|을}``
+is the name followed by 을 or 를, ``{name|~을}`` the particle alone (see ``particles``).
+
 Standard library only: the domain (news/), the database side, the cogs and the composition
 root all read it.
 """
@@ -14,15 +17,34 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
+from typing import Any
+
+from locales.particles import is_particle, particle
 
 ENGLISH = "en"
 KOREAN = "ko"
 LANGUAGES = (KOREAN, ENGLISH)
 DEFAULT_LANGUAGE = ENGLISH
 
-_FORMATTER = string.Formatter()
+
+class _ParticleFormatter(string.Formatter):
+    """str.format, plus ``{name|을}`` and ``{name|~을}``: the particle that fits the value."""
+
+    def get_field(
+        self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> tuple[Any, str]:
+        name, bar, written = field_name.partition("|")
+        if not bar:
+            found: tuple[Any, str] = super().get_field(field_name, args, kwargs)
+            return found
+        value = kwargs[name]
+        chosen = particle(str(value), written.removeprefix("~"))
+        return (chosen if written.startswith("~") else f"{value}{chosen}"), name
+
+
+_FORMATTER = _ParticleFormatter()
 
 
 class CatalogueError(Exception):
@@ -45,10 +67,13 @@ def _placeholders(template: str, where: str) -> frozenset[str]:
         for _, field, _, _ in _FORMATTER.parse(template):
             if field is None:
                 continue
+            name, bar, written = field.partition("|")
+            if bar and not is_particle(written.removeprefix("~")):
+                raise CatalogueError(f"{where}: {{{field}}} is not a known particle")
             # Only plain names: the code passes keyword arguments, never positions or lookups.
-            if not field.isidentifier():
+            if not name.isidentifier():
                 raise CatalogueError(f"{where}: placeholder {{{field}}} is not a plain name")
-            names.add(field)
+            names.add(name)
     except ValueError as error:
         raise CatalogueError(f"{where}: {error}") from None
     return frozenset(names)
@@ -118,4 +143,5 @@ def t(language: str, key: str, **params: object) -> str:
     """The text ``key`` in ``language`` (English for a language without a catalogue),
     filled with ``params``. KeyError for an unknown key or a missing parameter."""
     messages = _CATALOGUES.get(language, _CATALOGUES[DEFAULT_LANGUAGE])
-    return messages[key].format(**params)
+    text = messages[key]
+    return _FORMATTER.vformat(text, (), params) if "|" in text else text.format(**params)

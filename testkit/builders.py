@@ -66,8 +66,11 @@ def roundup(
 
 
 def headlines_roundup(*titles: str, guild_id: int = 1, at: datetime = WEDNESDAY) -> NewRoundup:
-    """A one-section roundup of link-less headlines, all published at ``at``."""
-    return roundup(section(*(headline(title, at=at) for title in titles)), guild_id=guild_id, at=at)
+    """A one-section roundup of link-less headlines, all published at ``at``, titled after
+    its first headline: each call is another article (the same article would replace)."""
+    name = f"주간 테크 브리핑 · {titles[0]}" if titles else "주간 테크 브리핑"
+    headlines = section(*(headline(title, at=at) for title in titles))
+    return roundup(headlines, guild_id=guild_id, at=at, title=name)
 
 
 async def activity(

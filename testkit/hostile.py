@@ -84,7 +84,16 @@ ABSURD_DATES += ["2999-12-31", "1970-01-01", "-0001-01-01", "20261127", "2026-W4
 ABSURD_DATES += ["２０２６-１１-２７", "2026-11-27T25:00", "2026-11-27 ", "+10000-01-01"]
 HUGE_NUMBERS = ["0", "-1", "-0", "1e9", "99999999999999999999999999", "-99999999999999999999"]
 HUGE_NUMBERS += ["9223372036854775808", "18446744073709551616", "NaN", "inf", "0x10", "1_000"]
-PIECES = CONTROL + ZERO_WIDTH + BIDI + MARKDOWN + MENTIONS + SCRIPT_URLS + ABSURD_WEEKS
+# C1 controls, and terminal escape sequences a feed title may carry to a terminal.
+C1 = [chr(code) for code in range(0x80, 0xA0)]
+ESCAPES = ["\x1b[2J", "\x1b]0;owned\x07", "\x1bc", "\x1b[31m", "\x9b31m", "\x00\x1b"]
+# Lone surrogates: no bytes carry them, but a JSON "\ud800" or an XML "&#xD800;" does, and
+# they cannot be encoded to store or print. Only in hostile_entering_text: the other
+# strategies' values must stay encodable (tests send them as bytes).
+LONE_SURROGATES = ["\ud800", "\udbff", "\udc00", "\udfff", "\ud83d", "a\ud800b"]
+PIECES = (
+    CONTROL + C1 + ESCAPES + ZERO_WIDTH + BIDI + MARKDOWN + MENTIONS + SCRIPT_URLS + ABSURD_WEEKS
+)
 PIECES += ABSURD_DATES + HUGE_NUMBERS + ["엔비디아", "보안", "MS", "삼성", "'", '"', "%", ":"]
 
 
@@ -113,6 +122,18 @@ def hostile_text(min_size: int = 0, max_size: int = 10_000) -> st.SearchStrategy
     anything = st.text(min_size=min_size, max_size=min(max_size, 300))
     return (
         st.one_of(bare, mixed, repeated, edges, anything)
+        .map(lambda value: value[:max_size])
+        .filter(lambda value: len(value) >= min_size)
+    )
+
+
+def hostile_entering_text(min_size: int = 0, max_size: int = 10_000) -> st.SearchStrategy[str]:
+    """What text from feeds, files and pages may hold once decoded or unescaped: every hostile
+    string, lone surrogates too, and long runs of them."""
+    entering = st.sampled_from(LONE_SURROGATES + ESCAPES + C1)
+    mixed = st.lists(st.one_of(entering, hostile_text(0, 40)), min_size=1, max_size=20).map("".join)
+    return (
+        st.one_of(hostile_text(min_size, max_size), entering, mixed)
         .map(lambda value: value[:max_size])
         .filter(lambda value: len(value) >= min_size)
     )

@@ -152,7 +152,7 @@ async def test_overlong_query_is_refused(service: ArchiveService) -> None:
 
 
 async def test_added_alias_is_recognised_in_later_imports(service: ArchiveService) -> None:
-    await service.add_alias("엔비디아", "녹색팀")
+    await service.add_alias("엔비디아", "녹색팀", guild_id=1)
     result = await service.import_roundup(
         ImportRequest(1, "ㆍ녹색팀, 신제품 공개\n", day=date(2026, 11, 25))
     )
@@ -225,3 +225,15 @@ async def test_a_tracking_redirect_is_stored_as_the_address_it_leads_to(
         ImportRequest(1, text, filename="mail.md", day=date(2026, 11, 25))
     )
     assert result.roundup.sections[0].headlines[0].url == "https://news.example/a"
+
+
+async def test_company_trend_ends_at_its_latest_headline_when_that_is_older(
+    service: ArchiveService,
+) -> None:
+    await service.import_roundup(ImportRequest(1, COLUMN, day=date(2023, 3, 15)))
+
+    lookup = await service.lookup_company(1, "MS")
+
+    assert lookup.report is not None
+    counts = lookup.report.weekly_counts
+    assert (len(counts), counts[0][0], counts[-1]) == (12, "2022-W52", ("2023-W11", 1))

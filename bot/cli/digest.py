@@ -22,5 +22,5 @@ def add_commands(commands: Subcommands, common: Parser) -> Handlers:
 
 async def _digest(args: argparse.Namespace, services: Services, out: Console) -> int:
     digest = await services.digest.digest(args.guild, args.week)
-    emit(out, args, serialize.digest_json(digest), terminal.render_digest(digest))
+    emit(out, args, serialize.digest_json(digest), terminal.render_digest(digest, args.lang))
     return EXIT_OK

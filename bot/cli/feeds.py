@@ -6,13 +6,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from bot import terminal
 from bot.app import Services
 from bot.cli import serialize
 from bot.cli.common import EXIT_OK, Handlers, Parser, Subcommands, emit
+from locales import t
+from news.feeds.sources import PollResult
 
 POLL_EVERY_SECONDS = 60  # `feeds poll` without --once: as often as the bot's own job
 
@@ -28,6 +30,10 @@ def add_commands(commands: Subcommands, common: Parser) -> Handlers:
     feed_remove.add_argument("url", help="the feed's URL or name")
     poll = feed_actions.add_parser("poll", parents=[common], help="poll due feeds (all servers)")
     poll.add_argument("--once", action="store_true", help="poll what is due once, then exit")
+    poll.add_argument("--force", action="store_true", help="poll now, due or not (the first round)")
+    poll.add_argument(
+        "feed", nargs="?", help="only this feed (URL or name, of --guild), polled now"
+    )
     return {
         "feeds add": _feeds_add,
         "feeds list": _feeds_list,
@@ -39,8 +45,10 @@ def add_commands(commands: Subcommands, common: Parser) -> Handlers:
 async def _feeds_add(args: argparse.Namespace, services: Services, out: Console) -> int:
     added = await services.feeds.add(args.guild, args.url, name=args.name)
     document = serialize.feed_added_json(added)
-    verb = "Already following" if added.already_followed else "Following"
-    human = f"{verb} {added.feed.label}: {added.item_count} items, {document['filed']} filed."
+    key = "terminal.feed_already" if added.already_followed else "terminal.feed_following"
+    human = t(
+        args.lang, key, name=added.feed.label, items=added.item_count, filed=document["filed"]
+    )
     emit(out, args, document, Text(human))
     return EXIT_OK
 
@@ -48,21 +56,44 @@ async def _feeds_add(args: argparse.Namespace, services: Services, out: Console)
 async def _feeds_list(args: argparse.Namespace, services: Services, out: Console) -> int:
     feeds = await services.feeds.feeds(args.guild)
     document = {"feeds": [serialize.feed_json(feed) for feed in feeds]}
-    emit(out, args, document, terminal.render_feeds(feeds))
+    emit(out, args, document, terminal.render_feeds(feeds, args.lang))
     return EXIT_OK
 
 
 async def _feeds_remove(args: argparse.Namespace, services: Services, out: Console) -> int:
     removed = await services.feeds.remove(args.guild, args.url)
-    emit(out, args, {"removed": serialize.feed_json(removed)}, Text(f"Removed {removed.label}."))
+    emit(
+        out,
+        args,
+        {"removed": serialize.feed_json(removed)},
+        Text(t(args.lang, "terminal.feed_removed", name=removed.label)),
+    )
     return EXIT_OK
 
 
 async def _feeds_poll(args: argparse.Namespace, services: Services, out: Console) -> int:
+    forced = args.force or args.feed is not None
     while True:
-        results = await services.feeds.poll_due()
+        if forced:
+            results = await services.feeds.poll_now(args.guild, args.feed)
+        else:
+            results = await services.feeds.poll_due()
+        forced = False
         document = {"polls": [serialize.poll_json(result) for result in results]}
-        emit(out, args, document, terminal.render_polls(results))
+        emit(out, args, document, _polls_text(results, args.lang))
         if args.once:
             return EXIT_OK
         await asyncio.sleep(POLL_EVERY_SECONDS)
+
+
+def _polls_text(results: list[PollResult], language: str) -> RenderableType:
+    """Each feed's poll, and the items it had to skip, named."""
+    skipped = [
+        t(language, "terminal.poll_skipped", url=result.source.url, item=label)
+        for result in results
+        for label in result.skipped
+    ]
+    if not skipped:
+        return terminal.render_polls(results, language)
+    polls = terminal.render_polls(results, language)
+    return Group(polls, Text("\n".join(skipped), style="yellow"))

@@ -7,8 +7,9 @@ import argparse
 from rich.console import Console
 
 from bot.app import Services, ensure_sample
-from bot.cli.common import EXIT_OK, Handlers, Parser, Subcommands
+from bot.cli.common import Handlers, Parser, Subcommands, make_console
 from bot.settings import Settings
+from locales import t
 
 
 def add_commands(commands: Subcommands, common: Parser) -> Handlers:
@@ -33,7 +34,7 @@ async def before_services(args: argparse.Namespace, settings: Settings, out: Con
 
         return await sync_commands(settings, everywhere=args.everywhere)
     if args.command == "start":
-        out.print("DISCORD_TOKEN is not set: opening the local console instead.", style="dim")
+        out.print(t(args.lang, "terminal.no_token_console"), style="dim")
     return None
 
 
@@ -41,6 +42,6 @@ async def _console(args: argparse.Namespace, services: Services, out: Console) -
     from bot.console import LocalConsole
 
     if await ensure_sample(services.archive):
-        out.print("Loaded the bundled sample roundup.", style="dim")
-    await LocalConsole(services.archive, out, args.guild).run()
-    return EXIT_OK
+        out.print(t(args.lang, "terminal.sample_loaded"), style="dim")
+    err = make_console(stderr=True)
+    return await LocalConsole(services, out, err, args.guild, args.lang).run()

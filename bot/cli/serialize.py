@@ -13,6 +13,7 @@ from news.core.models import (
     HeadlinePage,
     ImportResult,
     Roundup,
+    RoundupListing,
     RoundupRef,
     SkippedLine,
     WeekSummary,
@@ -38,6 +39,7 @@ def headline_json(headline: Headline) -> Json:
 
 def roundup_json(roundup: Roundup) -> Json:
     return {
+        "id": roundup.id,
         "week": roundup.week,
         "kind": roundup.kind.value,
         "title": roundup.title,
@@ -109,6 +111,21 @@ def headlines_json(page: HeadlinePage) -> Json:
         "offset": page.offset,
         "limit": page.limit,
         "headlines": [headline_json(h) for h in page.headlines],
+    }
+
+
+def roundups_json(roundups: list[RoundupListing]) -> Json:
+    return {
+        "roundups": [
+            {
+                "id": r.id,
+                "week": r.week,
+                "title": r.title,
+                "publisher": r.publisher,
+                "headlines": r.headlines,
+            }
+            for r in roundups
+        ]
     }
 
 

@@ -12,11 +12,12 @@ from discord.ext import commands
 from news.alerts.models import AlertPrefs, Delivery, Subscription
 from news.alerts.service import FOREVER, MAX_PAUSE_HOURS, AlertService
 from news.archive.service import ArchiveService
+from news.core.text import truncate
 from news.digest.guild_settings import timezone_choices
 
 from cogs.archive.company import AUTOCOMPLETE_LIMIT, choices_from
 from cogs.common.base import CogServices, guild_id_of, services_of
-from cogs.common.embeds import COLOUR, NO_MENTIONS, escape, fit_embed, shorten
+from cogs.common.embeds import COLOUR, NO_MENTIONS, escape, fit_embed
 from cogs.common.i18n import language_of, text
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,11 @@ class SubscriptionsCog(commands.Cog):
     async def company_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices_from(self._archive.company_choices(current, AUTOCOMPLETE_LIMIT))
+        return choices_from(
+            self._archive.company_choices(
+                current, AUTOCOMPLETE_LIMIT, guild_id=guild_id_of(interaction)
+            )
+        )
 
     @subscribe.autocomplete("topic")
     async def topic_names(
@@ -209,7 +214,7 @@ class SubscriptionList(discord.ui.View):
 class RemoveButton(discord.ui.Button[SubscriptionList]):
     def __init__(self, number: int, subscription: Subscription) -> None:
         super().__init__(
-            label=shorten(f"✕ {number}. {subscription.label}", BUTTON_LABEL_LIMIT),
+            label=truncate(f"✕ {number}. {subscription.label}", BUTTON_LABEL_LIMIT),
             style=discord.ButtonStyle.secondary,
             custom_id=f"alerts:remove:{subscription.id}",
         )
@@ -315,7 +320,7 @@ def _choice_name(subscription: Subscription, locale: discord.Locale | str) -> st
     kind = text(locale, f"kind_{subscription.kind}")
     delivery = text(locale, f"delivery_{subscription.delivery}")
     stopped = f" · {text(locale, 'subscription_stopped')}" if subscription.undeliverable else ""
-    return shorten(f"{subscription.label} ({kind}, {delivery}){stopped}", 100)
+    return truncate(f"{subscription.label} ({kind}, {delivery}){stopped}", 100)
 
 
 def _pause_text(prefs: AlertPrefs, locale: discord.Locale | str, hours: int | None) -> str:

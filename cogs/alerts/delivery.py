@@ -24,6 +24,7 @@ from news.alerts.models import (
     UndeliverableReason,
 )
 from news.core.models import Headline
+from news.core.text import truncate
 
 from cogs.common.embeds import (
     COLOUR,
@@ -31,7 +32,6 @@ from cogs.common.embeds import (
     escape,
     fit_embed,
     headline_line,
-    shorten,
 )
 from cogs.common.i18n import text
 from cogs.common.planned import find_planned
@@ -138,12 +138,12 @@ def _listing(alerts: Sequence[PendingAlert], language: str) -> str:
 def _more_line(hidden: Sequence[PendingAlert], language: str) -> str:
     labels = sorted({a.label for a in hidden if a.label})
     hint = f"/headlines {labels[0]}" if len(labels) == 1 else "/headlines"
-    return text(language, "alert_more", count=len(hidden), hint=escape(shorten(hint, 110)))
+    return text(language, "alert_more", count=len(hidden), hint=escape(truncate(hint, 110)))
 
 
 def _alert_line(headline: Headline, label: str | None) -> str:
     line = headline_line(headline, show_week=False)
-    return f"{line} · *{escape(shorten(label, 100))}*" if label else line
+    return f"{line} · *{escape(truncate(label, 100))}*" if label else line
 
 
 def _mention(batch: AlertBatch) -> str | None:

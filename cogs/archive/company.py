@@ -34,7 +34,11 @@ class CompanyCog(commands.Cog):
     async def company_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices_from(self._archive.company_choices(current, AUTOCOMPLETE_LIMIT))
+        return choices_from(
+            self._archive.company_choices(
+                current, AUTOCOMPLETE_LIMIT, guild_id=guild_id_of(interaction)
+            )
+        )
 
 
 def choices_from(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:

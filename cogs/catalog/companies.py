@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 from discord.ext import commands
+from news.archive.retagging import Retag
 from news.archive.service import ArchiveService
 
 from cogs.archive.company import AUTOCOMPLETE_LIMIT, choices_from
@@ -39,11 +40,13 @@ class CompaniesCog(commands.GroupCog, name="companies"):
         aliases: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
         """Add a company the bot does not know yet."""
-        guild_id_of(interaction)
+        guild_id = guild_id_of(interaction)
         others = [alias for alias in (aliases or "").split(",") if alias.strip()]
-        company = await self._archive.add_company(name, english, others)
-        await interaction.response.send_message(
-            text(interaction.locale, "company_added", name=escape(company.name)),
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        change = await self._archive.add_company(name, english, others, guild_id=guild_id)
+        reply = text(interaction.locale, "company_added", name=escape(change.company.name))
+        await interaction.followup.send(
+            retag_text(reply, change.retag, interaction.locale),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -57,10 +60,14 @@ class CompaniesCog(commands.GroupCog, name="companies"):
         alias: app_commands.Range[str, 1, 100],
     ) -> None:
         """Add another name for a known company."""
-        guild_id_of(interaction)
-        updated = await self._archive.add_alias(company, alias)
-        await interaction.response.send_message(
-            text(interaction.locale, "alias_added", name=escape(updated.name), alias=escape(alias)),
+        guild_id = guild_id_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        change = await self._archive.add_alias(company, alias, guild_id=guild_id)
+        reply = text(
+            interaction.locale, "alias_added", name=escape(change.company.name), alias=escape(alias)
+        )
+        await interaction.followup.send(
+            retag_text(reply, change.retag, interaction.locale),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -69,7 +76,22 @@ class CompaniesCog(commands.GroupCog, name="companies"):
     async def company_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices_from(self._archive.company_choices(current, AUTOCOMPLETE_LIMIT))
+        return choices_from(
+            self._archive.company_choices(
+                current, AUTOCOMPLETE_LIMIT, guild_id=guild_id_of(interaction)
+            )
+        )
+
+
+def retag_text(reply: str, retag: Retag, locale: discord.Locale) -> str:
+    """The reply, and what became of the server's stored headlines (when it has any):
+    re-tagged, or being re-tagged."""
+    if retag.in_background:
+        return f"{reply}\n{text(locale, 'retag_background', total=retag.total)}"
+    if retag.total:
+        done = text(locale, "retag_done", changed=retag.changed, total=retag.total)
+        return f"{reply}\n{done}"
+    return reply
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import discord
-from locales import t
 from news.core.charts import sparkline
 from news.core.models import (
     CompanyLookup,
@@ -25,7 +24,8 @@ from news.core.models import (
     HeadlinePage,
     Roundup,
 )
-from news.core.weeks import week_start
+from news.core.text import truncate
+from news.core.weeks import week_dates
 
 from cogs.common.i18n import text
 
@@ -40,23 +40,16 @@ EMBED_TOTAL_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
 CONTENT_LIMIT = 2000
 
-ELLIPSIS = "…"
 COMMENTARY_LIMIT = 1500
 URL_LIMIT = 512
 # Room kept in every digest message for the part marker the footer carries.
 PART_FOOTER_LIMIT = 100
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 COLOUR = discord.Colour.from_rgb(52, 120, 246)
 NO_MENTIONS = discord.AllowedMentions.none()
 # A bracket after an even number of backslashes (none included) is not escaped yet.
 _BARE_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
 
 Locale = discord.Locale | str | None
-
-
-def shorten(value: str, limit: int) -> str:
-    """``value`` cut to at most ``limit`` characters, marked with an ellipsis when cut."""
-    return value if len(value) <= limit else value[: limit - 1] + ELLIPSIS
 
 
 def escape(value: str) -> str:
@@ -70,14 +63,14 @@ def escape(value: str) -> str:
 def fit_embed(embed: discord.Embed) -> discord.Embed:
     """Cut every part of an embed to Discord's limits, then the whole to 6,000 characters."""
     if embed.title:
-        embed.title = shorten(embed.title, TITLE_LIMIT)
+        embed.title = truncate(embed.title, TITLE_LIMIT)
     if embed.description:
-        embed.description = shorten(embed.description, DESCRIPTION_LIMIT)
+        embed.description = truncate(embed.description, DESCRIPTION_LIMIT)
     _fit_fields(embed)
     if embed.footer.text:
-        embed.set_footer(text=shorten(embed.footer.text, FOOTER_LIMIT))
+        embed.set_footer(text=truncate(embed.footer.text, FOOTER_LIMIT))
     if embed.author.name:
-        embed.set_author(name=shorten(embed.author.name, AUTHOR_LIMIT), url=embed.author.url)
+        embed.set_author(name=truncate(embed.author.name, AUTHOR_LIMIT), url=embed.author.url)
     _fit_total(embed)
     return embed
 
@@ -87,8 +80,8 @@ def _fit_fields(embed: discord.Embed) -> None:
     embed.clear_fields()
     for name, value, inline in fields[:FIELD_COUNT_LIMIT]:
         embed.add_field(
-            name=shorten(name, FIELD_NAME_LIMIT) or "\u200b",
-            value=shorten(value, FIELD_VALUE_LIMIT) or "\u200b",
+            name=truncate(name, FIELD_NAME_LIMIT) or "\u200b",
+            value=truncate(value, FIELD_VALUE_LIMIT) or "\u200b",
             inline=inline,
         )
 
@@ -99,7 +92,7 @@ def _fit_total(embed: discord.Embed) -> None:
         embed.remove_field(len(embed.fields) - 1)
     excess = len(embed) - EMBED_TOTAL_LIMIT
     if excess > 0 and embed.description:
-        embed.description = shorten(embed.description, max(1, len(embed.description) - excess))
+        embed.description = truncate(embed.description, max(1, len(embed.description) - excess))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -111,7 +104,7 @@ def safe_url(url: str | None) -> str | None:
 
 def headline_line(headline: Headline, *, show_week: bool = True) -> str:
     """One headline as a Markdown line: linked title, week, companies."""
-    title = escape(shorten(headline.title, 200))
+    title = escape(truncate(headline.title, 200))
     url = safe_url(headline.url)
     line = f"[{title}]({url})" if url else title
     if show_week:
@@ -133,7 +126,7 @@ def company_embed(lookup: CompanyLookup, locale: Locale) -> discord.Embed:
 
 
 def _unknown_company_embed(lookup: CompanyLookup, locale: Locale) -> discord.Embed:
-    description = text(locale, "unknown_company", name=escape(shorten(lookup.query, 100)))
+    description = text(locale, "unknown_company", name=escape(truncate(lookup.query, 100)))
     if lookup.suggestions:
         names = ", ".join(f"**{escape(name)}**" for name in lookup.suggestions)
         description += "\n" + text(locale, "did_you_mean", names=names)
@@ -165,7 +158,7 @@ def _company_report_embed(report: CompanyReport, locale: Locale) -> discord.Embe
 
 
 def headlines_embed(page: HeadlinePage, query: str, locale: Locale) -> discord.Embed:
-    title = f"🔎 {escape(shorten(query, 200))}" if query else "🔎"
+    title = f"🔎 {escape(truncate(query, 200))}" if query else "🔎"
     if not page.headlines:
         return fit_embed(discord.Embed(title=title, description=text(locale, "no_results")))
     embed = discord.Embed(
@@ -214,7 +207,7 @@ def roundup_embeds(roundup: Roundup, locale: Locale) -> list[discord.Embed]:
 
 def _quoted(commentary: str) -> list[str]:
     """Commentary as a block quote, shortened so the headlines keep most of the room."""
-    short = shorten(commentary, COMMENTARY_LIMIT)
+    short = truncate(commentary, COMMENTARY_LIMIT)
     return ["> " + escape(line) for line in short.splitlines() if line.strip()]
 
 
@@ -222,7 +215,7 @@ def pack_lines(lines: list[str], limit: int) -> list[str]:
     """Join lines into as few texts of at most ``limit`` characters as they fit in."""
     chunks: list[str] = []
     current = ""
-    for line in (shorten(raw, limit) for raw in lines):
+    for line in (truncate(raw, limit) for raw in lines):
         if current and len(current) + 1 + len(line) > limit:
             chunks.append(current)
             current = ""
@@ -268,48 +261,8 @@ def digest_messages(
         embeds.extend(_digest_section(section, digest.language))
     messages = split_into_messages(embeds, budget=EMBED_TOTAL_LIMIT - PART_FOOTER_LIMIT)
     for index, message in enumerate(messages):
-        message[-1].set_footer(text=shorten(part_footer(index, len(messages)), PART_FOOTER_LIMIT))
+        message[-1].set_footer(text=truncate(part_footer(index, len(messages)), PART_FOOTER_LIMIT))
     return messages
-
-
-def week_dates(week: str, language: str) -> str:
-    """The Monday-to-Sunday dates of an ISO week as people write them:
-    ``2026년 11월 23일 – 29일`` or ``Nov 23 – 29, 2026``."""
-    first = week_start(week)
-    last = first + timedelta(days=6)
-    if first.year != last.year:
-        return t(
-            language,
-            "dates.week_across_years",
-            start_year=first.year,
-            start_month=_month(language, first),
-            start_day=first.day,
-            end_year=last.year,
-            end_month=_month(language, last),
-            end_day=last.day,
-        )
-    if first.month != last.month:
-        return t(
-            language,
-            "dates.week_across_months",
-            year=first.year,
-            start_month=_month(language, first),
-            start_day=first.day,
-            end_month=_month(language, last),
-            end_day=last.day,
-        )
-    return t(
-        language,
-        "dates.week_within_month",
-        year=first.year,
-        month=_month(language, first),
-        start_day=first.day,
-        end_day=last.day,
-    )
-
-
-def _month(language: str, day: date) -> str:
-    return t(language, f"dates.months.{MONTHS[day.month - 1]}")
 
 
 def _digest_header(digest: Digest, settings: GuildSettings) -> discord.Embed:
@@ -338,14 +291,14 @@ def digest_item_line(item: DigestItem, language: str) -> str:
     """``• [title](url) — source · also: A, B and 2 more · companies``, every outside part
     escaped."""
     headline = item.headline
-    title = escape(shorten(headline.title, 200))
+    title = escape(truncate(headline.title, 200))
     url = safe_url(headline.url)
     line = f"• [{title}]({url})" if url else f"• {title}"
-    outlets = escape(shorten(item.source, 100)) if item.source else ""
+    outlets = escape(truncate(item.source, 100)) if item.source else ""
     others = list(dict.fromkeys(s.source for s in item.sources[1:] if s.source))
     others = [name for name in others if name != item.source]
     if others:
-        named = ", ".join(escape(shorten(name, 60)) for name in others[:OTHER_OUTLETS_SHOWN])
+        named = ", ".join(escape(truncate(name, 60)) for name in others[:OTHER_OUTLETS_SHOWN])
         also = text(language, "digest_also", outlets=named)
         if len(others) > OTHER_OUTLETS_SHOWN:
             count = len(others) - OTHER_OUTLETS_SHOWN

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 
 import discord
 from news.core.models import Digest, GuildSettings
+from news.core.text import truncate
 from news.digest.ports import PartFooter
 from news.digest.posts import DigestPart, DigestUndeliverable, FailureReason
 from news.digest.service import DigestService, Outcome, PublishResult
 
-from cogs.common.embeds import NO_MENTIONS, digest_messages, shorten
+from cogs.common.embeds import NO_MENTIONS, digest_messages
 from cogs.common.i18n import text
 from cogs.common.planned import find_planned
 
@@ -60,7 +61,7 @@ class DiscordDigestOutlet:
         try:
             channel = await self._channel(channel_id)
             await channel.get_partial_message(message_id).create_thread(
-                name=shorten(name, THREAD_NAME_LIMIT)
+                name=truncate(name, THREAD_NAME_LIMIT)
             )
         except (discord.HTTPException, DigestUndeliverable):
             # The digest is out; a missing thread is not worth failing it for.

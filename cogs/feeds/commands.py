@@ -10,11 +10,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 from news.core.errors import InvalidInput
+from news.core.text import truncate
 from news.feeds.service import MAX_OPML_BYTES, FeedService
 from news.feeds.sources import GuildFeed
 
 from cogs.common.base import CogServices, guild_id_of, require_manage_server, services_of
-from cogs.common.embeds import COLOUR, NO_MENTIONS, escape, fit_embed, shorten
+from cogs.common.embeds import COLOUR, NO_MENTIONS, escape, fit_embed
 from cogs.common.i18n import text
 
 OPML_SUFFIXES = (".opml", ".xml")
@@ -49,7 +50,7 @@ class FeedsCog(commands.GroupCog, name="feed"):
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         added = await self._feeds.add(guild_id, url, name=name, added_by=interaction.user.id)
-        title = escape(shorten(added.feed.label, 200))
+        title = escape(truncate(added.feed.label, 200))
         if added.already_followed:
             reply = text(interaction.locale, "feed_already", title=title, items=added.item_count)
         else:
@@ -72,8 +73,8 @@ class FeedsCog(commands.GroupCog, name="feed"):
         embed = discord.Embed(title=text(locale, "feed_list_title"), colour=COLOUR)
         for feed in feeds[:LISTED_FEEDS]:
             embed.add_field(
-                name=escape(shorten(feed.label, 200)),
-                value=f"{escape(shorten(feed.source.url, 300))}\n{_status(feed, locale)}",
+                name=escape(truncate(feed.label, 200)),
+                value=f"{escape(truncate(feed.source.url, 300))}\n{_status(feed, locale)}",
                 inline=False,
             )
         await interaction.response.send_message(
@@ -88,7 +89,7 @@ class FeedsCog(commands.GroupCog, name="feed"):
         """Stop following a feed."""
         removed = await self._feeds.remove(guild_id_of(interaction), feed)
         await interaction.response.send_message(
-            text(interaction.locale, "feed_removed", name=escape(shorten(removed.label, 200))),
+            text(interaction.locale, "feed_removed", name=escape(truncate(removed.label, 200))),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -102,11 +103,11 @@ class FeedsCog(commands.GroupCog, name="feed"):
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self._feeds.retry(guild_id, feed)
-        name = escape(shorten(result.source.title or result.source.url, 200))
+        name = escape(truncate(result.source.title or result.source.url, 200))
         if result.error is None:
             reply = text(interaction.locale, "feed_retry_ok", name=name, filed=result.new_headlines)
         else:
-            error = escape(shorten(result.error, 300))
+            error = escape(truncate(result.error, 300))
             reply = text(interaction.locale, "feed_retry_failed", name=name, error=error)
         await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -120,9 +121,9 @@ class FeedsCog(commands.GroupCog, name="feed"):
         preview = await self._feeds.preview(url)
         feed = preview.feed
         embed = discord.Embed(
-            title=escape(shorten(feed.title or preview.url, 200)),
+            title=escape(truncate(feed.title or preview.url, 200)),
             description="\n".join(
-                f"• {escape(shorten(item.title, 150))}" for item in feed.items[:PREVIEW_ITEMS]
+                f"• {escape(truncate(item.title, 150))}" for item in feed.items[:PREVIEW_ITEMS]
             ),
             colour=COLOUR,
         )
@@ -184,7 +185,7 @@ def _status(feed: GuildFeed, locale: discord.Locale) -> str:
         next=_when(None if source.paused else source.next_poll_at, locale),
     )
     if source.last_error:
-        line += f"\n{escape(shorten(source.last_error, 200))}"
+        line += f"\n{escape(truncate(source.last_error, 200))}"
     return line
 
 

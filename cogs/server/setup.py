@@ -6,6 +6,8 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 from discord.ext import commands
+from locales import t
+from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
 from news.core.models import GuildSettings
 from news.digest.guild_settings import WEEKDAYS, GuildSettingsService, timezone_choices
@@ -13,7 +15,7 @@ from news.digest.service import MAX_DIGEST_SIZE, DigestService
 
 from cogs.common.base import CogServices, guild_id_of, require_manage_server, services_of
 from cogs.common.embeds import COLOUR, NO_MENTIONS, fit_embed
-from cogs.common.i18n import text
+from cogs.common.i18n import language_of, text
 
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name.capitalize(), value=number)
@@ -22,6 +24,14 @@ WEEKDAY_CHOICES = [
 LANGUAGE_CHOICES = [
     app_commands.Choice(name="Korean", value="ko"),
     app_commands.Choice(name="English", value="en"),
+]
+RELEVANCE_CHOICES = [
+    app_commands.Choice(name=f"{strictness} ({what})", value=str(strictness))
+    for strictness, what in zip(
+        Strictness,
+        ("every story", "drop clear non-tech", "tech stories, default", "clearly tech only"),
+        strict=True,
+    )
 ]
 _POSTING_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
 
@@ -86,17 +96,24 @@ class SetupCog(commands.GroupCog, name="setup"):
         sections="How many sections at most (1-10)",
         items="How many items per section at most (1-10)",
         thread="Open a discussion thread under each digest",
+        relevance="How tech a feed story must be to make the digest",
     )
+    @app_commands.choices(relevance=RELEVANCE_CHOICES)
     async def digest_options(
         self,
         interaction: discord.Interaction,
         sections: app_commands.Range[int, 1, MAX_DIGEST_SIZE] | None = None,
         items: app_commands.Range[int, 1, MAX_DIGEST_SIZE] | None = None,
         thread: bool | None = None,
+        relevance: app_commands.Choice[str] | None = None,
     ) -> None:
-        """The digest's size and its discussion thread."""
+        """The digest's size, its discussion thread and how tech its stories must be."""
         saved = await self._digest.configure(
-            guild_id_of(interaction), thread=thread, max_sections=sections, max_items=items
+            guild_id_of(interaction),
+            thread=thread,
+            max_sections=sections,
+            max_items=items,
+            relevance=relevance.value if relevance else None,
         )
         locale = interaction.locale
         await interaction.response.send_message(
@@ -106,6 +123,7 @@ class SetupCog(commands.GroupCog, name="setup"):
                 sections=saved.max_sections,
                 items=saved.max_items,
                 thread=text(locale, "on" if saved.thread else "off"),
+                relevance=saved.relevance,
             ),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -151,12 +169,17 @@ def settings_embed(settings: GuildSettings, locale: discord.Locale) -> discord.E
     not_set = text(locale, "not_set")
     embed = discord.Embed(title=text(locale, "settings_title"), colour=COLOUR)
     channel = f"<#{settings.digest_channel_id}>" if settings.digest_channel_id else not_set
-    weekday = WEEKDAYS[settings.digest_weekday].capitalize()
+    language = language_of(locale)
+    weekday = t(language, f"choices.{WEEKDAYS[settings.digest_weekday]}")
     when = f"{weekday} {settings.digest_hour:02d}:00 ({settings.timezone})"
+    names = {"ko": "choices.korean", "en": "choices.english"}
+    shown_language = (
+        t(language, names[settings.language]) if settings.language in names else settings.language
+    )
     alerts = f"<#{settings.alert_channel_id}>" if settings.alert_channel_id else not_set
     embed.add_field(name=text(locale, "digest_channel"), value=channel)
     embed.add_field(name=text(locale, "digest_time"), value=when)
-    embed.add_field(name=text(locale, "language"), value=settings.language)
+    embed.add_field(name=text(locale, "language"), value=shown_language)
     embed.add_field(name=text(locale, "alert_channel"), value=alerts)
     return fit_embed(embed)
 

@@ -13,10 +13,11 @@ from discord import app_commands
 from discord.ext import commands
 from news.alerts.models import AlertQueue
 from news.core.models import GuildSettings
+from news.core.text import truncate
 from news.feeds.sources import GuildFeed
 
 from cogs.common.base import CogServices, guild_id_of, require_manage_server, services_of
-from cogs.common.embeds import COLOUR, NO_MENTIONS, escape, fit_embed, shorten
+from cogs.common.embeds import COLOUR, NO_MENTIONS, escape, fit_embed
 from cogs.common.i18n import text
 
 FAILING_LISTED = 5  # the feeds in trouble named in the embed; /feed list has them all
@@ -61,7 +62,7 @@ class StatusCog(commands.Cog):
                 locale,
                 "status_footer",
                 version=bot_version(),
-                uptime=_duration(time.monotonic() - self._started),
+                uptime=_duration(time.monotonic() - self._started, locale),
                 latency=_latency_ms(self._bot.latency),
             )
         )
@@ -98,8 +99,8 @@ def _feeds_value(feeds: list[GuildFeed], locale: Locale) -> str:
         )
     ]
     for feed in (paused + failing)[:FAILING_LISTED]:
-        error = shorten(feed.source.last_error or "", 80)
-        lines.append(f"• {escape(shorten(feed.label, 60))}: {escape(error)}")
+        error = truncate(feed.source.last_error or "", 80)
+        lines.append(f"• {escape(truncate(feed.label, 60))}: {escape(error)}")
     return "\n".join(lines)
 
 
@@ -119,11 +120,13 @@ def _alerts_value(queue: AlertQueue, locale: Locale) -> str:
     )
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float, locale: Locale) -> str:
     minutes, _ = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h {minutes}m" if days else f"{hours}h {minutes}m"
+    if days:
+        return text(locale, "duration_days", days=days, hours=hours, minutes=minutes)
+    return text(locale, "duration_hours", hours=hours, minutes=minutes)
 
 
 def _latency_ms(latency: float) -> str:

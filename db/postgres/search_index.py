@@ -29,6 +29,7 @@ _UNINDEX_HEADLINE = "DELETE FROM headline_search WHERE sort_key = :old_sort_key"
 _INDEX_HEADLINE = """
 INSERT INTO headline_search (sort_key, terms, keys) VALUES (:sort_key, :terms, :keys)
 """
+_SET_KEYS = "UPDATE headline_search SET keys = :keys WHERE sort_key = :sort_key"
 
 
 def index_row(
@@ -85,6 +86,21 @@ async def index_headlines(tx: Session, rows: Sequence[Params]) -> None:
 async def unindex_headlines(tx: Session, rows: Sequence[Params]) -> None:
     """Drop the index rows of updated headlines, by their ``old_sort_key``."""
     await tx.executemany(_UNINDEX_HEADLINE, rows)
+
+
+async def retag_headlines(tx: Session, rows: Sequence[Params]) -> None:
+    """Rewrite the tag keys of indexed headlines (``sort_key``, ``text``, ``company_ids``,
+    ``topic_ids``): the keys hold the terms and the tags together, so both are written."""
+    await tx.executemany(
+        _SET_KEYS,
+        [
+            {
+                "sort_key": row["sort_key"],
+                "keys": index_keys(text_terms(row["text"]), row["company_ids"], row["topic_ids"]),
+            }
+            for row in rows
+        ],
+    )
 
 
 # --- queries ----------------------------------------------------------------------------

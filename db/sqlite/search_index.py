@@ -22,6 +22,7 @@ _UNINDEX_HEADLINE = "DELETE FROM headline_search WHERE rowid = :old_sort_key"
 _INDEX_HEADLINE = """
 INSERT INTO headline_search (rowid, terms, tags) VALUES (:sort_key, :terms, :tags)
 """
+_SET_TAGS = "UPDATE headline_search SET tags = :tags WHERE rowid = :sort_key"
 
 
 async def index_headlines(tx: Session, rows: Sequence[Params]) -> None:
@@ -43,6 +44,18 @@ async def index_headlines(tx: Session, rows: Sequence[Params]) -> None:
 async def unindex_headlines(tx: Session, rows: Sequence[Params]) -> None:
     """Drop the index rows of updated headlines, by their ``old_sort_key``."""
     await tx.executemany(_UNINDEX_HEADLINE, rows)
+
+
+async def retag_headlines(tx: Session, rows: Sequence[Params]) -> None:
+    """Rewrite the ``tags`` column of indexed headlines (``sort_key``, ``company_ids``,
+    ``topic_ids``); their terms stay."""
+    await tx.executemany(
+        _SET_TAGS,
+        [
+            {"sort_key": row["sort_key"], "tags": tags(row["company_ids"], row["topic_ids"])}
+            for row in rows
+        ],
+    )
 
 
 def index_terms(text: str) -> str:

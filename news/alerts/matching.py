@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import ahocorasick
 
 from news.alerts.models import ArrivedHeadline, Subscription, SubscriptionKind
-from news.archive.search_terms import Phrase, Unit, text_terms
+from news.archive.search_terms import Phrase, Unit, stands_as_word, text_terms
 
 _SEP = "\x1f"  # terms are letters and digits only: the separator never occurs inside one
 
@@ -35,6 +35,7 @@ class AlertMatcher:
         # by their position in ``_keyword_groups``.
         self._keyword_groups: list[_ByGuild] = []
         self._unit_counts: list[int] = []
+        self._units: list[tuple[Unit, ...]] = []
         self._completes: list[list[int]] = []
         self._parts: list[list[tuple[int, int]]] = []
         self.size = 0
@@ -60,6 +61,7 @@ class AlertMatcher:
             units = next(iter(by_guild.values()))[0].keyword_units()
             self._keyword_groups.append(by_guild)
             self._unit_counts.append(len(units))
+            self._units.append(units)
             for index, unit in enumerate(units):
                 for pattern in _unit_patterns(unit):
                     number = numbers.setdefault(pattern, len(numbers))
@@ -113,7 +115,8 @@ class AlertMatcher:
             for keyword, index in self._parts[number]:
                 units_found[keyword].add(index)
         found.update(k for k, units in units_found.items() if len(units) == self._unit_counts[k])
-        return found
+        # The few keywords found are checked word by word: 인수 is not inside 인수위원회.
+        return {k for k in found if _stand_as_words(text, self._units[k])}
 
 
 def _unit_patterns(unit: Unit) -> list[str]:
@@ -167,7 +170,13 @@ def _answers(
         return subscription.target_id in headline.company_ids
     if subscription.kind is SubscriptionKind.TOPIC:
         return subscription.target_id in headline.topic_ids
-    return all(any(_contains(terms, phrase) for phrase in unit) for unit in units)
+    return all(
+        any(_contains(terms, phrase) for phrase in unit) for unit in units
+    ) and _stand_as_words(headline.text, units)
+
+
+def _stand_as_words(text: str, units: tuple[Unit, ...]) -> bool:
+    return all(stands_as_word(text, unit, units) for unit in units)
 
 
 def _contains(terms: list[str], phrase: Phrase) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -20,9 +20,6 @@ from news.core.errors import InvalidInput
 from news.core.models import Headline
 
 MAX_KEYWORD_LENGTH = 100
-# Older headlines (an import of last year's roundups) are archive work, not news: nobody is
-# alerted of them.
-MAX_ALERT_AGE = timedelta(days=7)
 MAX_KEYWORD_WORDS = 8
 _QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’", "「": "」"}
 # An hour (0-23), then optionally its minutes after ':' or '.', or straight after (0730).

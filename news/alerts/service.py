@@ -25,7 +25,6 @@ from datetime import UTC, datetime, timedelta
 
 from news.alerts.matching import AlertMatcher
 from news.alerts.models import (
-    MAX_ALERT_AGE,
     AlertBatch,
     AlertPrefs,
     AlertQueue,
@@ -45,6 +44,7 @@ from news.alerts.models import (
 from news.alerts.ports import AlertRepository, AlertSender
 from news.archive.service import ArchiveService
 from news.core.errors import InvalidInput, NotFound
+from news.core.models import MAX_ALERT_AGE
 from news.digest.guild_settings import require_timezone
 from news.digest.ports import SettingsRepository
 
@@ -159,7 +159,7 @@ class AlertService:
             label = found.name_ko if language == "ko" else found.name_en
             return _by_id(*owner, SubscriptionKind.TOPIC, found.id, label, delivery)
         if company is not None:
-            firm = self._archive.company_named(company)
+            firm = self._archive.company_named(company, guild_id)
             label = firm.name if language == "ko" else firm.english_name or firm.name
             return _by_id(*owner, SubscriptionKind.COMPANY, firm.id, label, delivery)
         parsed = parse_keyword(keyword or "")

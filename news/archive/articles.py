@@ -12,7 +12,11 @@ Why not trafilatura: tried (2.3), it drops a paragraph made of a single short li
 boilerplate, and that is exactly how Korean columns lay out their ``ㆍ`` related headlines.
 
 Title, date and publisher come from the page's metadata (Open Graph, ``article:``, JSON-LD),
-falling back to the first heading and ``<title>``.
+falling back to the first heading and ``<title>``; the time of day from the same metadata or
+the first ``<time datetime>``, when one gives a time and not only a date.
+
+Every walk of the tree is iterative (an explicit stack), so a page nested thousands of
+elements deep is read like any other instead of overflowing Python's stack.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from news.archive.parsing.dates import published_time
 from news.core.errors import InvalidInput
 
 # Elements whose content is never article text.
@@ -90,6 +95,7 @@ class ExtractedArticle:
     text: str  # paragraphs separated by blank lines; items and bullets each on a line
     published: date | None  # the publication day as the publisher wrote it
     site_name: str | None
+    published_at: datetime | None = None  # with its time of day, when the page gives one
 
 
 def extract_article(html_text: str, *, url: str) -> ExtractedArticle:
@@ -111,6 +117,7 @@ def extract_article(html_text: str, *, url: str) -> ExtractedArticle:
         published=_published(page),
         site_name=_first(page.meta.get(name) for name in _SITE_META)
         or page.json_ld.get("publisher"),
+        published_at=_published_at(page),
     )
 
 
@@ -125,11 +132,16 @@ class _Element:
     children: list[_Element | str] = field(default_factory=list)
 
     def text(self) -> str:
-        return "".join(
-            child if isinstance(child, str) else child.text()
-            for child in self.children
-            if isinstance(child, str) or child.tag not in _SKIPPED
-        )
+        """The text under this element, leaving out elements that never hold article text."""
+        pieces: list[str] = []
+        stack: list[_Element | str] = list(reversed(self.children))
+        while stack:
+            child = stack.pop()
+            if isinstance(child, str):
+                pieces.append(child)
+            elif child.tag not in _SKIPPED:
+                stack.extend(reversed(child.children))
+        return "".join(pieces)
 
 
 @dataclass(slots=True)
@@ -138,6 +150,7 @@ class _Page:
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     json_ld: dict[str, str] = field(default_factory=dict)
+    time_datetime: str | None = None  # the first <time datetime="…">
 
 
 class _TreeBuilder(HTMLParser):
@@ -158,6 +171,8 @@ class _TreeBuilder(HTMLParser):
             self._in_title = True
         elif tag == "script" and attributes.get("type", "").lower() == "application/ld+json":
             self._json_ld = []
+        elif tag == "time" and self.page.time_datetime is None and attributes.get("datetime"):
+            self.page.time_datetime = attributes["datetime"].strip()
         if tag in ("html", "body"):
             return  # the root stands for both
         if tag in _SELF_CLOSING_SIBLINGS and self.current.tag == _SELF_CLOSING_SIBLINGS[tag]:
@@ -338,27 +353,35 @@ class _Renderer:
         self._end_block()
         return "\n\n".join("\n".join(block) for block in self.blocks)
 
-    def _walk(self, element: _Element) -> None:
-        for child in element.children:
-            if isinstance(child, str):
-                self.line.append(child)
-            elif not _is_boilerplate(child):
-                self._element(child)
+    def _walk(self, root: _Element) -> None:
+        # Strings are text, elements are still to visit, and None closes a block once
+        # its children are written (the stack replaces recursion; see the module's note).
+        stack: list[_Element | str | None] = list(reversed(root.children))
+        while stack:
+            item = stack.pop()
+            if item is None:
+                self._end_block()
+            elif isinstance(item, str):
+                self.line.append(item)
+            elif not _is_boilerplate(item):
+                stack.extend(self._element(item))
 
-    def _element(self, element: _Element) -> None:
+    def _element(self, element: _Element) -> list[_Element | str | None]:
+        """Write what an element starts with; what is left to visit, last first."""
         if element.tag == "br":
             self._end_line()
-        elif element.tag == "a":
+            return []
+        if element.tag == "a":
             self.line.append(self._link(element))
-        elif element.tag in _BLOCKS:
+            return []
+        children: list[_Element | str | None] = list(reversed(element.children))
+        if element.tag in _BLOCKS:
             self._end_block()
             prefix = _block_prefix(element)
             if prefix:
                 self.line.append(prefix)
-            self._walk(element)
-            self._end_block()
-        else:
-            self._walk(element)
+            return [None, *children]
+        return children
 
     def _link(self, element: _Element) -> str:
         text = _clean(element.text())
@@ -398,6 +421,17 @@ def _published(page: _Page) -> date | None:
     for value in candidates:
         if value and (day := _day_of(value)):
             return day
+    return None
+
+
+def _published_at(page: _Page) -> datetime | None:
+    """The publication time with its time of day: ``article:published_time``, JSON-LD
+    ``datePublished`` or the first ``<time datetime>``; None when they give only a date."""
+    candidates = [page.meta.get(name) for name in _DATE_META]
+    candidates += [page.json_ld.get("datePublished"), page.time_datetime]
+    for value in candidates:
+        if value and (moment := published_time(value)) is not None:
+            return moment
     return None
 
 

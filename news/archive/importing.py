@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from news.archive.parser import parse_roundup
 from news.archive.parsing.repeats import link_key
+from news.catalog.analysis import FeedEntry, HeadlineAnalyser, HeadlineAnalysis
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.models import (
     Company,
@@ -30,11 +31,14 @@ from news.core.models import (
     SkippedLine,
     Topic,
 )
-from news.core.text import detect_language
+from news.core.text import Cut, clean_text, detect_language, truncate
 from news.core.urls import canonical_url
 from news.core.weeks import week_of
 
 MAX_TITLE_LENGTH = 200
+# A headline's title and summary at most, whatever the article holds (a feed's are shorter).
+HEADLINE_TITLE_LIMIT = 300
+HEADLINE_SUMMARY_LIMIT = 2000
 DEFAULT_TITLE_HEADLINE = 60
 
 
@@ -46,6 +50,10 @@ class ImportRequest:
     day: date | None = None  # the roundup's date; today when absent
     title: str | None = None
     publisher: str | None = None
+    url: str | None = None  # the web address the article was fetched from
+    # When the article was published, with its time of day, as a fetched page's metadata says
+    # (a file's own front matter or meta tags come through the parser instead).
+    published_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,18 +70,20 @@ class RoundupBuilder:
     def __init__(self, companies: Sequence[Company], topics: Sequence[Topic]) -> None:
         self.companies = CompanyRecognizer(companies)
         self.topics = TopicRecognizer(topics)
+        self.analysis = HeadlineAnalyser(self.companies, self.topics)
         # Kept to rebuild the same builder in a worker process.
         self.catalog = (tuple(companies), tuple(topics))
 
     def prepare(self, request: ImportRequest, today: date) -> PreparedImport:
-        parsed = parse_roundup(request.text, filename=request.filename)
+        # Where an article's text (a file, a page, a paste) enters: cleaned once, here.
+        parsed = parse_roundup(clean_text(request.text), filename=request.filename)
         return PreparedImport(self.build(parsed, request, today), parsed.skipped)
 
     def build(self, parsed: ParsedRoundup, request: ImportRequest, today: date) -> NewRoundup:
         """The storable roundup for a parsed article, filed under the week of its day."""
         day = request.day or today
         published_at = datetime.combine(day, time(0), tzinfo=UTC)
-        given = parsed.published_at
+        given = parsed.published_at or request.published_at
         if given is not None and (request.day is None or request.day == given.date()):
             # The article's own time of day, on the day it was written (its week too).
             day, published_at = given.date(), given
@@ -93,6 +103,7 @@ class RoundupBuilder:
             copyright=parsed.copyright,
             published_at=published_at,
             sections=tuple(s for s in sections if s.headlines or s.commentary),
+            url=canonical_url(request.url) if request.url else None,
         )
 
     def _build_section(self, section: ParsedSection, published_at: datetime) -> NewSection:
@@ -105,16 +116,55 @@ class RoundupBuilder:
         )
 
     def _build_headline(self, parsed: ParsedHeadline, published_at: datetime) -> NewHeadline:
-        text = f"{parsed.title}\n{parsed.summary}"
-        return NewHeadline(
-            title=parsed.title,
+        return self.headline(
+            truncate(parsed.title, HEADLINE_TITLE_LIMIT, at=Cut.WORD),
             url=archive_url(parsed.url),
-            summary=parsed.summary,
+            summary=truncate(parsed.summary, HEADLINE_SUMMARY_LIMIT, at=Cut.WORD),
             language=detect_language(parsed.title),
             published_at=published_at,
-            company_ids=self.companies.find(text),
-            topic_ids=self.topics.find(text),
         )
+
+    def headline(
+        self, title: str, *, url: str | None, summary: str, language: str, published_at: datetime
+    ) -> NewHeadline:
+        """A headline to store, analysed: companies it is about and mentions, topics and
+        tech relevance (news.catalog.analysis)."""
+        found = self.analysis.analyse(title, summary)
+        return _analysed(HeadlineDraft(title, url, summary, language, published_at), found)
+
+    def feed_headlines(self, drafts: Sequence[HeadlineDraft]) -> list[NewHeadline]:
+        """The items of one feed document, analysed together: how tech the feed is counts a
+        little for each (news.catalog.analysis.HeadlineAnalyser.analyse_feed)."""
+        found = self.analysis.analyse_feed(
+            [FeedEntry(d.title, d.summary, d.categories) for d in drafts]
+        )
+        return [_analysed(draft, each) for draft, each in zip(drafts, found, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineDraft:
+    """A feed item as ingest hands it to the analysis."""
+
+    title: str
+    url: str | None
+    summary: str
+    language: str
+    published_at: datetime
+    categories: tuple[str, ...] = ()
+
+
+def _analysed(draft: HeadlineDraft, found: HeadlineAnalysis) -> NewHeadline:
+    return NewHeadline(
+        title=draft.title,
+        url=draft.url,
+        summary=draft.summary,
+        language=draft.language,
+        published_at=draft.published_at,
+        company_ids=found.company_ids,
+        topic_ids=found.topic_ids,
+        mention_ids=found.mention_ids,
+        relevance=found.relevance,
+    )
 
 
 T = TypeVar("T")

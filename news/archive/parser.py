@@ -13,20 +13,26 @@ Choices where the layouts leave room for more than one reading:
 - Items without a link listed right after a paragraph ending in ``:`` are commentary.
 - ``Story 3: …`` headings name a headline; ``[원본 기사](url)`` below a heading links it.
 - Headings lose a leading emoji; setext underlines (``===``) are read as rules.
-- URLs are kept as given, except that Markdown escapes (a backslash before ``&``) are undone.
+- URLs are kept as given, except that Markdown escapes (a backslash before ``&``) are undone,
+  and links written in HTML (a page, an e-mail, inline HTML in Markdown) lose their
+  click-tracking redirect when it names its target, and their ``utm_*``-style parameters.
+- In HTML a headline alone in its block (a row with just a link, a heading that is one link)
+  takes the paragraph right below it as its summary; e-mails lay them out in two rows.
 - In a Korean column titles are never split at `` - `` or `` : ``; elsewhere that is a summary.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePath
 
 from news.archive.parsing.html_blocks import HtmlPage, html_to_lines, looks_like_html
+from news.archive.parsing.inline_html import rewrite_inline_html
 from news.archive.parsing.layout import Layout, detect_layout
 from news.archive.parsing.lines import looks_binary, split_lines
 from news.archive.parsing.reader import read_lines
 from news.core.errors import ImportRejected
-from news.core.models import ParsedRoundup
+from news.core.models import ParsedRoundup, SkippedLine
 
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -50,19 +56,29 @@ def parse_roundup(text: str, *, filename: str | None = None) -> ParsedRoundup:
         layout = detect_layout(lines)
     else:
         lines = split_lines(text)
+        if "<" in text:
+            lines = rewrite_inline_html(lines)
         layout = Layout.MARKDOWN if suffix in _MARKDOWN_SUFFIXES else detect_layout(lines)
         layout_format = layout.value
-    result = read_lines(lines, layout)
+    result = read_lines(lines, layout, html=layout_format == _HTML_FORMAT)
     roundup = ParsedRoundup(
         title=result.title or page.title,
         publisher=result.publisher or page.publisher,
         author=result.author or page.author,
         copyright=result.copyright,
         sections=result.sections,
-        skipped=result.skipped,
+        skipped=_merged(result.skipped, page.skipped),
         format=layout_format,
         published_at=result.published_at or page.published_at,
     )
     if roundup.headline_count == 0:
         raise ImportRejected("import.no_headlines")
     return roundup
+
+
+def _merged(read: Sequence[SkippedLine], html: Sequence[SkippedLine]) -> tuple[SkippedLine, ...]:
+    """What the reader skipped and what the HTML never showed (hidden text, spacers), in
+    the order of the source."""
+    if not html:
+        return tuple(read)
+    return tuple(sorted([*read, *html], key=lambda skipped: skipped.line_no))

@@ -11,6 +11,8 @@ from news.core.models import (
     HeadlineQuery,
     NewRoundup,
     Roundup,
+    RoundupListing,
+    RoundupRef,
     WeekSummary,
 )
 
@@ -25,6 +27,19 @@ class RoundupRepository(Protocol):
         ``alert``, its headlines new to the archive wait for the alert matcher."""
 
     async def roundup_for_week(self, guild_id: int, week: str) -> Roundup | None: ...
+
+    async def roundups_for_week(self, guild_id: int, week: str) -> list[Roundup]:
+        """Every roundup of the week, imported first, then the latest published first."""
+
+    async def roundup_by_id(self, guild_id: int, roundup_id: int) -> Roundup | None:
+        """The guild's roundup with this id (None for another guild's)."""
+
+    async def list_roundups(
+        self, guild_id: int, week: str | None = None, limit: int = 1000
+    ) -> list[RoundupListing]: ...
+
+    async def delete_roundup(self, guild_id: int, roundup_id: int) -> RoundupRef | None:
+        """Delete the guild's roundup and the headlines it filed; None when there is none."""
 
     async def latest_week(self, guild_id: int) -> str | None: ...
 

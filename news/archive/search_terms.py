@@ -7,7 +7,10 @@ So we make our own terms: Latin and digit words as lowercase words, and every Ha
 as its overlapping character bigrams plus its last character (삼성전자 -> 삼성 성전 전자 자).
 A Korean substring of two or more characters is then exactly a phrase of consecutive bigrams,
 and a single character is a prefix of some term. Latin words stay whole, so AI never matches
-inside "said"; a query word also finds its English plurals (chip finds chips).
+inside "said"; a query word also finds its English plurals (chip finds chips), and a Korean
+query word stands for its stem: the analyser cuts the particles and endings off
+(마이크로소프트가 → 마이크로소프트, 삼성의 → 삼성), and particles after a Latin name go
+(MS가 → ms), so the search finds every headline containing the stem, whatever follows it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from news.catalog.recognition import particles_follow
+from news.core.text import is_hangul
+from news.language.korean import shared_analyser
 
 # Hangul (syllables, jamo, compatibility jamo), kana and Han ideographs: scripts written
 # without spaces between the parts of a word, indexed as bigrams.
@@ -93,16 +100,20 @@ def _bigrams(run: str) -> list[str]:
 
 def _word_units(word: str) -> Iterator[Unit]:
     latin: list[str] = []
-    for match in _RUN.finditer(word):
+    matches = list(_RUN.finditer(word))
+    for index, match in enumerate(matches):
         cjk, token = match.groups()
         if token:
             latin.append(token)
             continue
+        last = index == len(matches) - 1 and match.end() == len(word)
+        if last and latin and particles_follow(cjk, 0):
+            continue  # MS가: the particles of a Latin name
         if latin:
             # U.S. or e-commerce: the pieces must stand next to each other, as in the text.
             yield _with_plural(latin)
             latin = []
-        yield _cjk_unit(cjk)
+        yield _cjk_unit(shared_analyser().stem(cjk) if last else cjk)
     if latin:
         yield _with_plural(latin)
 
@@ -135,3 +146,59 @@ def _plural(word: str) -> str | None:
     if word.endswith("y") and word[-2] not in "aeiou":
         return word[:-1] + "ies"
     return word + "s"
+
+
+def stands_as_word(text: str, unit: Unit, companions: tuple[Unit, ...] = ()) -> bool:
+    """Whether some phrase of ``unit`` has each of its Korean words standing as a word in
+    ``text`` (at a morpheme boundary on both sides: 인수 in 인수했다 or 기업인수, not in
+    인수위원회). Phrases without Korean stand as they matched. A word of the same keyword
+    (``companions``) may follow it in a compound: 양자 센서 is found in 양자센서."""
+    folded = _fold(text)
+    nexts = tuple(run for other in companions for p in other for run in _korean_runs(p))
+    return any(_phrase_stands(folded, _korean_runs(p), nexts) for p in unit)
+
+
+def _phrase_stands(folded: str, runs: list[str], nexts: tuple[str, ...] = ()) -> bool:
+    # A quoted phrase of several words may continue in the text ("삼성 전자" in 삼성
+    # 전자부품, see phrase_unit): its last word need only begin a word.
+    last = len(runs) - 1
+    return all(_stands(folded, run, nexts, open_end=i == last > 0) for i, run in enumerate(runs))
+
+
+def _korean_runs(phrase: Phrase) -> list[str]:
+    """The Korean words a phrase's bigram terms spell (삼성 성전 전자 -> 삼성전자)."""
+    runs: list[str] = []
+    current = ""
+    for term in phrase.terms:
+        chained = len(term) == 2 and current and current[-1] == term[0]
+        if chained:
+            current += term[1]
+            continue
+        if len(current) >= 2 and is_hangul(current[0]):
+            runs.append(current)
+        current = term if len(term) == 2 and is_hangul(term[0]) else ""
+    if len(current) >= 2 and is_hangul(current[0]):
+        runs.append(current)
+    return runs
+
+
+def _stands(folded: str, run: str, nexts: tuple[str, ...] = (), *, open_end: bool = False) -> bool:
+    analyser = shared_analyser()
+    start = folded.find(run)
+    while start >= 0:
+        end = start + len(run)
+        ends = (
+            open_end
+            or end == len(folded)
+            or not is_hangul(folded[end])
+            or particles_follow(folded, end)  # unknown names split oddly: 엔비디아의
+            or folded.startswith(nexts, end)
+            or analyser.ends_word(folded, end)
+        )
+        starts = (
+            start == 0 or not is_hangul(folded[start - 1]) or analyser.starts_word(folded, start)
+        )
+        if ends and starts:
+            return True
+        start = folded.find(run, start + 1)
+    return False

@@ -9,16 +9,27 @@ from news.core.models import Company, CompanySpec, Topic, TopicSpec
 
 
 class CompanyRepository(Protocol):
-    async def all_companies(self) -> list[Company]: ...
+    """The bundled catalogue, and what each server added to it (seen by that server only)."""
+
+    async def all_companies(self) -> list[Company]:
+        """The bundled catalogue alone."""
+
+    async def guild_companies(self, guild_id: int | None) -> list[Company]:
+        """The bundled catalogue with the guild's companies and spellings."""
+
+    async def guilds_with_additions(self) -> list[int]: ...
 
     async def upsert_companies(self, specs: Sequence[CompanySpec]) -> None:
-        """Insert or extend companies by canonical name (aliases are merged, never dropped)."""
+        """Insert or extend bundled companies by canonical name (aliases are merged, never
+        dropped)."""
 
-    async def add_company(self, spec: CompanySpec) -> Company:
-        """Create a company; raises InvalidInput when the name or an alias is taken."""
+    async def add_company(self, spec: CompanySpec, guild_id: int) -> Company:
+        """Create a company of the guild; raises InvalidInput when the name or an alias is
+        taken in what the guild knows."""
 
-    async def add_alias(self, company_id: int, alias: str) -> Company:
-        """Raises InvalidInput when the alias already names another company."""
+    async def add_alias(self, company_id: int, alias: str, guild_id: int) -> Company:
+        """Another spelling, for the guild only. Raises InvalidInput when the alias already
+        names another company the guild knows."""
 
 
 class TopicRepository(Protocol):

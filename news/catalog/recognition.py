@@ -7,12 +7,17 @@ a whole word (Hangul may touch it: MS가). Photo credits and URLs are blanked be
 because "[사진: 엔비디아]" names who took the picture, not what the story is about.
 
 Spellings live in an Aho-Corasick automaton that reports every occurrence in one pass; of
-those that begin at a word start, the longest whose ending fits wins.
+those that begin at a word start, the longest whose ending fits wins. Where Hangul touches
+both sides of an ending, the Korean analyser (news.language.korean) has the last word: the
+hit must end a morpheme and be followed by grammar or a generic head noun, so 인수위원회 is
+not 인수 and 국가보안법 is not 보안. A name followed by a word that makes it a different
+entity (삼성 라이온즈, Apple pie, youtube-dl) is not the company (news/catalog/data/
+company_rules.tsv); a keyword inside an excluded phrase ("national security") is not the
+topic, and context keywords (ban, funding) count only for a tech story (topic_rules.tsv).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -21,15 +26,20 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
+from news.catalog.ranking import (
+    CHOICE_TEXT_LIMIT,
+    choice_label,
+    closest,
+    compact,
+    jamo,
+    ranked,
+)
+from news.catalog.rules import CompanyRules, TopicRules, bundled_company_rules, bundled_topic_rules
 from news.core.models import Company, Topic
-from news.core.text import HANGUL_CLASS, is_hangul, normalize, truncate
+from news.core.text import HANGUL_CLASS, is_hangul, normalize
+from news.language.korean import KoreanAnalyser, shared_analyser
 
-# Discord caps an autocomplete choice's name and value at 100 characters.
-CHOICE_TEXT_LIMIT = 100
 AUTOCOMPLETE_LIMIT = 25
-
-# How alike (difflib ratio over Hangul letters) a name must be to be suggested.
-_FUZZY_CUTOFF = 0.6
 
 # Latin spellings this short (MS, HP, KT, Arm, xAI) are ordinary words or fragments in other
 # cases (ms, arm, XAI for explainable AI), so only the exact case counts.
@@ -78,58 +88,113 @@ class _Spelling:
     company_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A company named in prepared text (see ``prepare``), at [start, end)."""
+
+    start: int
+    end: int
+    company_id: int
+
+
 class CompanyRecognizer:
     """Finds companies in text and looks company names up; build it once, reuse it."""
 
-    def __init__(self, companies: Sequence[Company]) -> None:
+    def __init__(
+        self,
+        companies: Sequence[Company],
+        *,
+        rules: CompanyRules | None = None,
+        analyser: KoreanAnalyser | None = None,
+    ) -> None:
+        self._analyser = analyser or shared_analyser()
+        rules = rules if rules is not None else bundled_company_rules()
         self._companies = sorted(companies, key=lambda company: normalize(company.name))
         self._by_key: dict[str, Company] = {}
         self._names: list[tuple[str, int]] = []  # (compact normalised spelling, index)
+        # Words that, right after a company's name, make it another entity (삼성 라이온즈).
+        self._followers: dict[int, set[str]] = {}
+        self._any_followers = rules.followers("")
+        self._rules = rules
         spellings: dict[str, list[_Spelling]] = {}  # by lower-cased spelling
         for index, company in enumerate(self._companies):
             for raw in (company.name, company.english_name, *company.aliases):
                 self._by_key.setdefault(normalize(raw), company)
-                self._names.append((_compact(raw), index))
+                self._names.append((compact(raw), index))
+                self._followers.setdefault(company.id, set()).update(rules.followers(raw))
                 text = _prepare(raw)
                 spelling = _Spelling(text, _is_case_sensitive(text), company.id)
                 spellings.setdefault(_fold(text), []).append(spelling)
-        self._fuzzy_names = [(_jamo(name), index) for name, index in self._names]
-        self._names_found = _Names(spellings.items(), hangul_inside_words=False)
+        self._fuzzy_names = [(jamo(name), index) for name, index in self._names]
+        self._names_found = _Names(spellings.items(), self._analyser, inside_words=False)
 
     def find(self, text: str) -> tuple[int, ...]:
         """Ids of the companies `text` names, in order of first appearance, each once."""
-        prepared = _prepare(text)
+        return tuple(dict.fromkeys(hit.company_id for hit in self.find_in(prepare(text))))
+
+    def find_in(self, prepared: str) -> list[Found]:
+        """Every company named in ``prepare``d text, where it stands, in order."""
         folded = _fold(prepared)
-        found: dict[int, None] = {}
+        found: list[Found] = []
         resume_at = 0
         # Occurrences come by start, longest first: the first that fits at a start wins.
         for start, end, spellings in self._names_found.occurrences(folded):
-            if start < resume_at or not _ends_word(prepared, end):
+            if start < resume_at or not self._ends_word(prepared, end):
                 continue
             for spelling in spellings:
-                if _case_fits(spelling, prepared, start):
-                    found.setdefault(spelling.company_id)
+                if _case_fits(spelling, prepared, start) and not self._other_entity(
+                    spelling.company_id, folded, end
+                ):
+                    found.append(Found(start, end, spelling.company_id))
                     resume_at = end
                     break
-        return tuple(found)
+        return found
+
+    def _ends_word(self, text: str, end: int) -> bool:
+        """A Latin name as a whole word; a Korean one before particles, or where the
+        analyser says a word ends."""
+        if end >= len(text) or not is_hangul(text[end - 1]) or not is_hangul(text[end]):
+            return _ends_latin_word(text, end)
+        return _PARTICLE_RUN.match(text, end) is not None or self._analyser.ends_word(text, end)
+
+    def _other_entity(self, company_id: int, folded: str, end: int) -> bool:
+        """Whether the word after the name makes it another entity: a team (삼성 라이온즈),
+        a fruit (Apple pie), a tool named after it (youtube-dl)."""
+        following = self._followers.get(company_id, set()) | self._any_followers
+        return self._rules.makes_other_entity(folded, end, following)
 
     def resolve(self, name: str) -> Company | None:
-        """The company that `name` spells exactly (any language, any alias), else None."""
-        return self._by_key.get(normalize(name))
+        """The company that `name` spells exactly (any language, any alias), else None. A
+        Korean name may carry its particles (마이크로소프트가, 삼성의, 엔비디아는): the
+        analyser's stem, or the name without a run of particles, is looked up then."""
+        key = normalize(name)
+        found = self._by_key.get(key)
+        if found is not None or not key or not is_hangul(key[-1]):
+            return found
+        head, _, last = key.rpartition(" ")
+        start = _run_start_of(last)
+        stem = last[:start] + self._analyser.stem(last[start:])
+        candidates = [stem, *_without_particles(last)]
+        for candidate in candidates:
+            if candidate != last:
+                company = self._by_key.get(f"{head} {candidate}".strip())
+                if company is not None:
+                    return company
+        return None
 
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
         """Canonical names of the companies closest to `name`, for "did you mean"."""
-        query = _compact(name)
+        query = compact(name)
         if not query or limit <= 0:
             return ()
-        indexes = _closest(query, self._names, self._fuzzy_names)
+        indexes = closest(query, self._names, self._fuzzy_names)
         return tuple(self._companies[index].name for index in indexes[:limit])
 
     def autocomplete(self, prefix: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
         """(label, canonical name) choices, best first: exact, prefix, then substring hits."""
-        indexes = _ranked(_compact(prefix), self._names, len(self._companies))
+        indexes = ranked(compact(prefix), self._names, len(self._companies))
         choices = [
-            (_choice_label(company.name, company.english_name), company.name)
+            (choice_label(company.name, company.english_name), company.name)
             for company in (self._companies[index] for index in indexes)
             if len(company.name) <= CHOICE_TEXT_LIMIT  # Discord rejects longer values
         ]
@@ -139,7 +204,20 @@ class CompanyRecognizer:
 class TopicRecognizer:
     """Finds topics by keyword and looks topics up by key or name."""
 
-    def __init__(self, topics: Sequence[Topic]) -> None:
+    def __init__(
+        self,
+        topics: Sequence[Topic],
+        *,
+        rules: TopicRules | None = None,
+        analyser: KoreanAnalyser | None = None,
+    ) -> None:
+        self._analyser = analyser or shared_analyser()
+        self._rules = rules if rules is not None else bundled_topic_rules()
+        self._exclusions = _Names(
+            ((_fold(_prepare(p)), None) for p in self._rules.exclusions),
+            self._analyser,
+            inside_words=True,
+        )
         self._topics = sorted(topics, key=lambda topic: topic.key)
         self._by_key: dict[str, Topic] = {}
         self._names: list[tuple[str, int]] = []
@@ -148,26 +226,43 @@ class TopicRecognizer:
         for index, topic in enumerate(self._topics):
             for name in (topic.key, topic.name_en, topic.name_ko):
                 self._by_key.setdefault(normalize(name), topic)
-                self._names.append((_compact(name), index))
+                self._names.append((compact(name), index))
             for keyword in topic.keywords:
-                self._keywords.append((_compact(keyword), index))
-                topic_ids.setdefault(_fold(_prepare(keyword)), []).append(topic.id)
-        self._keywords_found = _Names(topic_ids.items(), hangul_inside_words=True)
+                self._keywords.append((compact(keyword), index))
+                for spelling in _spacings(_fold(_prepare(keyword))):
+                    topic_ids.setdefault(spelling, []).append(topic.id)
+        self._keywords_found = _Names(
+            (
+                (keyword, (ids, _spaced(keyword, self._rules.context_only)))
+                for keyword, ids in topic_ids.items()
+            ),
+            self._analyser,
+            inside_words=True,
+        )
 
-    def find(self, text: str) -> tuple[int, ...]:
-        """Ids of the topics whose keywords occur in `text`, in order of first appearance.
+    def find(self, text: str, *, tech_context: bool = True) -> tuple[int, ...]:
+        """Ids of the topics whose keywords occur in `text` as words, in order of first
+        appearance. Korean keywords match on morpheme boundaries (보안 in 정보보안 and
+        보안업체, not in 국가보안법), Latin ones as whole words, none inside an excluded
+        phrase; context keywords (ban, 투자) count only with ``tech_context``."""
+        return tuple(dict.fromkeys(topic_id for _, topic_id in self.hits(text, tech_context)))
 
-        Korean keywords match inside words (보안 in 보안성); Latin ones only as whole words.
-        """
+    def hits(self, text: str, tech_context: bool = True) -> list[tuple[int, int]]:
+        """(start, topic id) of every keyword occurrence that counts, in order."""
         folded = _fold(_prepare(text))
-        found: dict[int, None] = {}
+        excluded = [(start, end) for start, end, _ in self._exclusions.occurrences(folded)]
+        found: list[tuple[int, int]] = []
         resume_at = 0
-        for start, end, topic_ids in self._keywords_found.occurrences(folded):
-            if start < resume_at or not _ends_latin_word(folded, end):
+        for start, end, (topic_ids, context_only) in self._keywords_found.occurrences(folded):
+            if start < resume_at or not _ends_keyword(folded, end, self._analyser):
                 continue
-            found.update(dict.fromkeys(topic_ids))
             resume_at = end
-        return tuple(found)
+            if context_only and not tech_context:
+                continue
+            if any(low <= start and end <= high for low, high in excluded):
+                continue
+            found += [(start, topic_id) for topic_id in topic_ids]
+        return found
 
     def resolve(self, name: str) -> Topic | None:
         """The topic whose key, English name or Korean name is `name`, else None."""
@@ -175,18 +270,53 @@ class TopicRecognizer:
 
     def autocomplete(self, prefix: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
         """(label, key) choices: name hits first, then topics that merely list the keyword."""
-        query = _compact(prefix)
-        by_name = _ranked(query, self._names, len(self._topics))
-        by_keyword = _ranked(query, self._keywords, len(self._topics)) if query else []
+        query = compact(prefix)
+        by_name = ranked(query, self._names, len(self._topics))
+        by_keyword = ranked(query, self._keywords, len(self._topics)) if query else []
         choices = [
-            (_choice_label(topic.name_ko, topic.name_en), topic.key)
+            (choice_label(topic.name_ko, topic.name_en), topic.key)
             for topic in (self._topics[index] for index in dict.fromkeys(by_name + by_keyword))
             if len(topic.key) <= CHOICE_TEXT_LIMIT  # Discord rejects longer values
         ]
         return choices[: max(limit, 0)]
 
 
+class KeywordIndex(Generic[V]):
+    """Keywords with a value each, found as words the way topic keywords are (Korean on
+    morpheme boundaries, Latin as whole words; short capitals such as IT only in capitals):
+    the relevance vocabulary uses it."""
+
+    def __init__(
+        self, keywords: Iterable[tuple[str, V]], analyser: KoreanAnalyser | None = None
+    ) -> None:
+        self._analyser = analyser or shared_analyser()
+        values: dict[str, tuple[str | None, V]] = {}
+        for keyword, value in keywords:
+            text = _prepare(keyword)
+            exact = text if _is_case_sensitive(text) and text.isupper() else None
+            values[_fold(text)] = (exact, value)
+        self._names = _Names(values.items(), self._analyser, inside_words=True)
+
+    def find(self, prepared: str) -> list[tuple[int, int, V]]:
+        """(start, end, value) of each keyword in ``prepare``d text, without overlaps."""
+        folded = _fold(prepared)
+        found: list[tuple[int, int, V]] = []
+        resume_at = 0
+        for start, end, (exact, value) in self._names.occurrences(folded):
+            if start < resume_at or (exact and not prepared.startswith(exact, start)):
+                continue
+            if _ends_keyword(folded, end, self._analyser):
+                found.append((start, end, value))
+                resume_at = end
+        return found
+
+
 # --- preparing text -------------------------------------------------------------------------
+
+
+def prepare(text: str) -> str:
+    """Text as the recognizers read it: see ``_prepare``."""
+    return _prepare(text)
 
 
 def _prepare(text: str) -> str:
@@ -200,6 +330,11 @@ def _prepare(text: str) -> str:
     if "=" in text:
         text = _BARE_CREDIT.sub(" ", text)
     return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Lower-cased without changing the length (see ``_fold``)."""
+    return _fold(text)
 
 
 def _fold(text: str) -> str:
@@ -233,12 +368,46 @@ def _ends_latin_word(text: str, end: int) -> bool:
     )
 
 
-def _ends_word(text: str, end: int) -> bool:
-    """Whether a name ending at `end` ends a word: Latin as a whole word, Korean at a word
-    end or before nothing but particles."""
+def _spacings(keyword: str) -> tuple[str, ...]:
+    """A keyword as written and, when a space touches Hangul, written together: Korean spacing
+    of compounds varies (데이터 플랫폼, 데이터플랫폼)."""
+    joined = re.sub(f"(?<={HANGUL_CLASS}) | (?={HANGUL_CLASS})", "", keyword)
+    return (keyword,) if joined == keyword else (keyword, joined)
+
+
+def _spaced(keyword: str, context_only: frozenset[str]) -> bool:
+    """Whether ``keyword`` (perhaps written together) is a context keyword."""
+    return any(keyword in _spacings(c) for c in context_only)
+
+
+def _run_start_of(word: str) -> int:
+    """Where the Hangul run that ends ``word`` starts (MS가 → 2)."""
+    start = len(word)
+    while start > 0 and is_hangul(word[start - 1]):
+        start -= 1
+    return start
+
+
+def _without_particles(word: str) -> list[str]:
+    """``word`` without a trailing run of particles, each way the run can be read."""
+    return [
+        word[:cut]
+        for cut in range(len(word) - 1, 0, -1)
+        if _PARTICLE_RUN.fullmatch(word, cut) is not None
+    ]
+
+
+def particles_follow(text: str, end: int) -> bool:
+    """Whether nothing but particles follow ``end`` up to the end of the Korean word."""
+    return _PARTICLE_RUN.match(text, end) is not None
+
+
+def _ends_keyword(text: str, end: int, analyser: KoreanAnalyser) -> bool:
+    """Whether a keyword ending at `end` ends a word: Latin as a whole word, Korean where
+    the analyser says a word (or the keyword part of a compound) ends."""
     if end >= len(text) or not is_hangul(text[end - 1]) or not is_hangul(text[end]):
         return _ends_latin_word(text, end)
-    return _PARTICLE_RUN.match(text, end) is not None
+    return analyser.ends_word(text, end)
 
 
 # --- the automaton ------------------------------------------------------------------------
@@ -252,7 +421,9 @@ class _Names(Generic[V]):
     few microseconds however long the lists grow.
     """
 
-    def __init__(self, names: Iterable[tuple[str, V]], *, hangul_inside_words: bool) -> None:
+    def __init__(
+        self, names: Iterable[tuple[str, V]], analyser: KoreanAnalyser, *, inside_words: bool
+    ) -> None:
         self._automaton = ahocorasick.Automaton()
         for name, value in names:
             if name:
@@ -260,13 +431,15 @@ class _Names(Generic[V]):
         self._empty = len(self._automaton) == 0
         if not self._empty:
             self._automaton.make_automaton()
-        self._hangul_inside_words = hangul_inside_words
+        self._analyser = analyser
+        self._inside_words = inside_words
 
     def occurrences(self, folded: str) -> list[tuple[int, int, V]]:
         """(start, end, value) of each name beginning at a word start, by start, longest first.
 
-        A word start: no Hangul before a Hangul name (unless Korean names may sit inside
-        words), no Latin letter or digit before a Latin one.
+        A word start: no Hangul before a Hangul name (unless names may begin inside a
+        compound, where the analyser finds a noun before them), no Latin letter or digit
+        before a Latin one.
         """
         if self._empty:
             return []
@@ -283,78 +456,9 @@ class _Names(Generic[V]):
             return True
         first, before = text[start], text[start - 1]
         if is_hangul(first):
-            return self._hangul_inside_words or not is_hangul(before)
-        if _is_ascii_alnum(first):
-            return not _is_ascii_alnum(before)
-        return True
-
-
-# --- ranking names --------------------------------------------------------------------------
-
-
-def _compact(name: str) -> str:
-    """Normalised and without spaces, so "Open AI" and "OpenAI" compare equal."""
-    return normalize(name).replace(" ", "")
-
-
-def _jamo(text: str) -> str:
-    """Hangul split into letters, so one wrong vowel costs one letter, not a syllable."""
-    return unicodedata.normalize("NFD", text)
-
-
-def _ranked(query: str, names: Sequence[tuple[str, int]], count: int) -> list[int]:
-    """Item indexes whose names match `query`: exact, then prefix, then substring.
-
-    Within a tier the shorter name wins (it is closer to what was typed), then the item
-    order, which is alphabetical. An empty query lists all `count` items in that order.
-    """
-    if not query:
-        return list(range(count))
-    best: dict[int, tuple[int, int]] = {}
-    for name, index in names:
-        tier = _match_tier(query, name)
-        if tier is not None:
-            rank = (tier, len(name))
-            best[index] = min(rank, best.get(index, rank))
-    return sorted(best, key=lambda index: (best[index], index))
-
-
-def _match_tier(query: str, name: str) -> int | None:
-    if name == query:
-        return 0
-    if name.startswith(query):
-        return 1
-    if query in name:
-        return 2
-    return None
-
-
-def _closest(
-    query: str, names: Sequence[tuple[str, int]], fuzzy_names: Sequence[tuple[str, int]]
-) -> list[int]:
-    """Prefix and substring hits first (either way round), then spelling look-alikes."""
-    hits = _ranked(query, names, 0)
-    hits += [index for name, index in names if len(name) > 1 and name in query]
-    hits += _look_alikes(_jamo(query), fuzzy_names)
-    return list(dict.fromkeys(hits))
-
-
-def _look_alikes(query: str, names: Sequence[tuple[str, int]]) -> list[int]:
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(query)  # the matcher caches its analysis of the second sequence
-    scores: dict[int, float] = {}
-    for name, index in names:
-        matcher.set_seq1(name)
-        if matcher.real_quick_ratio() < _FUZZY_CUTOFF or matcher.quick_ratio() < _FUZZY_CUTOFF:
-            continue
-        score = matcher.ratio()
-        if score >= _FUZZY_CUTOFF and score > scores.get(index, 0.0):
-            scores[index] = score
-    return sorted(scores, key=lambda index: (-scores[index], index))
-
-
-def _choice_label(name: str, other_name: str) -> str:
-    """ "마이크로소프트 (Microsoft)", or the name alone when both are the same; ≤ 100 chars."""
-    same = not other_name.strip() or normalize(name) == normalize(other_name)
-    label = name if same else f"{name} ({other_name})"
-    return truncate(label, CHOICE_TEXT_LIMIT)
+            if not is_hangul(before):
+                return True
+            return self._inside_words and self._analyser.starts_word(text, start)
+        # A Latin word, or a name that opens with a sign (.NET, #hashtag): not inside a word
+        # (att.net is a domain, not .NET).
+        return not _is_ascii_alnum(before)

@@ -2,10 +2,11 @@
 one decoder, for uploaded articles (decode_article: strict, a file that is not text is refused)
 and for fetched feeds and pages (decode_document: lenient, notes what it had to guess).
 
-decode_document: a byte-order mark wins; then the charset of the HTTP ``Content-Type``, then the
-XML declaration, each only if the bytes really decode with it (servers and templates often lie);
-then UTF-8; then CP949 when that reads as Korean (old Korean sites omit the declaration); then
-Windows-1252. EUC-KR is read as CP949, its superset.
+UTF-16 without a byte-order mark is recognised by its NUL bytes and what it reads as
+(utf16_without_bom). decode_document: a byte-order mark wins; then the charset of the HTTP
+``Content-Type``, then the XML declaration, each only if the bytes really decode with it
+(servers and templates often lie); then UTF-8; then CP949 when that reads as Korean (old
+Korean sites omit the declaration); then Windows-1252. EUC-KR is read as CP949, its superset.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def decode_article(data: bytes) -> str:
     """Text of an uploaded article; ImportRejected for binaries and oversized files."""
     if len(data) > MAX_ARTICLE_BYTES:
         raise ImportRejected("import.too_large")
+    if (utf16 := utf16_without_bom(data)) is not None:
+        return utf16
     for encoding in _candidate_encodings(data):
         text = _strict(data, encoding)
         if text is not None and "\x00" not in text:
@@ -31,8 +34,38 @@ def decode_article(data: bytes) -> str:
     raise ImportRejected("import.not_text")
 
 
+# What text in UTF-16 is made of: ASCII, Latin, punctuation and symbols, Hangul, full-width
+# forms. Bytes of another encoding read as UTF-16 give mostly CJK ideographs or private use.
+_PLAUSIBLE = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2190-\u25ff\u3000-\u303f"
+    "\u3130-\u318f\uac00-\ud7a3\uff00-\uffef]"
+)
+_UTF16_SAMPLE = 1 << 16  # bytes whose characters are judged
+_UTF16_PLAUSIBLE_SHARE = 0.9
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 (little- or big-endian) without its byte-order mark, or None.
+
+    Only bytes with a NUL can be UTF-16 text (a space or a newline is one) and never UTF-8 or
+    CP949 text; of the two byte orders, the one that decodes and reads as text wins."""
+    if b"\x00" not in data or len(data) % 2:
+        return None
+    best: tuple[int, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        sample = _strict(data[:_UTF16_SAMPLE], encoding)
+        if not sample or "\x00" in sample:
+            continue
+        plausible = len(_PLAUSIBLE.findall(sample))
+        if plausible < _UTF16_PLAUSIBLE_SHARE * len(sample) or (best and best[0] >= plausible):
+            continue
+        if (text := _strict(data, encoding)) is not None and "\x00" not in text:
+            best = (plausible, text)
+    return best[1] if best else None
+
+
 def _candidate_encodings(data: bytes) -> tuple[str, ...]:
-    # UTF-16 is only plausible with its byte-order mark; without one it decodes anything.
+    # UTF-16 without its byte-order mark is read by utf16_without_bom; here only with it.
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return ("utf-16",)
     return tuple(e for e in _ENCODINGS if e != "utf-16")
@@ -67,6 +100,8 @@ def decode_document(data: bytes, content_type: str | None = None) -> tuple[str, 
             return _decode_or_replace(data, encoding)
     if data.startswith(b"<\x00") or data.startswith(b"\x00<"):  # UTF-16 without its mark
         return _decode_or_replace(data, "utf-16-le" if data[0] == ord("<") else "utf-16-be")
+    if (utf16 := utf16_without_bom(data)) is not None:
+        return utf16, ["read as UTF-16 without a byte-order mark"]
     problems: list[str] = []
     for declared in _declared_charsets(data, content_type):
         codec = _codec_name(declared)

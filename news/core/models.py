@@ -6,11 +6,14 @@ Times are timezone-aware UTC ``datetime`` objects; weeks are ISO weeks written `
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 # The local console and the CLI work in a space of their own, never a real Discord server.
 LOCAL_GUILD_ID = 0
+# Older headlines (an import of last year's roundups) are archive work, not news: nobody is
+# alerted of them, and the archive does not queue them for the alert matcher.
+MAX_ALERT_AGE = timedelta(days=7)
 
 
 class RoundupKind(StrEnum):
@@ -107,8 +110,10 @@ class NewHeadline:
     summary: str
     language: str  # "ko" or "en"
     published_at: datetime
-    company_ids: tuple[int, ...] = ()
+    company_ids: tuple[int, ...] = ()  # the companies it is about (news.catalog.subjects)
     topic_ids: tuple[int, ...] = ()
+    mention_ids: tuple[int, ...] = ()  # companies it names only in passing
+    relevance: float = 1.0  # 0..1, how much it is about technology (news.catalog.relevance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +135,7 @@ class NewRoundup:
     copyright: str | None
     published_at: datetime
     sections: tuple[NewSection, ...]
+    url: str | None = None  # the article's web address when it was fetched from one
 
 
 # --- What the repositories return -------------------------------------------------------
@@ -183,6 +189,19 @@ class RoundupRef:
     week: str
     title: str
     publisher: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundupListing:
+    """A roundup in the list of a server's roundups: what tells one from another."""
+
+    id: int
+    week: str
+    title: str
+    publisher: str | None
+    kind: RoundupKind
+    published_at: datetime
+    headlines: int  # how many it lists
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +267,7 @@ class DigestCandidate:
     # The story it was placed in when it arrived (news.stories.clustering.StoryIndex); None for
     # headlines stored before stories were kept.
     story_id: int | None = None
+    relevance: float = 1.0  # stored at ingest; rows stored before it count as relevant
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,22 @@ def detect_language(text: str) -> str:
     return "en"
 
 
+REPLACEMENT = "\ufffd"
+# What outside text may not carry into the archive or onto a terminal: C0 controls but tab
+# and newline, DEL, C1 controls, and lone surrogates (they cannot be encoded as UTF-8).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CARRIAGE_RETURN = re.compile("\r\n?")
+
+
+def clean_text(text: str) -> str:
+    """Text from outside (feeds, files, pages) made safe to store and print, once, where it
+    enters: line ends become "\\n", and control characters (tab and newline excepted) and
+    lone surrogates become U+FFFD."""
+    if "\r" in text:
+        text = _CARRIAGE_RETURN.sub("\n", text)
+    return _UNSAFE.sub(REPLACEMENT, text)
+
+
 class Cut(StrEnum):
     """Where :func:`truncate` may cut."""
 

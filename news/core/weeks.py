@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from locales import t
+
 from news.core.errors import InvalidInput
 
 _WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
@@ -12,7 +14,7 @@ _WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 # minutes since 1970 in 31 bits (until 6053), and the last ISO week of 9999 ends in 10000,
 # past what datetime holds.
 FIRST_YEAR, LAST_YEAR = 1, 2999
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def week_of(moment: date | datetime) -> str:
@@ -60,21 +62,28 @@ def week_bounds(week: str) -> tuple[datetime, datetime]:
 def week_dates(week: str, language: str, *, compact: bool = False) -> str:
     """The Monday-to-Sunday dates of an ISO week as people write them: ``2026년 11월 23일 –
     29일`` or ``Nov 23 – 29, 2026``; ``compact`` leaves the year and the spaces out, for
-    titles: ``11월 23일–29일`` or ``Nov 23–29``."""
+    titles: ``11월 23일–29일`` or ``Nov 23–29``. The patterns are the catalogues' (dates.*)."""
     first = week_start(week)
     last = first + timedelta(days=6)
-    if compact:
-        if language == "ko":
-            end = f"{last.day}일" if last.month == first.month else f"{last.month}월 {last.day}일"
-            return f"{first.month}월 {first.day}일–{end}"
-        end = str(last.day) if last.month == first.month else _english_day(last)
-        return f"{_english_day(first)}–{end}"
-    if language == "ko":
-        return f"{_korean_date(first)} – {_korean_date(last, after=first)}"
-    if first.year != last.year:
-        return f"{_english_day(first)}, {first.year} – {_english_day(last)}, {last.year}"
-    end = f"{last.day}" if last.month == first.month else _english_day(last)
-    return f"{_english_day(first)} – {end}, {last.year}"
+    span = (
+        "within_month"
+        if (first.year, first.month) == (last.year, last.month)
+        else "across_months"
+        if first.year == last.year
+        else "across_years"
+    )
+    return t(
+        language,
+        f"dates.{'compact' if compact else 'week'}_{span}",
+        year=first.year,
+        month=_month(language, first),
+        start_year=first.year,
+        start_month=_month(language, first),
+        start_day=first.day,
+        end_year=last.year,
+        end_month=_month(language, last),
+        end_day=last.day,
+    )
 
 
 def previous_weeks(week: str, count: int) -> list[str]:
@@ -94,12 +103,5 @@ def _weeks_in_year(year: int) -> int:
     return date(year, 12, 28).isocalendar()[1]
 
 
-def _korean_date(day: date, *, after: date | None = None) -> str:
-    """``2026년 11월 23일``, leaving out what the start of the range already said."""
-    if after is None or after.year != day.year:
-        return f"{day.year}년 {day.month}월 {day.day}일"
-    return f"{day.month}월 {day.day}일" if after.month != day.month else f"{day.day}일"
-
-
-def _english_day(day: date) -> str:
-    return f"{MONTHS_EN[day.month - 1]} {day.day}"
+def _month(language: str, day: date) -> str:
+    return t(language, f"dates.months.{_MONTH_KEYS[day.month - 1]}")

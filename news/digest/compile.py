@@ -22,6 +22,7 @@ from news.core.models import (
     DigestItem,
     DigestSection,
     DigestSource,
+    Headline,
     Roundup,
     RoundupSection,
     Topic,
@@ -127,6 +128,76 @@ def digest_from_roundup(
         sections=tuple(_imported_section(s, roundup.publisher, limits) for s in sections),
         imported=True,
     )
+
+
+def digest_from_week(
+    roundups: Sequence[Roundup],
+    candidates: Sequence[DigestCandidate],
+    *,
+    guild_id: int,
+    week: str,
+    language: str,
+    topics: Sequence[Topic],
+    limits: DigestLimits = DigestLimits(),
+    now: datetime,
+) -> Digest:
+    """The week's imported roundups, each with its own sections (in the order given), then
+    the week's other stories compiled. A story several of them carry (the same link, or, from
+    another roundup or a feed, the same story found when the headlines arrived) is shown once,
+    where it first appears. Within one roundup only a repeated link is dropped: the editor
+    may list two reports of one story on purpose."""
+    story_of = {c.headline.id: c.story_id for c in candidates}
+    seen: set[object] = set()  # links and story ids of the roundups before this one
+    sections: list[DigestSection] = []
+    for roundup in roundups:
+        mine: set[object] = set()
+        for section in sorted(roundup.sections, key=lambda s: s.position):
+            fresh = []
+            for headline in section.headlines:
+                keys = _story_keys(headline, story_of.get(headline.id))
+                if not keys & seen and headline.url not in mine:
+                    fresh.append(headline)
+                mine |= keys
+            if fresh or section.commentary.strip():
+                shown = replace(section, headlines=tuple(fresh))
+                sections.append(_imported_section(shown, roundup.publisher, limits))
+        seen |= mine
+    listed = {h.id for roundup in roundups for s in roundup.sections for h in s.headlines}
+    others = [
+        c
+        for c in candidates
+        if c.headline.id not in listed and not _story_keys(c.headline, c.story_id) & seen
+    ]
+    if others:
+        compiled = compile_digest(
+            others,
+            guild_id=guild_id,
+            week=week,
+            language=language,
+            topics=topics,
+            limits=limits,
+            now=now,
+        )
+        sections.extend(compiled.sections)
+    title = roundups[0].title if len(roundups) == 1 else digest_title(week, language)
+    return Digest(
+        guild_id=guild_id,
+        week=week,
+        title=title,
+        language=language,
+        sections=tuple(sections),
+        imported=bool(roundups),
+    )
+
+
+def _story_keys(headline: Headline, story_id: int | None) -> set[object]:
+    """What makes two reports the same story here: the link, or the story found on arrival."""
+    keys: set[object] = set()
+    if headline.url:
+        keys.add(headline.url)
+    if story_id is not None:
+        keys.add(story_id)
+    return keys
 
 
 def digest_title(week: str, language: str) -> str:

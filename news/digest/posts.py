@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from news.catalog.relevance import Strictness
 from news.core.errors import RoundupError
 from news.core.weeks import week_of
 
@@ -71,6 +72,8 @@ class DigestOptions:
     max_items: int = 5
     # When the schedule was last set: a missed post is only reported after it (None: unknown).
     scheduled_since: datetime | None = None
+    # How tech a story must be to make the compiled digest (news.catalog.relevance).
+    relevance: Strictness = Strictness.NORMAL
 
 
 class DigestUndeliverable(RoundupError):

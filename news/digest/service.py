@@ -29,10 +29,11 @@ from zoneinfo import ZoneInfo
 
 from news.archive.ports import RoundupRepository
 from news.catalog.ports import TopicRepository
+from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
-from news.core.models import Digest, GuildSettings, RoundupKind
+from news.core.models import Digest, DigestCandidate, GuildSettings, RoundupKind
 from news.core.weeks import parse_week
-from news.digest.compile import DigestLimits, compile_digest, digest_from_roundup
+from news.digest.compile import DigestLimits, compile_digest, digest_from_week
 from news.digest.ports import DigestOutlet, DigestRepository, MessageT, SettingsRepository
 from news.digest.posts import (
     DigestOptions,
@@ -105,26 +106,44 @@ class DigestService:
         return covered_week(self._clock().astimezone(ZoneInfo(settings.timezone)))
 
     async def digest(self, guild_id: int, week: str | None = None) -> Digest:
-        """The week's digest: the imported roundup when there is one, else compiled."""
+        """The week's digest: its imported roundups, then the stories none of them carry."""
         settings = await self.settings(guild_id)
         return await self._build(settings, self.week_to_post(settings, week))
 
     async def _build(self, settings: GuildSettings, week: str) -> Digest:
         options = await self.options(settings.guild_id)
         limits = DigestLimits(max_sections=options.max_sections, max_items=options.max_items)
-        roundup = await self._archive.roundup_for_week(settings.guild_id, week)
-        if roundup is not None and roundup.kind is RoundupKind.IMPORTED:
-            return digest_from_roundup(roundup, language=settings.language, limits=limits)
+        roundups = [
+            roundup
+            for roundup in await self._archive.roundups_for_week(settings.guild_id, week)
+            if roundup.kind is RoundupKind.IMPORTED
+        ]
         if self._stories:
             # Feed items are placed as they arrive; imported ones are placed here, so that an
             # import stays fast and the compile below only adds up stored stories.
             await self._stories.place_new([week])
+        candidates = await self._digests.week_candidates(settings.guild_id, week)
+        # The server's strictness drops feed stories a tech reader does not want; what an
+        # editor put in an imported roundup stays.
+        candidates = keep_relevant(candidates, options.relevance)
+        topics = await self._topics.all_topics()
+        if roundups:
+            return digest_from_week(
+                roundups,
+                candidates,
+                guild_id=settings.guild_id,
+                week=week,
+                language=settings.language,
+                topics=topics,
+                limits=limits,
+                now=self._clock(),
+            )
         return compile_digest(
-            await self._digests.week_candidates(settings.guild_id, week),
+            candidates,
             guild_id=settings.guild_id,
             week=week,
             language=settings.language,
-            topics=await self._topics.all_topics(),
+            topics=topics,
             limits=limits,
             now=self._clock(),
         )
@@ -138,8 +157,10 @@ class DigestService:
         thread: bool | None = None,
         max_sections: int | None = None,
         max_items: int | None = None,
+        relevance: str | None = None,
     ) -> DigestOptions:
-        """Change the digest's size or its thread; InvalidInput before /setup digest."""
+        """Change the digest's size, its thread or how tech its stories must be;
+        InvalidInput before /setup digest."""
         if not _size_fits(max_sections):
             raise InvalidInput("digest.sections_out_of_range", limit=MAX_DIGEST_SIZE)
         if not _size_fits(max_items):
@@ -150,6 +171,7 @@ class DigestService:
             thread=current.thread if thread is None else thread,
             max_sections=current.max_sections if max_sections is None else max_sections,
             max_items=current.max_items if max_items is None else max_items,
+            relevance=current.relevance if relevance is None else _strictness(relevance),
         )
         if not await self._digests.save_digest_options(guild_id, updated):
             raise _not_configured()
@@ -333,3 +355,19 @@ def _size_fits(value: int | None) -> bool:
 
 def _not_configured() -> InvalidInput:
     return InvalidInput("digest.not_configured")
+
+
+def keep_relevant(
+    candidates: Sequence[DigestCandidate], strictness: Strictness
+) -> list[DigestCandidate]:
+    """The candidates a tech reader wants at the server's strictness: relevance was scored
+    at ingest (news.catalog.relevance), so this is one comparison per headline."""
+    threshold = strictness.threshold
+    return [c for c in candidates if c.relevance >= threshold]
+
+
+def _strictness(value: str) -> Strictness:
+    try:
+        return Strictness(value.strip().lower())
+    except ValueError:
+        raise InvalidInput("digest.bad_relevance") from None

@@ -8,7 +8,7 @@ import html.entities
 import re
 from urllib.parse import urljoin, urlsplit
 
-from news.core.text import Cut, truncate
+from news.core.text import Cut, clean_text, truncate
 
 _INVISIBLE_BLOCKS = re.compile(
     r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
@@ -26,8 +26,9 @@ def html_to_text(markup: str, limit: int) -> str:
 
 
 def plain_text(value: str, limit: int) -> str:
-    """Text with its entities resolved, on one line, cut at a word near ``limit``."""
-    text = html.unescape(value)
+    """Text with its entities resolved, cleaned (news.core.text.clean_text: where feed text
+    enters), on one line, cut at a word near ``limit``."""
+    text = clean_text(html.unescape(value))
     if "&" in text:
         text = _UNKNOWN_ENTITY.sub(_bare_ampersand, text)
     return truncate(_WHITESPACE.sub(" ", text).strip(), limit, at=Cut.WORD)

@@ -8,14 +8,16 @@ items without letters.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from news.core.text import Cut, detect_language, truncate
+from news.core.text import Cut, clean_text, detect_language, truncate
 from news.feeds.dates import settled_dates
 
 TITLE_LIMIT = 300
 SUMMARY_LIMIT = 500
+CATEGORY_LIMIT = 10  # an item's categories kept (sections and tags); each at most 80 chars
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class FeedItem:
     published: datetime  # aware UTC; `now` when the feed's date was missing or unusable
     language: str  # "ko" or "en"
     date_from_feed: bool = True  # False when `published` is the time first seen
+    categories: tuple[str, ...] = ()  # the feed's sections and tags for the item, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,7 @@ class Draft:
     title: str
     summary: str
     published: datetime | None
+    categories: tuple[str, ...] = ()
 
 
 def settle_items(
@@ -56,6 +60,7 @@ def settle_items(
             published=published,
             language=_item_language(f"{draft.title} {draft.summary}", feed_language),
             date_from_feed=from_feed,
+            categories=draft.categories,
         )
         for draft, (published, from_feed) in zip(usable, settled, strict=True)
     )
@@ -77,7 +82,7 @@ def _usable(drafts: list[Draft], problems: list[str]) -> list[Draft]:
             continue
         seen.add(guid)
         usable.append(
-            Draft(guid, draft.url, title, draft.summary, draft.published)
+            Draft(guid, draft.url, title, draft.summary, draft.published, draft.categories)
             if (guid, title) != (draft.guid, draft.title)
             else draft
         )
@@ -101,3 +106,22 @@ def _item_language(text: str, feed_language: str | None) -> str:
 def _primary_language(declared: str | None) -> str | None:
     primary = (declared or "").split("-")[0].split("_")[0].strip().lower()
     return primary if primary in ("ko", "en") else None
+
+
+def is_news(item: FeedItem, newest_before: datetime | None) -> bool:
+    """Whether an item may be announced: undated (first seen now), or dated no earlier than
+    the newest item the feed gave before (a feed re-sending old items announces nothing)."""
+    return not item.date_from_feed or newest_before is None or item.published >= newest_before
+
+
+def newest_date(items: Sequence[FeedItem], before: datetime | None) -> datetime | None:
+    """The newest date the feed has given, this poll's items included (their own dates)."""
+    dates = [item.published for item in items if item.date_from_feed]
+    if before is not None:
+        dates.append(before)
+    return max(dates, default=None)
+
+
+def item_label(title: str, url: str | None) -> str:
+    """An item named for a log line or a report: its link, or its title, escaped and short."""
+    return truncate(clean_text(url or title), 120)

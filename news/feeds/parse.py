@@ -14,6 +14,9 @@ Choices where the web leaves room for more than one reading:
 - Language: see news.feeds.items.
 - Items: the first of several with one guid is kept; an item with neither title nor
   description is dropped and noted in ``problems``.
+- Categories: an item's <category>/Atom category terms and JSON Feed tags, as plain text,
+  plus the first path segment of a category domain that is a web address (a section such as
+  /technology/); they tell the analysis what kind of story it is (news.catalog.relevance).
 """
 
 from __future__ import annotations
@@ -30,10 +33,18 @@ import feedparser
 
 from news.core.decoding import decode_document
 from news.core.errors import InvalidInput
+from news.core.text import clean_text
 from news.core.urls import canonical_url
 from news.feeds.cleaning import absolute_link, html_to_text, minutes, plain_text
 from news.feeds.dates import entry_date, rfc3339
-from news.feeds.items import SUMMARY_LIMIT, TITLE_LIMIT, Draft, FeedItem, settle_items
+from news.feeds.items import (
+    CATEGORY_LIMIT,
+    SUMMARY_LIMIT,
+    TITLE_LIMIT,
+    Draft,
+    FeedItem,
+    settle_items,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +96,7 @@ _MAX_EXCEPTION_TEXT = 120
 def _parse_xml_feed(text: str, url: str, now: datetime, problems: list[str]) -> ParsedFeed:
     # Already decoded: say so, and let the declaration agree, so feedparser reads UTF-8.
     utf8 = _XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+    utf8 = _safe_references(utf8)
     try:
         result = feedparser.parse(
             io.BytesIO(utf8.encode("utf-8", errors="replace")),
@@ -117,6 +129,26 @@ def _parse_xml_feed(text: str, url: str, now: datetime, problems: list[str]) -> 
     )
 
 
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
+
+
+def _safe_references(text: str) -> str:
+    """The document with references to characters that cannot be stored or printed (lone
+    surrogates, controls but tab and newline, beyond Unicode) made U+FFFD; feedparser fails
+    on some of them, and one item must not cost the whole feed."""
+    if "&#" not in text:
+        return text
+    return _CHARACTER_REFERENCE.sub(_safe_reference, text)
+
+
+def _safe_reference(match: re.Match[str]) -> str:
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if code > 0x10FFFF or clean_text(chr(code)) != chr(code):
+        return "&#xFFFD;"
+    return match.group(0)
+
+
 def _not_a_feed(text: str, result: Any) -> InvalidInput:
     if _HTML_PAGE.match(text):
         return InvalidInput("feed.web_page")
@@ -144,6 +176,13 @@ def _xml_item(entry: Any, base: str) -> Draft:
         title=title,
         summary=html_to_text(_description(entry), SUMMARY_LIMIT),
         published=entry_date(entry),
+        categories=_categories(
+            [
+                (str(t.get("term") or t.get("label") or ""), str(t.get("scheme") or ""))
+                for t in entry.get("tags") or ()
+                if isinstance(t, dict)
+            ]
+        ),
     )
 
 
@@ -209,7 +248,24 @@ def _json_item(item: dict[str, Any], base: str) -> Draft:
         title=plain_text(str(item.get("title") or ""), TITLE_LIMIT),
         summary=summary,
         published=rfc3339(item.get("date_published")) or rfc3339(item.get("date_modified")),
+        categories=_categories([(str(tag), "") for tag in _list(item.get("tags"))]),
     )
+
+
+_SECTION = re.compile(r"^https?://[^/]+/([a-z][a-z0-9-]*)", re.IGNORECASE)
+
+
+def _categories(tags: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Category terms, and the section a category's web-address domain names, each once."""
+    found: list[str] = []
+    for term, scheme in tags:
+        section = _SECTION.match(scheme)
+        found += [html_to_text(term, 80), section.group(1).replace("-", " ") if section else ""]
+    return tuple(dict.fromkeys(c for c in found if c))[:CATEGORY_LIMIT]
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
 
 
 def _assemble(

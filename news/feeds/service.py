@@ -17,14 +17,13 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from news.archive.articles import ExtractedArticle, extract_article
-from news.archive.importing import ImportRequest, RoundupBuilder, clean_optional
+from news.archive.importing import HeadlineDraft, ImportRequest, RoundupBuilder, clean_optional
 from news.core.decoding import decode_document
 from news.core.errors import InvalidInput, NotFound, RoundupError
 from news.core.models import NewHeadline
-from news.core.weeks import week_of
 from news.feeds.discovery import discover_feed_links
 from news.feeds.fetching import FetchResult
-from news.feeds.items import FeedItem
+from news.feeds.items import FeedItem, is_news, item_label, newest_date
 from news.feeds.parse import ParsedFeed, parse_feed
 from news.feeds.ports import FeedNotifier, FeedRepository, Fetcher
 from news.feeds.sources import (
@@ -33,6 +32,7 @@ from news.feeds.sources import (
     PollResult,
     after_failure,
     after_success,
+    feed_identity,
     resumed,
 )
 from news.stories.service import StoryService, arrival_weeks
@@ -44,6 +44,7 @@ MAX_URL_LENGTH = 2000
 MAX_OPML_BYTES = 1024 * 1024
 POLL_BATCH = 500  # due feeds taken per poll_due call
 POLL_CONCURRENCY = 16  # feeds fetched at once (the fetcher also caps 2 connections per host)
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # every feed is due by then: a forced poll
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,23 +138,36 @@ class FeedService:
         return await self.poll_one(source)
 
     async def _find(self, guild_id: int, ref: str) -> GuildFeed:
+        """The guild's feed named by ``ref``: its URL in any form of it (feed_identity), else
+        its name or title; a name that fits several feeds is refused with their list."""
         wanted = ref.strip()
-        for feed in await self._feeds.guild_feeds(guild_id):
-            if wanted in (feed.source.url, feed.name, feed.source.title):
-                return feed
-        raise NotFound("feed.not_followed")
+        feeds = await self._feeds.guild_feeds(guild_id)
+        identity = feed_identity(wanted)
+        by_url = [feed for feed in feeds if feed_identity(feed.source.url) == identity]
+        named = by_url or [feed for feed in feeds if wanted in (feed.name, feed.source.title)]
+        if len(named) > 1:
+            candidates = "; ".join(f"{feed.label} <{feed.source.url}>" for feed in named)
+            raise InvalidInput("feed.ambiguous", name=wanted[:100], candidates=candidates)
+        if not named:
+            raise NotFound("feed.not_followed")
+        return named[0]
 
     # --- polling --------------------------------------------------------------------------
 
     async def poll_due(
-        self, notifier: FeedNotifier | None = None, *, concurrency: int = POLL_CONCURRENCY
+        self,
+        notifier: FeedNotifier | None = None,
+        *,
+        concurrency: int = POLL_CONCURRENCY,
+        force: bool = False,
     ) -> list[PollResult]:
-        """Poll every feed due now, ``concurrency`` at a time, ``POLL_BATCH`` feeds per round
-        until none is due; one feed's failure (even an unexpected one) never stops the others."""
+        """Poll every feed due now (with ``force``, every unpaused feed, due or not),
+        ``concurrency`` at a time, ``POLL_BATCH`` feeds per round until none is due; one
+        feed's failure (even an unexpected one) never stops the others."""
         results: list[PollResult] = []
         polled: set[int] = set()
         while True:
-            due = await self._feeds.due_feeds(self._clock(), POLL_BATCH)
+            due = await self._feeds.due_feeds(FOREVER if force else self._clock(), POLL_BATCH)
             # A feed still due after its poll (it crashed before its record was saved) waits
             # for the next run rather than being polled again and again now.
             fresh = [source for source in due if source.id not in polled]
@@ -161,6 +175,16 @@ class FeedService:
             polled.update(source.id for source in fresh)
             if len(due) < POLL_BATCH or not fresh:
                 return results
+
+    async def poll_now(
+        self, guild_id: int, ref: str | None = None, notifier: FeedNotifier | None = None
+    ) -> list[PollResult]:
+        """Poll now, due or not (``feeds poll --force``): the guild's feed named by ``ref``
+        (paused or not), or without one every unpaused feed anyone follows."""
+        if ref is None:
+            return await self.poll_due(notifier, force=True)
+        feed = await self._find(guild_id, ref)
+        return [await self.poll_one(feed.source, notifier)]
 
     async def _poll_all(
         self, due: list[FeedSource], notifier: FeedNotifier | None, concurrency: int
@@ -215,28 +239,74 @@ class FeedService:
         self, source: FeedSource, fetched: FetchResult, parsed: ParsedFeed, now: datetime
     ) -> PollResult:
         backfill = source.never_polled
-        # A new feed brings this week's stories, so the first digest is not empty; older
-        # items would only flood the archive with weeks that have passed.
-        items = (
-            [i for i in parsed.items if week_of(i.published) == week_of(now)]
-            if backfill
-            else parsed.items
-        )
-        headlines = [self._headline(item) for item in items]
-        filed, linked = await self._feeds.file_stories(source.id, headlines, alert=not backfill)
+        # Every item is filed under its own week; only news is announced: not a new feed's
+        # first (backfill) poll, nor an item dated before the newest the feed gave so far.
+        made, skipped = self._headlines(source, parsed.items)
+        news = [h for item, h in made if not backfill and is_news(item, source.newest_item_at)]
+        known = [h for item, h in made if backfill or not is_news(item, source.newest_item_at)]
+        filed, linked, unfiled = await self._store(source, news, alert=True)
+        quiet = await self._store(source, known, alert=False)
+        filed, linked, skipped = filed + quiet[0], linked + quiet[1], skipped + unfiled + quiet[2]
         updated = replace(
             after_success(source, now, new_headlines=filed, max_age_seconds=fetched.max_age),
             title=parsed.title or source.title,
             site_link=parsed.link or source.site_link,
             ttl_minutes=parsed.ttl,
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
+            # A skipped item is fetched again in full at the next poll, not answered by a 304.
+            etag=source.etag if skipped else fetched.etag,
+            last_modified=source.last_modified if skipped else fetched.last_modified,
+            newest_item_at=newest_date(parsed.items, source.newest_item_at),
         )
         await self._feeds.record_poll(updated)
         # After the poll is recorded: the headlines are stored whatever placing them does.
+        headlines = [headline for _, headline in made]
         if filed and self._stories:
             await self._stories.place_new(arrival_weeks(headlines))
-        return PollResult(updated, filed, linked, backfill=backfill)
+        return PollResult(updated, filed, linked, backfill=backfill, skipped=tuple(skipped))
+
+    def _headlines(
+        self, source: FeedSource, items: Sequence[FeedItem]
+    ) -> tuple[list[tuple[FeedItem, NewHeadline]], list[str]]:
+        """Each item as a headline to file, analysed with the whole document (the feed's other
+        items tell how tech the source is: news.catalog.relevance.source_prior); when that
+        fails, item by item, so that an item that cannot be read is skipped, named."""
+        builder = self._builder()
+        try:
+            analysed = builder.feed_headlines([_draft(item) for item in items])
+            return list(zip(items, analysed, strict=True)), []
+        except Exception:
+            log.exception("feed document analysed item by item: source=%s", source.id)
+        made: list[tuple[FeedItem, NewHeadline]] = []
+        skipped: list[str] = []
+        for item in items:
+            try:
+                made.append((item, builder.feed_headlines([_draft(item)])[0]))
+            except Exception:
+                skipped.append(item_label(item.title, item.url))
+                log.exception("feed item skipped: source=%s item=%s", source.id, skipped[-1])
+        return made, skipped
+
+    async def _store(
+        self, source: FeedSource, headlines: list[NewHeadline], *, alert: bool
+    ) -> tuple[int, int, list[str]]:
+        """File the headlines in one transaction; when that fails, one by one, so that one bad
+        item costs only itself. Returns (filed, linked, the items skipped, named)."""
+        if not headlines:
+            return 0, 0, []
+        try:
+            filed, linked = await self._feeds.file_stories(source.id, headlines, alert=alert)
+            return filed, linked, []
+        except Exception:
+            if len(headlines) == 1:
+                label = item_label(headlines[0].title, headlines[0].url)
+                log.exception("feed item skipped: source=%s item=%s", source.id, label)
+                return 0, 0, [label]
+        filed = linked = 0
+        skipped: list[str] = []
+        for headline in headlines:
+            one = await self._store(source, [headline], alert=alert)
+            filed, linked, skipped = filed + one[0], linked + one[1], skipped + one[2]
+        return filed, linked, skipped
 
     async def _failed(
         self,
@@ -260,19 +330,6 @@ class FeedService:
             mine = [f for f in await self._feeds.guild_feeds(guild_id) if f.source.id == source.id]
             for feed in mine:
                 await notifier.feed_paused(guild_id, replace(feed, source=source))
-
-    def _headline(self, item: FeedItem) -> NewHeadline:
-        builder = self._builder()
-        text = f"{item.title}\n{item.summary}"
-        return NewHeadline(
-            title=item.title,
-            url=item.url,
-            summary=item.summary,
-            language=item.language,
-            published_at=item.published,
-            company_ids=builder.companies.find(text),
-            topic_ids=builder.topics.find(text),
-        )
 
     # --- fetching -------------------------------------------------------------------------
 
@@ -333,7 +390,12 @@ class FeedService:
 
 
 def article_import_request(
-    guild_id: int, article: ExtractedArticle, *, day: date | None, title: str | None
+    guild_id: int,
+    article: ExtractedArticle,
+    *,
+    day: date | None,
+    title: str | None,
+    url: str | None = None,
 ) -> ImportRequest:
     """The importer's request for a fetched article: its own title, day and site name unless
     the admin gave others."""
@@ -343,6 +405,8 @@ def article_import_request(
         day=day or article.published,
         title=title or article.title,
         publisher=article.site_name,
+        url=url,
+        published_at=article.published_at,
     )
 
 
@@ -403,3 +467,9 @@ def _host(url: str) -> str:
         return urlsplit(url).hostname or url[:100]
     except ValueError:
         return url[:100]
+
+
+def _draft(item: FeedItem) -> HeadlineDraft:
+    return HeadlineDraft(
+        item.title, item.url, item.summary, item.language, item.published, item.categories
+    )

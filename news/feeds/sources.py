@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from news.core.urls import canonical_url
 
 DEFAULT_INTERVAL = timedelta(minutes=15)
 MIN_INTERVAL = timedelta(minutes=5)
@@ -43,6 +46,8 @@ class FeedSource:
     paused: bool = False
     quiet_polls: int = 0  # successful polls in a row that brought nothing new
     ttl_minutes: int | None = None
+    # The newest date the feed's items have given: an item dated before it is not news.
+    newest_item_at: datetime | None = None
 
     @property
     def never_polled(self) -> bool:
@@ -72,6 +77,7 @@ class PollResult:
     not_modified: bool = False
     error: str | None = None  # the failure's user-safe message
     paused_now: bool = False  # this failure paused the feed
+    skipped: tuple[str, ...] = ()  # items that could not be filed, named (retried next poll)
 
 
 def poll_interval(
@@ -135,3 +141,22 @@ def after_failure(source: FeedSource, now: datetime, error: str) -> FeedSource:
 def resumed(source: FeedSource, now: datetime) -> FeedSource:
     """Unpaused, with a clean record, due now."""
     return replace(source, paused=False, failure_count=0, last_error=None, next_poll_at=now)
+
+
+def feed_identity(url: str) -> str:
+    """What makes two feed URLs one feed: the canonical URL (news.core.urls: no tracking
+    parameters, fragment or default port), without its scheme (http and https of one host
+    are one feed, the upgrade of the other) and without a trailing slash."""
+    canonical = canonical_url(url) or url.strip()
+    _, _, rest = canonical.partition("://")
+    host, _, path_and_query = rest.partition("/")
+    path, mark, query = path_and_query.partition("?")
+    return f"{host}/{path.rstrip('/')}{mark}{query}"
+
+
+def feed_host(url: str) -> str | None:
+    """The URL's host in lower case (what every URL of one feed shares); None without one."""
+    try:
+        return urlsplit(url.strip()).hostname
+    except ValueError:
+        return None

@@ -1,14 +1,12 @@
 """Same-story grouping: which of a week's headlines report one story from several outlets.
 
 Two headlines tell the same story when they link the same canonical URL, or when their
-titles say nearly the same thing. Titles are compared as sets of features: an English word
-(lower-cased, lightly stemmed) or a Korean word's character bigrams, after particles and
-verb endings are cut off (삼성전자가 and 삼성전자 agree, 앞당겨 and 앞당겼다 share 앞당), plus
-one feature per recognised company. Each word counts about as much as any other, scaled by
-how rare its features are in the week so far (inverse document frequency over the headlines
-that arrived before), so a company name that fills hundreds of headlines says less than the
-model number that fills five. Headlines naming
-disjoint sets of companies are never one story; naming the very same ones lowers the bar.
+titles say nearly the same thing. Titles are compared as sets of features (news/stories/words.py:
+words, Korean words' bigrams, companies, people and products), each weighed by how rare it is
+in the week so far (inverse document frequency over the headlines that arrived before), so a
+company name that fills hundreds of headlines says less than the model number that fills five.
+Headlines naming disjoint sets of companies are never one story; naming the very same ones
+lowers the bar.
 
 Headlines are taken as they arrive (StoryIndex), or a batch in the order they were
 published (group_same_stories): one algorithm, so a week grouped on arrival and the same week
@@ -28,7 +26,13 @@ Reports in two languages share few words, so a title also has language-independe
 the companies, people and products it names (one id for 샘 알트먼 and Sam Altman,
 news/catalog/entities.py), its amounts, numbers and dates (1억1600만달러 and $116 million are
 one value), and the kind of event it tells (해고 and fired). Sharing enough anchors, and the
-kind of event, makes two reports one story whatever their words.
+kind of event, makes two reports one story whatever their words; one person or product and
+the kind of event are enough when the headline names nothing else, within a day.
+
+A report's summary lead is a second, weaker signal (news/stories/leads.py): when the titles
+do not match, a headline joins the story whose reports' titles and leads hold enough of its own
+title and lead, rare words and phrases counting most, with a title's phrase in common and
+within two days (one outlet's many reports of a speech or an election night).
 
 What looks alike but is not one event is kept apart: a story only takes reports from a few
 days around its own; a column or series (a bracketed name such as [오늘의 운세] or [인사], a
@@ -36,17 +40,14 @@ days around its own; a column or series (a bracketed name such as [오늘의 운
 installment of itself; and a title with too little to tell (only a date, an emoji, a number or
 a link, or only generic words) opens a story of its own that nothing else joins.
 
-The work per headline is left to C-level operations where it can be: each distinct piece of
-a title (삼성전자가, 'k42) and each outlet is worked out once, a title is a frozenset of
-features, a feature's weight is worked out once per placement, and similarities are sums
+The work per headline is left to C-level operations where it can be: a title is a frozenset
+of features, a feature's weight is worked out once per placement, and similarities are sums
 over set intersections; stories are compared and counted by identity.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -54,12 +55,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from heapq import nlargest
 from itertools import chain, combinations
-from typing import TypeVar, cast
+from typing import cast
 
 from news.catalog.entities import EntityRecognizer, bundled_entity_recognizer
-from news.core.models import DigestCandidate, Headline
+from news.core.models import DigestCandidate
 from news.core.urls import canonical_url
-from news.stories.titles import COMPANY, ENTITY, EVENT, NUMBER, TitleReading, read_title
+from news.stories.leads import PHRASE, LeadOverlap, LeadReader, lead_of
+from news.stories.titles import COMPANY, COMPARISON, ENTITY, EVENT, NUMBER
+from news.stories.words import Memo, Vocabulary
 
 # Weighted Dice similarity from which a headline is the same story as a story's first
 # report; a little lower when both name the same companies (then the rest of the title only
@@ -73,8 +76,15 @@ CONTAINED_THRESHOLD = 0.75
 SHARED_ANCHORS = 2
 # ...and the share of the headline's own anchors they must make up.
 ANCHOR_SHARE = 0.6
+# A headline naming one person or product, and the story's kind of event, joins a story
+# first reported at most this long before or after it.
+ONE_NAME_WINDOW = timedelta(days=1)
 # A story takes reports published at most this long before its first or after its latest.
 STORY_WINDOW = timedelta(days=4)
+# Title and lead read together (news/stories/leads.py): the share of a headline's weight its
+# story's reports must contain; only within LEAD_WINDOW of the story's reports.
+LEAD_CONTAINED = 0.3
+LEAD_WINDOW = timedelta(days=2)
 # The same title from the same outlet this far apart is a recurring column, not a repost.
 RECURRING_AFTER = timedelta(hours=18)
 
@@ -92,37 +102,20 @@ _PAIRED = 4
 _MAX_STORIES_PER_KEY = 12
 # Stories scored per headline, those sharing the most keys with it first.
 _SCORED = 6
+# Phrases of a title and lead a headline is filed under.
+_PHRASES = 12
 
-# Particles and verb endings cut from the end of a Korean word, as long as two syllables stay
-# (회의 or 보다 are left alone). Standing alone they were glued to a Latin name, a number or
-# a quote (AMD는, 'X7'을), and are dropped.
-_ENDINGS = (
-    "에서는|에서도|으로는|으로도|에게서|까지는|부터는|했다고|한다고|하겠다|하기로|"
-    "으로|에서|에게|까지|부터|보다|처럼|이라|이다|했다|한다|된다|됐다|하며|하고|했고|"
-    "키로|였다|었다|이며|에는|에도|와는|과는|"
-    "가|이|은|는|을|를|의|와|과|도|로|에|만|다|해|돼|며"
-)
-_WORD_ENDING = re.compile(r"(?P<stem>[가-힣]{2,}?)(?:" + _ENDINGS + ")")
-_BARE_ENDING = re.compile(_ENDINGS)
-_TOKEN = re.compile(r"[가-힣]+|[a-z0-9]+")
-# Words too common in headlines of either language to tell one story from another.
-_STOPWORDS = frozenset((
-    "a", "an", "the", "of", "to", "in", "on", "for", "with", "and", "or", "at", "by", "from",
-    "as", "is", "are", "be", "its", "it", "this", "that", "new", "after", "over", "into",
-    "than", "up", "out", "about", "how", "why", "what", "s", "vs",
-    "등", "및", "또", "더", "첫", "위해", "대한", "관련", "통해", "이번", "올해", "내년", "국내",
-    "업계", "전망", "본격", "속도", "나선", "나서",
-))  # fmt: skip
 _COMPANY = COMPANY  # prefix that keeps company features apart from words
 
 _SPECIFIC = frozenset((_COMPANY, ENTITY, NUMBER))  # anchors that name something
 _NAMED = frozenset((_COMPANY, ENTITY))
+_COMPARES = EVENT + COMPARISON
+# What a lead adds beside its title: its phrases and names (its single words are too common).
+_LEAD_KINDS = frozenset((PHRASE, ENTITY))
 
 # A key is a rare word, or two of a headline's other words; a word is known by its rarest
 # feature.
 _Key = str | tuple[str, str]
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 
 def group_same_stories(candidates: Sequence[DigestCandidate]) -> list[list[DigestCandidate]]:
@@ -171,6 +164,9 @@ class _Story:
     # (outlet, title skeleton) of its reports -> when published
     skeletons: dict[tuple[str, str], datetime] = field(default_factory=dict)
     closed: bool = False  # opened by a title too bare to match: takes no other report
+    told: set[str] = field(default_factory=set)  # its reports' title and lead words, phrases
+    titles: set[str] = field(default_factory=set)  # its reports' title words and phrases
+    has_lead: bool = False  # whether any of its reports had a lead
 
 
 class StoryIndex:
@@ -183,9 +179,12 @@ class StoryIndex:
     """
 
     def __init__(self, entities: EntityRecognizer | None = None) -> None:
-        self._vocabulary = _Vocabulary(entities or bundled_entity_recognizer())
+        entities = entities or bundled_entity_recognizer()
+        self._vocabulary = Vocabulary(entities)
         self._counts: Counter[str] = Counter()
         self._seen = 0
+        self._leads = LeadReader(entities)
+        self._doc_counts: Counter[str] = Counter()
         self._by_id: dict[int, _Story] = {}
         self._by_url: dict[str, _Story] = {}
         self._by_key: dict[_Key, list[_Story]] = {}
@@ -222,11 +221,24 @@ class StoryIndex:
         outlet = candidate.source or ""
         companies = frozenset(headline.companies)
         anchors = title.anchors | {_COMPANY + company for company in companies}
+        told: frozenset[str] = frozenset()
+        lead: frozenset[str] = frozenset()
+        if title.informative:
+            named = {anchor for anchor in anchors if anchor[0] in _NAMED}
+            told = self._leads.read(title.text) | named
+            if headline.summary:
+                lead = frozenset(
+                    f
+                    for f in self._leads.read(lead_of(headline.summary)) - told
+                    if f[0] in _LEAD_KINDS
+                )
+            self._doc_counts.update(told | lead)
+        keys = self._keys(words) + _anchor_keys(anchors) + self._phrase_keys(told | lead)
         return _Reading(
             features=features,
             companies=companies,
             url=canonical_url(headline.url) if headline.url else None,
-            keys=self._keys(words) + _anchor_keys(anchors) if title.informative else [],
+            keys=keys if title.informative else [],
             published=_naive_utc(headline.published_at),
             anchors=anchors,
             dates=title.dates,
@@ -234,6 +246,8 @@ class StoryIndex:
             skeleton=(outlet, title.skeleton),
             informative=title.informative,
             words=tuple(title.skeleton.split()),
+            told=told,
+            lead=lead,
         )
 
     def _open(self, story_id: int, reading: _Reading) -> _Story:
@@ -255,6 +269,10 @@ class StoryIndex:
 
     def _join(self, story: _Story, reading: _Reading) -> None:
         story.said |= reading.features
+        story.told |= reading.told
+        story.told |= reading.lead
+        story.titles |= reading.told
+        story.has_lead = story.has_lead or bool(reading.lead)
         story.first = min(story.first, reading.published)
         story.latest = max(story.latest, reading.published)
         if reading.series:
@@ -283,7 +301,7 @@ class StoryIndex:
         def weight(feature: str) -> float:
             return shares.get(feature, 1.0) * (log_corpus - math.log(counts[feature] + 1))
 
-        return _Memo(weight).__getitem__
+        return Memo(weight).__getitem__
 
     def _keys(self, words: Iterable[tuple[str, ...]]) -> list[_Key]:
         """The headline's rarest rare words, and the pairs of its rarest other words.
@@ -322,6 +340,32 @@ class StoryIndex:
                 score = 1.0
             if score > best_score:
                 best, best_score = story, score
+        if best is None and reading.told:
+            best = self._lead_story(reading, likeliest)
+        return best
+
+    def _phrase_keys(self, told: frozenset[str]) -> list[_Key]:
+        """Phrases of the title and lead, for finding a story by its lead: those other
+        headlines used already, the rarest first, then new ones (for the next reports)."""
+        counts = self._doc_counts
+        phrases = sorted((counts[f] == 1, counts[f], f) for f in told if f[0] == PHRASE)
+        return [phrase for _, count, phrase in phrases[:_PHRASES] if count <= _RARE]
+
+    def _lead_story(self, reading: _Reading, stories: list[_Story]) -> _Story | None:
+        """The story whose reports' titles and leads hold most of the headline's title and
+        lead (news/stories/leads.py), within a day or two of its reports."""
+        overlap = LeadOverlap(reading.told, reading.lead, self._doc_counts, self._seen)
+        best: _Story | None = None
+        best_share = LEAD_CONTAINED
+        published = reading.published
+        for story in stories:
+            if not story.first - LEAD_WINDOW <= published <= story.latest + LEAD_WINDOW:
+                continue
+            if not (reading.lead or story.has_lead):
+                continue  # titles alone were compared already
+            share = overlap.share(story.told, story.titles)
+            if share >= best_share:
+                best, best_share = story, share
         return best
 
 
@@ -340,6 +384,8 @@ class _Reading:
     skeleton: tuple[str, str]  # (outlet, title without digits)
     informative: bool
     words: tuple[str, ...]  # the title's words, folded
+    told: frozenset[str]  # the title's words and phrases as a lead is read (leads.py)
+    lead: frozenset[str]  # the summary lead's words and phrases the title does not have
 
 
 def _templated(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
@@ -380,7 +426,8 @@ def _naive_utc(moment: datetime) -> datetime:
 def _apart(reading: _Reading, story: _Story) -> bool:
     """Whether the headline cannot be a report of the story whatever it says: about other
     companies, outside the story's days, another installment of the same column, dated
-    another day, or telling another kind of event (fired, returned) about the same names."""
+    another day, telling another kind of event (fired, returned) about the same names, or
+    comparing where the other reports (a user's verdict on a model beside its launch)."""
     companies = reading.companies
     if story.closed or (companies and story.companies and companies.isdisjoint(story.companies)):
         return True
@@ -395,6 +442,7 @@ def _apart(reading: _Reading, story: _Story) -> bool:
         or (bool(reading.dates and story.dates) and reading.dates.isdisjoint(story.dates))
         or (seen is not None and abs(published - seen) >= RECURRING_AFTER)
         or (bool(events and told) and events.isdisjoint(told))
+        or ((_COMPARES in events) != (_COMPARES in told))
         or (reading.skeleton[0] == story.outlet and _templated(reading.words, story.words))
     )
 
@@ -406,9 +454,21 @@ def _anchor_match(reading: _Reading, story: _Story) -> bool:
     if not shared:
         return False
     specific = sum(1 for anchor in shared if anchor[0] in _SPECIFIC)
-    if specific < SHARED_ANCHORS or specific == len(shared):
-        return False  # too few names, or no kind of event in common
+    if specific == len(shared):
+        return False  # no kind of event in common
+    if specific < SHARED_ANCHORS:
+        return specific == 1 and _one_name_match(reading, story, shared)
     return len(shared) >= ANCHOR_SHARE * min(len(reading.anchors), len(story.anchors))
+
+
+def _one_name_match(reading: _Reading, story: _Story, shared: frozenset[str]) -> bool:
+    """One person or product and the kind of event in common is enough when the headline
+    names nothing else and came out within a day of the story's first report ("클로드 코드,
+    사이버보안 기능 추가" beside "Anthropic, Claude Code에 보안 취약점 스캔 기능 출시")."""
+    if abs(reading.published - story.first) > ONE_NAME_WINDOW:
+        return False
+    named = {anchor for anchor in reading.anchors if anchor[0] in _SPECIFIC}
+    return len(named) == 1 and next(iter(named))[0] == ENTITY and named <= shared
 
 
 def _match(
@@ -435,92 +495,3 @@ def _match(
     # Containment is held to its own, higher bar, scaled to be comparable with the Dice.
     score = max(shared / dice_limit, contained / (CONTAINED_THRESHOLD * total))
     return score if score >= 1.0 else 0.0
-
-
-class _Vocabulary:
-    """Turns titles into features; a week repeats its words and outlets, so each distinct
-    piece of a title and each outlet is worked out once."""
-
-    def __init__(self, entities: EntityRecognizer) -> None:
-        self._entities = entities
-        self._pieces: _Memo[str, tuple[tuple[str, ...], ...]] = _Memo(self._piece_features)
-        self._markers: _Memo[str, str] = _Memo(_COMPANY.__add__)
-        self._outlets: _Memo[str | None, str] = _Memo(_outlet_name)
-        self._words: dict[str, tuple[str, ...]] = {}  # word -> its features
-        self.shares: dict[str, float] = {}  # feature -> the smallest share of a word it has
-
-    def read(
-        self, headline: Headline, source: str | None
-    ) -> tuple[frozenset[str], list[tuple[str, ...]], TitleReading]:
-        """The features of the title's words, one per company the headline names and one per
-        anchor; the features of each word, a company's or an anchor's marker a word of its
-        own; and the title's reading."""
-        title = read_title(headline.title, self._outlets[source], self._entities)
-        words = list(chain.from_iterable(map(self._pieces.__getitem__, title.text.split())))
-        words.extend((self._markers[company],) for company in headline.companies)
-        # A name is one word, whatever its spelling: 챗GPT and ChatGPT agree, and a title of
-        # two names and two other words is not mostly alike another with the same two names.
-        words.extend((anchor,) for anchor in title.anchors if anchor[0] in _NAMED)
-        return frozenset(chain.from_iterable(words)), words, title
-
-    def _piece_features(self, piece: str) -> tuple[tuple[str, ...], ...]:
-        """The features of each word of the piece that has any."""
-        return tuple(filter(None, map(self._word_features, _TOKEN.findall(piece))))
-
-    def _word_features(self, word: str) -> tuple[str, ...]:
-        known = self._words.get(word)
-        if known is None:
-            parts = _word_features(word)
-            known = self._words[word] = tuple(feature for feature, _ in parts)
-            for feature, share in parts:
-                # A feature weighs the same in every title, so that similarities are plain
-                # sums over set intersections; the smallest share keeps a bigram that 삼성
-                # and 삼성전자 both have from counting as a whole word in either.
-                if share < self.shares.get(feature, 2.0):
-                    self.shares[feature] = share
-        return known
-
-
-class _Memo(dict[_K, _V]):
-    """A dict that works out a missing value once: lookups of known keys stay at C speed."""
-
-    def __init__(self, work: Callable[[_K], _V]) -> None:
-        super().__init__()
-        self._work = work
-
-    def __missing__(self, key: _K) -> _V:
-        value = self[key] = self._work(key)
-        return value
-
-
-def _outlet_name(source: str | None) -> str:
-    """The outlet's name as it shows in a title; empty when too short to look for."""
-    name = unicodedata.normalize("NFKC", source).casefold().strip() if source else ""
-    return name if len(name) > 1 else ""
-
-
-def _word_features(token: str) -> tuple[tuple[str, float], ...]:
-    if token in _STOPWORDS:
-        return ()
-    if token[0] < "가":  # Latin letters and digits
-        return ((_stem(token), 1.0),)
-    if _BARE_ENDING.fullmatch(token):
-        return ()
-    ending = _WORD_ENDING.fullmatch(token)
-    word = ending["stem"] if ending else token
-    if len(word) == 1:
-        return ((word, 1.0),)  # 칩, 폰, 앱
-    # A Korean word counts as one, spread over its bigrams, so that a partial match (앞당겨,
-    # 앞당겼) counts as half a word rather than nothing or everything.
-    share = 1.0 / (len(word) - 1)
-    return tuple((word[start : start + 2], share) for start in range(len(word) - 1))
-
-
-def _stem(word: str) -> str:
-    """A crude English stem, enough for moves/moved/moving or chips/chip to agree."""
-    if len(word) <= 4 or not word.isalpha():
-        return word
-    for suffix in ("ing", "ies", "ed", "es", "s", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word

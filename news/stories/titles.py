@@ -41,6 +41,8 @@ LEADING_TAG = re.compile(r"^\s*(?:" + _TAG_WORDS + r")\s*[:|-]?\s+")
 _SERIES_BRACKET = re.compile(r"[\[【〔《]\s*([^\]】〕》]{1,40}?)\s*[\]】〕》]")
 # A header before a colon, a bar or a dash at the start: ``Weekly briefing: …``.
 _HEADER = re.compile(r"^\s*([^:|–—]{2,40}?)\s*[:|–—]\s+")
+# An acronym spelled with dots (c.e.o., u.s.) is one word.
+_ACRONYM = re.compile(r"(?<![a-z0-9.])(?:[a-z]\.){2,}")
 _LINK = re.compile(r"(?:https?://|www\.)\S*")
 _TOKEN = re.compile(r"[가-힣]+|[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
@@ -110,7 +112,8 @@ _EVENTS: dict[str, tuple[str, ...]] = {
     "join": ("join", "joins", "joined", "joining", "hire", "hires", "hired", "hiring", "합류",
              "영입"),
     "return": ("return", "returns", "returned", "returning", "reinstated", "reinstates",
-               "복귀", "복직"),
+               "reinstate", "rehire", "rehires", "rehired", "comeback", "복귀", "복직", "재선임",
+               "컴백"),
     "resign": ("resign", "resigns", "resigned", "quit", "quits", "steps", "sign", "사임",
                "사퇴", "퇴사"),
     "acquire": ("acquire", "acquires", "acquired", "acquisition", "buy", "buys", "bought",
@@ -134,6 +137,32 @@ _EVENTS: dict[str, tuple[str, ...]] = {
     "security": ("security", "cybersecurity", "보안", "사이버보안", "시큐리티"),
 }  # fmt: skip
 _EVENT_OF = {word: kind for kind, words in _EVENTS.items() for word in words}
+# Events a title tells in a phrase rather than a word: "brings X back", 다시 데려와.
+_EVENT_PHRASES = (
+    (
+        re.compile(
+            r"\b(?:bring|brings|brought|bringing|welcome|welcomes|welcomed|come|comes|came|"
+            r"coming|take|takes|took)\b(?:\s+[^\s,;:|]+){0,4}?\s+back\b"
+        ),
+        "return",
+    ),
+    (re.compile(r"다시\s*(?:데려|불러|돌아|영입|합류|선임)"), "return"),
+)
+# What a title tells as background to its event: an English clause from "after", "since",
+# "following", "amid" or "despite" to the end of the clause, and a Korean verb made a clause of
+# time (해고된 지, 인수한 뒤, 출시된 이후). "OpenAI brings Altman back days after ouster" tells a
+# return, not a firing.
+_BACKGROUND = re.compile(
+    r"\b(?:after|since|following|amid|despite)\b[^,;:|–—]*"
+    r"|[가-힣]+(?:된|한|당한|됐던|했던)\s*(?:지|후|뒤|직후|이후)(?![가-힣])"
+)
+# A title that compares (a review or a user's verdict) tells no event of its own: it is grouped
+# only with another comparison, never with the report of a launch it compares.
+_COMPARISON = re.compile(
+    r"\b(?:better|worse|faster|slower|cheaper|smarter)\s+than\b|\bwhich\s+(?:one\s+)?should\s+you\b"
+    r"|비교|보다\s*(?:낫|나은|좋|뛰어난|빠른)"
+)
+COMPARISON = "compare"  # the kind of event of a comparison
 _VERB_TAIL = re.compile(r"(?:하|한|할|해|했|되|된|될|돼|됐|시키|시켜|시킨)[가-힣]{0,4}")
 
 COMPANY = "\x00"  # prefix of a company's canonical name
@@ -159,6 +188,7 @@ def read_title(title: str, outlet: str, entities: EntityRecognizer) -> TitleRead
     """The title read for grouping; ``outlet`` is the outlet's folded name, or empty."""
     text = unicodedata.normalize("NFKC", title[:MAX_TITLE]).casefold()
     text = _LINK.sub(" ", text)
+    text = _ACRONYM.sub(_join_acronym, text)
     if outlet and outlet in text:
         text = text.replace(outlet, " ")  # feeds often append it: ``… - The Verge``
     skeleton = " ".join(_DIGITS.sub("#", text).split())
@@ -179,7 +209,7 @@ def read_title(title: str, outlet: str, entities: EntityRecognizer) -> TitleRead
     dates, text_without_dates = _dates(text)
     numbers = _numbers(text_without_dates)
     named, text = entities.split(text)
-    events = {_EVENT_OF[kind] for kind in map(_event_word, _TOKEN.findall(text)) if kind}
+    events = _events(text)
     anchors = frozenset(
         [(COMPANY if kind is EntityKind.COMPANY else ENTITY) + entity for kind, entity in named]
         + [NUMBER + number for number in numbers]
@@ -188,6 +218,20 @@ def read_title(title: str, outlet: str, entities: EntityRecognizer) -> TitleRead
     words = _content_words(text) + len(named)
     informative = words >= 2 or (words == 1 and bool(numbers))
     return TitleReading(text, anchors, frozenset(dates), series, skeleton, informative)
+
+
+def _join_acronym(match: re.Match[str]) -> str:
+    return match[0].replace(".", "") + " "
+
+
+def _events(text: str) -> set[str]:
+    """The kinds of event the title tells, leaving out what it gives as background."""
+    told = _BACKGROUND.sub(" ", text)
+    events = {_EVENT_OF[word] for word in map(_event_word, _TOKEN.findall(told)) if word}
+    events.update(kind for pattern, kind in _EVENT_PHRASES if pattern.search(told))
+    if _COMPARISON.search(text):
+        events.add(COMPARISON)
+    return events
 
 
 def _content_words(text: str) -> int:

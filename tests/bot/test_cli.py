@@ -136,11 +136,17 @@ def test_bad_input_is_one_line_on_stderr_and_non_zero(
     assert "Traceback" not in err
 
 
-def test_usage_mistake_is_one_line_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_mistake_is_the_usage_then_one_error_line_with_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with pytest.raises(SystemExit) as raised:
         main(["headlines", "--no-such-flag"])
     assert raised.value.code == 2
-    assert capsys.readouterr().err.count("\n") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m bot headlines")
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [
+        "error: unknown option --no-such-flag (see python -m bot headlines --help)"
+    ]
 
 
 def test_binary_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

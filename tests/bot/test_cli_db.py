@@ -142,4 +142,6 @@ def test_db_needs_an_action(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["db"])
     assert exit_info.value.code == 2
-    assert capsys.readouterr().err.count("\n") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m bot db")
+    assert err.splitlines()[-1].startswith("error: the following arguments are required: action")

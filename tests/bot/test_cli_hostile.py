@@ -151,7 +151,11 @@ def assert_one_clear_line(code: int, err: str) -> None:
     assert code in (0, 1, 2), err
     assert "Traceback" not in err
     assert "unexpected failure" not in err, err
+    if code == 2 and err.startswith("usage:"):
+        # A usage mistake: the usage (it may wrap), then the one error line.
+        err = err[err.index("\nerror: ") + 1 :]
     if err:  # `company` exits 1 with its suggestions on stdout and nothing on stderr
+        assert err.startswith("error: "), err
         assert err.endswith("\n") and err.count("\n") == 1, err
 
 
@@ -201,7 +205,7 @@ def console(archive_dir: Path) -> Iterator[ConsoleUnderTest]:
     loop.run_until_complete(ensure_sample(services.archive))
     out = io.StringIO()
     rich = Console(file=out, width=120, color_system=None)
-    yield ConsoleUnderTest(loop, LocalConsole(services.archive, rich, 0), out)
+    yield ConsoleUnderTest(loop, LocalConsole(services, rich, rich, 0, "en"), out)
     loop.run_until_complete(stack.aclose())
     loop.close()
 

@@ -114,14 +114,15 @@ def serve(
 # --- adding, listing, removing ---------------------------------------------------------------
 
 
-async def test_add_files_this_weeks_items_as_backfill(world: World) -> None:
+async def test_add_files_every_item_under_its_own_week_as_backfill(world: World) -> None:
     url = serve(world, "/a.xml", story(1), story(2, EARLIER))
 
     added = await world.feeds.add(ALPHA, url)
 
     assert added.item_count == 2
     assert added.first_poll is not None and added.first_poll.backfill
-    assert [h.url for h in await world.visible(ALPHA)] == ["https://news.test/1"]
+    filed = {h.url: h.week for h in await world.visible(ALPHA)}
+    assert filed == {"https://news.test/1": "2026-W48", "https://news.test/2": "2026-W46"}
 
 
 async def test_add_shows_the_feeds_title(world: World) -> None:

@@ -48,14 +48,20 @@ def settings(database: AnyDatabase) -> SqliteSettingsRepository:
 
 @pytest.fixture
 async def samsung(companies: SqliteCompanyRepository) -> Company:
-    return await companies.add_company(
-        CompanySpec("삼성전자", "Samsung Electronics", ("삼성", "Samsung"))
+    return await bundled(
+        companies, CompanySpec("삼성전자", "Samsung Electronics", ("삼성", "Samsung"))
     )
 
 
 @pytest.fixture
 async def nvidia(companies: SqliteCompanyRepository) -> Company:
-    return await companies.add_company(CompanySpec("엔비디아", "Nvidia", ("NVIDIA",)))
+    return await bundled(companies, CompanySpec("엔비디아", "Nvidia", ("NVIDIA",)))
+
+
+async def bundled(companies: SqliteCompanyRepository, spec: CompanySpec) -> Company:
+    """A company of the bundled catalogue, which every server knows."""
+    await companies.upsert_companies([spec])
+    return next(c for c in await companies.all_companies() if c.name == spec.name)
 
 
 @pytest.fixture

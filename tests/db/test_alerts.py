@@ -439,9 +439,7 @@ async def test_an_archive_from_before_alerts_upgrades_without_alerting_its_headl
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "old.db"
-    async with await Database.open(path) as database:
-        await SqliteArchiveRepository(database).save_roundup(headlines_roundup("옛 소식"))
-    downgrade_to_before_alerts(path)
+    database_before_alerts(path)
 
     async with await Database.open(path) as database:
         alerts = SqliteAlertRepository(database)
@@ -450,14 +448,24 @@ async def test_an_archive_from_before_alerts_upgrades_without_alerting_its_headl
         assert await alerts.deliverable_subscriptions() == []
 
 
-def downgrade_to_before_alerts(path: Path) -> None:
-    """The database as 004 left it: the alert tables dropped, the version set back."""
-    alert_migration = next(m for m in bundled_migrations() if m.name.startswith("005"))
-    with sqlite3.connect(path) as connection:
-        for table in ("alert_outbox", "alert_batches", "alert_inbox", "alert_users"):
-            connection.execute(f"DROP TABLE {table}")
-        connection.execute("DROP TABLE subscriptions")
-        connection.execute(f"PRAGMA user_version = {alert_migration.version - 1}")
+def database_before_alerts(path: Path) -> None:
+    """A database as 004 left it, with a headline of a server's import."""
+    before = [m for m in bundled_migrations() if m.version < 5]
+    connection = sqlite3.connect(path)
+    for migration in before:
+        connection.executescript(migration.sql)
+    connection.executescript(
+        """
+        INSERT INTO sources (id, kind, key) VALUES (1, 'import', 'import:guild:1');
+        INSERT INTO guild_sources (guild_id, source_id) VALUES (1, 1);
+        INSERT INTO headlines (id, dedupe_key, title, language, published_at, week, sort_key)
+        VALUES (1, 'title:옛 소식', '옛 소식', 'ko', 1795000000, '2026-W48',
+                (1795000000 / 60 << 32) + 1);
+        INSERT INTO headline_sources (headline_id, source_id) VALUES (1, 1);
+        """
+    )
+    connection.execute(f"PRAGMA user_version = {len(before)}")
+    connection.commit()
     connection.close()
 
 
@@ -509,7 +517,8 @@ async def test_an_import_of_a_headline_another_server_has_enters_the_inbox_for_i
     await alerts.queue_alerts([], await inbox_ids(alerts), NOW)
 
     await import_titles(archive, "삼성 HBM 공급", guild=OTHER_GUILD)
-    await import_titles(archive, "삼성 HBM 공급", guild=OTHER_GUILD)  # again: linked already
+    await import_titles(archive, "삼성 HBM 공급", guild=OTHER_GUILD)  # again: the same article
 
+    # The other server's import files a headline of its own: news to that server only.
     [arrived] = await alerts.inbox(100)
-    assert sorted(arrived.guild_ids) == [GUILD, OTHER_GUILD]
+    assert arrived.guild_ids == (OTHER_GUILD,)

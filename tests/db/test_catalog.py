@@ -22,19 +22,19 @@ async def test_add_company_refuses_a_taken_name(
     companies: SqliteCompanyRepository, samsung: Company
 ) -> None:
     with pytest.raises(InvalidInput):
-        await companies.add_company(CompanySpec("삼성전자", "Other"))
+        await companies.add_company(CompanySpec("삼성전자", "Other"), 1)
 
 
 async def test_add_company_refuses_an_alias_of_another_company(
     companies: SqliteCompanyRepository, samsung: Company
 ) -> None:
     with pytest.raises(InvalidInput, match="삼성전자"):
-        await companies.add_company(CompanySpec("삼성물산", "Samsung C&T", ("SAMSUNG",)))
+        await companies.add_company(CompanySpec("삼성물산", "Samsung C&T", ("SAMSUNG",)), 1)
     assert [c.name for c in await companies.all_companies()] == ["삼성전자"]
 
 
 async def test_add_alias_appends_it(companies: SqliteCompanyRepository, samsung: Company) -> None:
-    updated = await companies.add_alias(samsung.id, "SEC")
+    updated = await companies.add_alias(samsung.id, "SEC", 1)
     assert updated.aliases == ("삼성", "Samsung", "SEC")
 
 
@@ -42,27 +42,27 @@ async def test_add_alias_conflict_with_another_company_raises(
     companies: SqliteCompanyRepository, samsung: Company, nvidia: Company
 ) -> None:
     with pytest.raises(InvalidInput):
-        await companies.add_alias(nvidia.id, "ｓａｍｓｕｎｇ")  # same normalised form
+        await companies.add_alias(nvidia.id, "ｓａｍｓｕｎｇ", 1)  # same normalised form
 
 
 async def test_add_alias_already_owned_is_a_no_op(
     companies: SqliteCompanyRepository, samsung: Company
 ) -> None:
-    assert await companies.add_alias(samsung.id, " samsung ") == samsung
+    assert await companies.add_alias(samsung.id, " samsung ", 1) == samsung
 
 
 async def test_add_alias_to_unknown_company_raises_not_found(
     companies: SqliteCompanyRepository,
 ) -> None:
     with pytest.raises(NotFound):
-        await companies.add_alias(42, "유령")
+        await companies.add_alias(42, "유령", 1)
 
 
 async def test_add_blank_alias_is_invalid(
     companies: SqliteCompanyRepository, samsung: Company
 ) -> None:
     with pytest.raises(InvalidInput):
-        await companies.add_alias(samsung.id, "   ")
+        await companies.add_alias(samsung.id, "   ", 1)
 
 
 async def test_upsert_merges_aliases_and_never_drops_them(

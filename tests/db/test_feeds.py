@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from db import Database, SqliteArchiveRepository, SqliteFeedRepository
 from news.core.models import HeadlineQuery, NewHeadline
@@ -89,3 +91,56 @@ async def test_filing_a_known_story_again_only_links_it(database: Database) -> N
     page = await SqliteArchiveRepository(database).search_headlines(2, HeadlineQuery())
     assert counts == (1, 2)
     assert sorted(h.title for h in page.headlines) == ["Story 1", "Story 2"]
+
+
+async def test_other_forms_of_a_feeds_url_follow_the_stored_feed(database: Database) -> None:
+    repo = SqliteFeedRepository(database)
+    stored = await follow(repo, 1, new_source("http://Wire.test:80/feed.xml/"))
+
+    variants = [
+        "https://wire.test/feed.xml",
+        "https://wire.test:443/feed.xml?utm_source=a&fbclid=b&mc_cid=c#top",
+        "http://wire.test/feed.xml?gclid=1",
+    ]
+    for variant in variants:
+        followed, already = await repo.follow_feed(
+            1, new_source(variant), name=None, added_by=None, added_at=NOW
+        )
+        assert (followed.source.id, already) == (stored.id, True)
+    assert [feed.source.url for feed in await repo.guild_feeds(1)] == [stored.url]
+
+
+async def test_a_feeds_other_query_is_another_feed(database: Database) -> None:
+    repo = SqliteFeedRepository(database)
+    first = await follow(repo, 1, new_source("https://wire.test/feed?tag=ai"))
+
+    second = await follow(repo, 1, new_source("https://wire.test/feed?tag=chips"))
+
+    assert first.id != second.id
+
+
+async def test_the_newest_item_date_is_recorded(database: Database) -> None:
+    repo = SqliteFeedRepository(database)
+    source = await follow(repo, 1, new_source())
+
+    await repo.record_poll(replace(source, newest_item_at=NOW))
+
+    [feed] = await repo.guild_feeds(1)
+    assert feed.source.newest_item_at == NOW
+
+
+async def test_migration_008_starts_each_feed_from_its_newest_story(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    async with await Database.open(path) as database:
+        repo = SqliteFeedRepository(database)
+        source = await follow(repo, 1, new_source())
+        await repo.file_stories(source.id, [story(1)], alert=False)
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE sources DROP COLUMN newest_item_at")
+        connection.execute("PRAGMA user_version = 7")
+    connection.close()
+
+    async with await Database.open(path) as database:
+        [feed] = await SqliteFeedRepository(database).guild_feeds(1)
+
+    assert feed.source.newest_item_at == NOW

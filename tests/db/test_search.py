@@ -250,3 +250,31 @@ async def test_roundups_mentioning_a_company_in_commentary(
     assert [(r.id, r.week, r.title) for r in refs] == [
         (mentioning.id, "2026-W48", mentioning.title)
     ]
+
+
+@pytest.mark.parametrize("query", ["마이크로소프트가", "마이크로소프트는", "마이크로소프트의"])
+async def test_a_query_word_with_a_particle_finds_its_stem(
+    archive: SqliteArchiveRepository, query: str
+) -> None:
+    await archive.save_roundup(headlines_roundup("마이크로소프트 새 AI 공개", "구글 실적 발표"))
+    assert await titles(archive, query) == ["마이크로소프트 새 AI 공개"]
+
+
+async def test_a_misread_particle_still_leaves_the_stem(
+    archive: SqliteArchiveRepository,
+) -> None:
+    # mecab reads 삼성의 as 삼 + 성의; the particle is cut all the same.
+    await archive.save_roundup(headlines_roundup("삼성전자 실적 발표", "날씨 소식"))
+    assert await titles(archive, "삼성의") == ["삼성전자 실적 발표"]
+
+
+async def test_a_particle_after_a_latin_name_is_dropped(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("MS, 새 윈도 공개", "날씨 소식"))
+    assert await titles(archive, "MS가") == ["MS, 새 윈도 공개"]
+
+
+async def test_a_noun_that_ends_like_a_particle_is_kept_whole(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await archive.save_roundup(headlines_roundup("고양이 사진 앱", "고양시 소식"))
+    assert await titles(archive, "고양이") == ["고양이 사진 앱"]

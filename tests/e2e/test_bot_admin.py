@@ -53,7 +53,7 @@ async def test_setup_digest_by_an_admin_saves_the_settings(world: BotWorld) -> N
     assert reply.content == "Saved. The digest settings are now:"
     assert fields(reply)["Digest channel"] == f"<#{server.channel.id}>"
     assert fields(reply)["Digest time"] == "Friday 09:00 (Asia/Seoul)"
-    assert fields(reply)["Language"] == "ko"
+    assert fields(reply)["Language"] == "Korean"
 
 
 async def test_setup_digest_answers_in_korean_to_a_korean_client(world: BotWorld) -> None:
@@ -64,7 +64,8 @@ async def test_setup_digest_answers_in_korean_to_a_korean_client(world: BotWorld
     )
 
     assert reply.content == "저장했습니다. 현재 다이제스트 설정:"
-    assert fields(reply)["다이제스트 시간"] == "Friday 09:00 (Asia/Seoul)"
+    assert fields(reply)["다이제스트 시간"] == "금요일 09:00 (Asia/Seoul)"
+    assert fields(reply)["언어"] == "한국어"
 
 
 async def test_setup_show_displays_the_stored_settings(world: BotWorld) -> None:
@@ -78,7 +79,7 @@ async def test_setup_show_displays_the_stored_settings(world: BotWorld) -> None:
     assert fields(reply) == {
         "Digest channel": f"<#{server.channel.id}>",
         "Digest time": "Monday 18:00 (Europe/Paris)",
-        "Language": "en",
+        "Language": "English",
         "Alert channel": "not set",
     }
 
@@ -152,7 +153,7 @@ async def test_companies_add_answers_in_korean_to_a_korean_client(world: BotWorl
 
     added = await world.reply(world.alpha, "companies add", options, admin=True, locale="ko")
 
-    assert added.content == "**가상반도체**을(를) 추가했습니다."
+    assert added.content == "**가상반도체**를 추가했습니다."  # 체: no final consonant
 
 
 async def test_companies_alias_autocompletes_the_company(world: BotWorld) -> None:

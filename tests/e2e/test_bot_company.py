@@ -91,7 +91,7 @@ async def test_unknown_company_is_reported_in_korean_for_a_korean_client(world: 
     reply = await world.reply(world.alpha, "company", {"name": "마이크로소"}, locale="ko")
 
     description = reply.embeds[0]["description"]
-    assert "**마이크로소**(이)라는 회사를 찾지 못했습니다." in description
+    assert "**마이크로소**라는 회사를 찾지 못했습니다." in description
     assert "이 회사를 찾으셨나요: **마이크로소프트**" in description
 
 

@@ -12,7 +12,7 @@ from testkit.bot_harness import discord_accepts_everything
 from testkit.fake_discord import Intent, Op
 from tests.e2e.bot_harness import BotWorld, bot_world
 
-ADMIN_COMMANDS = {"setup", "companies", "roundup-import", "feed", "status"}
+ADMIN_COMMANDS = {"setup", "companies", "roundup-import", "roundup-delete", "feed", "status"}
 # /digest is public: its post subcommand checks Manage Server at run time.
 PUBLIC_COMMANDS = {
     "company",

@@ -40,7 +40,12 @@ def _leaves(table: dict[str, object], prefix: str = "") -> Iterator[tuple[str, s
 
 
 def _fields(template: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+    """The names a template fills in (``{name|을}`` fills ``name``)."""
+    return {
+        field.partition("|")[0]
+        for _, field, _, _ in string.Formatter().parse(template)
+        if field is not None
+    }
 
 
 def _trees() -> Iterator[tuple[Path, ast.Module]]:
@@ -198,7 +203,7 @@ def test_an_error_reads_in_english_and_in_korean() -> None:
     error = InvalidInput("week.invalid", text="2026-W99x")
 
     assert str(error) == "'2026-W99x' is not a week: write it like 2026-W48."
-    assert error.message_in(KOREAN) == "'2026-W99x'은(는) 주가 아닙니다. 2026-W48처럼 적어 주세요."
+    assert error.message_in(KOREAN) == "'2026-W99x'는 주가 아닙니다. 2026-W48처럼 적어 주세요."
     assert (error.code, error.params) == ("week.invalid", {"text": "2026-W99x"})
 
 

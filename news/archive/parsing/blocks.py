@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from news.archive.parsing.inline import Link, find_links, plain_text
@@ -320,3 +320,19 @@ def _front_matter_fields(
             clean = value.strip().strip("\"'").strip()
             fields.append(FrontMatterField(index, key.strip().lower(), clean))
     return fields
+
+
+# Lines that are layout, not content, and the reason reported for them.
+_STRUCTURE: tuple[tuple[Callable[[str], bool], str], ...] = (
+    (is_rule, "horizontal rule"),
+    (is_table_row, "table"),
+    (lambda text: text.startswith("<!--"), "html comment"),
+    (is_meta_line, "metadata"),
+    (is_image_line, "image"),
+    (is_small_print, "photo caption"),
+)
+
+
+def structure_reason(text: str) -> str | None:
+    """Why a line is layout rather than content (a rule, a table, an image …), or None."""
+    return next((reason for test, reason in _STRUCTURE if test(text)), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from news.archive.parsing.blocks import is_read_more, source_link
 from news.archive.parsing.inline import find_links, leading_link, plain_text
 
 # ㆍ (U+318D) is the Korean column's bullet; the others turn up in the wild. Markdown list
@@ -171,3 +172,19 @@ def read_headline(content: str, *, split_summary: bool) -> HeadlineParts | None:
         return None
     summary = plain_text(raw.summary).lstrip(_SUMMARY_EDGES)
     return HeadlineParts(title=title, url=raw.url, summary=summary, tag=tag)
+
+
+def linked_heading(text: str) -> HeadlineParts | None:
+    """The story a heading names when all it holds is one link (not "Read more", not a
+    "[원본 기사]" source label)."""
+    body = text.lstrip("#").strip().rstrip("#").strip()
+    links = [link for link in find_links(body) if not link.is_image]
+    if len(links) != 1 or not links[0].url:
+        return None
+    outside = body[: links[0].start] + body[links[0].end :]
+    if plain_text(outside).strip(" |·-–—:"):
+        return None
+    parts = read_headline(body, split_summary=False)
+    if parts is None or is_read_more(parts.title) or source_link(body) is not None:
+        return None
+    return parts

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 _STRUCTURAL = re.compile(r"[\\\[\]()]")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# What is left of a tag cut off at the end of the text ('… <a target="_blank"').
+_TAG_TAIL = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?$")
 # Scraped newsletters glue bold runs to the next word ("Microsoft**with"); a space keeps the
 # two words apart once the markers are gone.
 _GLUED_EMPHASIS = re.compile(r"(?<=[A-Za-z0-9.,;:!?)])(?:\*\*|__)+(?=[A-Za-z0-9(])")
@@ -134,7 +136,7 @@ def plain_text(markdown: str) -> str:
         text = text.replace("\\*", "*").replace("\\_", "_")
     text = _replace_links(text)
     if "<" in text:
-        text = _INLINE_TAG.sub(" ", text)
+        text = _TAG_TAIL.sub(" ", _INLINE_TAG.sub(" ", text))
     if "*" in text or "_" in text or "~" in text or "`" in text:
         text = _EMPHASIS.sub("", _GLUED_EMPHASIS.sub(" ", text))
     return " ".join(_unescape(text).split())

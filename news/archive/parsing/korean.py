@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from news.archive.parsing.lines import SourceLine
 
 # "[사진: 셔터스톡]", "(사진=연합뉴스)", "[이미지: …]", "[그래픽=…]", "(Photo: Reuters)".
 _BRACKETED_CREDIT = re.compile(
@@ -40,6 +43,7 @@ _RIGHTS_CLAIM = re.compile(
 _LEADING_YEARS = re.compile(r"^\d{4}(?:\s*[-–]\s*\d{4})?\s*")
 _OWNER_EDGES = " .,;:|<>-–—"
 _FOOTER_MAX = 300
+_REPEATED_CAPTION_MAX = 120
 _BARE_NOTICE_MAX = 100
 
 
@@ -95,3 +99,23 @@ def copyright_owner(text: str) -> str | None:
     owner = text[marks[-1].end() : end].strip(_OWNER_EDGES)
     owner = _LEADING_YEARS.sub("", owner).strip(_OWNER_EDGES)
     return " ".join(owner.split()) or None
+
+
+def is_caption(lines: Sequence[SourceLine], index: int) -> bool:
+    """A credited picture, or the same short line twice in a row (captions are repeated)."""
+    text = lines[index].text
+    if has_photo_credit(text):
+        return True
+    if len(text) > _REPEATED_CAPTION_MAX:
+        return False
+    return text in (_neighbour(lines, index, -1), _neighbour(lines, index, 1))
+
+
+def _neighbour(lines: Sequence[SourceLine], index: int, step: int) -> str | None:
+    position = index + step
+    while 0 <= position < len(lines):
+        text = lines[position].text
+        if text:
+            return text
+        position += step
+    return None

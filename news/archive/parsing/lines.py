@@ -31,6 +31,8 @@ class LineHint(StrEnum):
     CODE = "not news (prompt or code)"
     NAVIGATION = "navigation"
     PAGE_FOOTER = "page footer"
+    COMMENT = "html comment"
+    MARKUP = "html markup"
 
 
 @dataclass(frozen=True, slots=True)

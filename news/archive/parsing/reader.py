@@ -7,72 +7,53 @@ newsletters, splitting ``title - summary``), so a Korean column keeps its titles
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum, auto
 
 from news.archive.parsing import blocks
 from news.archive.parsing.blocks import Heading
-from news.archive.parsing.dates import DATE_KEYS, published_time
 from news.archive.parsing.headlines import (
     Bullet,
     HeadlineParts,
     is_bare_url,
+    linked_heading,
     read_headline,
     split_bare_url,
     split_bullet,
 )
+from news.archive.parsing.html_email import FOOTER, chrome_reason
 from news.archive.parsing.inline import leading_link, plain_text
 from news.archive.parsing.korean import (
     copyright_owner,
-    has_photo_credit,
+    is_caption,
     is_copyright_footer,
     split_byline,
 )
-from news.archive.parsing.layout import LAYOUT_SAMPLE_LINES, Layout
+from news.archive.parsing.layout import Layout
 from news.archive.parsing.lines import LineHint, SourceLine
+from news.archive.parsing.metadata import Metadata
+from news.archive.parsing.not_news import NOT_NEWS, NotNewsBlocks
+from news.archive.parsing.paragraphs import (
+    lead_headline,
+    lead_paragraphs,
+    links_are_usual,
+    story_paragraph,
+)
 from news.archive.parsing.sections import DraftHeadline, SectionBuilder
+from news.archive.parsing.tables import TableReader
 from news.core.models import ParsedSection, SkippedLine
 
-NOT_NEWS = "not news (prompt or code)"
 SPONSOR = "sponsor"
 READ_MORE = "read more link"
 _SPONSOR_BLOCK_LINES = 8
-_TABLE_RULE = re.compile(r":?-{2,}:?")
-_SECTION_COLUMNS = frozenset(
-    {"분야", "카테고리", "구분", "분류", "주제", "섹션", "category", "section", "topic", "type"}
-)
 _LEAD_FORMAT_MIN = 2
-_LINKS_USUAL_MIN_ITEMS = 4
-_STORY_PARAGRAPH_MIN = 120
-_STORY_TITLE_MAX = 200
-# The first sentence of a story paragraph: up to a full stop followed by the next sentence.
-_FIRST_SENTENCE = re.compile(r"(?P<title>.+?[.!?])\s+(?=[\"“‘'(A-Z0-9가-힣])")
 _SKIPPED_TEXT_MAX = 200
-_REPEATED_CAPTION_MAX = 120
 _NESTED_INDENT = 2
 _TITLE_BEFORE_URL_MAX = 200
-# "Uber vs. DoorDash: Uber is suing …": a short lead, a colon, then the story.
-_LEAD_PARAGRAPH = re.compile(r"(?P<lead>[^:]{2,80}?):\s+(?P<rest>\S.{19,})")
-_LEAD_MAX_WORDS = 10
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_TITLE_KEYS = frozenset({"title"})
-_AUTHOR_KEYS = frozenset({"author", "authors", "writer", "by"})
-_PUBLISHER_KEYS = frozenset({"publisher", "site", "site_name", "newsletter", "source_name"})
-
-
-# Lines that are layout, not content, and the reason reported for them.
-_STRUCTURE: tuple[tuple[Callable[[str], bool], str], ...] = (
-    (blocks.is_rule, "horizontal rule"),
-    (blocks.is_table_row, "table"),
-    (lambda text: text.startswith("<!--"), "html comment"),
-    (blocks.is_meta_line, "metadata"),
-    (blocks.is_image_line, "image"),
-    (blocks.is_small_print, "photo caption"),
-)
 
 
 class _Last(Enum):
@@ -95,25 +76,25 @@ class ReadResult:
     published_at: datetime | None = None
 
 
-def read_lines(lines: Sequence[SourceLine], layout: Layout) -> ReadResult:
-    return _Reader(lines, layout).read()
+def read_lines(lines: Sequence[SourceLine], layout: Layout, *, html: bool = False) -> ReadResult:
+    """``html``: the lines come from an HTML page or e-mail (see :mod:`html_blocks`)."""
+    return _Reader(lines, layout, html=html).read()
 
 
 class _Reader:
-    def __init__(self, lines: Sequence[SourceLine], layout: Layout) -> None:
+    def __init__(self, lines: Sequence[SourceLine], layout: Layout, *, html: bool) -> None:
         self._lines = lines
         self._korean = layout is Layout.KOREAN_COLUMN
+        # In HTML a headline alone in its block (a row, a linked heading) takes the paragraph
+        # right below it as its summary: e-mails put the two in consecutive rows or cells.
+        self._html = html and not self._korean
+        self._awaiting_summary: DraftHeadline | None = None
         self._markdown = layout is Layout.MARKDOWN
         self._plain = layout in (Layout.TEXT, Layout.LINK_LIST)
         self._sections = SectionBuilder(match_titles=not self._korean)
         self._skipped: list[SkippedLine] = []
-        self._title: str | None = None
-        self._publisher: str | None = None
-        self._author: str | None = None
-        self._copyright: str | None = None
-        self._published_at: datetime | None = None
-        self._fence: str | None = None
-        self._prompt_level: int | None = None
+        self._meta = Metadata()
+        self._not_news = NotNewsBlocks()
         self._resume_at = 0  # lines before this index were consumed by a look-ahead
         self._in_preamble = True  # nothing but "# source:" notes and front matter so far
         self._has_body = False
@@ -126,24 +107,16 @@ class _Reader:
         # a story heading gives that story its link.
         self._heading_title: str | None = None
         self._heading_story: DraftHeadline | None = None
-        # A block that is not news (job ads under "Who's hiring", a sponsor's paragraph): the
-        # heading level that ends it, or a count of lines for a block a marker line opened.
-        self._block_level: int | None = None
-        self._block_lines = 0
-        self._block_reason = ""
         # Markdown lists whose items usually carry links: items without one right after a
         # paragraph are its points ("- Jane Doe - head of research"), not stories.
-        self._links_usual = self._markdown and _links_are_usual(lines)
+        self._links_usual = self._markdown and links_are_usual(lines)
         # "Lead: story" paragraphs make a lead-paragraph newsletter, where the paragraphs
         # after the introduction are stories even without a lead.
         self._lead_format = (
-            not self._korean and _lead_paragraphs(lines, plain=self._plain) >= _LEAD_FORMAT_MIN
+            not self._korean and lead_paragraphs(lines, plain=self._plain) >= _LEAD_FORMAT_MIN
         )
         self._paragraphs_read = 0
-        # A Markdown table: its header cells, the column that names sections, the last one.
-        self._table_header: list[str] = []
-        self._table_section_column: int | None = None
-        self._table_section: str | None = None
+        self._tables = TableReader()
 
     def read(self) -> ReadResult:
         for index, line in enumerate(self._lines):
@@ -153,78 +126,63 @@ class _Reader:
             if index >= self._resume_at:
                 self._read_line(index, line)
             self._after_blank = False
+        meta = self._meta
         return ReadResult(
-            title=self._title,
-            publisher=self._publisher,
-            author=self._author,
-            copyright=self._copyright,
+            title=meta.title,
+            publisher=meta.publisher,
+            author=meta.author,
+            copyright=meta.copyright,
             sections=self._sections.build(),
             skipped=tuple(self._skipped),
-            published_at=self._published_at,
+            published_at=meta.published_at,
         )
 
     # --- dispatch ------------------------------------------------------------------------
 
     def _read_line(self, index: int, line: SourceLine) -> None:
-        if self._fence is not None:
-            self._read_fenced(line)
-        elif line.hint is not None:
+        if line.hint is not None:
             self._read_hinted(line)
-        elif (fence := blocks.opens_fence(line)) is not None:
-            self._fence = fence
+        elif self._not_news.in_fence(line):
             self._skip(line, NOT_NEWS)
         else:
             self._read_unfenced(index, line, blocks.parse_heading(line))
 
     def _read_unfenced(self, index: int, line: SourceLine, heading: Heading | None) -> None:
-        if self._prompt_level is not None:
-            if heading is None or heading.level > self._prompt_level:
-                self._skip(line, NOT_NEWS)
-                return
-            self._prompt_level = None
-        if self._in_not_news_block(line, heading):
-            self._skip(line, self._block_reason)
+        if (reason := self._not_news.reason(line, heading)) is not None:
+            self._skip(line, reason)
             return
         if self._in_preamble and self._read_preamble(index, line):
             return
         self._in_preamble = False
-        if heading is not None:
+        if heading is None and (reason := self._chrome_reason(index, line)) is not None:
+            self._skip(line, reason)
+        elif heading is not None:
             self._read_heading(line, heading)
         elif blocks.is_table_row(line.text):
             self._read_table_row(line)
-        elif (reason := self._structure_reason(line.text)) is not None:
+        elif (reason := blocks.structure_reason(line.text)) is not None:
             self._skip(line, reason)
         elif blocks.is_sponsor_marker(line.text):
-            self._block_lines, self._block_reason = _SPONSOR_BLOCK_LINES, SPONSOR
+            self._not_news.open_for_lines(_SPONSOR_BLOCK_LINES, SPONSOR)
             self._skip(line, SPONSOR)
         elif (bullet := split_bullet(line.text)) is not None:
             self._read_bullet(line, bullet)
         elif is_copyright_footer(line.text):
-            self._copyright = self._copyright or copyright_owner(line.text)
+            self._meta.copyright = self._meta.copyright or copyright_owner(line.text)
             self._skip(line, "footer")
-        elif self._is_caption(index, line):
+        elif is_caption(self._lines, index):
             self._skip(line, "photo caption")
         else:
             self._read_text(index, line)
 
-    def _in_not_news_block(self, line: SourceLine, heading: Heading | None) -> bool:
-        """Inside a job board or sponsor block: until a heading as high as the one that opened
-        it, or, for a block a marker line opened, until a rule, a heading or a few lines on."""
-        if self._block_level is not None:
-            if heading is None or heading.level > self._block_level:
-                return True
-            self._block_level = None
-        if self._block_lines:
-            if heading is not None or blocks.is_rule(line.text):
-                self._block_lines = 0
-                return False
-            self._block_lines -= 1
-            return True
-        return False
-
-    @staticmethod
-    def _structure_reason(text: str) -> str | None:
-        return next((reason for test, reason in _STRUCTURE if test(text)), None)
+    def _chrome_reason(self, index: int, line: SourceLine) -> str | None:
+        if self._korean:
+            return None
+        in_tail = (self._html or self._markdown) and index * 2 >= len(self._lines)
+        reason = chrome_reason(line.text, footer_allowed=in_tail)
+        if reason == FOOTER:
+            self._not_news.open_rest(FOOTER)  # the rest of the mail is its footer
+        return reason
 
     def _skip(self, line: SourceLine, reason: str) -> None:
         self._skipped.append(SkippedLine(line.line_no, line.text[:_SKIPPED_TEXT_MAX], reason))
@@ -232,14 +190,9 @@ class _Reader:
 
     # --- code, hints, preamble, headings ------------------------------------------------------
 
-    def _read_fenced(self, line: SourceLine) -> None:
-        if self._fence is not None and line.text.startswith(self._fence):
-            self._fence = None
-        self._skip(line, NOT_NEWS)
-
     def _read_hinted(self, line: SourceLine) -> None:
         if line.hint is LineHint.PAGE_FOOTER and is_copyright_footer(line.text):
-            self._copyright = self._copyright or copyright_owner(line.text)
+            self._meta.copyright = self._meta.copyright or copyright_owner(line.text)
             self._skip(line, "footer")
         elif line.hint is not None:
             self._skip(line, line.hint.value)
@@ -252,7 +205,7 @@ class _Reader:
         front_matter = blocks.read_front_matter(self._lines, index)
         if front_matter is None:
             return False
-        used = {field.index for field in front_matter.fields if self._use_front_matter(field)}
+        used = {field.index for field in front_matter.fields if self._meta.use(field)}
         for position in range(index + 1, front_matter.end):
             inner = self._lines[position]
             if inner.text and position not in used:
@@ -261,35 +214,24 @@ class _Reader:
         self._last = _Last.OTHER
         return True
 
-    def _use_front_matter(self, field: blocks.FrontMatterField) -> bool:
-        if not field.value:
-            return False
-        if field.key in _TITLE_KEYS and self._title is None:
-            self._title = field.value
-        elif field.key in _AUTHOR_KEYS and self._author is None:
-            self._author = field.value
-        elif field.key in _PUBLISHER_KEYS and self._publisher is None:
-            self._publisher = field.value
-        elif field.key in DATE_KEYS and self._published_at is None:
-            self._published_at = published_time(field.value)
-            return self._published_at is not None
-        else:
-            return False
-        return True
-
     def _read_heading(self, line: SourceLine, heading: Heading) -> None:
         self._enumeration = False
         self._last = _Last.OTHER
+        self._awaiting_summary = None
         if not heading.title:
             self._skip(line, "empty heading")
         elif blocks.is_prompt_heading(heading):
-            self._prompt_level = heading.level
+            self._not_news.open_prompt(heading.level)
             self._skip(line, NOT_NEWS)
         elif (reason := blocks.not_news_heading(heading)) is not None:
-            self._block_level, self._block_reason = heading.level, reason
+            self._not_news.open_under_heading(heading.level, reason)
             self._skip(line, reason)
-        elif heading.level == 1 and self._title is None and not self._has_body:
-            self._title = heading.title
+        elif heading.level == 1 and self._meta.title is None and not self._has_body:
+            self._meta.title = heading.title
+        elif not self._korean and (parts := linked_heading(line.text)) is not None:
+            # "### [OpenAI ships X](url)": a heading that is one link names a story, not a section.
+            self._add_headline(line, parts)
+            self._awaiting_summary = self._sections.last_headline if self._html else None
         else:
             story = blocks.numbered_story_title(heading)
             draft = DraftHeadline(title=story, line_no=line.line_no) if story else None
@@ -323,40 +265,14 @@ class _Reader:
         self._item_indent = line.indent
 
     def _read_table_row(self, line: SourceLine) -> None:
-        """A row of a Markdown table of links: the linked cell is the headline, a column named
-        like a section (분야, category …) opens sections, the other cells make its summary."""
-        cells = [cell.strip() for cell in line.text.strip("|").split("|")]
-        if all(_TABLE_RULE.fullmatch(cell) for cell in cells if cell):
+        """A row of a Markdown table of links (see :mod:`tables`)."""
+        row = self._tables.read(line.text, after_headline=self._last is _Last.HEADLINE)
+        if row is None:
             self._skip(line, "table")
             return
-        linked = next((i for i, cell in enumerate(cells) if _has_link(cell)), None)
-        if linked is None:
-            if self._last is not _Last.HEADLINE:  # a header row: remember its column names
-                self._table_header = [plain_text(cell).casefold() for cell in cells]
-                self._table_section_column = next(
-                    (i for i, name in enumerate(self._table_header) if name in _SECTION_COLUMNS),
-                    None,
-                )
-                self._table_section = None
-            self._skip(line, "table")
-            return
-        parts = read_headline(cells[linked], split_summary=False)
-        if parts is None:
-            self._skip(line, "table")
-            return
-        column = self._table_section_column
-        if column is not None and column < len(cells) and column != linked:
-            section = plain_text(cells[column])
-            if section and section != self._table_section:
-                self._table_section = section
-                self._sections.open_section(section)
-        rest = [
-            plain_text(cell)
-            for i, cell in enumerate(cells)
-            if i not in (linked, column) and plain_text(cell)
-        ]
-        summary = " · ".join(filter(None, [parts.summary, *rest]))
-        self._add_headline(line, replace(parts, summary=summary))
+        if row.section is not None:
+            self._sections.open_section(row.section)
+        self._add_headline(line, row.parts)
 
     def _is_read_more(self, line: SourceLine, parts: HeadlineParts) -> bool:
         """``Read more…`` is the link of the story above it, never a story of its own."""
@@ -399,6 +315,7 @@ class _Reader:
         self._has_body = True
         self._enumeration = False
         self._last = _Last.HEADLINE
+        self._awaiting_summary = None
         return draft
 
     def _extend_summary(self, text: str, separator: str = " ") -> None:
@@ -424,23 +341,6 @@ class _Reader:
         return None
 
     # --- text lines -----------------------------------------------------------------------
-
-    def _is_caption(self, index: int, line: SourceLine) -> bool:
-        """A credited picture, or the same short line twice in a row (captions are repeated)."""
-        if has_photo_credit(line.text):
-            return True
-        if len(line.text) > _REPEATED_CAPTION_MAX:
-            return False
-        return line.text in (self._neighbour(index, -1), self._neighbour(index, 1))
-
-    def _neighbour(self, index: int, step: int) -> str | None:
-        position = index + step
-        while 0 <= position < len(self._lines):
-            text = self._lines[position].text
-            if text:
-                return text
-            position += step
-        return None
 
     def _read_text(self, index: int, line: SourceLine) -> None:
         continuation = self._continuation(line)
@@ -471,7 +371,9 @@ class _Reader:
         if source is None:
             parts = read_headline(line.text, split_summary=not self._korean)
             if parts is not None:
-                self._add_headline(line, parts)
+                draft = self._add_headline(line, parts)
+                if self._html and not draft.summary:
+                    self._awaiting_summary = draft
             else:
                 self._skip(line, "empty link")
             return
@@ -531,7 +433,7 @@ class _Reader:
             self._byline_checked = True
             byline = split_byline(text)
             if byline is not None:
-                self._publisher, self._author = byline.publisher, byline.author
+                self._meta.publisher, self._meta.author = byline.publisher, byline.author
                 text = byline.rest
                 if not text:
                     self._last = _Last.OTHER
@@ -541,17 +443,22 @@ class _Reader:
             self._skipped.append(
                 SkippedLine(line.line_no, line.text[len(text) :].strip(), READ_MORE)
             )
+        awaiting, self._awaiting_summary = self._awaiting_summary, None
+        if awaiting is not None and self._last is _Last.HEADLINE and (summary := plain_text(text)):
+            awaiting.extend_summary(summary)
+            awaiting.url = awaiting.url or more_url
+            return
         self._paragraphs_read += 1
         # In Markdown "**What happened:** …" is a label; a "Read more" after it makes a story.
         story_like = self._plain or (had_more and not self._korean)
-        if story_like and (lead := _lead_headline(text)) is not None:
+        if story_like and (lead := lead_headline(text)) is not None:
             self._add_headline(line, replace(lead, url=more_url))
             return
         if (
             story_like
             and self._lead_format
             and self._paragraphs_read > 1
-            and (story := _story_paragraph(text))
+            and (story := story_paragraph(text))
         ):
             self._add_headline(line, replace(story, url=more_url)).from_paragraph = True
             return
@@ -570,54 +477,3 @@ class _Reader:
         self._has_body = True
         self._enumeration = not self._korean and (text.endswith(":") or self._links_usual)
         self._last = _Last.PARAGRAPH
-
-
-def _lead_headline(text: str) -> HeadlineParts | None:
-    """``Lead: story …`` paragraphs of plain-text newsletters: the lead is the headline."""
-    match = _LEAD_PARAGRAPH.match(text)
-    if match is None:
-        return None
-    lead = plain_text(match["lead"])
-    if not lead or len(lead.split()) > _LEAD_MAX_WORDS or "://" in lead:
-        return None
-    if lead.endswith((".", "!", "?")):
-        return None
-    return HeadlineParts(title=lead, summary=plain_text(match["rest"]))
-
-
-def _story_paragraph(text: str) -> HeadlineParts | None:
-    """A story told as one paragraph: its first sentence is the headline, the rest its summary."""
-    plain = plain_text(text)
-    if len(plain) < _STORY_PARAGRAPH_MIN:
-        return None
-    match = _FIRST_SENTENCE.match(plain)
-    if match is None or len(match["title"]) > _STORY_TITLE_MAX:
-        return None
-    return HeadlineParts(title=match["title"], summary=plain[match.end() :].strip())
-
-
-def _lead_paragraphs(lines: Sequence[SourceLine], *, plain: bool) -> int:
-    """Paragraphs shaped "Lead: story"; outside plain text only those ending in "Read more"."""
-    count = 0
-    for line in itertools.islice(lines, LAYOUT_SAMPLE_LINES):
-        if not line.text or line.text.startswith("**") or split_bullet(line.text) is not None:
-            continue
-        text, _, had_more = blocks.split_read_more(line.text)
-        count += (plain or had_more) and _lead_headline(text) is not None
-    return count
-
-
-def _links_are_usual(lines: Sequence[SourceLine]) -> bool:
-    """Most list items carry a link (a link list with a few comments in it)."""
-    items = linked = 0
-    for line in itertools.islice(lines, LAYOUT_SAMPLE_LINES):
-        bullet = split_bullet(line.text) if line.text else None
-        if bullet is None or not bullet.is_list_marker:
-            continue
-        items += 1
-        linked += "](" in bullet.content or split_bare_url(bullet.content) is not None
-    return items >= _LINKS_USUAL_MIN_ITEMS and linked * 2 >= items
-
-
-def _has_link(cell: str) -> bool:
-    return ("](" in cell and plain_text(cell) != "") or split_bare_url(cell) is not None

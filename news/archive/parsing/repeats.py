@@ -18,17 +18,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
+from news.archive.parsing.links import unwrap_redirect
 from news.core.urls import canonical_url
 
 if TYPE_CHECKING:
     from news.archive.parsing.sections import DraftHeadline, DraftSection
 
 _WORD = re.compile(r"\w+")
-_REDIRECT_PARAMETERS = frozenset(
-    {"url", "u", "q", "redirect", "redirect_url", "target", "link", "dest", "destination", "goto"}
-)
 _TOP_LIST_MIN = 2
 _TOP_LIST_SHARE = 0.5  # of a section's items told again later
 _ALIGNED_SHARE = 0.8  # of a link-less top list's items sharing a word with their story
@@ -49,17 +47,6 @@ class _Entry:
     headline: DraftHeadline
     is_story: bool
     order: int
-
-
-def unwrap_redirect(url: str) -> str:
-    """The address a newsletter's click-tracking redirect (``…/r?url=https%3A%2F%2F…``) leads
-    to, when it names it; the URL itself otherwise."""
-    if "?" not in url:
-        return url
-    for name, value in parse_qsl(urlsplit(url).query):
-        if name.lower() in _REDIRECT_PARAMETERS and value.startswith(("http://", "https://")):
-            return value
-    return url
 
 
 def link_key(url: str | None) -> str | None:

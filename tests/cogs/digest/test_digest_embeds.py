@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-import pytest
-
 from cogs.common.embeds import (
     EMBED_TOTAL_LIMIT,
     EMBEDS_PER_MESSAGE,
     digest_item_line,
     digest_messages,
-    week_dates,
 )
 from news.core.models import (
     Digest,
@@ -46,21 +43,6 @@ def digest(*sections: DigestSection, language: str = "en") -> Digest:
 
 def footer(index: int, total: int) -> str:
     return f"marker {index + 1}/{total}"
-
-
-@pytest.mark.parametrize(
-    ("week", "language", "expected"),
-    [
-        ("2026-W48", "ko", "2026년 11월 23일 – 29일"),
-        ("2026-W48", "en", "Nov 23 – 29, 2026"),
-        ("2026-W49", "ko", "2026년 11월 30일 – 12월 6일"),
-        ("2026-W49", "en", "Nov 30 – Dec 6, 2026"),
-        ("2026-W53", "ko", "2026년 12월 28일 – 2027년 1월 3일"),
-        ("2026-W53", "en", "Dec 28, 2026 – Jan 3, 2027"),
-    ],
-)
-def test_week_dates_as_people_write_them(week: str, language: str, expected: str) -> None:
-    assert week_dates(week, language) == expected
 
 
 def test_item_line_names_source_others_and_companies() -> None:

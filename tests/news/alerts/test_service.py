@@ -172,11 +172,12 @@ class World:
         await self.open(hourly_cap=hourly_cap, limit=limit)
 
     async def store(self, *titles: str, guild: int = GUILD, at: datetime | None = None) -> None:
-        """New headlines in the server's own import source, as an import stores them."""
+        """New headlines in the server's own import source, as an import stores them (each
+        call another article, titled after its first headline)."""
         when = at or self.clock.now
         headlines = (headline(title, at=when) for title in titles)
         await SqliteArchiveRepository(self.database).save_roundup(
-            roundup(section(*headlines), guild_id=guild, at=when)
+            roundup(section(*headlines), guild_id=guild, at=when, title=titles[0])
         )
 
     async def pass_(self) -> int:

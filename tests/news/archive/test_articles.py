@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from news.archive.articles import extract_article
+from news.archive.importing import RoundupBuilder
 from news.archive.parser import parse_roundup
 from news.core.errors import InvalidInput
+from news.feeds.service import article_import_request
 
 PAGE_URL = "https://press.example.kr/news/articleView.html?idxno=5001"
 
@@ -120,3 +122,49 @@ def test_list_items_become_dash_lines_unless_they_carry_a_bullet() -> None:
 def test_page_without_text_is_rejected() -> None:
     with pytest.raises(InvalidInput):
         extract_article("<html><body><script>app()</script></body></html>", url="https://x/")
+
+
+def test_published_time_keeps_the_time_of_day_in_the_publishers_offset() -> None:
+    article = extract_article(COLUMN_PAGE, url=PAGE_URL)
+    assert article.published_at == datetime(2026, 3, 16, 7, 30, tzinfo=timezone(timedelta(hours=9)))
+
+
+def test_json_ld_date_published_gives_the_time_of_day() -> None:
+    page = """<html><head><script type="application/ld+json">
+    {"@type": "NewsArticle", "datePublished": "2026-02-20T18:05:00Z"}</script></head>
+    <body><article><p>Foundries raised prices again this week, and two more chip designers
+    said they would move orders overseas.</p></article></body></html>"""
+    article = extract_article(page, url="https://wire.example.com/recap")
+    assert article.published_at == datetime(2026, 2, 20, 18, 5, tzinfo=UTC)
+
+
+def test_time_element_gives_the_time_when_metadata_has_none() -> None:
+    page = """<html><body><article><p>Posted <time datetime="2026-02-19T21:40:00-05:00">Feb
+    19</time></p><p>Foundries raised prices again this week, and two more chip designers said
+    they would move orders overseas.</p></article></body></html>"""
+    article = extract_article(page, url="https://wire.example.com/recap")
+    assert article.published_at == datetime(2026, 2, 20, 2, 40, tzinfo=UTC)
+
+
+def test_a_bare_date_gives_no_time_of_day() -> None:
+    page = """<html><head><meta property="article:published_time" content="2026-02-20">
+    </head><body><article><p>Foundries raised prices again this week, and two more chip
+    designers said they would move orders overseas.</p></article></body></html>"""
+    article = extract_article(page, url="https://wire.example.com/recap")
+    assert (article.published, article.published_at) == (date(2026, 2, 20), None)
+
+
+def test_import_of_a_fetched_article_keeps_its_time_of_day() -> None:
+    article = extract_article(COLUMN_PAGE, url=PAGE_URL)
+    request = article_import_request(1, article, day=None, title=None)
+    roundup = RoundupBuilder([], []).prepare(request, date(2026, 4, 1)).roundup
+    assert roundup.published_at == datetime(2026, 3, 15, 22, 30, tzinfo=UTC)
+    assert roundup.week == "2026-W12"
+
+
+@pytest.mark.parametrize("depth", [600, 5000])
+def test_a_page_nested_thousands_of_divs_deep_is_read_without_recursion_error(depth: int) -> None:
+    prose = "<p>Foundries raised prices again this week, and chip designers moved orders.</p>"
+    nested = "<div>" * depth + prose + "</div>" * depth
+    page = f"<html><body><article>{prose}{nested}{prose}</article></body></html>"
+    assert extract_article(page, url="https://x.example/").text.count("Foundries") == 3

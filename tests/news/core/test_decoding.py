@@ -30,3 +30,16 @@ def test_windows_1252_without_declaration_keeps_its_quotes() -> None:
     text, problems = decode_document("It’s “fine”".encode("cp1252"))
     assert text == "It’s “fine”"
     assert problems == ["read as cp1252"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_detected(encoding: str) -> None:
+    article = "ㆍ카카오, 새 서비스 공개\n- [Nvidia ships a chip](https://n.test/1) 엔비디아\n"
+
+    assert decode_article(article.encode(encoding)) == article
+    assert decode_document(article.encode(encoding))[0] == article
+
+
+def test_binary_with_nul_bytes_is_not_taken_for_utf16() -> None:
+    with pytest.raises(ImportRejected, match="not text"):
+        decode_article(bytes(range(256)) * 8)

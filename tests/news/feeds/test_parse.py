@@ -302,3 +302,31 @@ def test_hangul_decides_the_language_over_a_wrong_declaration() -> None:
 def test_feed_language_speaks_for_items_without_letters() -> None:
     feed = parsed(rss(item(title="2026 — 3/4"), channel="<language>ko-KR</language>"))
     assert feed.items[0].language == "ko"
+
+
+# --- categories ----------------------------------------------------------------------------
+
+
+def test_rss_categories_and_the_section_of_a_category_domain_are_read() -> None:
+    document = rss(
+        "<item><title>New chip</title><link>https://news.example.com/a/1</link>"
+        "<category>Home Tech</category><category>&lt;b&gt;Bluetooth&lt;/b&gt;</category>"
+        "<category domain='https://news.example.com/technology/chips'>Chips</category>"
+        "<category>Home Tech</category></item>"
+    )
+    (first,) = parsed(document).items
+    assert first.categories == ("Home Tech", "Bluetooth", "Chips", "technology")
+
+
+def test_json_feed_tags_are_categories_and_a_tags_string_is_ignored() -> None:
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "JSON Example",
+        "items": [
+            {"id": "1", "url": "https://json.example.com/1", "title": "A", "tags": ["AI", 3]},
+            {"id": "2", "url": "https://json.example.com/2", "title": "B", "tags": "AI"},
+        ],
+    }
+    first, second = parsed(json.dumps(document), "application/feed+json").items
+    assert first.categories == ("AI", "3")
+    assert second.categories == ()

@@ -15,6 +15,7 @@ from news.feeds.sources import (
     after_failure,
     after_success,
     backoff,
+    feed_identity,
     jittered,
     poll_interval,
     resumed,
@@ -81,3 +82,15 @@ def test_resuming_makes_a_paused_feed_due_now() -> None:
     assert resumed(paused, NOW) == FeedSource(
         id=1, url="https://a.test/feed", title="A", next_poll_at=NOW
     )
+
+
+def test_a_feeds_identity_ignores_scheme_tracking_default_port_and_trailing_slash() -> None:
+    same = [
+        "https://news.test/feed/",
+        "http://news.test/feed",
+        "HTTPS://NEWS.test:443/feed?utm_campaign=x&fbclid=1",
+        "http://news.test:80/feed/#top",
+    ]
+    assert {feed_identity(url) for url in same} == {"news.test/feed"}
+    assert feed_identity("https://news.test/feed?page=2") == "news.test/feed?page=2"
+    assert feed_identity("https://news.test:8080/feed") == "news.test:8080/feed"
