@@ -100,7 +100,7 @@ SELECT r.id, r.week, r.title, r.publisher, r.kind, r.published_at,
             ON i.section_id = s.id
          WHERE s.roundup_id = r.id) AS headlines
   FROM roundups AS r
- WHERE r.guild_id = :guild_id AND (:week IS NULL OR r.week = :week)
+ WHERE r.guild_id = :guild_id AND (CAST(:week AS TEXT) IS NULL OR r.week = :week)
  ORDER BY r.week DESC, r.kind = 'imported' DESC, r.published_at DESC, r.id DESC
  LIMIT :limit
 """
