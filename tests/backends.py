@@ -48,6 +48,13 @@ async def open_backend(server: TemplateServer | None, path: Path) -> AsyncIterat
         yield database
 
 
+async def open_at(target: Path | str) -> AnyDatabase:
+    """The database at ``target``: a PostgreSQL URL (a str) or a SQLite file (a Path)."""
+    if isinstance(target, str):
+        return await PostgresDatabase.open(target, max_size=4, server_settings=TEST_SETTINGS)
+    return await Database.open(target)
+
+
 async def reopen(database: AnyDatabase, path: Path) -> AnyDatabase:
     """Another connection to the same database (a restart): same file, or same URL."""
     if isinstance(database, PostgresDatabase):
