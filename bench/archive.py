@@ -1,29 +1,43 @@
-"""Archive benchmark: 1,000,000 headlines, search and company lookup against a LIKE baseline.
+"""Archive benchmark: search and company lookup on a synthetic archive, every answer checked.
 
-    python bench/archive.py [--headlines 1000000] [--daily] [--db PATH] [--keep]
+    python bench/archive.py [--headlines 200000] [--weekly] [--db PATH] [--keep]
+                            [--samples 300] [--cold-samples 3] [--baseline-samples 10]
+    python bench/archive.py --headlines 1000000 --db /tmp/bench-1m/archive.db   # 1 M
 
-Builds a synthetic archive (Korean and English headlines, 200 companies, 10 years of weekly
-roundups, or with ``--daily`` one article per day) through the real import path (parse,
-extract, store), then measures in one run on the same database: import throughput, p50/p99
-of headline search (two-syllable Korean, longer Korean, two-letter English, English words,
-with week and company filters) and of company lookup, and the naive ``title LIKE '%q%'``
-baseline for the same searches.
+Builds a synthetic archive (Korean and English headlines, 200 companies, ten years of one
+article per day, or with ``--weekly`` one a week) through the real import path (parse,
+extract, store) and reports the import rate. Then, on the same database: warm p50/p99 of
+each class of search (this process, ``--samples`` runs) and cold ones (the first search of a
+fresh process, the OS page cache dropped before each when we may write
+/proc/sys/vm/drop_caches), against a narrow LIKE scan (sort key, id, title; newest first,
+stopping at the page and the capped count). Every answer is checked against the truth the
+generator wrote, found by a plain scan of every title: the page must be exactly the newest
+matches at its offset and the total the true count up to TOTAL_CAP; a wrong answer exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import functools
+import json
+import math
+import os
 import random
+import re
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import Progress
@@ -34,8 +48,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.app import open_services
 from bot.settings import Settings
 from db import AnyDatabase, SqliteCompanyRepository
+from db.headlines import ALL_KEYS, week_key_range
+from db.search import TOTAL_CAP
 from news.archive.importing import ImportRequest
-from news.archive.service import ArchiveService
+from news.archive.search_terms import query_units
+from news.archive.service import COMPANY_HEADLINES, ArchiveService
 from news.core.models import Company, CompanySpec, HeadlinePage
 from news.core.weeks import week_of
 
@@ -44,6 +61,8 @@ YEARS = 10
 COMPANIES = 200
 SEED = 20261127
 FIRST_MONDAY = date(2016, 11, 28)
+WALK_PAGE_SIZE = 25
+T = TypeVar("T")
 
 KOREAN_SUBJECTS = [
     "보안 취약점",
@@ -62,6 +81,7 @@ KOREAN_SUBJECTS = [
     "랜섬웨어 공격",
     "개인정보 유출",
     "AI 규제 법안",
+    "칩 수급 차질",
 ]
 KOREAN_VERBS = [
     "공개",
@@ -115,12 +135,11 @@ ENGLISH_VERBS = [
     "ships",
 ]
 PARTICLES = ["", "가", "이", "의", "는", "와", "도"]
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    p50_ms: float
-    p99_ms: float
+# Rare subjects: words frequent alone (AI, 칩, chip) and rarely side by side, and a rare word
+# (큐비트) for the particle forms of rare words. About one title in RARE_EVERY has one.
+KOREAN_RARE = ["AI 칩 설계", "큐비트 오류 정정"]
+ENGLISH_RARE = ["AI chip design"]
+RARE_EVERY = 5000
 
 
 class ArticleWriter:
@@ -160,15 +179,20 @@ class ArticleWriter:
         self._serial += 1
         company = self._company()
         alias = self._rng.choice((company.name, *company.aliases))
-        subject = self._rng.choice(KOREAN_SUBJECTS)
+        subject = self._subject(KOREAN_SUBJECTS, KOREAN_RARE)
         verb = self._rng.choice(KOREAN_VERBS)
         particle = self._rng.choice(PARTICLES)
         return f"{alias}{particle} {subject} {verb}...{self._serial}번째 소식"
 
     def _english_title(self) -> str:
         company = self._company()
-        subject = self._rng.choice(ENGLISH_SUBJECTS)
+        subject = self._subject(ENGLISH_SUBJECTS, ENGLISH_RARE)
         return f"{company.english_name} {self._rng.choice(ENGLISH_VERBS)} {subject}"
+
+    def _subject(self, common: list[str], rare: list[str]) -> str:
+        if self._rng.randrange(RARE_EVERY) == 0:
+            return self._rng.choice(rare)
+        return self._rng.choice(common)
 
     def _company(self) -> Company:
         return self._rng.choice(self._companies)
@@ -249,153 +273,492 @@ async def single_import_throughput(
     return articles * per_article / (time.perf_counter() - started)
 
 
-async def measure(runs: list[Callable[[], Awaitable[object]]]) -> Figures:
-    timings = []
-    for run in runs:
-        started = time.perf_counter()
-        await run()
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
+# -- what the answers must be ------------------------------------------------------------------
+
+# Outside a Latin word: the search matches Latin words whole (AI never inside "said"), while a
+# Korean word is any substring of the text.
+_LATIN_EDGE_BEFORE = "(?<![a-z0-9])"
+_LATIN_EDGE_AFTER = "(?![a-z0-9])"
+_BETWEEN_WORDS = r"[\W_]+"  # what may stand between the words of a quoted phrase
+
+
+def latin(*forms: str) -> str:
+    """A Latin word in any of its forms (the search also finds a word's English plural)."""
+    return _LATIN_EDGE_BEFORE + "(?:" + "|".join(map(re.escape, forms)) + ")" + _LATIN_EDGE_AFTER
+
+
+def korean(word: str) -> str:
+    return re.escape(word)
+
+
+def phrase(*parts: str) -> str:
+    """Parts (already patterns) one after the other with only spaces or punctuation between."""
+    return _BETWEEN_WORDS.join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A query and, written out by hand, what a headline must contain to match it: every
+    pattern of ``anywhere`` in its title or summary, and every pattern of ``in_one_field``
+    inside the title or inside the summary (a quoted phrase never spans the two)."""
+
+    query: str
+    anywhere: tuple[str, ...] = ()
+    in_one_field: tuple[str, ...] = ()
+
+
+def case(query: str, *anywhere: str, phrases: tuple[str, ...] = ()) -> Case:
+    return Case(query, anywhere, phrases)
+
+
+CASES: dict[str, list[Case]] = {
+    "Korean, 2 syllables": [case(w, korean(w)) for w in ("보안", "삼성", "게임", "로봇", "양자")],
+    "Korean, longer": [
+        case("반도체 공급망", korean("반도체"), korean("공급망")),
+        case("랜섬웨어", korean("랜섬웨어")),
+        case("클라우드 요금", korean("클라우드"), korean("요금")),
+        case("데이터센터", korean("데이터센터")),
+    ],
+    "Korean particle forms": [
+        case("엔비디아는", korean("엔비디아")),
+        case("마이크로소프트가", korean("마이크로소프트")),
+        case("반도체가", korean("반도체")),
+        case("큐비트는", korean("큐비트")),  # a rare word
+    ],
+    "English, 2 letters": [case(w, latin(w.lower())) for w in ("AI", "MS", "5G")],
+    "English, words": [
+        case("security", latin("security", "securities")),
+        case("ransomware attack", latin("ransomware", "ransomwares"), latin("attack", "attacks")),
+        case("Nvidia", latin("nvidia", "nvidias")),
+        case("cloud pricing", latin("cloud", "clouds"), latin("pricing", "pricings")),
+    ],
+    "rare co-occurring words": [
+        case("AI 칩", latin("ai"), korean("칩")),
+        case("AI chip", latin("ai"), latin("chip", "chips")),
+        case("큐비트 정정", korean("큐비트"), korean("정정")),
+        case("보안 게임", korean("보안"), korean("게임")),  # frequent words, never together
+    ],
+    "quoted phrases": [
+        case('"AI 칩"', phrases=(phrase(latin("ai"), korean("칩")),)),
+        case('"보안 취약점"', phrases=(phrase(korean("보안"), korean("취약점")),)),
+        case('"open model"', phrases=(phrase(latin("open"), latin("model", "models")),)),
+        case('"AI chip"', phrases=(phrase(latin("ai"), latin("chip", "chips")),)),
+    ],
+    "no match": [
+        case("블록체인", korean("블록체인")),
+        case("zzqx", latin("zzqx", "zzqxes")),
+        case("quantum game", latin("quantum", "quantums"), latin("game", "games")),
+    ],
+}
+WEEK_CLASSES = ("Korean, 2 syllables", "Korean, longer", "English, 2 letters", "English, words")
+FILTER_CASE = case("보안", korean("보안"))
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """The archive as generated, read back once: the truth every answer is checked against."""
+
+    sort_keys: list[int]  # newest first
+    ids: list[int]
+    weeks: list[str]
+    titles: list[str]  # folded
+    summaries: list[str]
+    companies: dict[int, set[int]]  # company id -> headline ids
+
+    def matching(self, wanted: Case, week: str | None, company_id: int | None) -> list[int]:
+        """Ids of the headlines that match, newest first, by a plain scan of every text."""
+        anywhere = [re.compile(p) for p in wanted.anywhere]
+        one_field = [re.compile(p) for p in wanted.in_one_field]
+        tagged = self.companies.get(company_id, set()) if company_id is not None else None
+        found = []
+        for index, (title, summary) in enumerate(zip(self.titles, self.summaries, strict=True)):
+            if week is not None and self.weeks[index] != week:
+                continue
+            if tagged is not None and self.ids[index] not in tagged:
+                continue
+            text = title + "\n" + summary
+            if all(p.search(text) for p in anywhere) and all(
+                p.search(title) or p.search(summary) for p in one_field
+            ):
+                found.append(self.ids[index])
+        return found
+
+
+async def read_stored(db: AnyDatabase) -> Stored:
+    rows = await db.fetch_all(
+        "SELECT id, sort_key, week, title, summary FROM headlines ORDER BY sort_key DESC", {}
+    )
+    companies: dict[int, set[int]] = {}
+    for row in await db.fetch_all("SELECT company_id, headline_id FROM headline_companies", {}):
+        companies.setdefault(row["company_id"], set()).add(row["headline_id"])
+    return Stored(
+        [r["sort_key"] for r in rows],
+        [r["id"] for r in rows],
+        [r["week"] for r in rows],
+        [fold(r["title"]) for r in rows],
+        [fold(r["summary"]) for r in rows],
+        companies,
+    )
+
+
+class WrongAnswer(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Checker:
+    """Checks every answer against the truth: the page must be exactly the newest matches
+    at its offset (precision and recall on it) and the total the true count up to the cap."""
+
+    stored: Stored
+    checked: int = 0
+    _truth: dict[tuple[str, str | None, int | None], list[int]] = field(default_factory=dict)
+
+    def truth(self, wanted: Case, week: str | None, company_id: int | None = None) -> list[int]:
+        key = (wanted.query, week, company_id)
+        if key not in self._truth:
+            self._truth[key] = self.stored.matching(wanted, week, company_id)
+        return self._truth[key]
+
+    def check(self, page: HeadlinePage, expected: list[int], label: str) -> None:
+        self.check_answer(Answer.of(page), expected, label)
+
+    def check_answer(self, got: Answer, expected: list[int], label: str) -> None:
+        want = expected[got.offset : got.offset + got.limit]
+        total = min(len(expected), TOTAL_CAP)
+        exact = len(expected) < TOTAL_CAP
+        if list(got.ids) != want or got.total != total or got.exact != exact:
+            missing = sorted(set(want) - set(got.ids))[:5]
+            extra = sorted(set(got.ids) - set(want))[:5]
+            raise WrongAnswer(
+                f"{label}: total {got.total} (exact {got.exact}), expected {total}; "
+                f"missing {missing}, not matching {extra}"
+            )
+        self.checked += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a search answered, as the checker needs it (a cold run reports it as JSON)."""
+
+    ids: tuple[int, ...]
+    total: int
+    exact: bool
+    offset: int
+    limit: int
+
+    @classmethod
+    def of(cls, page: HeadlinePage) -> Answer:
+        ids = tuple(headline.id for headline in page.headlines)
+        return cls(ids, page.total, page.total_exact, page.offset, page.limit)
+
+
+# -- timing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    p50_ms: float
+    p99_ms: float
+    runs: int
+
+
+def figures(timings: list[float]) -> Figures:
+    timings = sorted(timings)
     p99_index = min(len(timings) - 1, round(0.99 * (len(timings) - 1)))
-    return Figures(statistics.median(timings), timings[p99_index])
+    return Figures(statistics.median(timings), timings[p99_index], len(timings))
+
+
+async def timed(run: Callable[[], Awaitable[T]]) -> tuple[T, float]:
+    started = time.perf_counter()
+    result = await run()
+    return result, (time.perf_counter() - started) * 1000
+
+
+def drop_page_cache() -> bool:
+    """Write the dirty pages and drop the OS page cache (Linux, as root); False if we can't."""
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return False
+    return True
 
 
 async def search(
-    service: ArchiveService,
-    text: str,
-    *,
-    week: str | None = None,
-    company: str | None = None,
+    service: ArchiveService, text: str, week: str | None = None, company: str | None = None
 ) -> HeadlinePage:
     return await service.search_headlines(GUILD_ID, text, week=week, company=company)
 
 
-async def like_baseline(db: AnyDatabase, term: str, week: str | None) -> int:
-    """The naive search: scan every title, then sort the matches (what an index avoids)."""
-    sql = (
-        "SELECT h.id FROM headlines AS h WHERE h.title LIKE :pattern"
-        " AND (:week IS NULL OR h.week = :week) ORDER BY h.published_at DESC LIMIT 10"
-    )
-    count_sql = (
-        "SELECT count(*) AS n FROM headlines AS h WHERE h.title LIKE :pattern"
-        " AND (:week IS NULL OR h.week = :week)"
-    )
-    params = {"pattern": f"%{term}%", "week": week}
-    await db.fetch_all(sql, params)
-    row = await db.fetch_one(count_sql, params)
-    return int(row["n"]) if row else 0
+async def recall_walk(
+    service: ArchiveService, checker: Checker, wanted: Case, week: str | None
+) -> None:
+    """Every page of a query with fewer matches than the cap: recall over all of them."""
+    expected = checker.truth(wanted, week)
+    if len(expected) >= TOTAL_CAP:
+        return
+    for page_number in range(1, len(expected) // WALK_PAGE_SIZE + 2):
+        page = await service.search_headlines(
+            GUILD_ID, wanted.query, week=week, page=page_number, per_page=WALK_PAGE_SIZE
+        )
+        checker.check(page, expected, f"{wanted.query!r} page {page_number}")
 
 
-SEARCHES = {
-    "Korean, 2 syllables": ["보안", "삼성", "게임", "로봇", "양자"],
-    "Korean, longer": ["반도체 공급망", "랜섬웨어", "클라우드 요금", "데이터센터"],
-    "English, 2 letters": ["AI", "MS", "5G"],
-    "English, words": ["security", "ransomware attack", "Nvidia", "cloud pricing"],
-}
+# -- the LIKE baseline ------------------------------------------------------------------------
 
 
-async def run(args: argparse.Namespace) -> None:
-    out = Console()
+class LikeBaseline:
+    """The plain scan the index is compared with: a narrow table (sort key, id, title) in
+    memory, scanned newest first with ``title LIKE`` for each word, stopping once it has the
+    page and a count up to the cap, as the search does: one scan, no sort."""
+
+    def __init__(self, stored: Stored, raw_titles: list[str]) -> None:
+        self._db = sqlite3.connect(":memory:")
+        self._db.execute("CREATE TABLE narrow (sort_key INTEGER PRIMARY KEY, id INTEGER, title)")
+        self._db.executemany(
+            "INSERT INTO narrow VALUES (?, ?, ?)",
+            zip(stored.sort_keys, stored.ids, raw_titles, strict=True),
+        )
+
+    def run(self, query: str, key_range: tuple[int, int]) -> float:
+        words = [w for w in query.replace('"', " ").split() if w]
+        where = " AND ".join("title LIKE ?" for _ in words)
+        sql = (
+            f"SELECT id FROM narrow WHERE sort_key BETWEEN ? AND ? AND {where}"
+            " ORDER BY sort_key DESC LIMIT ?"
+        )
+        params = [*key_range, *(f"%{w}%" for w in words), TOTAL_CAP + 1]
+        started = time.perf_counter()
+        self._db.execute(sql, params).fetchall()
+        return (time.perf_counter() - started) * 1000
+
+
+# -- cold runs: a fresh process, the page cache dropped ------------------------------------------
+
+
+async def cold_child(args: argparse.Namespace) -> None:
+    """One search in this fresh process, printed as JSON for the parent to check."""
+    async with open_services(Settings(_env_file=None, database_path=Path(args.db))) as services:
+        query_units(args.cold)  # the analyser's dictionary loads once per process, not per query
+        page, ms = await timed(lambda: search(services.archive, args.cold, args.cold_week))
+    print(json.dumps({"ms": ms, "answer": dataclasses.asdict(Answer.of(page))}))
+
+
+def cold_run(path: Path, query: str, week: str | None) -> tuple[Answer, float]:
+    """One search in a fresh process (after the caller dropped the page cache)."""
+    command = [sys.executable, __file__, "--db", str(path), "--cold", query]
+    if week:
+        command += ["--cold-week", week]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    reply = json.loads(done.stdout.strip().splitlines()[-1])
+    answer = reply["answer"]
+    return Answer(
+        tuple(answer["ids"]), *(answer[k] for k in ("total", "exact", "offset", "limit"))
+    ), float(reply["ms"])
+
+
+@dataclass(slots=True)
+class Line:
+    label: str
+    warm: Figures
+    cold: Figures | None = None
+    like: Figures | None = None
+
+
+def cells(line: Line) -> list[str]:
+    cold, like = line.cold, line.like
+    return [
+        line.label,
+        f"{line.warm.p50_ms:.2f}",
+        f"{line.warm.p99_ms:.2f}",
+        f"{cold.p50_ms:.1f}" if cold else "",
+        f"{cold.p99_ms:.1f}" if cold else "",
+        f"{like.p50_ms:.1f}" if like else "",
+        f"{like.p99_ms:.1f}" if like else "",
+        f"{like.p50_ms / line.warm.p50_ms:.0f}x" if like else "",
+    ]
+
+
+async def measure_class(
+    service: ArchiveService,
+    checker: Checker,
+    sampled: list[tuple[Case, str | None]],
+) -> Figures:
+    """Warm figures: every sampled search timed in this process, and its answer checked."""
+    timings = []
+    for wanted, week in sampled:
+        page, ms = await timed(functools.partial(search, service, wanted.query, week))
+        checker.check(page, checker.truth(wanted, week), repr(wanted.query))
+        timings.append(ms)
+    return figures(timings)
+
+
+def measure_cold(
+    path: Path, checker: Checker, sampled: list[tuple[Case, str | None]], dropped: bool
+) -> Figures:
+    timings = []
+    for wanted, week in sampled:
+        if dropped:
+            drop_page_cache()
+        answer, ms = cold_run(path, wanted.query, week)
+        checker.check_answer(answer, checker.truth(wanted, week), f"cold {wanted.query!r}")
+        timings.append(ms)
+    return figures(timings)
+
+
+async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
+    out = Console(width=max(Console().width, 140))
     path = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "bench-archive.db"
     reuse = path.exists()
+    daily = not args.weekly
     async with open_services(Settings(_env_file=None, database_path=path)) as services:
         db = services.database
-        companies_repo = SqliteCompanyRepository(db)
         service = services.archive
-        companies = await benchmark_companies(service, companies_repo)
+        companies = await benchmark_companies(service, SqliteCompanyRepository(db))
         if reuse:
             out.print(f"reusing {path}")
-            throughput = float("nan")
+            throughput = math.nan
         else:
-            throughput = await build_archive(
-                service, companies, args.headlines, out, daily=args.daily
-            )
-        count = await db.fetch_one("SELECT count(*) AS n FROM headlines", {})
-        rng = random.Random(SEED + 1)
-        weeks = [
-            row["week"] for row in await db.fetch_all("SELECT DISTINCT week FROM headlines", {})
+            throughput = await build_archive(service, companies, args.headlines, out, daily=daily)
+        await db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+        stored = await read_stored(db)
+        raw_titles = [
+            row["title"]
+            for row in await db.fetch_all("SELECT title FROM headlines ORDER BY sort_key DESC", {})
         ]
-        table = Table(title=f"{count['n'] if count else 0:,} headlines, {len(companies)} companies")
-        for column in ("case", "p50 ms", "p99 ms", "LIKE p50 ms", "LIKE p99 ms", "p50 speed-up"):
-            table.add_column(column, justify="right" if column != "case" else "left")
-        for label, terms in SEARCHES.items():
-            for with_week in (False, True):
-                cases = [
-                    (rng.choice(terms), rng.choice(weeks) if with_week else None)
+        checker = Checker(stored)
+        baseline = LikeBaseline(stored, raw_titles)
+        del raw_titles
+        rng = random.Random(SEED + 1)
+        weeks = sorted(set(stored.weeks))
+        dropped = drop_page_cache()
+        lines: list[Line] = []
+        for label, cases in CASES.items():
+            for with_week in (False, True) if label in WEEK_CLASSES else (False,):
+                sampled = [
+                    (rng.choice(cases), rng.choice(weeks) if with_week else None)
                     for _ in range(args.samples)
                 ]
-                ours = await measure(
-                    [functools.partial(search, service, t, week=w) for t, w in cases]
+                for wanted in cases:  # once each before timing: the truth is computed here
+                    checker.truth(wanted, None)
+                line = Line(
+                    label + (" + week" if with_week else ""),
+                    await measure_class(service, checker, sampled),
                 )
-                base_cases = cases[: args.baseline_samples]
-                base = await measure(
-                    [functools.partial(like_baseline, db, t, w) for t, w in base_cases]
+                line.like = figures(
+                    [
+                        baseline.run(wanted.query, week_key_range(week) if week else ALL_KEYS)
+                        for wanted, week in sampled[: args.baseline_samples]
+                    ]
                 )
-                name = label + (" + week" if with_week else "")
-                table.add_row(
-                    name,
-                    f"{ours.p50_ms:.2f}",
-                    f"{ours.p99_ms:.2f}",
-                    f"{base.p50_ms:.1f}",
-                    f"{base.p99_ms:.1f}",
-                    f"{base.p50_ms / ours.p50_ms:.0f}x",
-                )
+                line.cold = measure_cold(path, checker, sampled[: args.cold_samples], dropped)
+                lines.append(line)
+        for cases in CASES.values():
+            for wanted in cases:
+                await recall_walk(service, checker, wanted, None)
+
         company_cases = [rng.choice(companies) for _ in range(args.samples)]
-        filtered = await measure(
-            [functools.partial(search, service, "보안", company=c.name) for c in company_cases]
+        timings = []
+        for company in company_cases:
+            page, ms = await timed(
+                functools.partial(search, service, FILTER_CASE.query, company=company.name)
+            )
+            expected = checker.truth(FILTER_CASE, None, company.id)
+            checker.check(page, expected, f"보안 + company {company.name}")
+            timings.append(ms)
+        lines.append(Line("Korean + company filter", figures(timings)))
+        timings = []
+        for company in company_cases:
+            lookup, ms = await timed(
+                functools.partial(service.lookup_company, GUILD_ID, company.english_name)
+            )
+            report = lookup.report
+            tagged = stored.companies.get(company.id, set())
+            expected = [i for i in stored.ids if i in tagged][:COMPANY_HEADLINES]
+            got = [h.id for h in report.headlines] if report else None
+            if got != expected:
+                raise WrongAnswer(f"/company {company.english_name}: {got} != {expected}")
+            checker.checked += 1
+            timings.append(ms)
+        lines.append(Line("company lookup (/company)", figures(timings)))
+
+        single = await single_import_throughput(service, companies, 20, len(stored.ids) // 3650)
+
+    table = Table(title=f"{len(stored.ids):,} headlines, {len(companies)} companies")
+    for column in (
+        "case",
+        "warm p50 ms",
+        "warm p99 ms",
+        "cold p50 ms",
+        "cold max ms",
+        "LIKE p50 ms",
+        "LIKE p99 ms",
+        "speed-up (warm p50)",
+    ):
+        table.add_column(column, justify="left" if column == "case" else "right")
+    for line in lines:
+        table.add_row(*cells(line))
+    out.print(table)
+    out.print(
+        f"answers checked against the generated truth: {checker.checked:,}, all right "
+        "(page = the newest matches at its offset, total = the true count up to "
+        f"{TOTAL_CAP:,}; every page of each query under {TOTAL_CAP:,} matches walked)"
+    )
+    out.print(
+        f"warm: {args.samples} runs a case in this process; cold: {args.cold_samples} runs, "
+        "each the first search of a fresh process, "
+        + (
+            "page cache dropped before each"
+            if dropped
+            else "page cache NOT dropped (writing /proc/sys/vm/drop_caches needs root)"
         )
-        table.add_row(
-            "Korean + company filter",
-            f"{filtered.p50_ms:.2f}",
-            f"{filtered.p99_ms:.2f}",
-            "",
-            "",
-            "",
-        )
-        lookup = await measure(
-            [
-                functools.partial(service.lookup_company, GUILD_ID, c.english_name)
-                for c in company_cases
-            ]
-        )
-        lookup_base = await measure(
-            [
-                functools.partial(like_baseline, db, c.name, None)
-                for c in company_cases[: args.baseline_samples]
-            ]
-        )
-        table.add_row(
-            "company lookup",
-            f"{lookup.p50_ms:.2f}",
-            f"{lookup.p99_ms:.2f}",
-            f"{lookup_base.p50_ms:.1f}",
-            f"{lookup_base.p99_ms:.1f}",
-            f"{lookup_base.p50_ms / lookup.p50_ms:.0f}x",
-        )
-        single = await single_import_throughput(service, companies, 5, 2000)
-        out.print(table)
-        out.print(
-            f"bulk import (import_roundups): {throughput:,.0f} headlines/s (parse, extract, store)"
-        )
-        out.print(f"one article at a time (import_roundup): {single:,.0f} headlines/s")
+    )
+    out.print(
+        f"LIKE: a narrow (sort key, id, title) table in memory scanned newest first, "
+        f"stopping at {TOTAL_CAP + 1:,} matches; {args.baseline_samples} runs a case"
+    )
+    shape = "one article per day" if daily else "one article per week"
+    out.print(
+        f"import, {shape} (import_roundups): {throughput:,.0f} headlines/s (parse, extract, store)"
+    )
+    out.print(
+        f"one article at a time into the full archive (import_roundup): {single:,.0f} headlines/s"
+    )
     if not args.keep and not args.db:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--headlines", type=int, default=1_000_000)
+    parser.add_argument("--headlines", type=int, default=200_000)
     parser.add_argument("--db", help="build into (or reuse) this database file")
-    parser.add_argument(
-        "--daily", action="store_true", help="one article per day instead of one a week"
-    )
+    shape = parser.add_mutually_exclusive_group()
+    shape.add_argument("--daily", action="store_true", help="one article per day (the default)")
+    shape.add_argument("--weekly", action="store_true", help="one article per week instead")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
-    parser.add_argument("--samples", type=int, default=300, help="timed runs per case")
+    parser.add_argument("--samples", type=int, default=300, help="warm timed runs per case")
+    parser.add_argument("--cold-samples", type=int, default=3, help="cold runs per case")
     parser.add_argument("--baseline-samples", type=int, default=10, help="timed LIKE runs per case")
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--cold", help=argparse.SUPPRESS)  # the child of a cold run
+    parser.add_argument("--cold-week", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cold is not None:
+        asyncio.run(cold_child(args))
+        return
+    try:
+        sys.exit(asyncio.run(run(args)))
+    except WrongAnswer as error:
+        Console(stderr=True).print(f"[red]wrong answer:[/red] {error}", highlight=False)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

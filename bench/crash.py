@@ -16,6 +16,9 @@ digest  ``python -m bot run`` posting a weekly digest of several messages at sta
         part of the digest is in the channel exactly once.
 alerts  ``python -m bot run`` delivering keyword alerts by DM to many users, killed;
         restarted until nothing waits: every (user, headline) is in exactly one DM.
+channels ``python -m bot run`` posting feeds' new stories to their channels
+        (bench/crash_channels.py), killed; restarted until nothing waits: every story is in
+        its channel exactly once.
 
 The bot runs as its own process (bench/crash_bot.py: ``bot run`` with its feed and alert jobs
 every second) against a FakeDiscord served by this process, whose answers are held
@@ -48,6 +51,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench.crash_channels import (
+    ChannelPlan,
+    channel_fake,
+    channels_quiet,
+    doubtful_channel_nonces,
+    posting_violations,
+    prepare_channels,
+)
 from bot.app import Services, open_services, utc_now
 from bot.digest_scheduler import last_fire_time
 from bot.settings import Settings
@@ -58,7 +69,7 @@ from testkit.fake_discord import FakeDiscord, Op, StoredMessage
 from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
 
 ROOT = Path(__file__).resolve().parent.parent
-ACTIVITIES = ("import", "feeds", "digest", "alerts")
+ACTIVITIES = ("import", "feeds", "digest", "alerts", "channels")
 
 GUILD_ID = 7_100_000_000_000_001
 DIGEST_CHANNEL_ID = 7_100_000_000_000_002
@@ -66,7 +77,7 @@ USER_ID_BASE = 7_100_000_000_001_000
 
 # Kill delays are drawn uniformly from [0, window): a window a little longer than the work,
 # measured on this machine, so that most kills land in it and a few after it.
-WINDOW_S = {"import": 2.2, "feeds": 1.8, "digest": 3.0, "alerts": 4.5}
+WINDOW_S = {"import": 2.2, "feeds": 1.8, "digest": 3.0, "alerts": 4.5, "channels": 4.0}
 DEFAULT_LATENCY_S = 0.15
 
 # The workloads: big enough that the work lasts seconds, small enough for a hundred trials.
@@ -655,6 +666,23 @@ async def alerts_trial(space: Workspace, plan: AlertPlan, trial: Trial) -> None:
     trial.violations += integrity_violations(database)
 
 
+# -- activity: channels -----------------------------------------------------------------------
+
+
+async def channels_trial(space: Workspace, plan: ChannelPlan, trial: Trial) -> None:
+    directory = space.trial_dir(trial.number)
+    database = space.copy_template(directory)
+    async with channel_fake(space.latency, GUILD_ID, plan.channels) as fake:
+        runs = BotRuns(fake, database, directory)
+        await killed_run(runs, trial)
+        trial.interrupted = not channels_quiet(database)
+        note_doubt(trial, fake, doubtful_channel_nonces(database))
+        if not await runs.run_until(lambda: channels_quiet(database)):
+            trial.violations.append("channel posts still waiting or in doubt after the restart")
+        trial.violations += posting_violations(fake, plan)
+    trial.violations += integrity_violations(database)
+
+
 # -- running ----------------------------------------------------------------------------------
 
 TrialRunner = Callable[[Trial], Awaitable[None]]
@@ -680,6 +708,11 @@ async def activity_runner(
     elif activity == "alerts":
         alert_plan = await prepare_alerts(template)
         yield lambda trial: alerts_trial(space, alert_plan, trial)
+    elif activity == "channels":
+        async with services_on(template):
+            pass  # migrations and the bundled catalogue, once
+        channel_plan = await prepare_channels(template, GUILD_ID, DIGEST_CHANNEL_ID)
+        yield lambda trial: channels_trial(space, channel_plan, trial)
     else:
         raise HarnessError(f"unknown activity {activity!r}")
 

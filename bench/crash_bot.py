@@ -1,5 +1,5 @@
-"""``python -m bot run`` for the crash harness: the same bot, with its feed and alert jobs
-every second instead of every 60 and 15 seconds, so that a trial does not wait for a tick.
+"""``python -m bot run`` for the crash harness: the same bot, with its feed, alert and channel
+jobs every second instead of every 60, 15 and 15 seconds, so that a trial does not wait for a tick.
 
     python -m bench.crash_bot        (configured by the environment, as ``python -m bot run``)
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import bot.alert_dispatcher
+import bot.channel_poster
 import bot.feed_poller
 from bot.cli import main
 
@@ -19,6 +20,7 @@ def run() -> int:
     # The jobs read these when they are scheduled, in setup_hook: nothing else changes.
     bot.feed_poller.POLL_EVERY_SECONDS = JOB_EVERY_SECONDS
     bot.alert_dispatcher.RUN_EVERY_SECONDS = JOB_EVERY_SECONDS
+    bot.channel_poster.RUN_EVERY_SECONDS = JOB_EVERY_SECONDS
     return main(["run"])
 
 

@@ -22,7 +22,8 @@ Reported, on the fake's clock (the time the interaction was delivered on the gat
 time to each interaction's first callback (Discord refuses it after 3 s) and to its visible
 reply, p50/p99/max; interactions acknowledged late or never (must be 0); the time the poll
 of every feed took, from its first fetch until all were on record; the digest post, from
-the first /digest post to its last part in the channel; the alerts the poll queued.
+the first /digest post to its last part in the channel; the alerts the poll queued and how
+many were delivered (while the bursts ran, and in all once the bot has sent them).
 
 ``--slow-callbacks`` lists every time a callback held the bot's event loop over 100 ms, with
 the code its task was in (bench/load_bot.py times each callback; wall time, so a callback
@@ -87,12 +88,15 @@ READY_WITHIN_S = 60.0
 REPLY_WITHIN_S = 10.0  # well past 3 s, so a slow reply is measured, not lost
 POLL_WITHIN_S = 300.0
 POLL_WATCH_EVERY_S = 0.1
+ALERTS_WITHIN_S = 300.0  # after the poll: every alert matched and sent
 SLOW_CALLBACK_MS = 100.0
 SLOW_CALLBACK = re.compile(r"held the event loop for (\d+) ms at ([\d.]+); next stop: (.*)")
 
 COMPANY_NAMES = ("엔비디아", "MS", "삼성전자", "Microsoft", "애플", "구글")
 HEADLINE_QUERIES = ("보안", "AI", "삼성")
-KEYWORDS = ("엔비디아", "보안", "반도체", "cloud", "AI")
+# Every keyword is in some of the stories the feeds tell, so the poll queues alerts and their
+# delivery shares the bot with the commands.
+KEYWORDS = ("엔비디아", "보안", "데이터센터", "cloud", "AI")
 # Feed items tell these stories; several feeds carry each one, as outlets do.
 STORIES = (
     "엔비디아, 데이터센터 AI 칩 공급 확대",
@@ -282,13 +286,39 @@ def polled_count(database: Path, since: datetime) -> int:
     return int(row[0])
 
 
-def alert_counts(database: Path) -> tuple[int, int]:
-    """Alerts queued in all, and those not yet in a message (the next pass reads them)."""
+@dataclass(frozen=True, slots=True)
+class AlertCounts:
+    unmatched: int  # headlines waiting for the matcher
+    queued: int  # alerts queued for a subscriber
+    waiting: int  # queued, not yet in a message
+    delivered: int  # alerts in a message that was sent
+
+    @property
+    def settled(self) -> bool:
+        return self.unmatched == 0 and self.waiting == 0 and self.delivered == self.queued
+
+
+def alert_counts(database: Path) -> AlertCounts:
+    """Where the alerts stand (a read-only connection: WAL lets it read while the bot writes)."""
     with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-        row = db.execute(
-            "SELECT count(*), count(*) FILTER (WHERE batch_id IS NULL) FROM alert_outbox"
+        unmatched = db.execute("SELECT count(*) FROM alert_inbox").fetchone()[0]
+        queued, waiting, delivered = db.execute(
+            "SELECT count(*), count(*) FILTER (WHERE o.batch_id IS NULL),"
+            "       count(*) FILTER (WHERE b.state = 'sent')"
+            "  FROM alert_outbox AS o LEFT JOIN alert_batches AS b ON b.id = o.batch_id"
         ).fetchone()
-    return int(row[0]), int(row[1])
+    return AlertCounts(int(unmatched), int(queued), int(waiting), int(delivered))
+
+
+async def wait_for_alerts(database: Path) -> float | None:
+    """Seconds until every headline of the poll is matched and every alert sent (None if
+    not within ALERTS_WITHIN_S)."""
+    started = time.monotonic()
+    while time.monotonic() - started < ALERTS_WITHIN_S:
+        if alert_counts(database).settled:
+            return time.monotonic() - started
+        await asyncio.sleep(POLL_WATCH_EVERY_S)
+    return None
 
 
 class PollWatch:
@@ -460,7 +490,9 @@ class Outcome:
     feed_fetches: int
     digest: DigestFigures
     alert_dms: int
-    alerts: tuple[int, int]  # queued, still waiting
+    alert_dms_during_bursts: int
+    alerts: AlertCounts
+    alerts_settled_s: float | None  # after the poll was on record
     rejections: list[str]
     unknown_routes: int
     bot_cpu: BotCpu
@@ -506,10 +538,12 @@ def report(outcome: Outcome, args: argparse.Namespace, out: Console) -> None:
         f"digest: {digest.first_parts} post(s) of the week, {digest.parts} part(s) of "
         f"{digest.expected_parts}, first /digest post → last part: {digest_s}"
     )
-    queued, waiting = outcome.alerts
+    alerts = outcome.alerts
+    settled = "never" if outcome.alerts_settled_s is None else f"{outcome.alerts_settled_s:.1f} s"
     out.print(
-        f"alerts meanwhile: {queued:,} queued, delivered in {outcome.alert_dms} DMs, "
-        f"{waiting:,} still waiting"
+        f"alerts: {alerts.queued:,} queued, {alerts.delivered:,} delivered in "
+        f"{outcome.alert_dms} DMs ({outcome.alert_dms_during_bursts} of them while the bursts "
+        f"ran), {alerts.waiting:,} still waiting; all sent {settled} after the poll"
     )
     out.print(
         f"bot CPU over the run: event loop {outcome.bot_cpu.loop_s:.1f} s, other threads "
@@ -526,6 +560,10 @@ def report(outcome: Outcome, args: argparse.Namespace, out: Console) -> None:
             f"(worst {max(acks, default=math.nan) * 1000:.0f} ms)",
         ),
         (outcome.polled == args.feeds, f"{outcome.polled}/{args.feeds} feeds polled"),
+        (
+            outcome.alerts.queued > 0 and outcome.alerts.settled,
+            f"{outcome.alerts.delivered:,}/{outcome.alerts.queued:,} alerts delivered",
+        ),
         (
             digest.first_parts == 1 and digest.parts == digest.expected_parts,
             "digest posted exactly once",
@@ -553,6 +591,12 @@ def print_slow_callbacks(log: str, first: float, last: float, out: Console) -> N
 
 
 # -- main -------------------------------------------------------------------------------------
+
+
+def alert_dms(fake: FakeDiscord, scene: LoadScene) -> int:
+    """DMs the subscribers were sent so far (the only DMs the bot sends in this run)."""
+    subscribers = [m for p in scene.places for m in p.members[:SUBSCRIBERS_PER_GUILD]]
+    return sum(len(fake.dms(member.id)) for member in subscribers)
 
 
 async def sync_globally(fake: FakeDiscord, environment: dict[str, str], scratch: Path) -> None:
@@ -612,8 +656,10 @@ async def measure(
             out.print(f"bot serving; {args.rounds} bursts of {args.commands} commands")
             cpu, wall = bot.cpu_seconds(), time.perf_counter()
             shots = await drive(fake, scene, args, watch, week)
+            dms_during_bursts = alert_dms(fake, scene)
             await asyncio.wait_for(watching, POLL_WITHIN_S)
             cpu, wall = bot.cpu_seconds() - cpu, time.perf_counter() - wall
+            settled_s = await wait_for_alerts(database)
         except BaseException:
             watching.cancel()
             await bot.stop()
@@ -625,7 +671,6 @@ async def measure(
         delivered = [shot.record.created_at for shot in shots]
         text = bot.log_path.read_text(encoding="utf-8", errors="replace")
         print_slow_callbacks(text, min(delivered), max(delivered) + REPLY_WITHIN_S, out)
-    subscribers = [m for p in scene.places for m in p.members[:SUBSCRIBERS_PER_GUILD]]
     timeline = Timeline(fake.requests, fake.application_id)
     return Outcome(
         timings_of(shots, timeline),
@@ -634,8 +679,10 @@ async def measure(
         None if watch.done_at is None or stats.first is None else watch.done_at - stats.first,
         stats.hits,
         digest_figures(fake, scene.digest_channel_id, shots),
-        sum(len(fake.dms(member.id)) for member in subscribers),
+        alert_dms(fake, scene),
+        dms_during_bursts,
         alert_counts(database),
+        settled_s,
         [f"{r.method} {r.path} {r.status}/{r.code}" for r in fake.rejections],
         len(fake.unknown_routes),
         cpu,

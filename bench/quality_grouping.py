@@ -30,7 +30,9 @@ title alone does not say what it is about), for what a weekly digest should show
 - A new action by someone is a new event, even in the same saga: a firing, the hire by
   another company, a staff letter, an appointment of someone else, a petition.
 - An item that tells two events (a daily audio brief's "A... B" title, "X is not returning;
-  Y is interim CEO") belongs to the story its title leads with.
+  Y is interim CEO") belongs to the story its title leads with. So a column's installment
+  ([AI아나운서] 샘 알트먼, 오픈AI 복귀) is part of the event's story other outlets reported;
+  what makes no story is installments alike only in their column and regular subjects.
 - A post that tells no event of the week (a review, a how-to, a user's comparison, a
   column's installment, a deal or calendar post) is a story of its own.
 - Reports more than a few days apart (an announced interview, then its video a week later)

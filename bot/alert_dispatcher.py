@@ -41,12 +41,18 @@ class AlertDispatcher:
         service: AlertService,
         settings: GuildSettingsService,
         *,
-        requests_per_second: float,
+        requests_per_second: float | None = None,
+        pacer: RequestPacer | None = None,
     ) -> None:
         self._scheduler = scheduler
         self._service = service
         self._settings = settings
-        self._rate = requests_per_second
+        if pacer is None:
+            if requests_per_second is None:
+                raise ValueError("give the pacer or the requests per second")
+            pacer = RequestPacer(requests_per_second)
+        # Shared with the other jobs that talk to Discord (bot.client builds one for all).
+        self._pacer = pacer
         self._client: discord.Client | None = None
         self._sender: DiscordAlertSender | None = None
         self._ready: Callable[[], Awaitable[None]] | None = None
@@ -55,7 +61,7 @@ class AlertDispatcher:
     def start(self, client: discord.Client) -> None:
         """Deliver through ``client`` from now on; the first run waits until it is ready."""
         self._client = client
-        self._sender = DiscordAlertSender(client, RequestPacer(self._rate))
+        self._sender = DiscordAlertSender(client, self._pacer)
         self._ready = client.wait_until_ready
         every(
             self._scheduler,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.fetch import SafeFetcher
 from bot.settings import Settings
@@ -13,6 +13,7 @@ from db import (
     AnyDatabase,
     SqliteAlertRepository,
     SqliteArchiveRepository,
+    SqliteChannelRepository,
     SqliteCompanyRepository,
     SqliteDigestRepository,
     SqliteFeedRepository,
@@ -26,6 +27,7 @@ from news.alerts.service import AlertService
 from news.archive.importing import ImportRequest
 from news.archive.sample import SAMPLE_TITLE, sample_roundup_text
 from news.archive.service import ArchiveService
+from news.channels.service import ChannelService
 from news.core.models import LOCAL_GUILD_ID, GuildSettings
 from news.digest.guild_settings import GuildSettingsService, SettingsListener
 from news.digest.service import DigestService
@@ -61,6 +63,7 @@ class Services:
     digest: DigestService
     feeds: FeedService
     alerts: AlertService
+    channels: ChannelService
     clock: Callable[[], datetime]
 
 
@@ -120,7 +123,18 @@ async def _build(
         stories=stories,
     )
     changes = SettingsChanges(digest)
-    feeds = FeedService(SqliteFeedRepository(database), fetcher, archive.builder, clock, stories)
+    feeds = FeedService(
+        SqliteFeedRepository(database),
+        fetcher,
+        archive.builder,
+        clock,
+        stories,
+        shortest_poll=timedelta(seconds=settings.feed_poll_seconds),
+        taggers=archive.guild_taggers,
+    )
+    channels = ChannelService(
+        SqliteChannelRepository(database), feeds, archive, settings_repo, stories, clock
+    )
     alerts = AlertService(
         SqliteAlertRepository(database),
         archive,
@@ -137,6 +151,7 @@ async def _build(
         digest=digest,
         feeds=feeds,
         alerts=alerts,
+        channels=channels,
         clock=clock,
     )
 

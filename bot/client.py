@@ -20,10 +20,12 @@ from discord.ext import commands
 
 from bot.alert_dispatcher import AlertDispatcher
 from bot.app import Services, open_services, utc_now
+from bot.channel_poster import ChannelPoster
 from bot.digest_scheduler import DigestScheduler
 from bot.feed_poller import FeedPoller
 from bot.settings import Settings
 from bot.tree import RoundupTree
+from cogs.alerts.delivery import RequestPacer
 from cogs.common.base import CogServices
 from cogs.common.embeds import NO_MENTIONS
 from cogs.common.i18n import CatalogueTranslator
@@ -61,6 +63,7 @@ class RoundupBot(commands.Bot):
         digest_scheduler: DigestScheduler,
         feed_poller: FeedPoller,
         alert_dispatcher: AlertDispatcher,
+        channel_poster: ChannelPoster,
         sync_on_start: bool = True,
         **options: Any,
     ) -> None:
@@ -79,6 +82,7 @@ class RoundupBot(commands.Bot):
         self.digest_scheduler = digest_scheduler
         self.feed_poller = feed_poller
         self.alert_dispatcher = alert_dispatcher
+        self.channel_poster = channel_poster
         # The start-up catch-up of the weekly digests, kept so it is awaited or cancelled.
         self.digest_catch_up: asyncio.Task[object] | None = None
         self._sync_on_start = sync_on_start
@@ -94,6 +98,7 @@ class RoundupBot(commands.Bot):
         await self.digest_scheduler.start(self)
         self.feed_poller.start(self)
         self.alert_dispatcher.start(self)
+        self.channel_poster.start(self)
         self.digest_catch_up = asyncio.create_task(
             self.digest_scheduler.catch_up(), name="digest catch-up"
         )
@@ -175,22 +180,25 @@ def build_bot(
         next_digest=digest_scheduler.next_post_time,
         feeds=services.feeds,
         alerts=services.alerts,
+        channels=services.channels,
     )
-    alert_dispatcher = AlertDispatcher(
-        scheduler,
-        services.alerts,
-        guild_settings,
-        requests_per_second=settings.alert_requests_per_second,
-    )
+    # One budget for every request the jobs make: alerts and channel posts share it.
+    pacer = RequestPacer(settings.alert_requests_per_second)
+    alert_dispatcher = AlertDispatcher(scheduler, services.alerts, guild_settings, pacer=pacer)
+    channel_poster = ChannelPoster(scheduler, services.channels, guild_settings, pacer)
+
+    def on_news() -> None:
+        alert_dispatcher.wake()
+        channel_poster.wake()
+
     return RoundupBot(
         settings=settings,
         services=cog_services,
         scheduler=scheduler,
         digest_scheduler=digest_scheduler,
-        feed_poller=FeedPoller(
-            scheduler, services.feeds, guild_settings, on_news=alert_dispatcher.wake
-        ),
+        feed_poller=FeedPoller(scheduler, services.feeds, guild_settings, on_news=on_news),
         alert_dispatcher=alert_dispatcher,
+        channel_poster=channel_poster,
         sync_on_start=sync_on_start,
         connector=connector,
         **options,

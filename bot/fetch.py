@@ -24,6 +24,8 @@ import logging
 import re
 import socket
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from importlib import metadata
 from types import TracebackType
@@ -322,7 +324,9 @@ class SafeFetcher:
                 304, url, b"", None, etag, last_modified, not_modified=True, max_age=max_age
             )
         if not 200 <= response.status < 300:
-            raise HttpStatusError(response.status)
+            raise HttpStatusError(
+                response.status, retry_after_seconds(response.headers.get("Retry-After"))
+            )
         body = await self._bounded_body(response)
         content_type = response.headers.get("Content-Type")
         return FetchResult(
@@ -382,6 +386,23 @@ def cache_max_age(header: str | None) -> int | None:
     """The max-age of a Cache-Control header in seconds, or None when it has none."""
     match = _MAX_AGE.search(header or "")
     return int(match[1]) if match else None
+
+
+def retry_after_seconds(header: str | None, now: datetime | None = None) -> int | None:
+    """The wait a Retry-After header asks for, in seconds (a number or an HTTP date)."""
+    value = (header or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return int(value[:10])
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return max(int(seconds), 0)
 
 
 def _validators(etag: str | None, last_modified: str | None) -> dict[str, str]:

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     alert_subscription_limit: int = Field(default=25, ge=1, le=100)
     alert_hourly_cap: int = Field(default=6, ge=1, le=60)
     alert_requests_per_second: float = Field(default=47.0, gt=0, le=50)
+    # The shortest time between two polls of one feed (a feed may ask for longer).
+    feed_poll_seconds: int = Field(default=900, ge=60, le=24 * 3600)
 
     @field_validator("log_level")
     @classmethod

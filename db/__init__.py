@@ -11,6 +11,7 @@ from db.archive import SqliteArchiveRepository
 from db.backend import Database as AnyDatabase
 from db.backend import DatabaseUnavailable, Dialect
 from db.catalog import SqliteCompanyRepository, SqliteTopicRepository
+from db.channels import SqliteChannelRepository
 from db.connect import open_database
 from db.digests import SqliteDigestRepository
 from db.feeds import SqliteFeedRepository
@@ -32,6 +33,7 @@ __all__ = [
     "SchemaError",
     "SqliteAlertRepository",
     "SqliteArchiveRepository",
+    "SqliteChannelRepository",
     "SqliteCompanyRepository",
     "SqliteDigestRepository",
     "SqliteFeedRepository",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from news.alerts.models import (
@@ -78,31 +79,22 @@ ON CONFLICT (user_id) DO UPDATE SET
 """
 
 # The oldest headlines waiting for the matcher, with what it needs of each.
+_INBOX_SQL = """
+SELECT h.id, h.title, h.summary, h.published_at,
+       (SELECT {agg}(company_id){end} FROM headline_companies WHERE headline_id = h.id)
+       AS company_ids,
+       (SELECT {agg}(topic_id){end} FROM headline_topics WHERE headline_id = h.id) AS topic_ids,
+       (SELECT {agg}(DISTINCT guild_id){end} FROM guild_headlines WHERE headline_id = h.id)
+       AS guild_ids,
+       (SELECT {agg}({pair}(guild_id, company_id)){end} FROM guild_headline_companies
+         WHERE headline_id = h.id) AS guild_company_ids
+  FROM alert_inbox AS i JOIN headlines AS h ON h.id = i.headline_id
+ ORDER BY i.headline_id
+ LIMIT :limit
+"""
 _INBOX = Sql(
-    sqlite="""
-SELECT h.id, h.title, h.summary, h.published_at,
-       (SELECT json_group_array(company_id) FROM headline_companies
-         WHERE headline_id = h.id) AS company_ids,
-       (SELECT json_group_array(topic_id) FROM headline_topics
-         WHERE headline_id = h.id) AS topic_ids,
-       (SELECT json_group_array(DISTINCT guild_id) FROM guild_headlines
-         WHERE headline_id = h.id) AS guild_ids
-  FROM alert_inbox AS i JOIN headlines AS h ON h.id = i.headline_id
- ORDER BY i.headline_id
- LIMIT :limit
-""",
-    postgres="""
-SELECT h.id, h.title, h.summary, h.published_at,
-       (SELECT coalesce(json_agg(company_id), '[]') FROM headline_companies
-         WHERE headline_id = h.id) AS company_ids,
-       (SELECT coalesce(json_agg(topic_id), '[]') FROM headline_topics
-         WHERE headline_id = h.id) AS topic_ids,
-       (SELECT coalesce(json_agg(DISTINCT guild_id), '[]') FROM guild_headlines
-         WHERE headline_id = h.id) AS guild_ids
-  FROM alert_inbox AS i JOIN headlines AS h ON h.id = i.headline_id
- ORDER BY i.headline_id
- LIMIT :limit
-""",
+    sqlite=_INBOX_SQL.format(agg="json_group_array", end="", pair="json_array"),
+    postgres=_INBOX_SQL.format(agg="coalesce(json_agg", end=", '[]')", pair="json_build_array"),
 )
 _LEAVE_INBOX = "DELETE FROM alert_inbox WHERE headline_id = :id"
 _QUEUE_ALERT = """
@@ -111,8 +103,12 @@ VALUES (:user_id, :headline_id, :guild_id, :subscription_id, :delivery, :queued_
 ON CONFLICT DO NOTHING
 """
 
+# own_json: the companies the alert's guild's own tags add (db/guild_tags.py).
 _ALERT_COLUMNS = """
-o.user_id, o.guild_id, o.delivery, o.queued_at, s.label, v.*
+o.user_id, o.guild_id, o.delivery, o.queued_at, s.label, v.*,
+       (SELECT json_group_array(c.name)
+          FROM guild_headline_companies AS t JOIN companies AS c ON c.id = t.company_id
+         WHERE t.guild_id = o.guild_id AND t.headline_id = o.headline_id) AS own_json
   FROM alert_outbox AS o
   JOIN headline_view AS v ON v.id = o.headline_id
   LEFT JOIN subscriptions AS s ON s.id = o.subscription_id
@@ -124,19 +120,20 @@ SELECT user_id FROM alert_outbox WHERE batch_id IS NULL
  ORDER BY min(queued_at), user_id
  LIMIT :limit
 """
-_WAITING = json_list_sql(
-    f"""
-SELECT {_ALERT_COLUMNS}
+_PG_ALERT_COLUMNS = _ALERT_COLUMNS.replace(
+    "json_group_array(c.name)", "coalesce(json_agg(c.name), '[]')"
+)
+_WAITING_SQL = """
+SELECT {columns}
  WHERE o.batch_id IS NULL AND o.user_id IN {{ids}}
  ORDER BY o.queued_at, o.headline_id
-""",
-    ids="bigint",
-)
-_BATCH_ALERTS = f"""
-SELECT {_ALERT_COLUMNS}
- WHERE o.batch_id = :batch_id
- ORDER BY v.sort_key DESC
 """
+_WAITING = Sql(
+    sqlite=json_list_sql(_WAITING_SQL.format(columns=_ALERT_COLUMNS), ids="bigint").sqlite,
+    postgres=json_list_sql(_WAITING_SQL.format(columns=_PG_ALERT_COLUMNS), ids="bigint").postgres,
+)
+_BATCH_SQL = "SELECT {} WHERE o.batch_id = :batch_id ORDER BY v.sort_key DESC"
+_BATCH_ALERTS = Sql(_BATCH_SQL.format(_ALERT_COLUMNS), _BATCH_SQL.format(_PG_ALERT_COLUMNS))
 _RECENT_BATCHES = json_list_sql(
     """
 SELECT user_id, count(*) AS n FROM alert_batches
@@ -471,6 +468,7 @@ def _arrived(row: Row) -> ArrivedHeadline:
         company_ids=tuple(json.loads(row["company_ids"])),
         topic_ids=tuple(json.loads(row["topic_ids"])),
         guild_ids=tuple(json.loads(row["guild_ids"])),
+        guild_company_ids=tuple((g, c) for g, c in json.loads(row["guild_company_ids"])),
     )
 
 
@@ -486,11 +484,15 @@ def _queued_params(alert: QueuedAlert, queued_at: int) -> dict[str, object]:
 
 
 def _pending(row: Row) -> PendingAlert:
+    headline = headline_from_row(row)
+    own = json.loads(row["own_json"])
+    if own:
+        headline = replace(headline, companies=tuple(sorted({*headline.companies, *own})))
     return PendingAlert(
         user_id=row["user_id"],
         guild_id=row["guild_id"],
         delivery=Delivery(row["delivery"]),
-        headline=headline_from_row(row),
+        headline=headline,
         label=row["label"],
         queued_at=from_unix(row["queued_at"]),
     )

@@ -35,6 +35,10 @@ SELECT c.id, c.name, c.english_name, a.alias
 _GUILDS_WITH_ADDITIONS = """
 SELECT DISTINCT guild_id FROM company_aliases WHERE guild_id IS NOT NULL ORDER BY guild_id
 """
+# The spellings a guild added, each under the company it names (its own or a bundled one).
+_GUILD_ADDITIONS = """
+SELECT company_id, alias FROM company_aliases WHERE guild_id = :guild_id ORDER BY company_id, id
+"""
 _UPSERT_COMPANY = """
 INSERT INTO companies (name, english_name) VALUES (:name, :english_name)
 ON CONFLICT (name) WHERE guild_id IS NULL DO UPDATE
@@ -97,6 +101,17 @@ class SqliteCompanyRepository:
 
     async def guilds_with_additions(self) -> list[int]:
         return [int(row["guild_id"]) for row in await self._db.fetch_all(_GUILDS_WITH_ADDITIONS)]
+
+    async def guild_additions(self, guild_id: int) -> list[Company]:
+        """Only the spellings the guild added, as companies (named by their first spelling)
+        with the ids of the companies they name."""
+        spellings: dict[int, list[str]] = {}
+        for row in await self._db.fetch_all(_GUILD_ADDITIONS, {"guild_id": guild_id}):
+            spellings.setdefault(int(row["company_id"]), []).append(row["alias"])
+        return [
+            Company(company_id, names[0], names[0], tuple(names[1:]))
+            for company_id, names in spellings.items()
+        ]
 
     async def upsert_companies(self, specs: Sequence[CompanySpec]) -> None:
         async with self._db.transaction() as tx:

@@ -6,6 +6,7 @@ from news.catalog.relevance import Strictness
 from news.core.models import DigestCandidate, GuildSettings
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
 
+from db import guild_tags
 from db.backend import Database, Row
 from db.headlines import headline_from_row, week_key_range
 from db.times import from_unix, from_unix_or_none, unix
@@ -116,11 +117,13 @@ class SqliteDigestRepository:
         rows = await self._db.fetch_all(
             _WEEK_CANDIDATES, {"guild_id": guild_id, "week": week, "low": low, "high": high}
         )
+        # The companies shown include the guild's own tags on feed headlines (db/guild_tags.py).
+        headlines = await guild_tags.with_own_companies(
+            self._db, guild_id, map(headline_from_row, rows)
+        )
         return [
-            DigestCandidate(
-                headline_from_row(row), row["source"], row["cluster_id"], row["relevance"]
-            )
-            for row in rows
+            DigestCandidate(headline, row["source"], row["cluster_id"], row["relevance"])
+            for headline, row in zip(headlines, rows, strict=True)
         ]
 
     async def get_post(self, guild_id: int, week: str) -> DigestPost | None:

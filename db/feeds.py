@@ -9,18 +9,19 @@ so it is fetched once; ``guild_sources`` says who follows it, and through
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from news.core.models import NewHeadline
 from news.feeds.sources import FeedSource, GuildFeed, feed_host, feed_identity
 
 from db.backend import Database, Row, Session, Sql
-from db.headlines import store_new_headlines
+from db.channel_inbox import channels_post, linked_keys, queue_for_channels
+from db.headlines import dedupe_key, store_new_headlines
 from db.times import from_unix_or_none, unix, unix_or_none
 
 _INSERT_FEED = """
-INSERT INTO sources (kind, key, title, site_link, ttl_minutes, next_poll_at)
-VALUES ('feed', :url, :title, :site_link, :ttl_minutes, :next_poll_at)
+INSERT INTO sources (kind, key, title, site_link, ttl_minutes, next_poll_at, icon_url)
+VALUES ('feed', :url, :title, :site_link, :ttl_minutes, :next_poll_at, :icon_url)
 ON CONFLICT (key) DO UPDATE SET key = excluded.key
 RETURNING *
 """
@@ -67,7 +68,7 @@ UPDATE sources
    SET title = :title, site_link = :site_link, etag = :etag, last_modified = :last_modified,
        next_poll_at = :next_poll_at, failure_count = :failure_count, last_error = :last_error,
        last_success_at = :last_success_at, paused = :paused, quiet_polls = :quiet_polls,
-       ttl_minutes = :ttl_minutes, newest_item_at = :newest_item_at
+       ttl_minutes = :ttl_minutes, newest_item_at = :newest_item_at, icon_url = :icon_url
  WHERE id = :id
 """
 
@@ -96,6 +97,7 @@ class SqliteFeedRepository:
                     "site_link": source.site_link,
                     "ttl_minutes": source.ttl_minutes,
                     "next_poll_at": unix_or_none(source.next_poll_at),
+                    "icon_url": source.icon_url,
                 },
             )
             assert row is not None  # RETURNING always yields the upserted row
@@ -146,14 +148,26 @@ class SqliteFeedRepository:
                     "quiet_polls": source.quiet_polls,
                     "ttl_minutes": source.ttl_minutes,
                     "newest_item_at": unix_or_none(source.newest_item_at),
+                    "icon_url": source.icon_url,
                 },
             )
 
     async def file_stories(
-        self, source_id: int, headlines: Sequence[NewHeadline], *, alert: bool = True
+        self,
+        source_id: int,
+        headlines: Sequence[NewHeadline],
+        *,
+        alert: bool = True,
+        arrived_at: datetime | None = None,
     ) -> tuple[int, int]:
         async with self._db.transaction() as tx:
-            return await store_new_headlines(tx, headlines, source_id, alert=alert)
+            posted = alert and await channels_post(tx, source_id)
+            linked = await linked_keys(tx, source_id, headlines) if posted else set()
+            counts = await store_new_headlines(tx, headlines, source_id, alert=alert)
+            if posted:
+                fresh = [h for h in headlines if dedupe_key(h) not in linked]
+                await queue_for_channels(tx, source_id, fresh, arrived_at or datetime.now(UTC))
+            return counts
 
 
 async def _same_feed(tx: Session, url: str) -> Row | None:
@@ -184,4 +198,5 @@ def source_from_row(row: Row) -> FeedSource:
         quiet_polls=row["quiet_polls"],
         ttl_minutes=row["ttl_minutes"],
         newest_item_at=from_unix_or_none(row["newest_item_at"]),
+        icon_url=row["icon_url"],
     )

@@ -22,6 +22,7 @@ from news.core.models import Headline, NewHeadline
 from news.core.text import normalize
 from news.core.weeks import week_bounds, week_of
 
+from db import guild_tags
 from db.backend import Row, Session, Sql, json_list_sql
 from db.times import from_unix, unix
 
@@ -162,16 +163,23 @@ async def store_new_headlines(
     """
     latest = {dedupe_key(headline): headline for headline in headlines}
     await tx.fetch_one(_LOCK_HEADLINES)
-    known = {
-        row["dedupe_key"]: int(row["id"])
-        for row in await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(list(latest))})
-    }
+    rows = await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(list(latest))})
+    keys = {row["dedupe_key"]: (int(row["id"]), int(row["sort_key"])) for row in rows}
+    known = {key: headline_id for key, (headline_id, _) in keys.items()}
     fresh = [headline for key, headline in latest.items() if key not in known]
     if fresh:  # most polls of a busy feed bring nothing new: spare the id lookups
-        await store_headlines(tx, fresh, source_id, alert=alert)
+        stored = await store_headlines(tx, fresh, source_id, alert=alert)
+        keys.update((key, (row.id, row.sort_key)) for key, row in stored.items())
     if alert:
         await _queue_new_to_source(tx, list(known.values()), source_id)
     await tx.executemany(_LINK_SOURCE, [{"id": i, "source_id": source_id} for i in known.values()])
+    # The following servers' own tags, in this transaction: the alert matcher reads them.
+    own = [
+        {"guild_id": guild, "id": keys[key][0], "company_id": company, "sort_key": keys[key][1]}
+        for key, headline in latest.items()
+        for guild, company in headline.guild_company_ids
+    ]
+    await guild_tags.link(tx, own)
     return len(fresh), len(latest)
 
 

@@ -1,6 +1,6 @@
-"""Re-tagging a guild's own headlines (news.archive.retagging.RetagRepository): the
-headlines its roundups filed, read in batches by id, their company tags and index tags
-rewritten."""
+"""Re-tagging a guild's headlines (news.archive.retagging.RetagRepository), read in batches
+by id: the headlines its roundups filed, their company tags and index tags rewritten; and the
+feed headlines it sees, its own tags on them (guild_headline_companies) rewritten."""
 
 from __future__ import annotations
 
@@ -49,6 +49,53 @@ VALUES (:id, :company_id, :sort_key)
 ON CONFLICT DO NOTHING
 """
 
+# The feed headlines a guild sees: linked to a source it follows, and no roundup's own row.
+_FEED_COUNT = """
+SELECT count(DISTINCT hs.headline_id) AS total
+  FROM guild_sources AS gs
+  JOIN headline_sources AS hs ON hs.source_id = gs.source_id
+  JOIN headlines AS h ON h.id = hs.headline_id
+ WHERE gs.guild_id = :guild_id AND h.roundup_id IS NULL
+"""
+_FEED_BATCH = Sql(
+    sqlite="""
+SELECT h.id, h.sort_key, h.title, h.summary,
+       (SELECT json_group_array(hc.company_id) FROM headline_companies AS hc
+         WHERE hc.headline_id = h.id) AS shared_json,
+       (SELECT json_group_array(t.company_id) FROM guild_headline_companies AS t
+         WHERE t.guild_id = :guild_id AND t.headline_id = h.id) AS companies_json
+  FROM headlines AS h
+ WHERE h.id > :after_id
+   AND h.roundup_id IS NULL
+   AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
+ ORDER BY h.id
+ LIMIT :limit
+""",
+    postgres="""
+SELECT h.id, h.sort_key, h.title, h.summary,
+       (SELECT coalesce(json_agg(hc.company_id), '[]') FROM headline_companies AS hc
+         WHERE hc.headline_id = h.id) AS shared_json,
+       (SELECT coalesce(json_agg(t.company_id), '[]') FROM guild_headline_companies AS t
+         WHERE t.guild_id = :guild_id AND t.headline_id = h.id) AS companies_json
+  FROM headlines AS h
+ WHERE h.id > :after_id
+   AND h.roundup_id IS NULL
+   AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
+ ORDER BY h.id
+ LIMIT :limit
+""",
+)
+_UNLINK_GUILD_COMPANIES = """
+DELETE FROM guild_headline_companies WHERE guild_id = :guild_id AND headline_id = :id
+"""
+_LINK_GUILD_COMPANY = """
+INSERT INTO guild_headline_companies (guild_id, headline_id, company_id, sort_key)
+VALUES (:guild_id, :id, :company_id, :sort_key)
+ON CONFLICT DO NOTHING
+"""
+
 
 class SqliteRetagRepository:
     def __init__(self, database: Database) -> None:
@@ -66,7 +113,8 @@ class SqliteRetagRepository:
             TaggedText(
                 id=row["id"],
                 sort_key=row["sort_key"],
-                text=f"{row['title']}\n{row['summary']}",
+                title=row["title"],
+                summary=row["summary"],
                 company_ids=tuple(json.loads(row["companies_json"])),
                 topic_ids=tuple(json.loads(row["topics_json"])),
             )
@@ -91,10 +139,51 @@ class SqliteRetagRepository:
                 [
                     {
                         "sort_key": h.sort_key,
-                        "text": h.text,
+                        "text": f"{h.title}\n{h.summary}",
                         "company_ids": h.company_ids,
                         "topic_ids": h.topic_ids,
                     }
                     for h in headlines
+                ],
+            )
+
+    async def feed_headline_count(self, guild_id: int) -> int:
+        row = await self._db.fetch_one(_FEED_COUNT, {"guild_id": guild_id})
+        return int(row["total"]) if row else 0
+
+    async def feed_headlines(self, guild_id: int, after_id: int, limit: int) -> list[TaggedText]:
+        rows = await self._db.fetch_all(
+            _FEED_BATCH, {"guild_id": guild_id, "after_id": after_id, "limit": limit}
+        )
+        return [
+            TaggedText(
+                id=row["id"],
+                sort_key=row["sort_key"],
+                title=row["title"],
+                summary=row["summary"],
+                company_ids=tuple(json.loads(row["companies_json"])),
+                shared_ids=tuple(json.loads(row["shared_json"])),
+            )
+            for row in rows
+        ]
+
+    async def save_guild_tags(self, guild_id: int, headlines: Sequence[TaggedText]) -> None:
+        if not headlines:
+            return
+        async with self._db.transaction() as tx:
+            await tx.executemany(
+                _UNLINK_GUILD_COMPANIES, [{"guild_id": guild_id, "id": h.id} for h in headlines]
+            )
+            await tx.executemany(
+                _LINK_GUILD_COMPANY,
+                [
+                    {
+                        "guild_id": guild_id,
+                        "id": h.id,
+                        "company_id": company_id,
+                        "sort_key": h.sort_key,
+                    }
+                    for h in headlines
+                    for company_id in h.company_ids
                 ],
             )

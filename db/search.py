@@ -12,14 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from news.archive.search_terms import Unit, search_units
 from news.core.models import CompanyActivity, HeadlinePage, HeadlineQuery, RoundupRef
 from news.core.weeks import parse_week
 
+from db import guild_tags as own_tags
 from db.backend import Database, Dialect, Row, Sql
 from db.headlines import ALL_KEYS, ID_MASK, headline_from_row, week_key_range
+from db.postgres import filtered_search
 from db.postgres import search as postgres_search
 from db.postgres import search_index as postgres_index
-from db.sqlite.search_index import filtered_expression, match_expression
+from db.sqlite.search_index import filtered_expression, match_expression, phrases_parameter
 
 # Counting every match of a very common term over years of headlines costs more than the
 # page itself, so totals stop at this many (see SqliteSearchRepository.search_headlines).
@@ -28,7 +31,10 @@ TOTAL_CAP = 1000
 # The search index yields rowids (= sort keys) newest first, already restricted to the week's
 # range, so SQLite stops after offset + limit visible rows instead of sorting every match.
 # The low 32 bits of a sort key are the headline id (a CHECK in the schema holds it), which
-# spares a lookup in headlines for every candidate.
+# spares a lookup in headlines for every candidate. Quoted phrases (:phrases, JSON; NULL when
+# there are none) are checked on the candidates' own title and summary, since the index row
+# runs the two together (a headline without a summary needs no check: its index row is its
+# title).
 _SEARCH_PAGE = """
 WITH page AS MATERIALIZED (
     SELECT f.rowid AS sort_key
@@ -37,6 +43,10 @@ WITH page AS MATERIALIZED (
        AND f.rowid BETWEEN :low AND :high
        AND EXISTS (SELECT 1 FROM guild_headlines AS g
                     WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
+       AND (:phrases IS NULL
+            OR EXISTS (SELECT 1 FROM headlines AS h
+                        WHERE h.id = f.rowid & :id_mask
+                          AND (h.summary = '' OR phrase_match(h.title, h.summary, :phrases))))
      ORDER BY f.rowid DESC
      LIMIT :limit OFFSET :offset
 )
@@ -51,6 +61,10 @@ SELECT count(*) AS total FROM (
        AND f.rowid BETWEEN :low AND :high
        AND EXISTS (SELECT 1 FROM guild_headlines AS g
                     WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
+       AND (:phrases IS NULL
+            OR EXISTS (SELECT 1 FROM headlines AS h
+                        WHERE h.id = f.rowid & :id_mask
+                          AND (h.summary = '' OR phrase_match(h.title, h.summary, :phrases))))
      LIMIT :cap
 ) AS hits
 """
@@ -185,7 +199,8 @@ class SqliteSearchRepository:
         self._db = database
 
     async def search_headlines(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage:
-        """Headlines visible to the guild that match every word of the query, newest first.
+        """Headlines visible to the guild that match every word (and quoted phrase) of the
+        query, newest first.
 
         ``total`` counts matches only up to max(TOTAL_CAP, offset + limit + 1): a total of
         TOTAL_CAP or more means "at least that many", and a total beyond offset + limit
@@ -203,6 +218,7 @@ class SqliteSearchRepository:
         params = {
             "guild_id": guild_id,
             "match": expression,
+            "phrases": phrases_parameter(text) if text else None,
             "low": low,
             "high": high,
             "limit": max(query.limit, 0),
@@ -213,6 +229,8 @@ class SqliteSearchRepository:
         page_sql, count_sql = (
             (_SEARCH_PAGE, _SEARCH_COUNT) if expression else (_LATEST_PAGE, _LATEST_COUNT)
         )
+        if query.guild_tags and query.company_id is not None:
+            page_sql, count_sql = own_tags.company_search(params, query, text_expression)
         rows = await self._db.fetch_all(page_sql, params)
         # A first page that is not full already tells the total: one query, not two.
         if query.offset == 0 and len(rows) < query.limit:
@@ -220,10 +238,13 @@ class SqliteSearchRepository:
         else:
             count = await self._db.fetch_one(count_sql, params)
             total = int(count["total"]) if count else 0
+        headlines = tuple(map(headline_from_row, rows))
+        if query.guild_tags:
+            headlines = await own_tags.with_own_companies(self._db, guild_id, headlines)
         return HeadlinePage(
             total=total,
             total_exact=total < cap,
-            headlines=tuple(map(headline_from_row, rows)),
+            headlines=headlines,
             offset=query.offset,
             limit=query.limit,
         )
@@ -235,6 +256,10 @@ class SqliteSearchRepository:
         low, high = week_key_range(parse_week(query.week)) if query.week else ALL_KEYS
         cap = max(TOTAL_CAP, query.offset + query.limit + 1)
         offset, limit = max(query.offset, 0), max(query.limit, 0)
+        phrases = search_units(query.text).phrases if query.text.strip() else ()
+        own = query.guild_tags and query.company_id is not None
+        if phrases or own:
+            return await self._filtered_postgres(guild_id, query, condition, phrases, low, high)
         if not condition.required and not condition.patterns:  # no text, no filter: newest
             return await self._latest_page(guild_id, query, low, high, cap)
         whole = query.week is None
@@ -247,7 +272,30 @@ class SqliteSearchRepository:
             total = await postgres_search.count_matches(
                 self._db, guild_id, condition, low, high, cap, ID_MASK, whole_range=whole
             )
-        return _page(rows, total, cap, query)
+        return await self._page(guild_id, rows, total, cap, query)
+
+    async def _filtered_postgres(
+        self,
+        guild_id: int,
+        query: HeadlineQuery,
+        condition: postgres_index.Condition,
+        phrases: tuple[Unit, ...],
+        low: int,
+        high: int,
+    ) -> HeadlinePage:
+        """Quoted phrases, or a company for a server with its own tags (filtered_search)."""
+        cap = max(TOTAL_CAP, query.offset + query.limit + 1)
+        own_company = None
+        if query.guild_tags and query.company_id is not None:
+            company_key = postgres_index.company_key(query.company_id)
+            rest = tuple(key for key in condition.required if key != company_key)
+            own_company = (query.company_id, rest)
+        keys = await filtered_search.matching_keys(
+            self._db, guild_id, condition, phrases, low, high, cap, ID_MASK, own_company=own_company
+        )
+        page = keys[max(query.offset, 0) : max(query.offset, 0) + max(query.limit, 0)]
+        rows = await self._db.fetch_all(filtered_search.PAGE_ROWS, {"keys": page}) if page else []
+        return await self._page(guild_id, rows, len(keys), cap, query)
 
     async def _latest_page(
         self, guild_id: int, query: HeadlineQuery, low: int, high: int, cap: int
@@ -266,7 +314,21 @@ class SqliteSearchRepository:
         else:
             count = await self._db.fetch_one(_LATEST_COUNT, params)
             total = int(count["total"]) if count else 0
-        return _page(rows, total, cap, query)
+        return await self._page(guild_id, rows, total, cap, query)
+
+    async def _page(
+        self, guild_id: int, rows: list[Row], total: int, cap: int, query: HeadlineQuery
+    ) -> HeadlinePage:
+        headlines = tuple(map(headline_from_row, rows))
+        if query.guild_tags:
+            headlines = await own_tags.with_own_companies(self._db, guild_id, headlines)
+        return HeadlinePage(
+            total=total,
+            total_exact=total < cap,
+            headlines=headlines,
+            offset=query.offset,
+            limit=query.limit,
+        )
 
     async def company_activity(
         self,
@@ -275,12 +337,14 @@ class SqliteSearchRepository:
         weeks: Sequence[str],
         headline_limit: int,
         mention_limit: int,
+        *,
+        guild_tags: bool = False,
     ) -> CompanyActivity:
         """The company's newest headlines, its count in each week asked for (zeros included)
         and the guild's roundups whose commentary names it, newest week first."""
         ranges = [[week, *week_key_range(week)] for week in weeks]
         rows = await self._db.fetch_all(
-            _COMPANY_ACTIVITY,
+            own_tags.ACTIVITY if guild_tags else _COMPANY_ACTIVITY,
             {
                 "guild_id": guild_id,
                 "company_id": company_id,
@@ -290,21 +354,14 @@ class SqliteSearchRepository:
             },
         )
         first = rows[0]  # the LEFT JOIN always yields a row
+        headlines = tuple(headline_from_row(row) for row in rows if row["id"] is not None)
+        if guild_tags:
+            headlines = await own_tags.with_own_companies(self._db, guild_id, headlines)
         return CompanyActivity(
-            headlines=tuple(headline_from_row(row) for row in rows if row["id"] is not None),
+            headlines=headlines,
             weekly_counts=tuple((week, count) for week, count in json.loads(first["counts_json"])),
             mentioned_in=tuple(
                 RoundupRef(ref_id, week, title, publisher)
                 for ref_id, week, title, publisher in json.loads(first["mentions_json"])
             ),
         )
-
-
-def _page(rows: list[Row], total: int, cap: int, query: HeadlineQuery) -> HeadlinePage:
-    return HeadlinePage(
-        total=total,
-        total_exact=total < cap,
-        headlines=tuple(map(headline_from_row, rows)),
-        offset=query.offset,
-        limit=query.limit,
-    )

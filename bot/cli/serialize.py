@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from news.channels.models import ChannelFeed
 from news.core.models import (
     Company,
     CompanyLookup,
@@ -184,6 +185,26 @@ def feed_json(feed: GuildFeed) -> Json:
         "last_error": source.last_error,
         "last_success_at": _iso_or_none(source.last_success_at),
         "next_poll_at": _iso_or_none(source.next_poll_at),
+    }
+
+
+def posting_json(posting: ChannelFeed | None) -> Json:
+    """How a feed posts: ``channel`` (null: not posted), ``filter`` (``include``, ``exclude``),
+    ``template`` (null: the embed), ``webhook`` and ``broken`` (why the channel refused)."""
+    if posting is None:
+        return {
+            "channel": None,
+            "filter": {"include": "", "exclude": ""},
+            "template": None,
+            "webhook": False,
+            "broken": None,
+        }
+    return {
+        "channel": posting.channel_id,
+        "filter": {"include": posting.include, "exclude": posting.exclude},
+        "template": posting.template,
+        "webhook": posting.webhook,
+        "broken": posting.broken,
     }
 
 

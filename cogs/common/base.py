@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 from news.alerts.service import AlertService
 from news.archive.service import ArchiveService
+from news.channels.service import ChannelService
 from news.core.errors import RoundupError
 from news.core.models import GuildSettings
 from news.digest.guild_settings import GuildSettingsService
@@ -29,6 +30,7 @@ class CogServices:
     next_digest: Callable[[GuildSettings], datetime | None]
     feeds: FeedService
     alerts: AlertService
+    channels: ChannelService
 
 
 def services_of(bot: commands.Bot) -> CogServices:

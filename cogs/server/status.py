@@ -57,6 +57,21 @@ class StatusCog(commands.Cog):
             name=text(locale, "status_digest"), value=self._digest_value(settings, locale)
         )
         embed.add_field(name=text(locale, "status_alerts"), value=_alerts_value(queue, locale))
+        broken = await services.channels.broken_feeds(guild_id)
+        if broken:
+            lines = [
+                text(
+                    locale,
+                    "status_channel_broken",
+                    name=escape(truncate(feed.label, 100)),
+                    channel=f"<#{feed.channel_id}>",
+                    reason=escape(truncate(feed.reason, 150)),
+                )
+                for feed in broken[:FAILING_LISTED]
+            ]
+            embed.add_field(
+                name=text(locale, "status_channel_feeds"), value="\n".join(lines), inline=False
+            )
         embed.set_footer(
             text=text(
                 locale,

@@ -60,6 +60,11 @@ TABLES = (
     "alert_inbox",
     "alert_batches",
     "alert_outbox",
+    "channel_feeds",
+    "channel_inbox",
+    "channel_posts",
+    "channel_outbox",
+    "guild_headline_companies",
 )
 
 _COLUMNS = """

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from news.archive.search_terms import Phrase, Unit, query_units, text_terms
+from news.archive.search_terms import Phrase, Unit, search_units, text_terms
 
 from db.backend import Params, Session
 
@@ -119,7 +119,7 @@ class Condition:
 
 def condition(text: str, company_id: int | None, topic_id: int | None) -> Condition | None:
     """The condition for a query; None when the text has nothing searchable."""
-    units = query_units(text) if text.strip() else []
+    units = list(search_units(text).units) if text.strip() else []
     if text.strip() and not units:
         return None
     required: dict[str, None] = {}

@@ -193,6 +193,10 @@ class Database:
         await self._connection.execute("PRAGMA foreign_keys = ON")
         await self._connection.execute("PRAGMA busy_timeout = 5000")
         await self._connection.execute("PRAGMA synchronous = NORMAL")
+        # The search statements check quoted phrases on their candidate rows in Python.
+        await self._connection.create_function(
+            "phrase_match", 3, search_index.phrase_match, deterministic=True
+        )
 
     async def _refuse_newer_schema(self) -> None:
         version = await self.schema_version()

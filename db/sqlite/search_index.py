@@ -9,9 +9,11 @@ headlines its own way).
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterable, Sequence
 
-from news.archive.search_terms import Phrase, Unit, query_units, text_terms
+from news.archive.search_terms import Phrase, Unit, phrase_in, search_units, text_terms
 
 from db.backend import Params, Session
 
@@ -64,14 +66,38 @@ def index_terms(text: str) -> str:
 
 
 def match_expression(query: str) -> str | None:
-    """The FTS5 expression that finds headlines containing every word of ``query``.
+    """The FTS5 expression that finds headlines containing every word of ``query`` (and each
+    quoted phrase as a phrase of terms).
 
     None when the query has nothing searchable (only punctuation, say). Every term is
-    quoted, so quotes, ``*``, AND/OR/NOT/NEAR, parentheses and ``column:`` typed by a
-    user are only text.
+    quoted, so ``*``, AND/OR/NOT/NEAR, parentheses and ``column:`` typed by a user are only
+    text.
     """
-    units = [_unit_expression(unit) for unit in query_units(query)]
+    units = [_unit_expression(unit) for unit in search_units(query).units]
     return " AND ".join(units) if units else None
+
+
+def phrases_parameter(query: str) -> str | None:
+    """The quoted phrases of ``query`` that the candidates of the index must be checked for
+    (PHRASE_MATCH): the index row holds the title and the summary as one run of terms, so its
+    phrase match may span the two, or bridge words the title separates by a line break."""
+    phrases = search_units(query).phrases
+    if not phrases:
+        return None
+    return json.dumps([[[list(p.terms), p.prefix] for p in unit] for unit in phrases])
+
+
+def phrase_match(title: str, summary: str, phrases: str) -> bool:
+    """Whether every phrase stands within the title or within the summary."""
+    return all(phrase_in(title, unit) or phrase_in(summary, unit) for unit in _units(phrases))
+
+
+@functools.lru_cache(maxsize=64)
+def _units(phrases: str) -> tuple[Unit, ...]:
+    return tuple(
+        tuple(Phrase(tuple(terms), bool(prefix)) for terms, prefix in unit)
+        for unit in json.loads(phrases)
+    )
 
 
 def company_tag(company_id: int) -> str:

@@ -89,6 +89,14 @@ class AlertMatcher:
                 subscribed = by_guild.get(guild_id)
                 if subscribed:
                     found.extend(subscribed)
+        # A server's own tags answer that server's subscribers alone.
+        for guild_id, company_id in headline.guild_company_ids:
+            if company_id in headline.company_ids or guild_id not in headline.guild_ids:
+                continue
+            followers = self._companies.get(company_id)
+            subscribed = followers.get(guild_id) if followers is not None else None
+            if subscribed:
+                found.extend(subscribed)
         return found
 
     def match(self, headline: ArrivedHeadline) -> list[Subscription]:
@@ -116,7 +124,7 @@ class AlertMatcher:
                 units_found[keyword].add(index)
         found.update(k for k, units in units_found.items() if len(units) == self._unit_counts[k])
         # The few keywords found are checked word by word: 인수 is not inside 인수위원회.
-        return {k for k in found if _stand_as_words(text, self._units[k])}
+        return {k for k in found if stand_as_words(text, self._units[k])}
 
 
 def _unit_patterns(unit: Unit) -> list[str]:
@@ -167,15 +175,24 @@ def _answers(
     terms: list[str],
 ) -> bool:
     if subscription.kind is SubscriptionKind.COMPANY:
-        return subscription.target_id in headline.company_ids
+        own = (subscription.guild_id, subscription.target_id) in headline.guild_company_ids
+        return subscription.target_id in headline.company_ids or own
     if subscription.kind is SubscriptionKind.TOPIC:
         return subscription.target_id in headline.topic_ids
-    return all(
-        any(_contains(terms, phrase) for phrase in unit) for unit in units
-    ) and _stand_as_words(headline.text, units)
+    return units_match(units, terms, headline.text)
 
 
-def _stand_as_words(text: str, units: tuple[Unit, ...]) -> bool:
+def units_match(units: tuple[Unit, ...], terms: list[str], text: str) -> bool:
+    """Whether text with these terms has every unit of a keyword (one of each unit's
+    phrases), each Korean word standing as a word (인수 is not in 인수위원회): the one
+    keyword test of alerts and channel filters."""
+    return all(any(_contains(terms, phrase) for phrase in unit) for unit in units) and (
+        stand_as_words(text, units)
+    )
+
+
+def stand_as_words(text: str, units: tuple[Unit, ...]) -> bool:
+    """Each unit of a keyword stands as a word in ``text`` (news.archive.search_terms)."""
     return all(stands_as_word(text, unit, units) for unit in units)
 
 

@@ -182,6 +182,9 @@ class ArrivedHeadline:
     company_ids: tuple[int, ...]
     topic_ids: tuple[int, ...]
     guild_ids: tuple[int, ...]  # the servers that follow one of its sources
+    # (guild id, company id): a server's own tags on it (news.catalog.guild_tags), which
+    # answer that server's company subscriptions only.
+    guild_company_ids: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,10 @@ class HeadlineSearchRepository(Protocol):
         weeks: Sequence[str],
         headline_limit: int,
         mention_limit: int,
-    ) -> CompanyActivity: ...
+        *,
+        guild_tags: bool = False,
+    ) -> CompanyActivity:
+        """With ``guild_tags``, the guild's own tags on feed headlines count too."""
 
 
 class ArchiveRepository(RoundupRepository, HeadlineSearchRepository, Protocol):

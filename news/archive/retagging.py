@@ -1,9 +1,12 @@
 """Re-tagging one server's headlines after its catalogue changed (``companies add|alias``), so
 that /company finds what the archive already held under the new name.
 
-Only the headlines the server's own roundups filed are re-tagged: they are its own rows. A
-feed's headlines are shared by every server following the feed, so they keep the tags of the
-bundled catalogue (a server's additions must not change what another server sees).
+Two kinds of headline are re-read, each the way ingest reads it (news.catalog.guild_tags):
+- the headlines the server's own roundups filed are its own rows: their company tags are
+  rewritten with the server's whole catalogue;
+- a feed's headlines are shared by every server following the feed and keep the bundled
+  catalogue's tags; what the server's additions find in them beyond those is written as that
+  server's own tags (guild_headline_companies), which no other server reads.
 
 A small archive is re-tagged before the command answers; a big one in a background task, the
 answer saying how many headlines it is working through.
@@ -14,10 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from news.catalog.recognition import CompanyRecognizer
+from news.catalog.guild_tags import GuildTagger
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +31,17 @@ BATCH = 500
 
 @dataclass(frozen=True, slots=True)
 class TaggedText:
-    """A headline's text and company tags, as re-tagging reads and writes them."""
+    """A headline's text and company tags, as re-tagging reads and writes them: for a
+    server's own row its tags; for a feed's row the server's own tags, and in ``shared`` the
+    tags every server sees."""
 
     id: int
     sort_key: int
-    text: str
+    title: str
+    summary: str
     company_ids: tuple[int, ...]
     topic_ids: tuple[int, ...] = ()
+    shared_ids: tuple[int, ...] = ()
 
 
 class RetagRepository(Protocol):
@@ -46,6 +53,15 @@ class RetagRepository(Protocol):
 
     async def save_company_tags(self, headlines: Sequence[TaggedText]) -> None:
         """Replace the company tags (and their index tags) of these headlines."""
+
+    async def feed_headline_count(self, guild_id: int) -> int:
+        """How many feed headlines (no roundup's own) the guild sees."""
+
+    async def feed_headlines(self, guild_id: int, after_id: int, limit: int) -> list[TaggedText]:
+        """The next ``limit`` of them by id, after ``after_id``, with the guild's own tags."""
+
+    async def save_guild_tags(self, guild_id: int, headlines: Sequence[TaggedText]) -> None:
+        """Replace the guild's own tags of these headlines (``company_ids``)."""
 
 
 @dataclass(slots=True)
@@ -77,15 +93,16 @@ class Retagger:
     async def start(
         self,
         guild_id: int,
-        recognizer: Callable[[], CompanyRecognizer],
+        tagger: Callable[[], GuildTagger],
     ) -> Retag:
-        """Re-tag the guild's headlines with the recognizer ``recognizer()`` gives (read at
-        each batch, so that a later addition is used from then on)."""
-        retag = Retag(guild_id, await self._repository.own_headline_count(guild_id))
+        """Re-tag the guild's headlines with the tagger ``tagger()`` gives (read at each
+        batch, so that a later addition is used from then on)."""
+        own = await self._repository.own_headline_count(guild_id)
+        retag = Retag(guild_id, own + await self._repository.feed_headline_count(guild_id))
         if retag.total <= FOREGROUND_LIMIT:
-            await self._run(retag, recognizer)
+            await self._run(retag, tagger)
             return retag
-        task = asyncio.create_task(self._run(retag, recognizer), name=f"retag-{guild_id}")
+        task = asyncio.create_task(self._run(retag, tagger), name=f"retag-{guild_id}")
         self._running.add(task)
         task.add_done_callback(self._finished)
         retag.task = task
@@ -101,24 +118,36 @@ class Retagger:
         if not task.cancelled() and (error := task.exception()) is not None:
             log.error("re-tagging failed: %s", task.get_name(), exc_info=error)
 
-    async def _run(self, retag: Retag, recognizer: Callable[[], CompanyRecognizer]) -> None:
+    async def _run(self, retag: Retag, tagger: Callable[[], GuildTagger]) -> None:
+        repository = self._repository
         after = 0
-        while True:
-            batch = await self._repository.own_headlines(retag.guild_id, after, BATCH)
-            if not batch:
-                break
-            find = recognizer().find
+        while batch := await repository.own_headlines(retag.guild_id, after, BATCH):
+            subjects = tagger().subjects
             changed = [
-                TaggedText(h.id, h.sort_key, h.text, found, h.topic_ids)
+                replace(h, company_ids=found)
                 for h in batch
-                if set(found := find(h.text)) != set(h.company_ids)
+                if set(found := subjects(h.title, h.summary)) != set(h.company_ids)
             ]
-            await self._repository.save_company_tags(changed)
-            retag.done += len(batch)
-            retag.changed += len(changed)
+            await repository.save_company_tags(changed)
             after = batch[-1].id
-            if retag.task is not None:
-                log.info(
-                    "re-tagging guild=%s: %d/%d headlines", retag.guild_id, retag.done, retag.total
-                )
-            await asyncio.sleep(0)  # let the bot answer between batches
+            await self._progress(retag, len(batch), len(changed))
+        after = 0
+        while batch := await repository.feed_headlines(retag.guild_id, after, BATCH):
+            own_tags = tagger().own_tags
+            changed = [
+                replace(h, company_ids=found)
+                for h in batch
+                if set(found := own_tags(h.title, h.summary, h.shared_ids)) != set(h.company_ids)
+            ]
+            await repository.save_guild_tags(retag.guild_id, changed)
+            after = batch[-1].id
+            await self._progress(retag, len(batch), len(changed))
+
+    async def _progress(self, retag: Retag, done: int, changed: int) -> None:
+        retag.done += done
+        retag.changed += changed
+        if retag.task is not None:
+            log.info(
+                "re-tagging guild=%s: %d/%d headlines", retag.guild_id, retag.done, retag.total
+            )
+        await asyncio.sleep(0)  # let the bot answer between batches

@@ -74,6 +74,54 @@ def query_units(query: str) -> list[Unit]:
     return units
 
 
+# A search query's quoted phrases: "…", “…” or 「…」 (single quotes are apostrophes too often).
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
+
+
+@dataclass(frozen=True, slots=True)
+class SearchUnits:
+    """What a search query needs: ``units`` must all be found; each of ``phrases`` (the
+    quoted phrases of two terms or more, also among ``units``) must stand in one field of
+    the headline (the title or the summary), its words side by side as typed."""
+
+    units: tuple[Unit, ...]
+    phrases: tuple[Unit, ...] = ()
+
+
+def search_units(query: str) -> SearchUnits:
+    """The units of a search query, quoted phrases as one unit each (see phrase_unit) and
+    the words outside quotes as query_units makes them. An unclosed quote is only text."""
+    units: list[Unit] = []
+    phrases: list[Unit] = []
+    rest: list[str] = []
+    last = 0
+    for match in _QUOTED.finditer(query):
+        rest.append(query[last : match.start()])
+        last = match.end()
+        unit = phrase_unit(next(group for group in match.groups() if group is not None))
+        if unit is None or unit in units:
+            continue
+        units.append(unit)
+        if len(unit[0].terms) > 1:
+            phrases.append(unit)
+    rest.append(query[last:])
+    for unit in query_units(" ".join(rest)):
+        if unit not in units:
+            units.append(unit)
+    return SearchUnits(tuple(units), tuple(phrases))
+
+
+def phrase_in(text: str, unit: Unit) -> bool:
+    """Whether some phrase of ``unit`` stands in ``text`` as it does in an index row made of
+    ``text`` alone: its terms side by side (the last one only begun, with ``prefix``)."""
+    # Terms are runs of word characters, so NUL never occurs in one: as a separator it turns
+    # "these terms side by side" into a substring test.
+    terms = "\0" + "\0".join(text_terms(text)) + "\0"
+    return any(
+        "\0" + "\0".join(phrase.terms) + ("" if phrase.prefix else "\0") in terms for phrase in unit
+    )
+
+
 def phrase_unit(phrase: str) -> Unit | None:
     """A quoted phrase as one unit: its terms in order, as they stand in a text containing it.
     A trailing Korean run may continue in the text (삼성 inside 삼성전자), so it ends with its

@@ -7,7 +7,7 @@ strings or None for failure.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -26,6 +26,7 @@ from news.catalog.bundled import (
     companies_to_store,
     topics_to_store,
 )
+from news.catalog.guild_tags import GuildTagger
 from news.catalog.ports import CompanyRepository, TopicRepository
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.errors import InvalidInput, NotFound
@@ -82,6 +83,8 @@ class ArchiveService:
         self._builder = RoundupBuilder((), ())
         # The servers that added companies or spellings, each with its own recognisers.
         self._guild_builders: dict[int, RoundupBuilder] = {}
+        # What each of those servers' own additions find in the feed headlines it sees.
+        self._guild_taggers: dict[int, GuildTagger] = {}
         self._retagger = Retagger(retags) if retags is not None else None
 
     async def start(self) -> None:
@@ -103,13 +106,17 @@ class ArchiveService:
         topics = await self._topics.all_topics()
         self._builder = RoundupBuilder(await self._companies.all_companies(), topics)
         self._guild_builders = {}
+        self._guild_taggers = {}
         for guild_id in await self._companies.guilds_with_additions():
             await self._reload_guild(guild_id, topics)
 
     async def _reload_guild(self, guild_id: int, topics: Sequence[Topic] | None = None) -> None:
         companies = await self._companies.guild_companies(guild_id)
         catalog = self._builder.catalog[1] if topics is None else topics
-        self._guild_builders[guild_id] = RoundupBuilder(companies, catalog)
+        builder = RoundupBuilder(companies, catalog)
+        additions = await self._companies.guild_additions(guild_id)
+        self._guild_builders[guild_id] = builder
+        self._guild_taggers[guild_id] = GuildTagger(additions, builder.analysis)
 
     def builder(self) -> RoundupBuilder:
         """The bundled catalogue's recognisers, for the feeds: a feed's headlines are shared by
@@ -119,6 +126,14 @@ class ArchiveService:
     def builder_for(self, guild_id: int) -> RoundupBuilder:
         """The recognisers of one server: the bundled catalogue and its own additions."""
         return self._guild_builders.get(guild_id, self._builder)
+
+    def guild_taggers(self) -> Mapping[int, GuildTagger]:
+        """The servers that added companies or spellings, with what their additions find in
+        a feed's headlines (for them only): ingest tags new feed headlines with these."""
+        return self._guild_taggers
+
+    def _tagger(self, guild_id: int) -> GuildTagger:
+        return self._guild_taggers.get(guild_id) or GuildTagger((), self._builder.analysis)
 
     def _company_recognizer(self, guild_id: int) -> CompanyRecognizer:
         return self.builder_for(guild_id).companies
@@ -176,8 +191,9 @@ class ArchiveService:
         if company is None:
             return CompanyLookup(query, None, recognizer.suggest(query))
         weeks = previous_weeks(week_of(self._clock()), CHART_WEEKS)
+        own = guild_id in self._guild_taggers  # only a server with additions has own tags
         activity = await self._archive.company_activity(
-            guild_id, company.id, weeks, COMPANY_HEADLINES, MENTIONED_IN_LIMIT
+            guild_id, company.id, weeks, COMPANY_HEADLINES, MENTIONED_IN_LIMIT, guild_tags=own
         )
         # The trend follows the data: an archive whose latest word on the company is older
         # than this week charts the weeks up to that headline, not empty weeks up to today.
@@ -185,7 +201,7 @@ class ArchiveService:
         if latest is not None and latest < weeks[-1]:
             weeks = previous_weeks(latest, CHART_WEEKS)
             activity = await self._archive.company_activity(
-                guild_id, company.id, weeks, COMPANY_HEADLINES, MENTIONED_IN_LIMIT
+                guild_id, company.id, weeks, COMPANY_HEADLINES, MENTIONED_IN_LIMIT, guild_tags=own
             )
         report = CompanyReport(
             company=company,
@@ -220,6 +236,7 @@ class ArchiveService:
             topic_id=self.topic_named(topic).id if topic else None,
             offset=(page - 1) * per_page,
             limit=per_page,
+            guild_tags=guild_id in self._guild_taggers,
         )
         return await self._archive.search_headlines(guild_id, query)
 
@@ -300,7 +317,7 @@ class ArchiveService:
         await self._reload_guild(guild_id)
         if self._retagger is None:
             return Retag(guild_id, 0)
-        return await self._retagger.start(guild_id, lambda: self._company_recognizer(guild_id))
+        return await self._retagger.start(guild_id, lambda: self._tagger(guild_id))
 
     def company_choices(
         self, prefix: str, limit: int = 25, *, guild_id: int

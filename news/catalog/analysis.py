@@ -92,11 +92,18 @@ class HeadlineAnalyser:
         prior = source_prior([logistic(reading.evidence) for reading in readings])
         return [self._finish(reading, prior) for reading in readings]
 
-    def _read(self, title: str, summary: str, categories: tuple[str, ...]) -> _Reading:
+    def companies(self, title: str, summary: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(subjects, mentions): the companies the headline is about, and those it names in
+        passing, as ingest tags them (re-tagging reads them again with a server's catalogue)."""
         summary = summary[:_SUMMARY_CHARS]
         subjects, mentions = subjects_and_mentions(self._companies, title, summary, self._products)
         if subjects and self._scorer.is_advert(title):  # an advert sells; it is about no one
-            subjects, mentions = (), (*subjects, *mentions)
+            return (), (*subjects, *mentions)
+        return subjects, mentions
+
+    def _read(self, title: str, summary: str, categories: tuple[str, ...]) -> _Reading:
+        summary = summary[:_SUMMARY_CHARS]
+        subjects, mentions = self.companies(title, summary)
         # Topics come from what the headline is about: the title and the summary's opening
         # sentence; later sentences wander (background, other companies, what else happened).
         opening = _opening(summary)

@@ -19,6 +19,10 @@ class CompanyRepository(Protocol):
 
     async def guilds_with_additions(self) -> list[int]: ...
 
+    async def guild_additions(self, guild_id: int) -> list[Company]:
+        """Only the spellings the guild added, each as a company with the id of the company
+        it names (its own, or a bundled one it gave another name)."""
+
     async def upsert_companies(self, specs: Sequence[CompanySpec]) -> None:
         """Insert or extend bundled companies by canonical name (aliases are merged, never
         dropped)."""

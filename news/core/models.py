@@ -114,6 +114,9 @@ class NewHeadline:
     topic_ids: tuple[int, ...] = ()
     mention_ids: tuple[int, ...] = ()  # companies it names only in passing
     relevance: float = 1.0  # 0..1, how much it is about technology (news.catalog.relevance)
+    # (guild id, company id): what a following server's own additions find in a feed entry
+    # beyond company_ids, seen by that server only (news.catalog.guild_tags).
+    guild_company_ids: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +231,9 @@ class HeadlineQuery:
     topic_id: int | None = None
     offset: int = 0
     limit: int = 10
+    # The server added companies or spellings: its own tags on the feed headlines it sees
+    # (news.catalog.guild_tags) count for the company filter and the companies shown.
+    guild_tags: bool = False
 
 
 @dataclass(frozen=True, slots=True)

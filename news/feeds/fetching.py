@@ -54,9 +54,11 @@ class FetchTimeout(FetchError):
 
 
 class HttpStatusError(FetchError):
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, retry_after: int | None = None) -> None:
         super().__init__("fetch.http_status", status=status)
         self.status = status
+        # Seconds the server asked to wait (Retry-After, on a 429 or 503), when it did.
+        self.retry_after = retry_after
 
 
 class Unreachable(FetchError):

@@ -46,6 +46,8 @@ from news.feeds.items import (
     settle_items,
 )
 
+ICON_LIMIT = 500
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
@@ -56,6 +58,7 @@ class ParsedFeed:
     ttl: int | None  # minutes the publisher asks readers to wait between polls
     items: tuple[FeedItem, ...]
     problems: tuple[str, ...] = ()  # what was wrong and read leniently, short English notes
+    icon: str | None = None  # the feed's image (RSS image, Atom icon/logo, JSON Feed icon)
 
 
 class _Syntax(StrEnum):
@@ -126,6 +129,7 @@ def _parse_xml_feed(text: str, url: str, now: datetime, problems: list[str]) -> 
         drafts=drafts,
         now=now,
         problems=problems,
+        icon=_xml_icon(feed, url),
     )
 
 
@@ -231,6 +235,7 @@ def _parse_json_feed(text: str, url: str, now: datetime, problems: list[str]) ->
         drafts=drafts,
         now=now,
         problems=problems,
+        icon=_web_link(document.get("icon") or document.get("favicon"), base),
     )
 
 
@@ -278,9 +283,25 @@ def _assemble(
     drafts: list[Draft],
     now: datetime,
     problems: list[str],
+    icon: str | None = None,
 ) -> ParsedFeed:
     items = settle_items(drafts, language=language, now=now, problems=problems)
-    return ParsedFeed(format, title, link, language, ttl, items, tuple(problems))
+    return ParsedFeed(format, title, link, language, ttl, items, tuple(problems), icon)
+
+
+def _xml_icon(feed: Any, base: str) -> str | None:
+    """RSS <image><url>, else Atom <icon>, else Atom <logo> (feedparser's names)."""
+    image = feed.get("image") or {}
+    candidate = image.get("href") if hasattr(image, "get") else None
+    return _web_link(candidate or feed.get("icon") or feed.get("logo"), base)
+
+
+def _web_link(value: object, base: str) -> str | None:
+    """An absolute http(s) link of at most 500 characters (a webhook avatar), or None."""
+    if not isinstance(value, str):
+        return None
+    link = absolute_link(value, base)
+    return link if link and len(link) <= ICON_LIMIT else None
 
 
 def _optional_text(value: object) -> str | None:

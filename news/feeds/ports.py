@@ -53,11 +53,18 @@ class FeedRepository(Protocol):
         """Save the source's polling state (validators, next poll, failures, pause, title)."""
 
     async def file_stories(
-        self, source_id: int, headlines: Sequence[NewHeadline], *, alert: bool = True
+        self,
+        source_id: int,
+        headlines: Sequence[NewHeadline],
+        *,
+        alert: bool = True,
+        arrived_at: datetime | None = None,
     ) -> tuple[int, int]:
         """File the stories the archive lacks (one headline per canonical URL) and link all of
         them to the source; returns (filed now, linked in all). With ``alert``, the stories
-        filed now wait for the alert matcher (not a feed's first, backfill poll)."""
+        filed now wait for the alert matcher (not a feed's first, backfill poll), and the
+        stories new to this source wait, stamped ``arrived_at``, for the channels that post
+        the source (news.channels)."""
 
 
 class FeedNotifier(Protocol):

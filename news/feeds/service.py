@@ -10,23 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from news.archive.articles import ExtractedArticle, extract_article
 from news.archive.importing import HeadlineDraft, ImportRequest, RoundupBuilder, clean_optional
+from news.catalog.guild_tags import GuildTagger, with_own_tags
 from news.core.decoding import decode_document
 from news.core.errors import InvalidInput, NotFound, RoundupError
 from news.core.models import NewHeadline
 from news.feeds.discovery import discover_feed_links
-from news.feeds.fetching import FetchResult
+from news.feeds.fetching import FetchResult, HttpStatusError
 from news.feeds.items import FeedItem, is_news, item_label, newest_date
 from news.feeds.parse import ParsedFeed, parse_feed
 from news.feeds.ports import FeedNotifier, FeedRepository, Fetcher
 from news.feeds.sources import (
+    NO_FLOOR,
     FeedSource,
     GuildFeed,
     PollResult,
@@ -78,6 +80,9 @@ class FeedService:
         builder: Callable[[], RoundupBuilder],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         stories: StoryService | None = None,
+        *,
+        shortest_poll: timedelta = NO_FLOOR,
+        taggers: Callable[[], Mapping[int, GuildTagger]] | None = None,
     ) -> None:
         self._feeds = feeds
         self._fetcher = fetcher
@@ -86,6 +91,10 @@ class FeedService:
         self._clock = clock
         # Without it, headlines are stored without a story and a digest groups them itself.
         self._stories = stories
+        # FEED_POLL_SECONDS: no feed is polled again sooner, whatever it asks.
+        self._shortest = shortest_poll
+        # The servers that added companies or spellings, each tagging what it follows.
+        self._taggers = taggers
 
     # --- following ------------------------------------------------------------------------
 
@@ -106,6 +115,7 @@ class FeedService:
             site_link=parsed.link,
             ttl_minutes=parsed.ttl,
             next_poll_at=now,
+            icon_url=parsed.icon,
         )
         followed, already = await self._feeds.follow_feed(
             guild_id, candidate, name=clean_optional(name), added_by=added_by, added_at=now
@@ -136,6 +146,10 @@ class FeedService:
         source = resumed(feed.source, self._clock())
         await self._feeds.record_poll(source)
         return await self.poll_one(source)
+
+    async def find(self, guild_id: int, ref: str) -> GuildFeed:
+        """The guild's feed named by its URL, its name or its title; NotFound otherwise."""
+        return await self._find(guild_id, ref)
 
     async def _find(self, guild_id: int, ref: str) -> GuildFeed:
         """The guild's feed named by ``ref``: its URL in any form of it (feed_identity), else
@@ -228,7 +242,13 @@ class FeedService:
         self, source: FeedSource, fetched: FetchResult, now: datetime
     ) -> PollResult:
         updated = replace(
-            after_success(source, now, new_headlines=0, max_age_seconds=fetched.max_age),
+            after_success(
+                source,
+                now,
+                new_headlines=0,
+                max_age_seconds=fetched.max_age,
+                shortest=self._shortest,
+            ),
             etag=fetched.etag,
             last_modified=fetched.last_modified,
         )
@@ -242,14 +262,22 @@ class FeedService:
         # Every item is filed under its own week; only news is announced: not a new feed's
         # first (backfill) poll, nor an item dated before the newest the feed gave so far.
         made, skipped = self._headlines(source, parsed.items)
+        made = await self._own_tags(source, made)
         news = [h for item, h in made if not backfill and is_news(item, source.newest_item_at)]
         known = [h for item, h in made if backfill or not is_news(item, source.newest_item_at)]
-        filed, linked, unfiled = await self._store(source, news, alert=True)
-        quiet = await self._store(source, known, alert=False)
+        filed, linked, unfiled = await self._store(source, news, alert=True, now=now)
+        quiet = await self._store(source, known, alert=False, now=now)
         filed, linked, skipped = filed + quiet[0], linked + quiet[1], skipped + unfiled + quiet[2]
         updated = replace(
-            after_success(source, now, new_headlines=filed, max_age_seconds=fetched.max_age),
+            after_success(
+                source,
+                now,
+                new_headlines=filed,
+                max_age_seconds=fetched.max_age,
+                shortest=self._shortest,
+            ),
             title=parsed.title or source.title,
+            icon_url=parsed.icon or source.icon_url,
             site_link=parsed.link or source.site_link,
             ttl_minutes=parsed.ttl,
             # A skipped item is fetched again in full at the next poll, not answered by a 304.
@@ -286,15 +314,29 @@ class FeedService:
                 log.exception("feed item skipped: source=%s item=%s", source.id, skipped[-1])
         return made, skipped
 
+    async def _own_tags(
+        self, source: FeedSource, made: list[tuple[FeedItem, NewHeadline]]
+    ) -> list[tuple[FeedItem, NewHeadline]]:
+        """Each following server that added companies or spellings tags the items with them,
+        for itself; no server added any: not even a query."""
+        taggers = self._taggers() if self._taggers is not None else {}
+        if not taggers or not made:
+            return made
+        mine = [(g, taggers[g]) for g in await self._feeds.followers(source.id) if g in taggers]
+        return [(item, with_own_tags(headline, mine)) for item, headline in made]
+
     async def _store(
-        self, source: FeedSource, headlines: list[NewHeadline], *, alert: bool
+        self, source: FeedSource, headlines: list[NewHeadline], *, alert: bool, now: datetime
     ) -> tuple[int, int, list[str]]:
         """File the headlines in one transaction; when that fails, one by one, so that one bad
-        item costs only itself. Returns (filed, linked, the items skipped, named)."""
+        item costs only itself. Only what is announced (``alert``) waits for the channels that
+        post the feed. Returns (filed, linked, the items skipped, named)."""
         if not headlines:
             return 0, 0, []
         try:
-            filed, linked = await self._feeds.file_stories(source.id, headlines, alert=alert)
+            filed, linked = await self._feeds.file_stories(
+                source.id, headlines, alert=alert, arrived_at=now
+            )
             return filed, linked, []
         except Exception:
             if len(headlines) == 1:
@@ -304,7 +346,7 @@ class FeedService:
         filed = linked = 0
         skipped: list[str] = []
         for headline in headlines:
-            one = await self._store(source, [headline], alert=alert)
+            one = await self._store(source, [headline], alert=alert, now=now)
             filed, linked, skipped = filed + one[0], linked + one[1], skipped + one[2]
         return filed, linked, skipped
 
@@ -315,7 +357,10 @@ class FeedService:
         now: datetime,
         notifier: FeedNotifier | None,
     ) -> PollResult:
-        updated = after_failure(source, now, str(error))
+        retry_after = error.retry_after if isinstance(error, HttpStatusError) else None
+        updated = after_failure(
+            source, now, str(error), retry_after_seconds=retry_after, shortest=self._shortest
+        )
         await self._feeds.record_poll(updated)
         paused_now = updated.paused and not source.paused
         log.info(

@@ -1,7 +1,8 @@
 """Feed sources as the services see them, and the pure rules of when each is polled next.
 
 Polling politely: every feed waits DEFAULT_INTERVAL between polls, longer when the
-publisher asks for it (RSS ``ttl``, HTTP ``Cache-Control: max-age``), twice as long after
+publisher asks for it (RSS ``ttl``, HTTP ``Cache-Control: max-age``, ``Retry-After`` on a
+refusal), never less than the bot's shortest interval (``FEED_POLL_SECONDS``), twice as long after
 every QUIET_STREAK polls that brought nothing new, always within MIN_INTERVAL..MAX_INTERVAL.
 A failure waits exponentially longer, up to MAX_BACKOFF; PAUSE_AFTER failures in a row
 pause the feed until an admin runs /feed retry. Every wait is spread by a jitter derived
@@ -19,11 +20,13 @@ from news.core.urls import canonical_url
 
 DEFAULT_INTERVAL = timedelta(minutes=15)
 MIN_INTERVAL = timedelta(minutes=5)
+NO_FLOOR = timedelta(0)  # no shortest interval but the rules' own
 MAX_INTERVAL = timedelta(hours=6)
 QUIET_STREAK = 4  # quiet polls before the interval doubles
 MAX_SLOWDOWN = 8  # the interval grows at most this many times for quiet feeds
 FIRST_BACKOFF = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
+MAX_RETRY_AFTER = timedelta(days=1)  # a Retry-After asking for longer is read as a day
 PAUSE_AFTER = 8  # failures in a row
 JITTER_SHARE = 0.1  # a wait moves by at most this share of itself, either way
 ERROR_LIMIT = 300  # characters of the last error kept
@@ -48,6 +51,7 @@ class FeedSource:
     ttl_minutes: int | None = None
     # The newest date the feed's items have given: an item dated before it is not news.
     newest_item_at: datetime | None = None
+    icon_url: str | None = None  # the feed's image, for webhook posts
 
     @property
     def never_polled(self) -> bool:
@@ -81,16 +85,21 @@ class PollResult:
 
 
 def poll_interval(
-    *, ttl_minutes: int | None, max_age_seconds: int | None, quiet_polls: int
+    *,
+    ttl_minutes: int | None,
+    max_age_seconds: int | None,
+    quiet_polls: int,
+    shortest: timedelta = NO_FLOOR,
 ) -> timedelta:
-    """How long a healthy feed waits before its next poll, before jitter."""
-    wait = DEFAULT_INTERVAL
+    """How long a healthy feed waits before its next poll, before jitter; never less than
+    ``shortest``."""
+    wait = max(DEFAULT_INTERVAL, shortest)
     if ttl_minutes:
         wait = max(wait, timedelta(minutes=ttl_minutes))
     if max_age_seconds:
         wait = max(wait, timedelta(seconds=max_age_seconds))
     wait *= min(1 << min(quiet_polls // QUIET_STREAK, 8), MAX_SLOWDOWN)
-    return min(max(wait, MIN_INTERVAL), MAX_INTERVAL)
+    return min(max(wait, MIN_INTERVAL, shortest), max(MAX_INTERVAL, shortest))
 
 
 def backoff(failure_count: int) -> timedelta:
@@ -108,17 +117,32 @@ def jittered(wait: timedelta, source_id: int) -> timedelta:
     return timedelta(seconds=round(wait.total_seconds() * factor))
 
 
+def not_before(wait: timedelta, source_id: int, shortest: timedelta) -> timedelta:
+    """``wait`` jittered, but never shorter than ``shortest``: a jitter that would bring the
+    poll sooner moves it as much later instead, so feeds stay spread."""
+    moved = jittered(wait, source_id)
+    return moved if moved >= shortest else shortest + (shortest - moved)
+
+
 def after_success(
-    source: FeedSource, now: datetime, *, new_headlines: int, max_age_seconds: int | None
+    source: FeedSource,
+    now: datetime,
+    *,
+    new_headlines: int,
+    max_age_seconds: int | None,
+    shortest: timedelta = NO_FLOOR,
 ) -> FeedSource:
     """The source's state after a poll that worked (304 included)."""
     quiet = 0 if new_headlines else source.quiet_polls + 1
     wait = poll_interval(
-        ttl_minutes=source.ttl_minutes, max_age_seconds=max_age_seconds, quiet_polls=quiet
+        ttl_minutes=source.ttl_minutes,
+        max_age_seconds=max_age_seconds,
+        quiet_polls=quiet,
+        shortest=shortest,
     )
     return replace(
         source,
-        next_poll_at=now + jittered(wait, source.id),
+        next_poll_at=now + not_before(wait, source.id, shortest),
         failure_count=0,
         last_error=None,
         last_success_at=now,
@@ -126,12 +150,23 @@ def after_success(
     )
 
 
-def after_failure(source: FeedSource, now: datetime, error: str) -> FeedSource:
-    """The source's state after a failed poll: backed off, paused after PAUSE_AFTER."""
+def after_failure(
+    source: FeedSource,
+    now: datetime,
+    error: str,
+    *,
+    retry_after_seconds: int | None = None,
+    shortest: timedelta = NO_FLOOR,
+) -> FeedSource:
+    """The source's state after a failed poll: backed off (at least as long as the server's
+    Retry-After asked, up to MAX_RETRY_AFTER), paused after PAUSE_AFTER."""
     failures = source.failure_count + 1
+    wait = backoff(failures)
+    if retry_after_seconds:
+        wait = max(wait, min(timedelta(seconds=retry_after_seconds), MAX_RETRY_AFTER))
     return replace(
         source,
-        next_poll_at=now + jittered(backoff(failures), source.id),
+        next_poll_at=now + not_before(wait, source.id, shortest),
         failure_count=failures,
         last_error=error[:ERROR_LIMIT],
         paused=failures >= PAUSE_AFTER,

@@ -45,6 +45,8 @@ GENERIC_HEADS = frozenset(
         "제품", "부족", "규제", "정책", "위기", "사고", "사태", "논란", "우려", "전쟁",
     )
 )  # fmt: skip
+# Morphemes that carry a word's meaning: common and proper nouns, roots, foreign words.
+_CONTENT_NOUNS = ("NNG", "NNP", "NR", "XR", "SL", "SH", "UNKNOWN")
 _NOUN_TAGS = ("NNG", "NNP", "NNB", "NR", "SL", "SH", "SN", "XR")
 
 
@@ -54,6 +56,7 @@ class Morpheme:
     end: int
     tag: str  # the first part of speech (mecab-ko-dic joins several with +: XSV+EP)
     surface: str
+    lemma: str = ""  # an inflected verb's stem as the dictionary writes it (앞당겼 → 앞당기)
 
 
 class KoreanAnalyser:
@@ -89,8 +92,11 @@ class KoreanAnalyser:
                 if start != position:  # mecab skipped or changed something: trust nothing
                     return (Morpheme(0, len(run), "UNKNOWN", run),)
                 position = start + len(surface)
-                tag = str(node.feature).split(",", 1)[0].split("+", 1)[0]
-                found.append(Morpheme(start, position, tag, surface))
+                fields = str(node.feature).split(",")
+                tag = fields[0].split("+", 1)[0]
+                inflected = len(fields) > 7 and fields[4] == "Inflect"
+                lemma = fields[7].split("/", 1)[0] if inflected else surface
+                found.append(Morpheme(start, position, tag, surface, lemma))
             node = node.next
         if position != len(run):
             return (Morpheme(0, len(run), "UNKNOWN", run),)
@@ -132,6 +138,18 @@ class KoreanAnalyser:
             if word.endswith(particle) and len(stem) >= 2 and self._is_one_noun(stem):
                 return stem
         return word
+
+    def content_words(self, word: str) -> tuple[str, ...]:
+        """The nouns and the stems of the verbs and adjectives of a Korean word, in order:
+        삼성전자가 → 삼성전자, 앞당겼다 → 앞당기, 지방교육재정교부금 → 지방 교육 재정 교부금.
+        Grammar, bound nouns and one-syllable verb stems (밀, 하) are left out."""
+        words: list[str] = []
+        for morpheme in self.morphemes(word):
+            if morpheme.tag.startswith(_CONTENT_NOUNS):
+                words.append(morpheme.surface)
+            elif morpheme.tag.startswith(("VV", "VA")) and len(morpheme.lemma) > 1:
+                words.append(morpheme.lemma)
+        return tuple(words)
 
     def _is_one_noun(self, text: str) -> bool:
         morphemes = self.morphemes(text)

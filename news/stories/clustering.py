@@ -32,12 +32,16 @@ the kind of event are enough when the headline names nothing else, within a day.
 A report's summary lead is a second, weaker signal (news/stories/leads.py): when the titles
 do not match, a headline joins the story whose reports' titles and leads hold enough of its own
 title and lead, rare words and phrases counting most, with a title's phrase in common and
-within two days (one outlet's many reports of a speech or an election night).
+within two days. Last, a report joins a story of its own outlet from the same day that tells
+the same occasion: a speech's or a summit's name, or an election and a rare word beside it
+(news/stories/occasions.py: one outlet's many reports of a State of the Union or of an
+election night).
 
 What looks alike but is not one event is kept apart: a story only takes reports from a few
 days around its own; a column or series (a bracketed name such as [오늘의 운세] or [인사], a
 "Weekly briefing:" header, or a title an outlet ran on another day already) never takes another
-installment of itself; and a title with too little to tell (only a date, an emoji, a number or
+installment of itself unless other outlets reported the story too (then the installment tells
+their event); and a title with too little to tell (only a date, an emoji, a number or
 a link, or only generic words) opens a story of its own that nothing else joins.
 
 The work per headline is left to C-level operations where it can be: a title is a frozenset
@@ -61,16 +65,19 @@ from news.catalog.entities import EntityRecognizer, bundled_entity_recognizer
 from news.core.models import DigestCandidate
 from news.core.urls import canonical_url
 from news.stories.leads import PHRASE, LeadOverlap, LeadReader, lead_of
+from news.stories.occasions import OCCASION, OCCASION_WINDOW, OccasionBook, shared_occasion
+from news.stories.similarity import (
+    NAMED,
+    PAIRED,
+    SINGLES,
+    anchor_keys,
+    naive_utc,
+    templated,
+    title_match,
+)
 from news.stories.titles import COMPANY, COMPARISON, ENTITY, EVENT, NUMBER
 from news.stories.words import Memo, Vocabulary
 
-# Weighted Dice similarity from which a headline is the same story as a story's first
-# report; a little lower when both name the same companies (then the rest of the title only
-# has to agree on the event).
-TITLE_THRESHOLD = 0.62
-SAME_COMPANIES_THRESHOLD = 0.58
-# Share of a headline's weight that a story's reports must already contain for it to join.
-CONTAINED_THRESHOLD = 0.75
 # Language-independent anchors (people, products, companies, numbers) two reports must share
 # to be one story on them alone, whatever their words; with the same kind of event named.
 SHARED_ANCHORS = 2
@@ -92,11 +99,9 @@ RECURRING_AFTER = timedelta(hours=18)
 # (or a test) every feature weighs about the same instead of shared words weighing nothing.
 _MIN_CORPUS = 1000
 # A word in at most this many headlines is rare enough to be a key on its own; a headline
-# is filed under at most this many of its rarest such words.
+# is filed under at most SINGLES of its rarest such words, and pairs of PAIRED of its
+# rarest other words (news/stories/similarity.py).
 _RARE = 30
-_SINGLES = 3
-# Pairs of this many of a headline's rarest other words are its other keys.
-_PAIRED = 4
 # A key shared by more stories than this says little: the first ones keep it, so a flood of
 # look-alike headlines cannot make the search quadratic.
 _MAX_STORIES_PER_KEY = 12
@@ -104,11 +109,12 @@ _MAX_STORIES_PER_KEY = 12
 _SCORED = 6
 # Phrases of a title and lead a headline is filed under.
 _PHRASES = 12
+# Stories remembered per outlet, for its reports of one occasion (an outlet's last day or two).
+_RECENT = 64
 
 _COMPANY = COMPANY  # prefix that keeps company features apart from words
 
 _SPECIFIC = frozenset((_COMPANY, ENTITY, NUMBER))  # anchors that name something
-_NAMED = frozenset((_COMPANY, ENTITY))
 _COMPARES = EVENT + COMPARISON
 # What a lead adds beside its title: its phrases and names (its single words are too common).
 _LEAD_KINDS = frozenset((PHRASE, ENTITY))
@@ -167,6 +173,8 @@ class _Story:
     told: set[str] = field(default_factory=set)  # its reports' title and lead words, phrases
     titles: set[str] = field(default_factory=set)  # its reports' title words and phrases
     has_lead: bool = False  # whether any of its reports had a lead
+    outlets: set[str] = field(default_factory=set)
+    context: set[str] = field(default_factory=set)  # its reports' title and lead features
 
 
 class StoryIndex:
@@ -188,6 +196,9 @@ class StoryIndex:
         self._by_id: dict[int, _Story] = {}
         self._by_url: dict[str, _Story] = {}
         self._by_key: dict[_Key, list[_Story]] = {}
+        self._occasions = OccasionBook()
+        self._context_counts: Counter[str] = Counter()
+        self._by_outlet: dict[str, list[_Story]] = {}  # its latest stories, the latest last
 
     def add(self, candidate: DigestCandidate) -> int:
         """Files the headline under the story it belongs to, or a new one; the story's id."""
@@ -219,27 +230,30 @@ class StoryIndex:
         self._counts.update(features)
         self._seen += 1
         outlet = candidate.source or ""
+        published = naive_utc(headline.published_at)
         companies = frozenset(headline.companies)
         anchors = title.anchors | {_COMPANY + company for company in companies}
         told: frozenset[str] = frozenset()
         lead: frozenset[str] = frozenset()
+        context: frozenset[str] = frozenset()
         if title.informative:
-            named = {anchor for anchor in anchors if anchor[0] in _NAMED}
+            named = {anchor for anchor in anchors if anchor[0] in NAMED}
             told = self._leads.read(title.text) | named
+            context = told
             if headline.summary:
-                lead = frozenset(
-                    f
-                    for f in self._leads.read(lead_of(headline.summary)) - told
-                    if f[0] in _LEAD_KINDS
-                )
+                context = context | self._leads.read(lead_of(headline.summary))
+                lead = frozenset(f for f in context - told if f[0] in _LEAD_KINDS)
+            told = frozenset(f for f in told if f[0] != OCCASION)
             self._doc_counts.update(told | lead)
-        keys = self._keys(words) + _anchor_keys(anchors) + self._phrase_keys(told | lead)
+            self._context_counts.update(context)
+            self._occasions.note(context, published)
+        keys = self._keys(words) + anchor_keys(anchors) + self._phrase_keys(told | lead)
         return _Reading(
             features=features,
             companies=companies,
             url=canonical_url(headline.url) if headline.url else None,
             keys=keys if title.informative else [],
-            published=_naive_utc(headline.published_at),
+            published=published,
             anchors=anchors,
             dates=title.dates,
             series=(outlet, title.series) if title.series else None,
@@ -248,6 +262,7 @@ class StoryIndex:
             words=tuple(title.skeleton.split()),
             told=told,
             lead=lead,
+            context=context,
         )
 
     def _open(self, story_id: int, reading: _Reading) -> _Story:
@@ -273,6 +288,14 @@ class StoryIndex:
         story.told |= reading.lead
         story.titles |= reading.told
         story.has_lead = story.has_lead or bool(reading.lead)
+        story.context |= reading.context
+        outlet = reading.skeleton[0]
+        story.outlets.add(outlet)
+        if reading.informative and not story.closed:
+            recent = self._by_outlet.setdefault(outlet, [])
+            if story not in recent[-_RECENT:]:
+                recent.append(story)
+                del recent[:-_RECENT]
         story.first = min(story.first, reading.published)
         story.latest = max(story.latest, reading.published)
         if reading.series:
@@ -315,8 +338,8 @@ class StoryIndex:
         # The feature breaks ties, so the keys are the same on every run.
         units = sorted({min((counts[f], f) for f in parts) for parts in words})
         common = bisect_left(units, (_RARE + 1, ""))
-        keys: list[_Key] = [unit for _, unit in units[: min(common, _SINGLES)]]
-        others = [unit for _, unit in units[common : common + _PAIRED]]
+        keys: list[_Key] = [unit for _, unit in units[: min(common, SINGLES)]]
+        others = [unit for _, unit in units[common : common + PAIRED]]
         keys.extend(cast(Iterable[tuple[str, str]], combinations(others, 2)))
         return keys
 
@@ -335,13 +358,41 @@ class StoryIndex:
         total = math.fsum(map(weight, reading.features)) or 1.0
         companies = reading.companies
         for story in likeliest:
-            score = _match(reading.features, companies, total, story, weight)
+            score = title_match(
+                reading.features,
+                companies,
+                total,
+                (story.features, story.companies, story.said),
+                weight,
+            )
             if not score and _anchor_match(reading, story):
                 score = 1.0
             if score > best_score:
                 best, best_score = story, score
         if best is None and reading.told:
             best = self._lead_story(reading, likeliest)
+        if best is None and reading.context:
+            best = self._occasion_story(reading)
+        return best
+
+    def _occasion_story(self, reading: _Reading) -> _Story | None:
+        """The story of the headline's outlet, within a day, that tells the same occasion
+        (a speech, an election night: news/stories/occasions.py), the rarest shared first."""
+        published = reading.published
+        signals = self._occasions.signals(reading.context, published)
+        if not signals:
+            return None
+        best: _Story | None = None
+        best_score = 0.0
+        for story in self._by_outlet.get(reading.skeleton[0], ()):
+            if not story.first - OCCASION_WINDOW <= published <= story.latest + OCCASION_WINDOW:
+                continue
+            score = shared_occasion(
+                signals, (reading.told, reading.context), (story.titles, story.context),
+                self._context_counts, self._seen,
+            )  # fmt: skip
+            if score > best_score and not _apart(reading, story):
+                best, best_score = story, score
         return best
 
     def _phrase_keys(self, told: frozenset[str]) -> list[_Key]:
@@ -386,41 +437,7 @@ class _Reading:
     words: tuple[str, ...]  # the title's words, folded
     told: frozenset[str]  # the title's words and phrases as a lead is read (leads.py)
     lead: frozenset[str]  # the summary lead's words and phrases the title does not have
-
-
-def _templated(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
-    """Whether two titles are one template filled in twice: the same words but for a run at
-    one end, different in each (``D.C. wellness calendar, Aug. 9-16`` and ``Loudoun County
-    wellness calendar, Aug. 9-16``)."""
-    limit = min(len(first), len(second))
-    prefix = next((n for n in range(limit) if first[n] != second[n]), limit)
-    suffix = next((n for n in range(limit - prefix) if first[-1 - n] != second[-1 - n]),
-                  limit - prefix)  # fmt: skip
-    if (prefix == 0) == (suffix == 0):
-        return False  # the same words at both ends, or at neither: rewording, not a template
-    rest_first = first[prefix : len(first) - suffix]
-    rest_second = second[prefix : len(second) - suffix]
-    return (
-        bool(rest_first and rest_second)
-        and set(rest_first).isdisjoint(rest_second)
-        and prefix + suffix >= max(2, max(len(first), len(second)) / 2)
-    )
-
-
-def _anchor_keys(anchors: frozenset[str]) -> list[_Key]:
-    """Keys a report in another language shares: its people, products and numbers, and pairs
-    of the names it gives (a company and its chief, a company and its product)."""
-    named = sorted(anchor for anchor in anchors if anchor[0] in _NAMED)
-    keys: list[_Key] = []
-    keys.extend([anchor for anchor in named if anchor[0] != _COMPANY][:_SINGLES])
-    keys.extend(sorted(anchor for anchor in anchors if anchor[0] == NUMBER)[:_SINGLES])
-    keys.extend(cast(Iterable[tuple[str, str]], combinations(named[:_PAIRED], 2)))
-    return keys
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    offset = moment.utcoffset()
-    return moment.replace(tzinfo=None) - offset if offset else moment.replace(tzinfo=None)
+    context: frozenset[str]  # the title's and lead's words, phrases and occasions
 
 
 def _apart(reading: _Reading, story: _Story) -> bool:
@@ -438,13 +455,21 @@ def _apart(reading: _Reading, story: _Story) -> bool:
     events = {anchor for anchor in reading.anchors if anchor[0] == EVENT}
     told = {anchor for anchor in story.anchors if anchor[0] == EVENT}
     return (
-        (reading.series is not None and reading.series in story.series)
+        _same_column(reading, story)
         or (bool(reading.dates and story.dates) and reading.dates.isdisjoint(story.dates))
         or (seen is not None and abs(published - seen) >= RECURRING_AFTER)
         or (bool(events and told) and events.isdisjoint(told))
         or ((_COMPARES in events) != (_COMPARES in told))
-        or (reading.skeleton[0] == story.outlet and _templated(reading.words, story.words))
+        or (reading.skeleton[0] == story.outlet and templated(reading.words, story.words))
     )
+
+
+def _same_column(reading: _Reading, story: _Story) -> bool:
+    """Whether the headline is another installment of a column (a bracketed series) the
+    story holds, in a story only that outlet reported: installments are not one story
+    because they share a column's name and its regular subjects. An installment that tells
+    an event other outlets reported is that event's report, like theirs."""
+    return reading.series is not None and reading.series in story.series and len(story.outlets) < 2
 
 
 def _anchor_match(reading: _Reading, story: _Story) -> bool:
@@ -469,29 +494,3 @@ def _one_name_match(reading: _Reading, story: _Story, shared: frozenset[str]) ->
         return False
     named = {anchor for anchor in reading.anchors if anchor[0] in _SPECIFIC}
     return len(named) == 1 and next(iter(named))[0] == ENTITY and named <= shared
-
-
-def _match(
-    features: frozenset[str],
-    companies: frozenset[str],
-    total: float,
-    story: _Story,
-    weight: Callable[[str], float],
-) -> float:
-    """How well a headline matches the story, 1.0 at the threshold; 0 when it cannot."""
-    if companies and story.companies and companies.isdisjoint(story.companies):
-        return 0.0  # about different companies: different stories however alike the words
-    same_companies = bool(companies) and companies == story.companies
-    threshold = SAME_COMPANIES_THRESHOLD if same_companies else TITLE_THRESHOLD
-    # fsum is exact, so a sum does not depend on the set's (hash-seeded) order and the
-    # grouping is the same on every run.
-    contained = math.fsum(map(weight, features & story.said))
-    # The first report's weight is taken as the week weighs it now, like the headline's.
-    story_total = math.fsum(map(weight, story.features)) or 1.0
-    # The story's reports hold the first report's words, so what they share bounds the Dice
-    # from above: most non-matching stories are settled with one intersection.
-    dice_limit = threshold * (total + story_total) / 2
-    shared = math.fsum(map(weight, features & story.features)) if contained >= dice_limit else 0.0
-    # Containment is held to its own, higher bar, scaled to be comparable with the Dice.
-    score = max(shared / dice_limit, contained / (CONTAINED_THRESHOLD * total))
-    return score if score >= 1.0 else 0.0

@@ -25,13 +25,15 @@ from itertools import pairwise
 
 from news.catalog.entities import EntityRecognizer
 from news.language.korean import KoreanAnalyser, shared_analyser
+from news.stories.occasions import PHRASE as _PHRASE
+from news.stories.occasions import occasions_of
 from news.stories.titles import ENTITY
 from news.stories.words import Memo, stem
 
 # Characters of a summary read as its lead: a sentence or two; a 10,000-character summary
 # costs no more than a short one.
 LEAD_CHARS = 320
-PHRASE = "\x05"  # prefix of a phrase: two content words, in order, in one clause
+PHRASE = _PHRASE  # prefix of a phrase: two content words, in order, in one clause
 # What a lead's word weighs beside the same word in a title.
 LEAD_WEIGHT = 0.5
 # Words are weighed by how rare they are among at least this many headlines.
@@ -67,7 +69,8 @@ class LeadReader:
         self._words: Memo[str, tuple[str, ...]] = Memo(self._word)
 
     def read(self, text: str) -> frozenset[str]:
-        """The words and phrases of a title or a lead; names as one word each."""
+        """The words and phrases of a title or a lead, names as one word each, and the
+        occasions it speaks of (news/stories/occasions.py)."""
         folded = unicodedata.normalize("NFKC", text[:LEAD_CHARS]).casefold()
         features: list[str] = []
         for clause in _CLAUSE.split(folded):
@@ -76,6 +79,7 @@ class LeadReader:
             words = [w for token in _TOKEN.findall(rest) for w in self._words[token]]
             features.extend(words)
             features.extend(PHRASE + a + " " + b for a, b in pairwise(words) if a != b)
+            features.extend(occasions_of(words))
         return frozenset(features)
 
     def _word(self, token: str) -> tuple[str, ...]:

@@ -1,11 +1,11 @@
 """Titles as sets of features, for telling how alike two titles are.
 
 A title's features are its English words (lower-cased, lightly stemmed, number words as
-digits) and its Korean words' character bigrams after particles and verb endings are cut off
-(삼성전자가 and 삼성전자 agree, 앞당겨 and 앞당겼다 share 앞당), plus one feature per
-company, person or product it names. A Korean word counts as one word spread over its bigrams,
-so a partial match counts as part of a word. A week repeats its words and outlets, so each
-distinct piece of a title and each outlet is worked out once.
+digits) and its Korean words' nouns and verb stems as mecab-ko reads them (삼성전자가 and
+삼성전자 agree, 앞당겨 and 앞당겼다 are both 앞당기), plus one feature per company, person or
+product it names. A Korean compound counts as one word spread over its nouns, so a partial
+match (교육교부금, 지방교육재정교부금) counts as part of a word. A week repeats its words and
+outlets, so each distinct piece of a title and each outlet is worked out once.
 """
 
 from __future__ import annotations
@@ -18,23 +18,13 @@ from typing import TypeVar
 
 from news.catalog.entities import EntityRecognizer
 from news.core.models import Headline
+from news.language.korean import KoreanAnalyser, shared_analyser
 from news.stories.titles import COMPANY, ENTITY, TitleReading, read_title
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 _NAMED = frozenset((COMPANY, ENTITY))
 
-# Particles and verb endings cut from the end of a Korean word, as long as two syllables stay
-# (회의 or 보다 are left alone). Standing alone they were glued to a Latin name, a number or
-# a quote (AMD는, 'X7'을), and are dropped.
-_ENDINGS = (
-    "에서는|에서도|으로는|으로도|에게서|까지는|부터는|했다고|한다고|하겠다|하기로|"
-    "으로|에서|에게|까지|부터|보다|처럼|이라|이다|했다|한다|된다|됐다|하며|하고|했고|"
-    "키로|였다|었다|이며|에는|에도|와는|과는|"
-    "가|이|은|는|을|를|의|와|과|도|로|에|만|다|해|돼|며"
-)
-_WORD_ENDING = re.compile(r"(?P<stem>[가-힣]{2,}?)(?:" + _ENDINGS + ")")
-_BARE_ENDING = re.compile(_ENDINGS)
 _TOKEN = re.compile(r"[가-힣]+|[a-z0-9]+")
 _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 # Number words, so that "six years" and "6 years", "first time" and "1st decline" agree ("one"
@@ -63,8 +53,9 @@ class Vocabulary:
     """Turns titles into features; a week repeats its words and outlets, so each distinct
     piece of a title and each outlet is worked out once."""
 
-    def __init__(self, entities: EntityRecognizer) -> None:
+    def __init__(self, entities: EntityRecognizer, analyser: KoreanAnalyser | None = None) -> None:
         self._entities = entities
+        self._analyser = analyser
         self._pieces: Memo[str, tuple[tuple[str, ...], ...]] = Memo(self._piece_features)
         self._markers: Memo[str, str] = Memo(COMPANY.__add__)
         self._outlets: Memo[str | None, str] = Memo(_outlet_name)
@@ -92,7 +83,9 @@ class Vocabulary:
     def _word_features(self, word: str) -> tuple[str, ...]:
         known = self._words.get(word)
         if known is None:
-            parts = _word_features(word)
+            if self._analyser is None:
+                self._analyser = shared_analyser()  # loaded on the first Korean title
+            parts = _word_features(word, self._analyser)
             known = self._words[word] = tuple(feature for feature, _ in parts)
             for feature, share in parts:
                 # A feature weighs the same in every title, so that similarities are plain
@@ -121,7 +114,7 @@ def _outlet_name(source: str | None) -> str:
     return name if len(name) > 1 else ""
 
 
-def _word_features(token: str) -> tuple[tuple[str, float], ...]:
+def _word_features(token: str, analyser: KoreanAnalyser) -> tuple[tuple[str, float], ...]:
     if token in _STOPWORDS:
         return ()
     if token[0] < "가":  # Latin letters and digits
@@ -129,16 +122,14 @@ def _word_features(token: str) -> tuple[tuple[str, float], ...]:
             return ()  # an initial says nothing (titles join a dotted acronym: c.e.o.)
         number = _NUMBER_WORDS.get(token) or _ordinal(token)
         return ((number or stem(token), 1.0),)
-    if _BARE_ENDING.fullmatch(token):
+    # A Korean word's nouns and stems (mecab-ko): 삼성전자가 and 삼성전자 agree, 앞당겨 and
+    # 앞당겼다 are both 앞당기, and a compound counts as one word spread over its nouns, so
+    # that 교육교부금 and 지방교육재정교부금 share part of a word rather than nothing.
+    parts = [part for part in analyser.content_words(token) if part not in _STOPWORDS]
+    if not parts:
         return ()
-    ending = _WORD_ENDING.fullmatch(token)
-    word = ending["stem"] if ending else token
-    if len(word) == 1:
-        return ((word, 1.0),)  # 칩, 폰, 앱
-    # A Korean word counts as one, spread over its bigrams, so that a partial match (앞당겨,
-    # 앞당겼) counts as half a word rather than nothing or everything.
-    share = 1.0 / (len(word) - 1)
-    return tuple((word[start : start + 2], share) for start in range(len(word) - 1))
+    share = 1.0 / len(parts)
+    return tuple((part, share) for part in parts)
 
 
 def _ordinal(token: str) -> str | None:

@@ -36,6 +36,7 @@ from testkit.fake_discord.validation import (
     check_not_empty,
     invalid_form_body,
 )
+from testkit.fake_discord.webhooks import Webhooks
 
 RESPONSE_DEADLINE = 3.0
 TOKEN_LIFETIME = 15 * 60.0
@@ -117,6 +118,11 @@ class Backend:
         self.interactions_by_token: dict[str, InteractionRecord] = {}
         self.commands: dict[int | None, list[JSON]] = {}
         self.files: dict[int, Upload] = {}
+        self.webhooks = Webhooks(world, snowflakes, self._keep, clock)
+
+    def _keep(self, message: StoredMessage) -> None:
+        self.messages[message.id] = message
+        self.messages_by_channel.setdefault(message.channel_id, []).append(message)
 
     def routes(self) -> list[tuple[str, str, Handler]]:
         return [
@@ -138,6 +144,8 @@ class Backend:
             ("GET", "/channels/{channel_id}/messages/{message_id}", self.get_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self.patch_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self.delete_message),
+            ("GET", "/channels/{channel_id}/webhooks", self.get_webhooks),
+            ("POST", "/channels/{channel_id}/webhooks", self.create_webhook),
             ("POST", "/users/@me/channels", self.open_dm),
             ("POST", "/interactions/{interaction_id}/{token}/callback", self.callback),
             ("POST", "/webhooks/{app_id}/{token}", self.followup),
@@ -526,7 +534,16 @@ class Backend:
             raise ApiError(401, 50027, "Invalid Webhook Token")
         return record
 
+    async def get_webhooks(self, request: web.Request) -> web.StreamResponse:
+        return json_response(self.webhooks.list(self._channel(request)))
+
+    async def create_webhook(self, request: web.Request) -> web.StreamResponse:
+        return json_response(self.webhooks.create(self._channel(request), request[PAYLOAD]))
+
     async def followup(self, request: web.Request) -> web.StreamResponse:
+        if self.webhooks.knows(request.match_info["app_id"]):
+            message = self.webhooks.execute(request, request[PAYLOAD])
+            return json_response(self.message_payload(message))
         record = self._webhook_interaction(request)
         if not record.acknowledged:
             # Discord has no webhook for an interaction nobody answered yet.
@@ -556,6 +573,10 @@ class Backend:
         return json_response(self._webhook_message(request).payload())
 
     async def edit_webhook_message(self, request: web.Request) -> web.StreamResponse:
+        if self.webhooks.knows(request.match_info["app_id"]):
+            message = self.webhooks.message(request, self.messages)
+            self.edit_message(message, request[PAYLOAD], request[UPLOADS])
+            return json_response(message.payload())
         message = self._webhook_message(request)
         self.edit_message(message, request[PAYLOAD], request[UPLOADS])
         return json_response(message.payload())

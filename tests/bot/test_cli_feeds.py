@@ -128,3 +128,59 @@ def test_import_of_a_url_extracts_and_imports_the_article(
         "Foundry opens a second fab in the desert",
         "Memory prices climb for a third month",
     ]
+
+
+def test_feeds_channel_filter_and_format_show_in_the_json_list(
+    feed_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, added = run_json(capsys, "feeds", "add", feed_url, "--channel", "42", "--guild", "5")
+    run_json(
+        capsys, "feeds", "filter", feed_url, "--include", "quantum, topic:security", "--guild", "5"
+    )
+    run_json(capsys, "feeds", "format", feed_url, "--template", "{title} {url}", "--guild", "5")
+    _, listed = run_json(capsys, "feeds", "list", "--guild", "5")
+    run_json(capsys, "feeds", "channel", feed_url, "--guild", "5")
+    _, stopped = run_json(capsys, "feeds", "list", "--guild", "5")
+
+    assert code == 0 and added["feed"]["channel"] == 42
+    [feed] = listed["feeds"]
+    assert feed["channel"] == 42
+    assert feed["filter"] == {"include": "quantum, topic:security", "exclude": ""}
+    assert feed["template"] == "{title} {url}"
+    assert stopped["feeds"][0]["channel"] is None
+
+
+def test_feeds_format_refuses_an_unknown_placeholder(
+    feed_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["feeds", "add", feed_url])
+    capsys.readouterr()
+
+    code = main(["feeds", "format", feed_url, "--template", "{title} {author}"])
+
+    assert code == 1
+    assert "Unknown placeholder {author}" in capsys.readouterr().err
+
+
+def test_companies_add_tags_the_servers_feed_headlines_and_no_other_servers(
+    site: ScriptedSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recent = format_datetime(datetime.now(UTC) - timedelta(hours=1), usegmt=True)
+    story = ("r1", "가상로봇, 투자 유치", "https://news.test/robot", recent)
+    site.pages["/shared.xml"] = Page(body=rss("Shared Wire", [story]))
+    for guild in ("5", "6"):
+        main(["feeds", "add", site.url("/shared.xml"), "--guild", guild])
+    capsys.readouterr()
+
+    code, added = run_json(
+        capsys, "companies", "add", "가상로봇", "--english", "Fictobot", "--guild", "5"
+    )
+    _, company = run_json(capsys, "company", "Fictobot", "--guild", "5")
+    _, filtered = run_json(capsys, "headlines", "--company", "가상로봇", "--guild", "5")
+    _, theirs = run_json(capsys, "headlines", "로봇", "--guild", "6")
+
+    assert (code, added["retagged"]) == (0, {"headlines": 1, "changed": 1})
+    assert [h["title"] for h in company["headlines"]] == ["가상로봇, 투자 유치"]
+    assert [h["companies"] for h in filtered["headlines"]] == [["가상로봇"]]
+    assert [h["companies"] for h in theirs["headlines"]] == [[]]
+    assert main(["company", "Fictobot", "--guild", "6"]) == 1

@@ -50,11 +50,16 @@ class PoisonedRepository(SqliteFeedRepository):
     refuses a row it cannot store."""
 
     async def file_stories(
-        self, source_id: int, headlines: Sequence[NewHeadline], *, alert: bool = True
+        self,
+        source_id: int,
+        headlines: Sequence[NewHeadline],
+        *,
+        alert: bool = True,
+        arrived_at: datetime | None = None,
     ) -> tuple[int, int]:
         if any("poison" in headline.title for headline in headlines):
             raise UnicodeEncodeError("utf-8", "poison", 0, 1, "surrogates not allowed")
-        return await super().file_stories(source_id, headlines, alert=alert)
+        return await super().file_stories(source_id, headlines, alert=alert, arrived_at=arrived_at)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from db import Database, SqliteArchiveRepository, SqliteFeedRepository
+from db.sqlite.database import bundled_migrations
 from news.core.models import HeadlineQuery, NewHeadline
 from news.feeds.sources import FeedSource
 
@@ -131,12 +132,22 @@ async def test_the_newest_item_date_is_recorded(database: Database) -> None:
 
 async def test_migration_008_starts_each_feed_from_its_newest_story(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    async with await Database.open(path) as database:
-        repo = SqliteFeedRepository(database)
-        source = await follow(repo, 1, new_source())
-        await repo.file_stories(source.id, [story(1)], alert=False)
+    published = int(NOW.timestamp())
     with sqlite3.connect(path) as connection:
-        connection.execute("ALTER TABLE sources DROP COLUMN newest_item_at")
+        for migration in bundled_migrations():
+            if migration.version < 8:
+                connection.executescript(migration.sql)
+        connection.executescript(
+            f"""
+            INSERT INTO sources (id, kind, key, title) VALUES (1, 'feed', '{URL}', 'Wire');
+            INSERT INTO guild_sources (guild_id, source_id) VALUES (1, 1);
+            INSERT INTO headlines (id, dedupe_key, url, title, language, published_at, week,
+                                   sort_key)
+            VALUES (1, 'https://wire.test/1', 'https://wire.test/1', 'Story 1', 'en',
+                    {published}, '2026-W48', (({published} / 60) << 32) + 1);
+            INSERT INTO headline_sources (headline_id, source_id) VALUES (1, 1);
+            """
+        )
         connection.execute("PRAGMA user_version = 7")
     connection.close()
 

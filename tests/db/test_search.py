@@ -278,3 +278,75 @@ async def test_a_noun_that_ends_like_a_particle_is_kept_whole(
 ) -> None:
     await archive.save_roundup(headlines_roundup("고양이 사진 앱", "고양시 소식"))
     assert await titles(archive, "고양이") == ["고양이 사진 앱"]
+
+
+async def test_quoted_korean_phrase_needs_its_words_side_by_side(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await archive.save_roundup(
+        headlines_roundup("삼성 전자부품 공급", "삼성이 전자 결제 도입", "전자 장비와 삼성")
+    )
+    assert await titles(archive, '"삼성 전자"') == ["삼성 전자부품 공급"]
+    assert sorted(await titles(archive, "삼성 전자")) == [
+        "삼성 전자부품 공급",
+        "삼성이 전자 결제 도입",
+        "전자 장비와 삼성",
+    ]
+
+
+async def test_quoted_english_phrase_needs_its_words_in_order(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await archive.save_roundup(
+        headlines_roundup(
+            "Meta bets on open source", "Source code of the open web", "Open-source AI"
+        )
+    )
+    assert sorted(await titles(archive, '"open source"')) == [
+        "Meta bets on open source",
+        "Open-source AI",
+    ]
+
+
+async def test_phrase_does_not_span_the_title_and_the_summary(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await archive.save_roundup(
+        roundup(
+            section(
+                headline("새 AI", summary="칩 설계 소식"),
+                headline("AI 칩 설계", summary="요약"),
+                headline("제목", summary="요약에 AI 칩 이야기"),
+            )
+        )
+    )
+    assert sorted(await titles(archive, '"AI 칩"')) == ["AI 칩 설계", "제목"]
+    assert sorted(await titles(archive, "AI 칩")) == ["AI 칩 설계", "새 AI", "제목"]
+
+
+async def test_phrase_and_words_combine(archive: SqliteArchiveRepository) -> None:
+    await archive.save_roundup(headlines_roundup("AI 칩 보안 점검", "AI 칩 출시", "보안 AI와 칩"))
+    assert await titles(archive, '보안 "AI 칩"') == ["AI 칩 보안 점검"]
+
+
+@pytest.mark.parametrize("query", ['"AI', '""', "“AI 칩”"])
+async def test_unclosed_empty_and_curly_quotes(
+    archive: SqliteArchiveRepository, query: str
+) -> None:
+    await archive.save_roundup(headlines_roundup("AI 칩 출시", "AI와 칩"))
+    found = sorted(await titles(archive, query))
+    expected = {'"AI': ["AI 칩 출시", "AI와 칩"], '""': [], "“AI 칩”": ["AI 칩 출시"]}
+    assert found == expected[query]
+
+
+async def test_total_counts_every_match_whatever_the_page(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await archive.save_roundup(headlines_roundup(*(f"보안 소식 {n}" for n in range(30))))
+    first = await archive.search_headlines(1, HeadlineQuery("보안", limit=10))
+    last = await archive.search_headlines(1, HeadlineQuery("보안", offset=20, limit=10))
+    beyond = await archive.search_headlines(1, HeadlineQuery("보안", offset=40, limit=10))
+    assert (first.total, len(first.headlines), first.total_exact) == (30, 10, True)
+    assert (last.total, len(last.headlines)) == (30, 10)
+    assert (beyond.total, beyond.headlines) == (30, ())
+    assert len({h.id for h in first.headlines + last.headlines}) == 20

@@ -138,3 +138,26 @@ async def test_a_feed_paused_by_failures_is_reported_to_the_owner(feeds: FeedWor
     assert "**Fragile Wire**" in notice.content
     assert "/feed retry" in notice.content
     assert "HTTP status 500" in notice.content and notice.mentions_disabled
+
+
+async def test_companies_add_then_company_finds_the_servers_feed_story_and_no_other(
+    feeds: FeedWorld,
+) -> None:
+    world = feeds.world
+    story = ("r1", "가상드론, 시리즈 B 투자 유치", "https://news.test/drone", this_week())
+    feeds.site.pages["/shared.xml"] = Page(body=rss("Shared Wire", [story]))
+    for server in (world.alpha, world.beta):
+        await world.reply(server, "feed add", {"url": feeds.site.url("/shared.xml")}, admin=True)
+    options = {"name": "가상드론", "english": "Fictodrone"}
+
+    added = await world.reply(world.alpha, "companies add", options, admin=True)
+    found = await world.reply(world.alpha, "company", {"name": "Fictodrone"})
+    elsewhere = await world.reply(world.beta, "company", {"name": "Fictodrone"})
+    listed = await world.reply(world.beta, "headlines", {"query": "가상드론"})
+
+    assert added.content.startswith("Added **가상드론**.")
+    assert found.embeds[0]["title"] == "가상드론 (Fictodrone)"
+    assert "가상드론, 시리즈 B 투자 유치" in str(found.embeds)
+    assert "I don't know a company called **Fictodrone**" in str(elsewhere.embeds)
+    assert "가상드론, 시리즈 B 투자 유치" in str(listed.embeds)
+    assert "· 가상드론" not in str(listed.embeds)

@@ -36,7 +36,7 @@ class RecordingTranslator(CatalogueTranslator):
 
 async def _payloads() -> tuple[list[dict[str, Any]], RecordingTranslator]:
     bot = commands.Bot(command_prefix="!", intents=discord.Intents.none())
-    bot.services = CogServices(*(MagicMock() for _ in range(6)))  # type: ignore[attr-defined]
+    bot.services = CogServices(*(MagicMock() for _ in range(7)))  # type: ignore[attr-defined]
     for extension in EXTENSIONS:
         await bot.load_extension(extension)
     translator = RecordingTranslator()

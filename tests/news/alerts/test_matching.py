@@ -311,3 +311,21 @@ def test_the_matcher_finds_exactly_what_the_naive_loop_finds(
     for headline in headlines:
         expected = sorted(s.id for s in NaiveMatcher(subscriptions).match(headline))
         assert sorted(s.id for s in matcher.match(headline)) == expected
+
+
+def test_a_servers_own_company_tag_answers_that_servers_subscribers_only() -> None:
+    mine = by_id(SubscriptionKind.COMPANY, 7, id=1, user=10, guild=GUILD)
+    theirs = by_id(SubscriptionKind.COMPANY, 7, id=2, user=20, guild=OTHER_GUILD)
+    headline = replace(
+        arrived("녹색팀, 신제품 공개", guilds=(GUILD, OTHER_GUILD)), guild_company_ids=((GUILD, 7),)
+    )
+
+    for matcher in (AlertMatcher([mine, theirs]), NaiveMatcher([mine, theirs])):
+        assert matcher.match(headline) == [mine]
+
+
+def test_an_own_tag_of_a_server_that_does_not_see_the_headline_answers_nobody() -> None:
+    mine = by_id(SubscriptionKind.COMPANY, 7, guild=GUILD)
+    headline = replace(arrived("녹색팀", guilds=(OTHER_GUILD,)), guild_company_ids=((GUILD, 7),))
+
+    assert AlertMatcher([mine]).match(headline) == []
