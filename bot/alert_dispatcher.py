@@ -23,11 +23,14 @@ from cogs.alerts.delivery import DiscordAlertSender, RequestPacer
 from cogs.common.i18n import text
 from cogs.digest.delivery import tell_admins
 from news.alerts.service import AlertService, DeliveryReport
+from news.core.leases import LeaseLost, Leases
 from news.digest.guild_settings import GuildSettingsService
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "alerts:deliver"
+# One delivery pass at a time across every process: the pass holds this lease.
+LEASE = ("alerts", "deliver")
 RUN_EVERY_SECONDS = 15
 # A run late by more than this is skipped: the next one a few seconds later covers it.
 MISFIRE_GRACE_SECONDS = 10
@@ -42,11 +45,14 @@ class AlertDispatcher:
         settings: GuildSettingsService,
         *,
         requests_per_second: float,
+        leases: Leases,
     ) -> None:
         self._scheduler = scheduler
         self._service = service
         self._settings = settings
         self._rate = requests_per_second
+        self._leases = leases
+        self.pacer = RequestPacer(requests_per_second)
         self._client: discord.Client | None = None
         self._sender: DiscordAlertSender | None = None
         self._ready: Callable[[], Awaitable[None]] | None = None
@@ -55,7 +61,7 @@ class AlertDispatcher:
     def start(self, client: discord.Client) -> None:
         """Deliver through ``client`` from now on; the first run waits until it is ready."""
         self._client = client
-        self._sender = DiscordAlertSender(client, RequestPacer(self._rate))
+        self._sender = DiscordAlertSender(client, self.pacer)
         self._ready = client.wait_until_ready
         every(
             self._scheduler,
@@ -80,7 +86,10 @@ class AlertDispatcher:
         queued, report = 0, None
         with stopped_by_shutdown(JOB_ID):
             await self._ready()
-            queued, report = await self._match_and_deliver(self._sender)
+            async with self._leases.holding(*LEASE) as lease:
+                if lease is None:
+                    return None  # another process is delivering; it matches our news too
+                queued, report = await self._match_and_deliver(self._sender)
         if report is None:
             return None
         if queued or report.sent or report.failed:
@@ -113,6 +122,9 @@ class AlertDispatcher:
         try:
             queued = await self._service.match_new()
             return queued, await self._service.deliver(sender)
+        except LeaseLost as lost:
+            log.warning("alert pass given up to another process: %s", lost)
+            return 0, None
         except Exception:
             log.exception("alert run failed; everything on record is resumed at the next run")
             return 0, None

@@ -22,11 +22,13 @@ from bot.alert_dispatcher import AlertDispatcher
 from bot.app import Services, open_services, utc_now
 from bot.digest_scheduler import DigestScheduler
 from bot.feed_poller import FeedPoller
+from bot.processes import ProcessRegistry
 from bot.settings import Settings
 from bot.tree import RoundupTree
 from cogs.common.base import CogServices
 from cogs.common.embeds import NO_MENTIONS
 from cogs.common.i18n import CatalogueTranslator
+from db.notify import WorkSignals
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,17 @@ EXTENSIONS = (
 )
 
 
-class RoundupBot(commands.Bot):
+class RoundupBot(commands.AutoShardedBot):
+    """The bot: AutoShardedBot, so that SHARD_COUNT and SHARD_IDS can give this process some
+    of Discord's gateway shards (docs/scaling.md); without them discord.py asks Discord how
+    many shards the bot needs and connects them all, in this one process.
+
+    Discord sends a guild's events and interactions only on the shard that owns it
+    ((guild_id >> 22) % shard_count; DMs on shard 0), so interactions are answered only by
+    the process that connected that shard. Background work (digests, feed polls, alerts) is
+    not tied to a shard: it is claimed through leases, and reaches channels and members by
+    REST, never through this process's cache."""
+
     def __init__(
         self,
         *,
@@ -61,10 +73,15 @@ class RoundupBot(commands.Bot):
         digest_scheduler: DigestScheduler,
         feed_poller: FeedPoller,
         alert_dispatcher: AlertDispatcher,
+        signals: WorkSignals,
+        processes: ProcessRegistry,
         sync_on_start: bool = True,
         **options: Any,
     ) -> None:
         intents = discord.Intents.default()  # no privileged intent: slash commands need none
+        if settings.shard_count is not None:
+            options.setdefault("shard_count", settings.shard_count)
+            options.setdefault("shard_ids", settings.shards)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -79,6 +96,8 @@ class RoundupBot(commands.Bot):
         self.digest_scheduler = digest_scheduler
         self.feed_poller = feed_poller
         self.alert_dispatcher = alert_dispatcher
+        self.signals = signals
+        self.processes = processes
         # The start-up catch-up of the weekly digests, kept so it is awaited or cancelled.
         self.digest_catch_up: asyncio.Task[object] | None = None
         self._sync_on_start = sync_on_start
@@ -91,6 +110,9 @@ class RoundupBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.scheduler.start()
+        await self.signals.start()
+        await self.processes.beat()
+        self.processes.start()
         await self.digest_scheduler.start(self)
         self.feed_poller.start(self)
         self.alert_dispatcher.start(self)
@@ -113,7 +135,14 @@ class RoundupBot(commands.Bot):
 
     async def on_ready(self) -> None:
         user = self.user
-        log.info("ready as %s (id=%s) in %d servers", user, user and user.id, len(self.guilds))
+        log.info(
+            "ready as %s (id=%s) in %d servers, shards %s of %s",
+            user,
+            user and user.id,
+            len(self.guilds),
+            self.shard_ids or "all",
+            self.shard_count,
+        )
 
     def request_close(self, reason: str) -> None:
         """Close from a signal handler; the task is kept so the loop cannot drop it."""
@@ -141,6 +170,8 @@ class RoundupBot(commands.Bot):
         tree = self.tree
         if isinstance(tree, RoundupTree):
             await tree.finish_running(self.shutdown_grace)
+        await self.signals.close()
+        await self.processes.leave()
 
 
 def configure_endpoints(settings: Settings) -> None:
@@ -163,10 +194,18 @@ def build_bot(
     digest_scheduler = DigestScheduler(
         scheduler,
         services.digest,
+        services.digest_schedule,
+        services.leases,
         grace=timedelta(hours=settings.digest_grace_hours),
         clock=services.clock,
     )
+    signals = WorkSignals(services.database)
     services.settings_changes.subscribe(digest_scheduler.settings_changed)
+
+    async def tell_others(_: object) -> None:
+        await signals.notify("digest")  # the other processes plan their next wake again
+
+    services.settings_changes.subscribe(tell_others)
     guild_settings = services.guild_settings
     cog_services = CogServices(
         archive=services.archive,
@@ -181,6 +220,18 @@ def build_bot(
         services.alerts,
         guild_settings,
         requests_per_second=settings.alert_requests_per_second,
+        leases=services.leases,
+    )
+    signals.on("digest", digest_scheduler.wake)
+    signals.on("alerts", alert_dispatcher.wake)
+    processes = ProcessRegistry(
+        scheduler,
+        services.leases,
+        signals,
+        alert_dispatcher.pacer,
+        budget=settings.alert_requests_per_second,
+        shards=settings.shard_ids or "all",
+        clock=services.clock,
     )
     return RoundupBot(
         settings=settings,
@@ -188,9 +239,11 @@ def build_bot(
         scheduler=scheduler,
         digest_scheduler=digest_scheduler,
         feed_poller=FeedPoller(
-            scheduler, services.feeds, guild_settings, on_news=alert_dispatcher.wake
+            scheduler, services.feeds, guild_settings, on_news=lambda: signals.send("alerts")
         ),
         alert_dispatcher=alert_dispatcher,
+        signals=signals,
+        processes=processes,
         sync_on_start=sync_on_start,
         connector=connector,
         **options,

@@ -3,6 +3,7 @@ by imports and feeds in their own transaction) and the outbox with its batches."
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -453,7 +454,12 @@ async def test_an_archive_from_before_alerts_upgrades_without_alerting_its_headl
 def downgrade_to_before_alerts(path: Path) -> None:
     """The database as 004 left it: the alert tables dropped, the version set back."""
     alert_migration = next(m for m in bundled_migrations() if m.name.startswith("005"))
+    later = [m for m in bundled_migrations() if m.version > alert_migration.version]
     with sqlite3.connect(path) as connection:
+        # The tables of the migrations after 005 go too: they are applied again after it.
+        for migration in later:
+            for table in re.findall(r"^CREATE TABLE (\w+)", migration.sql, re.MULTILINE):
+                connection.execute(f"DROP TABLE {table}")
         for table in ("alert_outbox", "alert_batches", "alert_inbox", "alert_users"):
             connection.execute(f"DROP TABLE {table}")
         connection.execute("DROP TABLE subscriptions")
