@@ -58,6 +58,8 @@ TABLES = (
     "alert_inbox",
     "alert_batches",
     "alert_outbox",
+    # Each server's next digest time (leases and processes are a running bot's own state).
+    "digest_schedule",
 )
 
 _COLUMNS = """

@@ -140,11 +140,15 @@ class Gateway:
         await send_frame(session.socket, {"op": Op.RECONNECT, "d": None})
 
     def session_for(self, guild_id: int | None) -> GatewaySession:
-        """The connected session of the shard that owns the guild (shard 0 for DMs)."""
+        """The connected session of the shard that owns the guild (shard 0 for DMs);
+        LookupError when the bot is sharded and no connection of it has that shard."""
         owners = [s for s in self.sessions.values() if s.socket is not None and s.owns(guild_id)]
         if owners:
             return owners[-1]
-        return self.current_session()
+        current = self.current_session()
+        if current.shard[1] > 1:
+            raise LookupError(f"no connected shard owns guild {guild_id}")
+        return current
 
     def shards_identified(self) -> list[tuple[int, int]]:
         """The [shard id, shard count] of every IDENTIFY received, in order."""
