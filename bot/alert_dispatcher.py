@@ -86,10 +86,7 @@ class AlertDispatcher:
         queued, report = 0, None
         with stopped_by_shutdown(JOB_ID):
             await self._ready()
-            async with self._leases.holding(*LEASE) as lease:
-                if lease is None:
-                    return None  # another process is delivering; it matches our news too
-                queued, report = await self._match_and_deliver(self._sender)
+            queued, report = await self._claimed_pass(self._sender)
         if report is None:
             return None
         if queued or report.sent or report.failed:
@@ -115,6 +112,18 @@ class AlertDispatcher:
             await self._service.forget_old()
         except Exception:
             log.exception("forgetting old alerts failed; tried again in an hour")
+
+    async def _claimed_pass(self, sender: DiscordAlertSender) -> tuple[int, DeliveryReport | None]:
+        """The pass under the alerts lease; nothing when another process holds it (it
+        matches this process's news too) or the database cannot be reached (next run)."""
+        try:
+            async with self._leases.holding(*LEASE) as lease:
+                if lease is None:
+                    return 0, None
+                return await self._match_and_deliver(sender)
+        except Exception:
+            log.exception("claiming the alert pass failed; tried again at the next run")
+            return 0, None
 
     async def _match_and_deliver(
         self, sender: DiscordAlertSender
