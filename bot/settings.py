@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logs import LogFormat
@@ -37,6 +37,41 @@ class Settings(BaseSettings):
     alert_requests_per_second: float = Field(default=47.0, gt=0, le=50)
     # The shortest time between two polls of one feed (a feed may ask for longer).
     feed_poll_seconds: int = Field(default=900, ge=60, le=24 * 3600)
+    # Several processes (docs/scaling.md): how long a dead process's work waits, and which
+    # of Discord's gateway shards this process connects. SHARD_IDS is "0,2" (comma list).
+    lease_seconds: float = Field(default=30.0, ge=5, le=600)
+    shard_count: int | None = Field(default=None, ge=1, le=4096)
+    shard_ids: str | None = None
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        ids = self.shards
+        if ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT (the total number of shards)")
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"SHARD_IDS lists a shard twice: {self.shard_ids}")
+        outside = [i for i in ids if not 0 <= i < self.shard_count]
+        if outside:
+            raise ValueError(
+                f"SHARD_IDS {outside} outside SHARD_COUNT={self.shard_count} "
+                f"(shard ids run from 0 to {self.shard_count - 1})"
+            )
+        return self
+
+    @property
+    def shards(self) -> list[int] | None:
+        """The shard ids SHARD_IDS names, or None (every shard of SHARD_COUNT, or automatic)."""
+        if self.shard_ids is None or not self.shard_ids.strip():
+            return None
+        try:
+            return [int(part) for part in self.shard_ids.split(",") if part.strip()]
+        except ValueError:
+            raise ValueError(
+                f"SHARD_IDS must be shard numbers separated by commas, e.g. 0,2 "
+                f"(got {self.shard_ids!r})"
+            ) from None
 
     @field_validator("log_level")
     @classmethod

@@ -161,7 +161,9 @@ def _handler_key(args: argparse.Namespace) -> str:
 def _settings_problem(error: ValidationError) -> str:
     first = error.errors()[0]
     name = ".".join(str(part) for part in first["loc"]).upper()
-    return f"setting {name}: {first['msg']}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    # A rule across settings (SHARD_IDS against SHARD_COUNT) names them in its message.
+    return f"setting {name}: {message}" if name else f"settings: {message}"
 
 
 def _fail(message: str, code: int) -> int:

@@ -65,6 +65,8 @@ TABLES = (
     "channel_posts",
     "channel_outbox",
     "guild_headline_companies",
+    # Each server's next digest time (leases and processes are a running bot's own state).
+    "digest_schedule",
 )
 
 _COLUMNS = """
