@@ -16,7 +16,8 @@ from news.channels.service import ChannelService
 from news.channels.templates import MESSAGE_LIMIT
 from news.core.errors import InvalidInput
 from news.core.text import truncate
-from news.feeds.service import MAX_OPML_BYTES, FeedService
+from news.feeds.opml import MAX_OPML_BYTES
+from news.feeds.service import FeedService
 from news.feeds.sources import GuildFeed
 
 from cogs.common.base import CogServices, guild_id_of, require_manage_server, services_of

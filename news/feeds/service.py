@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
-from xml.etree import ElementTree
 
 from news.archive.articles import ExtractedArticle, extract_article
 from news.archive.importing import HeadlineDraft, ImportRequest, RoundupBuilder, clean_optional
@@ -26,6 +25,7 @@ from news.core.models import NewHeadline
 from news.feeds.discovery import discover_feed_links
 from news.feeds.fetching import FetchResult, HttpStatusError
 from news.feeds.items import FeedItem, is_news, item_label, newest_date
+from news.feeds.opml import read_opml, write_opml
 from news.feeds.parse import ParsedFeed, parse_feed
 from news.feeds.ports import FeedNotifier, FeedRepository, Fetcher
 from news.feeds.sources import (
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 MAX_FEEDS_PER_GUILD = 100
 MAX_URL_LENGTH = 2000
-MAX_OPML_BYTES = 1024 * 1024
 POLL_BATCH = 500  # due feeds taken per poll_due call
 POLL_CONCURRENCY = 16  # feeds fetched at once (the fetcher also caps 2 connections per host)
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # every feed is due by then: a forced poll
@@ -230,9 +229,7 @@ class FeedService:
         if self._leases is None:
             return await self.poll_one(source, notifier)
         async with self._leases.holding("feed", str(source.id)) as lease:
-            if lease is None:
-                return None
-            return await self.poll_one(source, notifier)
+            return None if lease is None else await self.poll_one(source, notifier)
 
     async def poll_one(
         self, source: FeedSource, notifier: FeedNotifier | None = None
@@ -471,43 +468,6 @@ def article_import_request(
         url=url,
         published_at=article.published_at,
     )
-
-
-def read_opml(data: bytes) -> list[tuple[str | None, str]]:
-    """(title, xmlUrl) of every outline with a feed URL, in document order."""
-    if len(data) > MAX_OPML_BYTES:
-        raise InvalidInput("opml.too_large")
-    # Entities are how XML bombs explode; OPML never needs a document type.
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        raise InvalidInput("opml.doctype")
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as error:
-        raise InvalidInput("opml.unreadable") from error
-    return [
-        (outline.get("title") or outline.get("text"), url.strip())
-        for outline in root.iter("outline")
-        if (url := outline.get("xmlUrl"))
-    ]
-
-
-def write_opml(feeds: Sequence[GuildFeed]) -> str:
-    root = ElementTree.Element("opml", version="2.0")
-    head = ElementTree.SubElement(root, "head")
-    ElementTree.SubElement(head, "title").text = "roundup-bot feeds"
-    body = ElementTree.SubElement(root, "body")
-    for feed in feeds:
-        attributes = {
-            "type": "rss",
-            "text": feed.label,
-            "title": feed.label,
-            "xmlUrl": feed.source.url,
-        }
-        if feed.source.site_link:
-            attributes["htmlUrl"] = feed.source.site_link
-        ElementTree.SubElement(body, "outline", attributes)
-    ElementTree.indent(root)
-    return ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
 def _require_url(url: str) -> str:
