@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import open_services
 from bot.settings import Settings
-from db import Database, SqliteCompanyRepository
+from db import AnyDatabase, SqliteCompanyRepository
 from db.headlines import ALL_KEYS, week_key_range
 from db.search import TOTAL_CAP
 from news.archive.importing import ImportRequest
@@ -388,7 +388,7 @@ class Stored:
         return found
 
 
-async def read_stored(db: Database) -> Stored:
+async def read_stored(db: AnyDatabase) -> Stored:
     rows = await db.fetch_all(
         "SELECT id, sort_key, week, title, summary FROM headlines ORDER BY sort_key DESC", {}
     )

@@ -23,11 +23,14 @@ from cogs.alerts.delivery import DiscordAlertSender, RequestPacer
 from cogs.common.i18n import text
 from cogs.digest.delivery import tell_admins
 from news.alerts.service import AlertService, DeliveryReport
+from news.core.leases import LeaseLost, Leases
 from news.digest.guild_settings import GuildSettingsService
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "alerts:deliver"
+# One delivery pass at a time across every process: the pass holds this lease.
+LEASE = ("alerts", "deliver")
 RUN_EVERY_SECONDS = 15
 # A run late by more than this is skipped: the next one a few seconds later covers it.
 MISFIRE_GRACE_SECONDS = 10
@@ -43,6 +46,7 @@ class AlertDispatcher:
         *,
         requests_per_second: float | None = None,
         pacer: RequestPacer | None = None,
+        leases: Leases,
     ) -> None:
         self._scheduler = scheduler
         self._service = service
@@ -51,8 +55,10 @@ class AlertDispatcher:
             if requests_per_second is None:
                 raise ValueError("give the pacer or the requests per second")
             pacer = RequestPacer(requests_per_second)
-        # Shared with the other jobs that talk to Discord (bot.client builds one for all).
-        self._pacer = pacer
+        # Shared with the other jobs that talk to Discord (bot.client builds one for all); the
+        # process registry sets its rate to this process's share of the bot's budget.
+        self.pacer = pacer
+        self._leases = leases
         self._client: discord.Client | None = None
         self._sender: DiscordAlertSender | None = None
         self._ready: Callable[[], Awaitable[None]] | None = None
@@ -61,7 +67,7 @@ class AlertDispatcher:
     def start(self, client: discord.Client) -> None:
         """Deliver through ``client`` from now on; the first run waits until it is ready."""
         self._client = client
-        self._sender = DiscordAlertSender(client, self._pacer)
+        self._sender = DiscordAlertSender(client, self.pacer)
         self._ready = client.wait_until_ready
         every(
             self._scheduler,
@@ -86,7 +92,7 @@ class AlertDispatcher:
         queued, report = 0, None
         with stopped_by_shutdown(JOB_ID):
             await self._ready()
-            queued, report = await self._match_and_deliver(self._sender)
+            queued, report = await self._claimed_pass(self._sender)
         if report is None:
             return None
         if queued or report.sent or report.failed:
@@ -113,12 +119,27 @@ class AlertDispatcher:
         except Exception:
             log.exception("forgetting old alerts failed; tried again in an hour")
 
+    async def _claimed_pass(self, sender: DiscordAlertSender) -> tuple[int, DeliveryReport | None]:
+        """The pass under the alerts lease; nothing when another process holds it (it
+        matches this process's news too) or the database cannot be reached (next run)."""
+        try:
+            async with self._leases.holding(*LEASE) as lease:
+                if lease is None:
+                    return 0, None
+                return await self._match_and_deliver(sender)
+        except Exception:
+            log.exception("claiming the alert pass failed; tried again at the next run")
+            return 0, None
+
     async def _match_and_deliver(
         self, sender: DiscordAlertSender
     ) -> tuple[int, DeliveryReport | None]:
         try:
             queued = await self._service.match_new()
             return queued, await self._service.deliver(sender)
+        except LeaseLost as lost:
+            log.warning("alert pass given up to another process: %s", lost)
+            return 0, None
         except Exception:
             log.exception("alert run failed; everything on record is resumed at the next run")
             return 0, None

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from bot.fetch import SafeFetcher
 from bot.settings import Settings
 from db import (
-    Database,
+    AnyDatabase,
     SqliteAlertRepository,
     SqliteArchiveRepository,
     SqliteChannelRepository,
@@ -21,14 +21,19 @@ from db import (
     SqliteSettingsRepository,
     SqliteStoryRepository,
     SqliteTopicRepository,
+    open_database,
 )
+from db.digest_schedule import SqlDigestScheduleRepository
+from db.leases import FencedDatabase, SqlLeaseRepository
 from news.alerts.service import AlertService
 from news.archive.importing import ImportRequest
 from news.archive.sample import SAMPLE_TITLE, sample_roundup_text
 from news.archive.service import ArchiveService
 from news.channels.service import ChannelService
+from news.core.leases import Leases, process_name
 from news.core.models import LOCAL_GUILD_ID, GuildSettings
 from news.digest.guild_settings import GuildSettingsService, SettingsListener
+from news.digest.ports import DigestScheduleRepository
 from news.digest.service import DigestService
 from news.feeds.ports import Fetcher
 from news.feeds.service import FeedService
@@ -55,7 +60,7 @@ class SettingsChanges:
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    database: Database
+    database: AnyDatabase
     archive: ArchiveService
     guild_settings: GuildSettingsService
     settings_changes: SettingsChanges
@@ -64,6 +69,9 @@ class Services:
     alerts: AlertService
     channels: ChannelService
     clock: Callable[[], datetime]
+    # This process's claims on background work, and each server's next digest time.
+    leases: Leases
+    digest_schedule: DigestScheduleRepository
 
 
 def utc_now() -> datetime:
@@ -85,7 +93,8 @@ async def open_services(
     owner closes it) instead of one SafeFetcher (one connection pool, one address guard)
     for every feed and article fetch."""
     async with AsyncExitStack() as stack:
-        database = await stack.enter_async_context(await Database.open(settings.database_path))
+        database = await open_database(settings.database_path, settings.database_dsn)
+        stack.push_async_callback(database.close)
         if fetcher is None:
             fetcher = await stack.enter_async_context(
                 SafeFetcher(allow_private=settings.allow_private_urls)
@@ -97,8 +106,14 @@ async def open_services(
 
 
 async def _build(
-    settings: Settings, database: Database, fetcher: Fetcher, clock: Callable[[], datetime]
+    settings: Settings, raw: AnyDatabase, fetcher: Fetcher, clock: Callable[[], datetime]
 ) -> Services:
+    # Leases are claimed on the raw database; the repositories write through the fence, so
+    # work done under a lease that was taken over is refused (db/leases.py).
+    leases = Leases(
+        SqlLeaseRepository(raw), holder=process_name(), clock=clock, seconds=settings.lease_seconds
+    )
+    database = FencedDatabase(raw)
     topics = SqliteTopicRepository(database)
     archive_repo = SqliteArchiveRepository(database)
     settings_repo = SqliteSettingsRepository(database)
@@ -119,6 +134,7 @@ async def _build(
         SqliteDigestRepository(database),
         clock=clock,
         stories=stories,
+        guard=leases.guard("digest"),
     )
     changes = SettingsChanges(digest)
     feeds = FeedService(
@@ -129,6 +145,7 @@ async def _build(
         stories,
         shortest_poll=timedelta(seconds=settings.feed_poll_seconds),
         taggers=archive.guild_taggers,
+        leases=leases,
     )
     channels = ChannelService(
         SqliteChannelRepository(database), feeds, archive, settings_repo, stories, clock
@@ -142,7 +159,7 @@ async def _build(
         hourly_cap=settings.alert_hourly_cap,
     )
     return Services(
-        database=database,
+        database=raw,
         archive=archive,
         guild_settings=GuildSettingsService(settings_repo, on_change=changes),
         settings_changes=changes,
@@ -151,6 +168,8 @@ async def _build(
         alerts=alerts,
         channels=channels,
         clock=clock,
+        leases=leases,
+        digest_schedule=SqlDigestScheduleRepository(database),
     )
 
 

@@ -3,8 +3,10 @@ brought since the last run against the servers' channel feeds, and post them.
 
 Everything it does is on record (news.channels.service), so the job may be cut at any point
 and the next run carries on: one instance at a time, coalesced, waiting until the bot is
-ready. A feed poll that stored news wakes it at once. Its requests take slots from the bot's
-one RequestPacer, shared with alert delivery, so together they stay under Discord's limit.
+ready. A feed poll that stored news wakes it at once (in every process, by NOTIFY). Its
+requests take slots from the bot's one RequestPacer, shared with alert delivery, so together
+they stay under Discord's limit. When several processes run, one pass at a time posts: the
+pass holds the ``channels`` lease (news.core.leases), and its writes are fenced by it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from cogs.digest.delivery import tell_admins
 from cogs.feeds.delivery import DiscordChannelSender
 from news.channels.models import ChannelReport
 from news.channels.service import ChannelService, posting_label
+from news.core.leases import LeaseLost, Leases
 from news.core.text import truncate
 from news.digest.guild_settings import GuildSettingsService
 
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 JOB_ID = "channels:post"
 RUN_EVERY_SECONDS = 15
 MISFIRE_GRACE_SECONDS = 10
+# One posting pass at a time across every process: the pass holds this lease.
+LEASE = ("channels", "post")
 
 
 class ChannelPoster:
@@ -42,8 +47,11 @@ class ChannelPoster:
         service: ChannelService,
         settings: GuildSettingsService,
         pacer: RequestPacer,
+        *,
+        leases: Leases | None = None,
     ) -> None:
         self._scheduler = scheduler
+        self._leases = leases
         self._service = service
         self._settings = settings
         self._pacer = pacer
@@ -80,11 +88,7 @@ class ChannelPoster:
         queued = 0
         with stopped_by_shutdown(JOB_ID):
             await self._ready()
-            try:
-                queued = await self._service.match_new()
-                report = await self._service.deliver(self._sender)
-            except Exception:
-                log.exception("channel posting failed; everything on record resumes next run")
+            queued, report = await self._claimed_pass(self._sender)
         if report is None:
             return None
         if queued or report.sent or report.edited or report.failed:
@@ -98,6 +102,33 @@ class ChannelPoster:
             )
         await self._tell(report)
         return report
+
+    async def _claimed_pass(self, sender: DiscordChannelSender) -> tuple[int, ChannelReport | None]:
+        """Match and post under the channels lease; nothing when another process holds it
+        or the database cannot be reached (the next run tries again)."""
+        if self._leases is None:
+            return await self._match_and_deliver(sender)
+        try:
+            async with self._leases.holding(*LEASE) as lease:
+                if lease is None:
+                    return 0, None
+                return await self._match_and_deliver(sender)
+        except Exception:
+            log.exception("claiming the channel posts failed; tried again at the next run")
+            return 0, None
+
+    async def _match_and_deliver(
+        self, sender: DiscordChannelSender
+    ) -> tuple[int, ChannelReport | None]:
+        try:
+            queued = await self._service.match_new()
+            return queued, await self._service.deliver(sender)
+        except LeaseLost as lost:
+            log.warning("channel posts given up to another process: %s", lost)
+            return 0, None
+        except Exception:
+            log.exception("channel posting failed; everything on record resumes next run")
+            return 0, None
 
     async def _tell(self, report: ChannelReport) -> None:
         if self._client is None:

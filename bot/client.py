@@ -23,12 +23,14 @@ from bot.app import Services, open_services, utc_now
 from bot.channel_poster import ChannelPoster
 from bot.digest_scheduler import DigestScheduler
 from bot.feed_poller import FeedPoller
+from bot.processes import ProcessRegistry
 from bot.settings import Settings
 from bot.tree import RoundupTree
 from cogs.alerts.delivery import RequestPacer
 from cogs.common.base import CogServices
 from cogs.common.embeds import NO_MENTIONS
 from cogs.common.i18n import CatalogueTranslator
+from db.notify import WorkSignals
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,17 @@ EXTENSIONS = (
 )
 
 
-class RoundupBot(commands.Bot):
+class RoundupBot(commands.AutoShardedBot):
+    """The bot: AutoShardedBot, so that SHARD_COUNT and SHARD_IDS can give this process some
+    of Discord's gateway shards (docs/scaling.md); without them discord.py asks Discord how
+    many shards the bot needs and connects them all, in this one process.
+
+    Discord sends a guild's events and interactions only on the shard that owns it
+    ((guild_id >> 22) % shard_count; DMs on shard 0), so interactions are answered only by
+    the process that connected that shard. Background work (digests, feed polls, alerts) is
+    not tied to a shard: it is claimed through leases, and reaches channels and members by
+    REST, never through this process's cache."""
+
     def __init__(
         self,
         *,
@@ -64,10 +76,15 @@ class RoundupBot(commands.Bot):
         feed_poller: FeedPoller,
         alert_dispatcher: AlertDispatcher,
         channel_poster: ChannelPoster,
+        signals: WorkSignals,
+        processes: ProcessRegistry,
         sync_on_start: bool = True,
         **options: Any,
     ) -> None:
         intents = discord.Intents.default()  # no privileged intent: slash commands need none
+        if settings.shard_count is not None:
+            options.setdefault("shard_count", settings.shard_count)
+            options.setdefault("shard_ids", settings.shards)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -83,6 +100,8 @@ class RoundupBot(commands.Bot):
         self.feed_poller = feed_poller
         self.alert_dispatcher = alert_dispatcher
         self.channel_poster = channel_poster
+        self.signals = signals
+        self.processes = processes
         # The start-up catch-up of the weekly digests, kept so it is awaited or cancelled.
         self.digest_catch_up: asyncio.Task[object] | None = None
         self._sync_on_start = sync_on_start
@@ -95,6 +114,9 @@ class RoundupBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.scheduler.start()
+        await self.signals.start()
+        await self.processes.beat()
+        self.processes.start()
         await self.digest_scheduler.start(self)
         self.feed_poller.start(self)
         self.alert_dispatcher.start(self)
@@ -118,7 +140,14 @@ class RoundupBot(commands.Bot):
 
     async def on_ready(self) -> None:
         user = self.user
-        log.info("ready as %s (id=%s) in %d servers", user, user and user.id, len(self.guilds))
+        log.info(
+            "ready as %s (id=%s) in %d servers, shards %s of %s",
+            user,
+            user and user.id,
+            len(self.guilds),
+            self.shard_ids or "all",
+            self.shard_count,
+        )
 
     def request_close(self, reason: str) -> None:
         """Close from a signal handler; the task is kept so the loop cannot drop it."""
@@ -146,6 +175,8 @@ class RoundupBot(commands.Bot):
         tree = self.tree
         if isinstance(tree, RoundupTree):
             await tree.finish_running(self.shutdown_grace)
+        await self.signals.close()
+        await self.processes.leave()
 
 
 def configure_endpoints(settings: Settings) -> None:
@@ -165,16 +196,25 @@ def build_bot(
     **options: Any,
 ) -> RoundupBot:
     scheduler = AsyncIOScheduler(timezone="UTC")
-    # One budget for every request the jobs make: alerts, channel posts and digests share it.
+    # One budget for every request the jobs make: alerts, channel posts and digests share it
+    # (and the process registry sets it to this process's share when several processes run).
     pacer = RequestPacer(settings.alert_requests_per_second)
     digest_scheduler = DigestScheduler(
         scheduler,
         services.digest,
+        services.digest_schedule,
+        services.leases,
         grace=timedelta(hours=settings.digest_grace_hours),
         clock=services.clock,
         pacer=pacer,
     )
+    signals = WorkSignals(services.database)
     services.settings_changes.subscribe(digest_scheduler.settings_changed)
+
+    async def tell_others(_: object) -> None:
+        await signals.notify("digest")  # the other processes plan their next wake again
+
+    services.settings_changes.subscribe(tell_others)
     guild_settings = services.guild_settings
     cog_services = CogServices(
         archive=services.archive,
@@ -185,12 +225,28 @@ def build_bot(
         alerts=services.alerts,
         channels=services.channels,
     )
-    alert_dispatcher = AlertDispatcher(scheduler, services.alerts, guild_settings, pacer=pacer)
-    channel_poster = ChannelPoster(scheduler, services.channels, guild_settings, pacer)
+    alert_dispatcher = AlertDispatcher(
+        scheduler, services.alerts, guild_settings, pacer=pacer, leases=services.leases
+    )
+    channel_poster = ChannelPoster(
+        scheduler, services.channels, guild_settings, pacer, leases=services.leases
+    )
+    signals.on("digest", digest_scheduler.wake)
+    signals.on("alerts", alert_dispatcher.wake)
+    signals.on("channels", channel_poster.wake)
+    processes = ProcessRegistry(
+        scheduler,
+        services.leases,
+        signals,
+        pacer,
+        budget=settings.alert_requests_per_second,
+        shards=settings.shard_ids or "all",
+        clock=services.clock,
+    )
 
-    def on_news() -> None:
-        alert_dispatcher.wake()
-        channel_poster.wake()
+    def on_news() -> None:  # every process's alert pass and channel posts, by NOTIFY
+        signals.send("alerts")
+        signals.send("channels")
 
     return RoundupBot(
         settings=settings,
@@ -200,6 +256,8 @@ def build_bot(
         feed_poller=FeedPoller(scheduler, services.feeds, guild_settings, on_news=on_news),
         alert_dispatcher=alert_dispatcher,
         channel_poster=channel_poster,
+        signals=signals,
+        processes=processes,
         sync_on_start=sync_on_start,
         connector=connector,
         **options,

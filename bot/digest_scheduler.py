@@ -1,16 +1,20 @@
-"""The weekly digest's jobs: one APScheduler cron job per server, and the start-up catch-up.
+"""The weekly digest's schedule: one ``digest_schedule`` row per server, and the claim loop.
 
-Each server's job (id ``digest:<guild id>``) fires at its weekday and hour in its own IANA
-time zone; APScheduler's CronTrigger computes wall-clock times in that zone, so the post
-stays at 09:00 local across daylight-saving changes. Jobs are rebuilt from the database at
-start and replaced as soon as /setup digest changes, and wait until the bot is ready.
+Each server's next digest time is a row (db/digest_schedule.py), computed from its weekday
+and hour in its own IANA time zone by APScheduler's CronTrigger (wall-clock times in that
+zone, so the post stays at 09:00 local across daylight-saving changes). /setup digest moves
+the row at once. Any bot process may post any server's digest: the claim loop (``run_due``)
+takes the rows that are due, claims each server's ``digest`` lease (news.core.leases), posts,
+and moves the row on. APScheduler stays the scheduler inside each process: an interval job
+(``digest:due``, the polling fallback) and a one-shot job at the earliest row's time
+(``digest:next``) wake the loop; so do a NOTIFY from another process and a settings change.
 
-The jobs live in memory: what happened while the bot was down is settled at start-up by
-``catch_up``: for each server, the latest scheduled time at or before now is posted when it is
-within the grace window (DIGEST_GRACE_HOURS), or recorded as missed and reported to the
-admins when it is older. Posts a previous run left half-way are finished. Every post goes
-through the record of DigestService, so a job, a catch-up and /digest post never post a
-week twice.
+What happened while every process was down is settled by the same loop: a row left in the
+past is due, and the latest scheduled time at or before now is posted when it is within the
+grace window (DIGEST_GRACE_HOURS), or recorded as missed and reported to the admins when it
+is older. Posts a previous run left half-way are finished at start-up. Every post goes
+through the record of DigestService under the server's lease, so a wake, a catch-up and
+/digest post never post a week twice, in one process or across several.
 """
 
 from __future__ import annotations
@@ -21,24 +25,31 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 
-from bot.jobs import stopped_by_shutdown
+from bot.jobs import every, stopped_by_shutdown
 from cogs.alerts.delivery import RequestPacer
 from cogs.digest.delivery import DigestDelivery
+from news.core.leases import LeaseBusy, LeaseLost, Leases
 from news.core.models import GuildSettings
+from news.digest.ports import DigestScheduleRepository
 from news.digest.service import DigestService, PublishResult
 
 log = logging.getLogger(__name__)
 
-JOB_PREFIX = "digest:"
+LEASE_KIND = "digest"
+DUE_JOB = "digest:due"
+NEXT_JOB = "digest:next"
+POLL_EVERY_SECONDS = 60  # the fallback when no wake comes
+DUE_BATCH = 100
+# A failed attempt (database or Discord unreachable) is retried after this, doubling.
+RETRY_FIRST = timedelta(seconds=30)
+RETRY_MAX = timedelta(minutes=30)
 # A weekly trigger fires at least once in any 8 days, whatever the clocks did.
 _LOOKBACK = timedelta(days=8)
-
-
-def job_id(guild_id: int) -> str:
-    return f"{JOB_PREFIX}{guild_id}"
 
 
 def digest_trigger(settings: GuildSettings) -> CronTrigger:
@@ -87,12 +98,14 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 class DigestScheduler:
-    """Owns the ``digest:*`` jobs of the bot's AsyncIOScheduler."""
+    """Owns the ``digest:*`` jobs of the bot's AsyncIOScheduler and the schedule rows."""
 
     def __init__(
         self,
         scheduler: AsyncIOScheduler,
         service: DigestService,
+        schedule: DigestScheduleRepository,
+        leases: Leases,
         *,
         grace: timedelta,
         clock: Callable[[], datetime],
@@ -101,79 +114,175 @@ class DigestScheduler:
         self._scheduler = scheduler
         self._pacer = pacer
         self._service = service
+        self._schedule = schedule
+        self._leases = leases
         self._grace = grace
         self._clock = clock
         self._delivery: DigestDelivery | None = None
         self._ready: Callable[[], Awaitable[None]] | None = None
+        # guild id -> (not before, last delay): attempts that failed wait before the next.
+        self._retry: dict[int, tuple[datetime, timedelta]] = {}
 
     async def start(self, client: discord.Client) -> None:
-        """Post through ``client`` from now on, and add a job for every configured server."""
+        """Post through ``client`` from now on; the loop's jobs wait until it is ready."""
         self._delivery = DigestDelivery(client, self._service, self._pacer)
         self._ready = client.wait_until_ready
-        for settings in await self._service.scheduled_guilds():
-            self.schedule(settings)
+        every(
+            self._scheduler,
+            self.run_due,
+            seconds=POLL_EVERY_SECONDS,
+            job_id=DUE_JOB,
+            name="post the digests that are due",
+            misfire_grace_seconds=POLL_EVERY_SECONDS,
+        )
 
-    def schedule(self, settings: GuildSettings) -> None:
-        """Add or replace the server's job; remove it when the server has no digest channel."""
-        identifier = job_id(settings.guild_id)
+    async def add_missing_rows(self) -> None:
+        """A row for every server with a digest channel and none yet (a database from before
+        the rows): its latest scheduled time, which the loop posts or records as missed."""
+        now = self._clock()
+        missing = []
+        for settings in await self._service.scheduled_guilds():
+            if await self._schedule.next_at(settings.guild_id) is None:
+                at = last_fire_time(settings, now) or next_fire_time(settings, now)
+                if at is not None:
+                    missing.append((settings.guild_id, at))
+        if missing:
+            await self._schedule.add_missing(missing)
+
+    async def settings_changed(self, settings: GuildSettings) -> None:
+        """/setup digest saved new settings (the digest service noted when): move the row at
+        once, and the wake-up with it."""
+        await self._schedule.set_next(settings.guild_id, self.next_post_time(settings))
+        await self._plan_next_wake()
+
+    def next_post_time(self, settings: GuildSettings) -> datetime | None:
+        """When the server's next digest goes out, by its schedule."""
         if settings.digest_channel_id is None:
-            if self._scheduler.get_job(identifier) is not None:
-                self._scheduler.remove_job(identifier)
+            return None
+        return next_fire_time(settings, self._clock())
+
+    async def row(self, guild_id: int) -> datetime | None:
+        """The server's next digest time on record (its ``digest_schedule`` row)."""
+        return await self._schedule.next_at(guild_id)
+
+    def wake(self) -> None:
+        """Run the loop now (a NOTIFY, a settings change) rather than at its next tick."""
+        try:
+            self._scheduler.modify_job(DUE_JOB, next_run_time=datetime.now(UTC))
+        except JobLookupError:
+            log.debug("digest loop not scheduled (yet)")
+
+    async def run_due(self) -> list[PublishResult]:
+        """The claim loop: every due row whose lease this process gets is posted (or recorded
+        missed) and moved on; rows held by another process are left to it. Never raises."""
+        results: list[PublishResult] = []
+        with stopped_by_shutdown(DUE_JOB):
+            await self._wait_until_ready()
+            try:
+                due = await self._schedule.due(self._clock(), DUE_BATCH)
+            except Exception:
+                log.exception("reading the due digests failed; retried at the next wake")
+                due = []
+            for guild_id, at in due:
+                result = await self._run_one(guild_id, at)
+                if result is not None:
+                    results.append(result)
+            await self._plan_next_wake()
+        return results
+
+    async def run_job(self, guild_id: int) -> PublishResult | None:
+        """The server's digest as due now by its schedule (what a wake does for it)."""
+        with stopped_by_shutdown(f"digest:{guild_id}"):
+            await self._wait_until_ready()
+            at = await self._schedule.next_at(guild_id)
+            if at is None or at > self._clock():
+                settings = await self._service.settings(guild_id)
+                at = last_fire_time(settings, self._clock())
+            if at is None:
+                return None
+            return await self._run_one(guild_id, at, retry_now=True)
+        return None
+
+    async def _run_one(
+        self, guild_id: int, at: datetime, *, retry_now: bool = False
+    ) -> PublishResult | None:
+        now = self._clock()
+        waiting = self._retry.get(guild_id)
+        if waiting is not None and now < waiting[0] and not retry_now:
+            return None
+        try:
+            async with self._leases.holding(LEASE_KIND, str(guild_id)) as lease:
+                if lease is None:
+                    return None  # another process is on it
+                result = await self._post_and_advance(guild_id, at)
+        except (LeaseBusy, LeaseLost) as lost:
+            log.info("digest left to another process: guild=%s (%s)", guild_id, lost)
+            return None
+        except Exception:
+            delay = min(RETRY_MAX, waiting[1] * 2) if waiting else RETRY_FIRST
+            self._retry[guild_id] = (now + delay, delay)
+            log.exception(
+                "digest attempt failed: guild=%s scheduled_at=%s; retried in %s",
+                guild_id,
+                at,
+                delay,
+            )
+            return None
+        self._retry.pop(guild_id, None)
+        return result
+
+    async def _post_and_advance(self, guild_id: int, at: datetime) -> PublishResult | None:
+        delivery = await self._wait_until_ready()
+        now = self._clock()
+        settings = await self._service.settings(guild_id)
+        if settings.digest_channel_id is None:
+            await self._schedule.advance(guild_id, at, None)
+            return None
+        # The latest scheduled time: after a long outage only it matters (posted within the
+        # grace window, else recorded as missed), as the schedule may have moved since ``at``.
+        scheduled_at = max(at, last_fire_time(settings, now) or at)
+        result = await delivery.scheduled(guild_id, scheduled_at, grace=self._grace)
+        await self._schedule.advance(guild_id, at, next_fire_time(settings, max(now, at)))
+        return result
+
+    async def _plan_next_wake(self) -> None:
+        """A one-shot wake at the earliest row still ahead, so a digest is not late by up to
+        the polling period."""
+        try:
+            earliest = await self._schedule.earliest()
+        except Exception:
+            log.warning("could not read the next digest time; the loop polls meanwhile")
             return
+        now = self._clock()
+        if earliest is None or earliest <= now or not self._scheduler.running:
+            return
+        wake_at = datetime.now(UTC) + (earliest - now)
         self._scheduler.add_job(
-            self.run_job,
-            digest_trigger(settings),
-            args=(settings.guild_id,),
-            id=identifier,
-            name=f"weekly digest of {settings.guild_id}",
+            self.run_due,
+            DateTrigger(run_date=wake_at),
+            id=NEXT_JOB,
+            name="the next digest time",
             replace_existing=True,
-            # A job late by less than the grace window (a busy loop, a suspended host) still
-            # runs, once: the same rule as the start-up catch-up.
             misfire_grace_time=int(self._grace.total_seconds()) or 1,
             coalesce=True,
             max_instances=1,
         )
 
-    async def settings_changed(self, settings: GuildSettings) -> None:
-        """/setup digest saved new settings (the digest service noted when): move the job
-        at once."""
-        self.schedule(settings)
-
-    def next_post_time(self, settings: GuildSettings) -> datetime | None:
-        """When the server's next digest goes out, by the job's own trigger."""
-        if settings.digest_channel_id is None:
-            return None
-        return next_fire_time(settings, self._clock())
-
-    async def run_job(self, guild_id: int) -> PublishResult | None:
-        """The job: post the week due now, once the bot is ready. Failures are logged with
-        the server's id; the admins are told of what they can fix."""
-        with stopped_by_shutdown(job_id(guild_id)):
-            return await self._post_due(guild_id)
-        return None
-
-    async def _post_due(self, guild_id: int) -> PublishResult | None:
-        delivery = await self._wait_until_ready()
-        settings = await self._service.settings(guild_id)
-        scheduled_at = last_fire_time(settings, self._clock())
-        if scheduled_at is None or settings.digest_channel_id is None:
-            return None
-        try:
-            return await delivery.scheduled(guild_id, scheduled_at, grace=self._grace)
-        except Exception:
-            log.exception("digest job failed: guild=%s scheduled_at=%s", guild_id, scheduled_at)
-            return None
-
     async def catch_up(self) -> list[PublishResult]:
-        """At start-up, once ready: finish interrupted posts, then settle each server's
-        latest scheduled time (post within grace, else record it missed)."""
+        """At start-up, once ready: rows for servers that have none, finish interrupted posts
+        (those no other process is posting), run the loop, then settle each server's latest
+        scheduled time (a post that failed for want of a permission is retried once a start,
+        as the admins may have fixed it)."""
         delivery = await self._wait_until_ready()
         try:
+            await self.add_missing_rows()
             results = await delivery.resume_interrupted()
+            scheduled = await self._service.scheduled_guilds()
         except Exception:
             log.exception("resuming interrupted digests failed; each is retried when due")
-            results = []
-        for settings in await self._service.scheduled_guilds():
+            results, scheduled = [], []
+        results += await self.run_due()
+        for settings in scheduled:
             result = await self.run_job(settings.guild_id)
             if result is not None:
                 results.append(result)

@@ -28,8 +28,8 @@ from news.alerts.models import (
     SubscriptionKind,
 )
 
+from db.backend import Database, Row, Session, Sql, json_list_sql
 from db.headlines import headline_from_row
-from db.sqlite.database import Database, Row, Session
 from db.times import from_unix, from_unix_or_none, unix
 
 _COUNT_SUBSCRIPTIONS = """
@@ -64,7 +64,7 @@ UPDATE subscriptions SET undeliverable = 1
 """
 
 _GET_PREFS = "SELECT * FROM alert_users WHERE user_id = :user_id"
-_PREFS_OF = "SELECT * FROM alert_users WHERE user_id IN (SELECT value FROM json_each(:ids))"
+_PREFS_OF = json_list_sql("SELECT * FROM alert_users WHERE user_id IN {ids}", ids="bigint")
 _SAVE_PREFS = """
 INSERT INTO alert_users (user_id, language, paused_until, quiet_start, quiet_end, timezone,
                          dm_channel_id, dm_refused_at, notice, notice_guild)
@@ -79,20 +79,23 @@ ON CONFLICT (user_id) DO UPDATE SET
 """
 
 # The oldest headlines waiting for the matcher, with what it needs of each.
-_INBOX = """
+_INBOX_SQL = """
 SELECT h.id, h.title, h.summary, h.published_at,
-       (SELECT json_group_array(company_id) FROM headline_companies
-         WHERE headline_id = h.id) AS company_ids,
-       (SELECT json_group_array(topic_id) FROM headline_topics
-         WHERE headline_id = h.id) AS topic_ids,
-       (SELECT json_group_array(DISTINCT guild_id) FROM guild_headlines
-         WHERE headline_id = h.id) AS guild_ids,
-       (SELECT json_group_array(json_array(guild_id, company_id)) FROM guild_headline_companies
+       (SELECT {agg}(company_id){end} FROM headline_companies WHERE headline_id = h.id)
+       AS company_ids,
+       (SELECT {agg}(topic_id){end} FROM headline_topics WHERE headline_id = h.id) AS topic_ids,
+       (SELECT {agg}(DISTINCT guild_id){end} FROM guild_headlines WHERE headline_id = h.id)
+       AS guild_ids,
+       (SELECT {agg}({pair}(guild_id, company_id)){end} FROM guild_headline_companies
          WHERE headline_id = h.id) AS guild_company_ids
   FROM alert_inbox AS i JOIN headlines AS h ON h.id = i.headline_id
  ORDER BY i.headline_id
  LIMIT :limit
 """
+_INBOX = Sql(
+    sqlite=_INBOX_SQL.format(agg="json_group_array", end="", pair="json_array"),
+    postgres=_INBOX_SQL.format(agg="coalesce(json_agg", end=", '[]')", pair="json_build_array"),
+)
 _LEAVE_INBOX = "DELETE FROM alert_inbox WHERE headline_id = :id"
 _QUEUE_ALERT = """
 INSERT INTO alert_outbox (user_id, headline_id, guild_id, subscription_id, delivery, queued_at)
@@ -117,22 +120,28 @@ SELECT user_id FROM alert_outbox WHERE batch_id IS NULL
  ORDER BY min(queued_at), user_id
  LIMIT :limit
 """
-_WAITING = f"""
-SELECT {_ALERT_COLUMNS}
- WHERE o.batch_id IS NULL AND o.user_id IN (SELECT value FROM json_each(:ids))
+_PG_ALERT_COLUMNS = _ALERT_COLUMNS.replace(
+    "json_group_array(c.name)", "coalesce(json_agg(c.name), '[]')"
+)
+_WAITING_SQL = """
+SELECT {columns}
+ WHERE o.batch_id IS NULL AND o.user_id IN {{ids}}
  ORDER BY o.queued_at, o.headline_id
 """
-_BATCH_ALERTS = f"""
-SELECT {_ALERT_COLUMNS}
- WHERE o.batch_id = :batch_id
- ORDER BY v.sort_key DESC
-"""
-_RECENT_BATCHES = """
+_WAITING = Sql(
+    sqlite=json_list_sql(_WAITING_SQL.format(columns=_ALERT_COLUMNS), ids="bigint").sqlite,
+    postgres=json_list_sql(_WAITING_SQL.format(columns=_PG_ALERT_COLUMNS), ids="bigint").postgres,
+)
+_BATCH_SQL = "SELECT {} WHERE o.batch_id = :batch_id ORDER BY v.sort_key DESC"
+_BATCH_ALERTS = Sql(_BATCH_SQL.format(_ALERT_COLUMNS), _BATCH_SQL.format(_PG_ALERT_COLUMNS))
+_RECENT_BATCHES = json_list_sql(
+    """
 SELECT user_id, count(*) AS n FROM alert_batches
- WHERE created_at >= :since AND state != 'failed'
-   AND user_id IN (SELECT value FROM json_each(:ids))
+ WHERE created_at >= :since AND state != 'failed' AND user_id IN {ids}
  GROUP BY user_id
-"""
+""",
+    ids="bigint",
+)
 _INSERT_BATCH = """
 INSERT INTO alert_batches (user_id, guild_id, delivery, channel_id, nonce, state, created_at)
 VALUES (:user_id, :guild_id, :delivery, :channel_id, :nonce, 'sending', :created_at)
@@ -143,10 +152,16 @@ UPDATE alert_outbox SET batch_id = :batch_id
  WHERE user_id = :user_id AND headline_id = :headline_id AND batch_id IS NULL
 """
 # The DM channel is cached with the first batch sent through it: opening it costs a request.
-_REMEMBER_DM_CHANNEL = """
+_REMEMBER_DM_CHANNEL = Sql(
+    sqlite="""
 UPDATE alert_users SET dm_channel_id = :channel_id
  WHERE user_id = :user_id AND dm_channel_id IS NOT :channel_id
-"""
+""",
+    postgres="""
+UPDATE alert_users SET dm_channel_id = :channel_id
+ WHERE user_id = :user_id AND dm_channel_id IS DISTINCT FROM :channel_id
+""",
+)
 _BATCH_SENT = """
 UPDATE alert_batches SET state = 'sent', message_id = :message_id, sent_at = :sent_at
  WHERE id = :id
@@ -160,10 +175,13 @@ SELECT b.*, coalesce(u.language, 'en') AS language
  ORDER BY b.id
 """
 # A batch refused for good: its alerts of these servers wait again, for another delivery.
-_RETARGET = """
+_RETARGET = json_list_sql(
+    """
 UPDATE alert_outbox SET batch_id = NULL, delivery = :delivery
- WHERE batch_id = :batch_id AND guild_id IN (SELECT value FROM json_each(:guild_ids))
-"""
+ WHERE batch_id = :batch_id AND guild_id IN {guild_ids}
+""",
+    guild_ids="bigint",
+)
 # Delivered alerts of headlines too old to be matched ever again (the matcher skips them):
 # their record has done its job, and years of it would only weigh on the database.
 _FORGET_DELIVERED = """

@@ -12,7 +12,7 @@ from news.core.errors import InvalidInput, NotFound
 from news.core.models import Company, CompanySpec, Topic, TopicSpec
 from news.core.text import detect_language, normalize
 
-from db.sqlite.database import Database, Row, Session
+from db.backend import Database, Row, Session
 
 # The companies a guild knows: the bundled ones and its own, with the bundled spellings and
 # its own. :guild_id NULL gives the bundled catalogue alone.

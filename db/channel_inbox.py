@@ -10,24 +10,30 @@ from datetime import datetime
 
 from news.core.models import NewHeadline
 
+from db.backend import Session, json_list_sql
 from db.headlines import dedupe_key
-from db.sqlite.database import Session
 from db.times import unix
 
 _POSTED = """
 SELECT 1 FROM channel_feeds WHERE source_id = :source_id AND channel_id IS NOT NULL LIMIT 1
 """
-_LINKED = """
+_LINKED = json_list_sql(
+    """
 SELECT h.dedupe_key FROM headlines AS h
   JOIN headline_sources AS hs ON hs.headline_id = h.id AND hs.source_id = :source_id
- WHERE h.dedupe_key IN (SELECT value FROM json_each(:keys))
-"""
-_QUEUE = """
+ WHERE h.dedupe_key IN {keys}
+""",
+    keys="text",
+)
+_QUEUE = json_list_sql(
+    """
 INSERT INTO channel_inbox (source_id, headline_id, queued_at)
-SELECT :source_id, id, :queued_at FROM headlines
- WHERE dedupe_key IN (SELECT value FROM json_each(:keys))
+SELECT CAST(:source_id AS bigint), id, CAST(:queued_at AS bigint) FROM headlines
+ WHERE dedupe_key IN {keys}
 ON CONFLICT DO NOTHING
-"""
+""",
+    keys="text",
+)
 
 
 async def channels_post(tx: Session, source_id: int) -> bool:

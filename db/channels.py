@@ -1,6 +1,6 @@
-"""Channel feeds on SQLite (news.channels.ports.ChannelRepository): each server feed's posting
-settings, the matcher's inbox (written by db/channel_inbox.py), the outbox of reports and
-the posts that show them.
+"""Channel feeds (news.channels.ports.ChannelRepository, SQLite or PostgreSQL): each server
+feed's posting settings, the matcher's inbox (written by db/channel_inbox.py), the outbox of
+reports and the posts that show them.
 
 The outbox is the record that makes posting exactly-once: a story enters it once per server
 feed (its primary key), is assigned to a post before the post is sent, and the post records
@@ -26,8 +26,8 @@ from news.channels.models import (
     WaitingReport,
 )
 
+from db.backend import Database, Row, Session, Sql, json_list_sql
 from db.headlines import headline_from_row
-from db.sqlite.database import Database, Row, Session
 from db.times import from_unix, unix
 
 _GET = "SELECT * FROM channel_feeds WHERE guild_id = :guild_id AND source_id = :source_id"
@@ -46,14 +46,17 @@ ON CONFLICT (guild_id, source_id) DO UPDATE SET
 # The source's newest stories, oldest of them first (the channel reads top to bottom).
 _QUEUE_NEWEST = """
 INSERT INTO channel_outbox (guild_id, source_id, headline_id, channel_id, queued_at)
-SELECT :guild_id, :source_id, id, :channel_id, :queued_at FROM (
+SELECT CAST(:guild_id AS bigint), CAST(:source_id AS bigint), id, CAST(:channel_id AS bigint),
+       CAST(:queued_at AS bigint) FROM (
     SELECT h.id, h.sort_key FROM headline_sources AS hs JOIN headlines AS h ON h.id = hs.headline_id
      WHERE hs.source_id = :source_id
-     ORDER BY h.sort_key DESC LIMIT :limit)
+     ORDER BY h.sort_key DESC LIMIT :limit) AS newest
  ORDER BY sort_key
 ON CONFLICT DO NOTHING
+RETURNING headline_id
 """
-_INBOX = """
+_INBOX = Sql(
+    sqlite="""
 SELECT i.source_id, i.headline_id, i.queued_at, h.title, h.summary,
        (SELECT json_group_array(company_id) FROM headline_companies
          WHERE headline_id = h.id) AS company_ids,
@@ -62,12 +65,26 @@ SELECT i.source_id, i.headline_id, i.queued_at, h.title, h.summary,
   FROM channel_inbox AS i JOIN headlines AS h ON h.id = i.headline_id
  ORDER BY i.queued_at, h.sort_key
  LIMIT :limit
-"""
-_POSTING = """
+""",
+    postgres="""
+SELECT i.source_id, i.headline_id, i.queued_at, h.title, h.summary,
+       (SELECT coalesce(json_agg(company_id), '[]') FROM headline_companies
+         WHERE headline_id = h.id) AS company_ids,
+       (SELECT coalesce(json_agg(topic_id), '[]') FROM headline_topics
+         WHERE headline_id = h.id) AS topic_ids
+  FROM channel_inbox AS i JOIN headlines AS h ON h.id = i.headline_id
+ ORDER BY i.queued_at, h.sort_key
+ LIMIT :limit
+""",
+)
+_POSTING = json_list_sql(
+    """
 SELECT * FROM channel_feeds
  WHERE channel_id IS NOT NULL AND broken IS NULL
-   AND source_id IN (SELECT value FROM json_each(:ids))
-"""
+   AND source_id IN {ids}
+""",
+    ids="bigint",
+)
 _QUEUE = """
 INSERT INTO channel_outbox (guild_id, source_id, headline_id, channel_id, queued_at)
 VALUES (:guild_id, :source_id, :headline_id, :channel_id, :queued_at)
@@ -144,19 +161,17 @@ UPDATE channel_feeds SET webhook_told = 1
  WHERE guild_id = :guild_id AND source_id = :source_id AND webhook_told = 0
 RETURNING 1 AS told
 """
-_BROKEN = """
+_ALL_BROKEN = """
 SELECT c.*, coalesce(nullif(gs.name, ''), nullif(s.title, ''), s.key) AS label
   FROM channel_feeds AS c
   JOIN sources AS s ON s.id = c.source_id
   JOIN guild_sources AS gs ON gs.guild_id = c.guild_id AND gs.source_id = c.source_id
- WHERE c.guild_id = :guild_id AND c.broken IS NOT NULL AND c.channel_id IS NOT NULL
-   AND c.source_id IN (SELECT value FROM json_each(:ids))
-"""
-_ALL_BROKEN = _BROKEN.replace("AND c.source_id IN (SELECT value FROM json_each(:ids))", "").rstrip()
+ WHERE c.guild_id = :guild_id AND c.broken IS NOT NULL AND c.channel_id IS NOT NULL"""
+_BROKEN = json_list_sql(_ALL_BROKEN + "\n   AND c.source_id IN {ids}\n", ids="bigint")
 
 
 class SqliteChannelRepository:
-    """news.channels.ports.ChannelRepository on SQLite."""
+    """news.channels.ports.ChannelRepository on SQLite or PostgreSQL."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -185,9 +200,7 @@ class SqliteChannelRepository:
             "limit": limit,
         }
         async with self._db.transaction() as tx:
-            await tx.execute(_QUEUE_NEWEST, params)
-            row = await tx.fetch_one("SELECT changes() AS n")
-        return int(row["n"]) if row is not None else 0
+            return len(await tx.fetch_all(_QUEUE_NEWEST, params))
 
     # --- matching --------------------------------------------------------------------------
 

@@ -7,8 +7,8 @@ from news.core.models import DigestCandidate, GuildSettings
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
 
 from db import guild_tags
+from db.backend import Database, Row
 from db.headlines import headline_from_row, week_key_range
-from db.sqlite.database import Database, Row
 from db.times import from_unix, from_unix_or_none, unix
 
 # The week's visible headlines, newest first, with the story each was placed in when it
@@ -102,6 +102,7 @@ UPDATE guild_settings
        digest_max_items = :max_items, digest_scheduled_since = :scheduled_since,
        digest_relevance = :relevance
  WHERE guild_id = :guild_id
+RETURNING guild_id
 """
 
 
@@ -193,7 +194,7 @@ class SqliteDigestRepository:
     async def save_digest_options(self, guild_id: int, options: DigestOptions) -> bool:
         since = options.scheduled_since
         async with self._db.transaction() as tx:
-            await tx.execute(
+            changed = await tx.fetch_one(
                 _SAVE_OPTIONS,
                 {
                     "guild_id": guild_id,
@@ -204,8 +205,7 @@ class SqliteDigestRepository:
                     "relevance": str(options.relevance),
                 },
             )
-            changed = await tx.fetch_one("SELECT changes() AS changed")
-        return bool(changed and changed["changed"])
+        return changed is not None
 
 
 def _part_key(post: DigestPost, index: int) -> dict[str, object]:

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from news.core.models import NewHeadline
 from news.feeds.sources import FeedSource, GuildFeed, feed_host, feed_identity
 
+from db.backend import Database, Row, Session, Sql
 from db.channel_inbox import channels_post, linked_keys, queue_for_channels
 from db.headlines import dedupe_key, store_new_headlines
-from db.sqlite.database import Database, Row, Session
 from db.times import from_unix_or_none, unix, unix_or_none
 
 _INSERT_FEED = """
@@ -27,16 +27,21 @@ RETURNING *
 """
 # Feeds on the URL's host, of which Python picks the one that is the same feed (feed_identity):
 # http and https, tracking parameters, default port and trailing slash are one feed.
-_FEEDS_ON_HOST = """
+_FEEDS_ON_HOST = Sql(
+    sqlite="""
 SELECT * FROM sources WHERE kind = 'feed' AND instr(lower(key), :host) > 0 ORDER BY id
-"""
+""",
+    postgres="""
+SELECT * FROM sources WHERE kind = 'feed' AND strpos(lower(key), :host) > 0 ORDER BY id
+""",
+)
 _FOLLOWS = """
 SELECT 1 FROM guild_sources WHERE guild_id = :guild_id AND source_id = :source_id
 """
 _FOLLOW = """
 INSERT INTO guild_sources (guild_id, source_id, name, added_by, added_at)
 VALUES (:guild_id, :source_id, :name, :added_by, :added_at)
-ON CONFLICT (guild_id, source_id) DO UPDATE SET name = coalesce(excluded.name, name)
+ON CONFLICT (guild_id, source_id) DO UPDATE SET name = coalesce(excluded.name, guild_sources.name)
 """
 _GUILD_FEEDS = """
 SELECT s.*, gs.guild_id, gs.name, gs.added_by

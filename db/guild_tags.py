@@ -15,7 +15,7 @@ from typing import Any
 
 from news.core.models import Headline, HeadlineQuery
 
-from db.sqlite.database import Database, Params, Session
+from db.backend import Database, Params, Session, Sql, json_list_sql
 from db.sqlite.search_index import filtered_expression
 
 _LINK = """
@@ -23,11 +23,14 @@ INSERT INTO guild_headline_companies (guild_id, headline_id, company_id, sort_ke
 VALUES (:guild_id, :id, :company_id, :sort_key)
 ON CONFLICT DO NOTHING
 """
-_NAMES = """
+_NAMES = json_list_sql(
+    """
 SELECT t.headline_id, c.name
   FROM guild_headline_companies AS t JOIN companies AS c ON c.id = t.company_id
- WHERE t.guild_id = :guild_id AND t.headline_id IN (SELECT value FROM json_each(:ids))
-"""
+ WHERE t.guild_id = :guild_id AND t.headline_id IN {ids}
+""",
+    ids="bigint",
+)
 
 _VISIBLE = """EXISTS (SELECT 1 FROM guild_headlines AS g
                     WHERE g.guild_id = :guild_id AND g.headline_id = {headline})"""
@@ -67,7 +70,7 @@ _SEARCH = {
 
 # /company for a server with its own tags: as db/search.py's, the server's tags added to the
 # shared ones (a headline tagged both ways counts once).
-ACTIVITY = f"""
+_SQLITE_ACTIVITY = f"""
 WITH page AS MATERIALIZED (
     SELECT hc.sort_key
       FROM headline_companies AS hc
@@ -121,6 +124,68 @@ SELECT counts.counts_json, mentions.mentions_json, h.*
   LEFT JOIN (SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key) AS h
  ORDER BY h.sort_key DESC
 """
+
+_PG_ACTIVITY = f"""
+WITH page AS MATERIALIZED (
+    SELECT hc.sort_key
+      FROM headline_companies AS hc
+     WHERE hc.company_id = :company_id
+       AND {_VISIBLE.format(headline="hc.headline_id")}
+    UNION
+    SELECT t.sort_key
+      FROM guild_headline_companies AS t
+     WHERE t.guild_id = :guild_id AND t.company_id = :company_id
+       AND {_VISIBLE.format(headline="t.headline_id")}
+     ORDER BY 1 DESC
+     LIMIT :headline_limit
+),
+counts AS (
+    SELECT coalesce(json_agg(json_build_array(week, headlines) ORDER BY n), '[]')
+           AS counts_json
+      FROM (
+        SELECT w.n, w.value ->> 0 AS week,
+               (SELECT count(*)
+                  FROM headline_companies AS hc
+                 WHERE hc.company_id = :company_id
+                   AND hc.sort_key BETWEEN CAST(w.value ->> 1 AS bigint)
+                                       AND CAST(w.value ->> 2 AS bigint)
+                   AND {_VISIBLE.format(headline="hc.headline_id")}
+               ) + (SELECT count(*)
+                  FROM guild_headline_companies AS t
+                 WHERE t.guild_id = :guild_id AND t.company_id = :company_id
+                   AND t.sort_key BETWEEN CAST(w.value ->> 1 AS bigint)
+                                      AND CAST(w.value ->> 2 AS bigint)
+                   AND NOT EXISTS (SELECT 1 FROM headline_companies AS hc
+                                    WHERE hc.headline_id = t.headline_id
+                                      AND hc.company_id = t.company_id)
+                   AND {_VISIBLE.format(headline="t.headline_id")}
+               ) AS headlines
+          FROM json_array_elements(CAST(:weeks AS json)) WITH ORDINALITY AS w (value, n)
+    ) AS weekly
+),
+mentions AS (
+    SELECT coalesce(json_agg(json_build_array(id, week, title, publisher) ORDER BY n), '[]')
+           AS mentions_json
+      FROM (
+        SELECT r.id, r.week, r.title, r.publisher,
+               row_number() OVER (ORDER BY r.week DESC, r.published_at DESC, r.id DESC) AS n
+          FROM roundups AS r
+         WHERE r.guild_id = :guild_id
+           AND r.id IN (SELECT s.roundup_id
+                          FROM roundup_section_companies AS m
+                          JOIN roundup_sections AS s ON s.id = m.section_id
+                         WHERE m.company_id = :company_id)
+         ORDER BY r.week DESC, r.published_at DESC, r.id DESC
+         LIMIT :mention_limit
+    ) AS mentioned
+)
+SELECT counts.counts_json, mentions.mentions_json, h.*
+  FROM counts CROSS JOIN mentions
+  LEFT JOIN (SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key) AS h
+    ON true
+ ORDER BY h.sort_key DESC
+"""
+ACTIVITY = Sql(sqlite=_SQLITE_ACTIVITY, postgres=_PG_ACTIVITY)
 
 
 def company_search(

@@ -23,8 +23,7 @@ from news.core.text import normalize
 from news.core.weeks import week_bounds, week_of
 
 from db import guild_tags
-from db.sqlite import search_index
-from db.sqlite.database import Row, Session
+from db.backend import Row, Session, Sql, json_list_sql
 from db.times import from_unix, unix
 
 ID_BITS = 32
@@ -32,10 +31,17 @@ ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
 ALL_KEYS = (-(2**63), 2**63 - 1)
 
-_HEADLINES_BY_KEY = """
-SELECT id, dedupe_key, sort_key, url FROM headlines
- WHERE dedupe_key IN (SELECT value FROM json_each(:keys))
-"""
+_HEADLINES_BY_KEY = json_list_sql(
+    "SELECT id, dedupe_key, sort_key, url FROM headlines WHERE dedupe_key IN {keys}",
+    keys="text",
+)
+# On PostgreSQL, writers of other processes run at once: a transaction-scoped advisory lock
+# serialises the writers of headlines, as BEGIN IMMEDIATE does on SQLite, so the max(id)
+# read below stays the max until commit. The key is an arbitrary constant of ours.
+_LOCK_HEADLINES = Sql(
+    sqlite="SELECT 1",
+    postgres="SELECT pg_advisory_xact_lock(1801)",
+)
 _NEXT_HEADLINE_ID = "SELECT coalesce(max(id), 0) + 1 AS next_id FROM headlines"
 _INSERT_HEADLINE = """
 INSERT INTO headlines (id, dedupe_key, url, title, summary, language, published_at, week,
@@ -55,10 +61,12 @@ INSERT INTO headline_sources (headline_id, source_id) VALUES (:id, :source_id)
 ON CONFLICT DO NOTHING
 """
 _QUEUE_FOR_ALERTS = "INSERT INTO alert_inbox (headline_id) VALUES (:id) ON CONFLICT DO NOTHING"
-_LINKED_TO_SOURCE = """
-SELECT headline_id FROM headline_sources
- WHERE source_id = :source_id AND headline_id IN (SELECT value FROM json_each(:ids))
-"""
+_LINKED_TO_SOURCE = json_list_sql(
+    """
+SELECT headline_id FROM headline_sources WHERE source_id = :source_id AND headline_id IN {ids}
+""",
+    ids="bigint",
+)
 _UNLINK_COMPANIES = "DELETE FROM headline_companies WHERE headline_id = :id"
 _UNLINK_TOPICS = "DELETE FROM headline_topics WHERE headline_id = :id"
 _UNLINK_MENTIONS = "DELETE FROM headline_mentions WHERE headline_id = :id"
@@ -132,11 +140,11 @@ async def store_headlines(
         known = [stored[key].id for key in keys if stored[key].old_sort_key is not None]
         await _queue_new_to_source(tx, known, source_id)
     await tx.executemany(_UPDATE_HEADLINE, updated_rows)
-    await search_index.unindex_headlines(tx, updated_rows)
+    await tx.index.unindex_headlines(tx, updated_rows)
     await tx.executemany(_UNLINK_COMPANIES, updated_rows)
     await tx.executemany(_UNLINK_TOPICS, updated_rows)
     await tx.executemany(_UNLINK_MENTIONS, updated_rows)
-    await search_index.index_headlines(tx, all_rows)
+    await tx.index.index_headlines(tx, all_rows)
     await tx.executemany(_LINK_SOURCE, [{"id": r["id"], "source_id": source_id} for r in all_rows])
     await tx.executemany(_LINK_COMPANY, _company_links(latest, stored))
     await tx.executemany(_LINK_TOPIC, _topic_links(latest, stored))
@@ -154,6 +162,7 @@ async def store_new_headlines(
     never moves a story to another week. Returns (stories filed now, stories linked in all).
     """
     latest = {dedupe_key(headline): headline for headline in headlines}
+    await tx.fetch_one(_LOCK_HEADLINES)
     rows = await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(list(latest))})
     keys = {row["dedupe_key"]: (int(row["id"]), int(row["sort_key"])) for row in rows}
     known = {key: headline_id for key, (headline_id, _) in keys.items()}
@@ -198,6 +207,7 @@ async def _assign_ids(
     We choose ids ourselves because the sort key embeds the id and must be written with the
     row; BEGIN IMMEDIATE guarantees nobody else inserts meanwhile.
     """
+    await tx.fetch_one(_LOCK_HEADLINES)
     keys = [prefix + key for key in latest]
     existing = {
         row["dedupe_key"].removeprefix(prefix): row
@@ -242,8 +252,8 @@ def _headline_row(
         "sort_key": stored.sort_key,
         "old_sort_key": stored.old_sort_key,
         "relevance": min(max(headline.relevance, 0.0), 1.0),
-        "terms": search_index.index_terms(headline.title + "\n" + headline.summary),
-        "tags": search_index.tags(headline.company_ids, headline.topic_ids),
+        "company_ids": headline.company_ids,
+        "topic_ids": headline.topic_ids,
     }
 
 

@@ -1,6 +1,6 @@
-"""Re-tagging a guild's headlines (news.archive.retagging.RetagRepository on SQLite), read in
-batches by id: the headlines its roundups filed, their company tags and index tags rewritten;
-and the feed headlines it sees, its own tags on them (guild_headline_companies) rewritten."""
+"""Re-tagging a guild's headlines (news.archive.retagging.RetagRepository), read in batches
+by id: the headlines its roundups filed, their company tags and index tags rewritten; and the
+feed headlines it sees, its own tags on them (guild_headline_companies) rewritten."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from collections.abc import Sequence
 
 from news.archive.retagging import TaggedText
 
-from db.sqlite import search_index
-from db.sqlite.database import Database
+from db.backend import Database, Sql
 
 _OWN_COUNT = """
 SELECT count(*) AS total
   FROM roundups AS r JOIN headlines AS h ON h.roundup_id = r.id
  WHERE r.guild_id = :guild_id
 """
-_OWN_BATCH = """
+_OWN_BATCH = Sql(
+    sqlite="""
 SELECT h.id, h.sort_key, h.title, h.summary,
        (SELECT json_group_array(hc.company_id) FROM headline_companies AS hc
          WHERE hc.headline_id = h.id) AS companies_json,
@@ -28,14 +28,26 @@ SELECT h.id, h.sort_key, h.title, h.summary,
    AND h.roundup_id IN (SELECT id FROM roundups WHERE guild_id = :guild_id)
  ORDER BY h.id
  LIMIT :limit
-"""
+""",
+    postgres="""
+SELECT h.id, h.sort_key, h.title, h.summary,
+       (SELECT coalesce(json_agg(hc.company_id), '[]') FROM headline_companies AS hc
+         WHERE hc.headline_id = h.id) AS companies_json,
+       (SELECT coalesce(json_agg(ht.topic_id), '[]') FROM headline_topics AS ht
+         WHERE ht.headline_id = h.id) AS topics_json
+  FROM headlines AS h
+ WHERE h.id > :after_id
+   AND h.roundup_id IN (SELECT id FROM roundups WHERE guild_id = :guild_id)
+ ORDER BY h.id
+ LIMIT :limit
+""",
+)
 _UNLINK_COMPANIES = "DELETE FROM headline_companies WHERE headline_id = :id"
 _LINK_COMPANY = """
 INSERT INTO headline_companies (headline_id, company_id, sort_key)
 VALUES (:id, :company_id, :sort_key)
 ON CONFLICT DO NOTHING
 """
-_SET_TAGS = "UPDATE headline_search SET tags = :tags WHERE rowid = :sort_key"
 
 # The feed headlines a guild sees: linked to a source it follows, and no roundup's own row.
 _FEED_COUNT = """
@@ -45,7 +57,8 @@ SELECT count(DISTINCT hs.headline_id) AS total
   JOIN headlines AS h ON h.id = hs.headline_id
  WHERE gs.guild_id = :guild_id AND h.roundup_id IS NULL
 """
-_FEED_BATCH = """
+_FEED_BATCH = Sql(
+    sqlite="""
 SELECT h.id, h.sort_key, h.title, h.summary,
        (SELECT json_group_array(hc.company_id) FROM headline_companies AS hc
          WHERE hc.headline_id = h.id) AS shared_json,
@@ -58,7 +71,22 @@ SELECT h.id, h.sort_key, h.title, h.summary,
                 WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
  ORDER BY h.id
  LIMIT :limit
-"""
+""",
+    postgres="""
+SELECT h.id, h.sort_key, h.title, h.summary,
+       (SELECT coalesce(json_agg(hc.company_id), '[]') FROM headline_companies AS hc
+         WHERE hc.headline_id = h.id) AS shared_json,
+       (SELECT coalesce(json_agg(t.company_id), '[]') FROM guild_headline_companies AS t
+         WHERE t.guild_id = :guild_id AND t.headline_id = h.id) AS companies_json
+  FROM headlines AS h
+ WHERE h.id > :after_id
+   AND h.roundup_id IS NULL
+   AND EXISTS (SELECT 1 FROM guild_headlines AS g
+                WHERE g.guild_id = :guild_id AND g.headline_id = h.id)
+ ORDER BY h.id
+ LIMIT :limit
+""",
+)
 _UNLINK_GUILD_COMPANIES = """
 DELETE FROM guild_headline_companies WHERE guild_id = :guild_id AND headline_id = :id
 """
@@ -106,12 +134,14 @@ class SqliteRetagRepository:
                     for company_id in h.company_ids
                 ],
             )
-            await tx.executemany(
-                _SET_TAGS,
+            await tx.index.retag_headlines(
+                tx,
                 [
                     {
                         "sort_key": h.sort_key,
-                        "tags": search_index.tags(h.company_ids, h.topic_ids),
+                        "text": f"{h.title}\n{h.summary}",
+                        "company_ids": h.company_ids,
+                        "topic_ids": h.topic_ids,
                     }
                     for h in headlines
                 ],

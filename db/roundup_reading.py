@@ -6,12 +6,13 @@ import json
 
 from news.core.models import Headline, Roundup, RoundupKind, RoundupSection
 
+from db.backend import Session, Sql
 from db.headlines import headline_from_row
-from db.sqlite.database import Session
 from db.times import from_unix
 
 _ROUNDUP_BY_ID = "SELECT * FROM roundups WHERE id = :roundup_id"
-_SECTIONS = """
+_SECTIONS = Sql(
+    sqlite="""
 SELECT s.id, s.position, s.title, s.commentary,
        (SELECT json_group_array(c.name)
           FROM roundup_section_companies AS m JOIN companies AS c ON c.id = m.company_id
@@ -19,7 +20,17 @@ SELECT s.id, s.position, s.title, s.commentary,
   FROM roundup_sections AS s
  WHERE s.roundup_id = :roundup_id
  ORDER BY s.position
-"""
+""",
+    postgres="""
+SELECT s.id, s.position, s.title, s.commentary,
+       (SELECT coalesce(json_agg(c.name), '[]')
+          FROM roundup_section_companies AS m JOIN companies AS c ON c.id = m.company_id
+         WHERE m.section_id = s.id) AS mentions_json
+  FROM roundup_sections AS s
+ WHERE s.roundup_id = :roundup_id
+ ORDER BY s.position
+""",
+)
 _SECTION_ITEMS = """
 SELECT i.section_id, v.*
   FROM roundup_sections AS s

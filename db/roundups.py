@@ -26,10 +26,9 @@ from news.core.models import (
 )
 from news.core.text import normalize
 
+from db.backend import Database, Session, json_list_sql
 from db.headlines import StoredHeadline, dedupe_key, publication, store_headlines
 from db.roundup_reading import load_roundup
-from db.sqlite import search_index
-from db.sqlite.database import Database, Session
 from db.times import from_unix, unix
 
 _GET_IMPORT_SOURCE = """
@@ -78,10 +77,11 @@ SELECT h.id, h.sort_key AS old_sort_key FROM headlines AS h
 _OWN_HEADLINES = "SELECT id, sort_key AS old_sort_key FROM headlines WHERE roundup_id = :roundup_id"
 _DELETE_HEADLINE = "DELETE FROM headlines WHERE id = :id"
 # Rows shared before migration 007 that the guild's roundups no longer list leave its imports.
-_UNLINK_UNLISTED_SHARED = """
+_UNLINK_UNLISTED_SHARED = json_list_sql(
+    """
 DELETE FROM headline_sources
  WHERE source_id = :source_id
-   AND headline_id IN (SELECT value FROM json_each(:ids))
+   AND headline_id IN {ids}
    AND headline_id IN (SELECT id FROM headlines WHERE roundup_id IS NULL)
    AND NOT EXISTS (SELECT 1
                      FROM roundup_items AS i
@@ -89,7 +89,9 @@ DELETE FROM headline_sources
                      JOIN roundups AS r ON r.id = s.roundup_id
                     WHERE i.headline_id = headline_sources.headline_id
                       AND r.guild_id = :guild_id)
-"""
+""",
+    ids="bigint",
+)
 _DELETE_ROUNDUP = "DELETE FROM roundups WHERE id = :roundup_id AND guild_id = :guild_id"
 _GUILD_ROUNDUP = "SELECT * FROM roundups WHERE id = :roundup_id AND guild_id = :guild_id"
 _ROUNDUP_LIST = """
@@ -98,7 +100,7 @@ SELECT r.id, r.week, r.title, r.publisher, r.kind, r.published_at,
             ON i.section_id = s.id
          WHERE s.roundup_id = r.id) AS headlines
   FROM roundups AS r
- WHERE r.guild_id = :guild_id AND (:week IS NULL OR r.week = :week)
+ WHERE r.guild_id = :guild_id AND (CAST(:week AS TEXT) IS NULL OR r.week = :week)
  ORDER BY r.week DESC, r.kind = 'imported' DESC, r.published_at DESC, r.id DESC
  LIMIT :limit
 """
@@ -126,10 +128,8 @@ INSERT INTO roundup_items (section_id, position, headline_id)
 VALUES ((SELECT id FROM roundup_sections WHERE roundup_id = :roundup_id AND position = :section),
         :position, :headline_id)
 """
-_COMPANY_NAMES = """
-SELECT id, name FROM companies WHERE id IN (SELECT value FROM json_each(:ids))
-"""
-_TOPIC_KEYS = "SELECT id, key FROM topics WHERE id IN (SELECT value FROM json_each(:ids))"
+_COMPANY_NAMES = json_list_sql("SELECT id, name FROM companies WHERE id IN {ids}", ids="bigint")
+_TOPIC_KEYS = json_list_sql("SELECT id, key FROM topics WHERE id IN {ids}", ids="bigint")
 _LATEST_WEEK = "SELECT max(week) AS week FROM roundups WHERE guild_id = :guild_id"
 _WEEKS = """
 SELECT week, count(*) AS roundups FROM roundups WHERE guild_id = :guild_id GROUP BY week
@@ -225,7 +225,7 @@ class SqliteRoundupRepository:
                 return None
             listed = await _listed(tx, roundup_id)
             own = await tx.fetch_all(_OWN_HEADLINES, params)
-            await search_index.unindex_headlines(tx, [dict(r) for r in own])
+            await tx.index.unindex_headlines(tx, [dict(r) for r in own])
             # Cascades to its sections, items, mentions and own headlines with their links.
             await tx.execute(_DELETE_ROUNDUP, params)
             source_id = await _import_source(tx, guild_id)
@@ -332,7 +332,7 @@ async def _drop_unlisted(
     """After a replacement: the roundup's own headlines it lists no more are deleted, and
     shared rows (filed before migration 007) leave the guild unless another roundup lists them."""
     unlisted = [dict(row) for row in await tx.fetch_all(_UNLISTED_OWN, {"roundup_id": roundup_id})]
-    await search_index.unindex_headlines(tx, unlisted)
+    await tx.index.unindex_headlines(tx, unlisted)
     await tx.executemany(_DELETE_HEADLINE, unlisted)
     await tx.execute(
         _UNLINK_UNLISTED_SHARED,

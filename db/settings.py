@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from news.core.models import GuildSettings
 
-from db.sqlite.database import Database
+from db.backend import Database
 
 _GET_SETTINGS = """
 SELECT guild_id, digest_channel_id, digest_weekday, digest_hour, timezone, language,

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 
 from news.core.models import DigestCandidate
 
+from db.backend import Database, Row
 from db.headlines import headline_from_row, week_key_range
-from db.sqlite.database import Database, Row
 
 # The week's headlines in publication order (the sort key orders by minute, then id), with
 # their outlet: the title of a feed that ran it, else the publisher of a roundup that listed

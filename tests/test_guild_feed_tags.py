@@ -1,6 +1,6 @@
 """A server's own companies and spellings tag the feed headlines it sees, for it alone: two
 servers follow the same feed through the services the bot builds (bot.app.open_services), a
-feed site on 127.0.0.1 and real SQLite."""
+feed site on 127.0.0.1 and real SQLite or PostgreSQL (the ``backend`` parameter)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.app import Services, open_services
@@ -18,6 +19,7 @@ from news.archive import retagging
 from news.core.errors import NotFound
 from news.core.models import Headline
 from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
+from testkit.postgres import TemplateServer
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday of 2026-W48
 MONDAY = "Mon, 23 Nov 2026 {hour:02d}:00:00 GMT"
@@ -54,8 +56,18 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+async def world(tmp_path: Path, backend_server: TemplateServer | None) -> AsyncIterator[World]:
     settings = Settings(_env_file=None, database_path=tmp_path / "tags.db", allow_private_urls=True)
+    if backend_server is not None:
+        assert backend_server.working is not None
+        connection = await asyncpg.connect(backend_server.working)
+        try:
+            await backend_server.clean(connection)
+        finally:
+            await connection.close()
+        settings = Settings(
+            _env_file=None, database_url=backend_server.working, allow_private_urls=True
+        )
     async with running_scripted_site() as site, open_services(settings, clock=lambda: NOW) as s:
         world = World(s, site, site.url("/feed.xml"))
         world.serve(ROBOT, GREEN, OTHER)

@@ -1,15 +1,16 @@
 """Servers kept apart, and every roundup of a week kept: through ArchiveService with the real
-parser, recognisers and SQLite repositories. Server A and server B share one database."""
+parser, recognisers and the repositories, on SQLite and on PostgreSQL. Server A and server B
+share one database."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from db import (
-    Database,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteRetagRepository,
@@ -19,6 +20,8 @@ from news.archive import retagging
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
 from news.core.errors import NotFound
+from testkit.postgres import TemplateServer
+from tests.backends import open_backend
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 DAY = date(2026, 11, 25)
@@ -42,8 +45,10 @@ B_ARTICLE = f"""# 비 주간
 
 
 @pytest.fixture
-async def service() -> AsyncIterator[ArchiveService]:
-    async with await Database.open(":memory:") as database:
+async def service(
+    backend_server: TemplateServer | None, tmp_path: Path
+) -> AsyncIterator[ArchiveService]:
+    async with open_backend(backend_server, tmp_path / "servers.db") as database:
         archive = ArchiveService(
             SqliteCompanyRepository(database),
             SqliteTopicRepository(database),

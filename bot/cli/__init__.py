@@ -35,6 +35,7 @@ from bot.cli.common import (
 from bot.cli.database_path import DatabasePathProblem, check_database_path
 from bot.logs import configure_logging
 from bot.settings import Settings
+from db import DatabaseUnavailable, SchemaError
 from db.sqlite.maintenance import MaintenanceError
 from locales import LANGUAGES
 from news.core.errors import RoundupError
@@ -106,11 +107,17 @@ def _run(args: argparse.Namespace, settings: Settings, handlers: Handlers) -> in
         return asyncio.run(_dispatch(args, settings, handlers))
     except KeyboardInterrupt:
         return 130
-    except DatabasePathProblem as problem:
-        return _fail(problem.message_in(args.lang), EXIT_USAGE)
+    except (DatabasePathProblem, DatabaseUnavailable) as problem:
+        # A database that cannot be opened or reached: a settings matter, exit 2.
+        message = (
+            problem.message_in(args.lang)
+            if isinstance(problem, DatabasePathProblem)
+            else str(problem)
+        )
+        return _fail(message, EXIT_USAGE)
     except RoundupError as error:
         return _fail(error.message_in(args.lang), EXIT_ERROR)
-    except MaintenanceError as error:
+    except (MaintenanceError, SchemaError) as error:
         return _fail(str(error), EXIT_ERROR)
     except Exception as error:
         if args.debug:
@@ -121,16 +128,21 @@ def _run(args: argparse.Namespace, settings: Settings, handlers: Handlers) -> in
 
 async def _dispatch(args: argparse.Namespace, settings: Settings, handlers: Handlers) -> int:
     out = make_console()
-    check_database_path(settings.database_path, creating=args.command != "db")
+    if settings.database_dsn is None or (args.command == "db" and args.action == "copy"):
+        # DATABASE_PATH is ignored when DATABASE_URL selects PostgreSQL, except as the
+        # SQLite archive ``db copy`` reads.
+        check_database_path(settings.database_path, creating=args.command != "db")
     if (code := await run.before_services(args, settings, out)) is not None:
         return code
     if args.command == "db":
         # Not through open_services: that migrates at open, and these must not.
-        return await db.dispatch(args, settings.database_path, out)
+        return await db.dispatch(args, settings, out)
     async with AsyncExitStack() as stack:
         try:
             services = await stack.enter_async_context(open_services(settings))
         except (sqlite3.DatabaseError, OSError) as error:
+            if settings.database_dsn is not None:
+                raise
             raise DatabasePathProblem(
                 "database_path.unreadable",
                 path=str(settings.database_path),
@@ -149,7 +161,9 @@ def _handler_key(args: argparse.Namespace) -> str:
 def _settings_problem(error: ValidationError) -> str:
     first = error.errors()[0]
     name = ".".join(str(part) for part in first["loc"]).upper()
-    return f"setting {name}: {first['msg']}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    # A rule across settings (SHARD_IDS against SHARD_COUNT) names them in its message.
+    return f"setting {name}: {message}" if name else f"settings: {message}"
 
 
 def _fail(message: str, code: int) -> int:

@@ -45,7 +45,7 @@ class SubscriptionsCog(commands.Cog):
         prefs = await self._alerts.take_notice(interaction.user.id)
         if prefs is None or prefs.notice is None:
             return
-        guild = self._bot.get_guild(prefs.notice_guild or 0)
+        guild = await self._guild(prefs.notice_guild)
         name = f"**{escape(guild.name)}**" if guild else text(interaction.locale, "a_server")
         try:
             await interaction.followup.send(
@@ -55,6 +55,18 @@ class SubscriptionsCog(commands.Cog):
             )
         except discord.HTTPException:
             log.warning("alert notice not delivered: user=%s", interaction.user.id)
+
+    async def _guild(self, guild_id: int | None) -> discord.Guild | None:
+        """The server by id: cached when its shard is this process's, else by REST."""
+        if not guild_id:
+            return None
+        guild = self._bot.get_guild(guild_id)
+        if guild is not None:
+            return guild
+        try:
+            return await self._bot.fetch_guild(guild_id, with_counts=False)
+        except discord.HTTPException:
+            return None
 
     @app_commands.command(name="subscribe")
     @app_commands.guild_only()

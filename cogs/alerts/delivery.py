@@ -59,12 +59,21 @@ class RequestPacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate <= 0:
-            raise ValueError("the request rate must be positive")
-        self._interval = 1.0 / rate
+        self.rate = rate
         self._clock = clock
         self._sleep = sleep
         self._next_slot = 0.0
+
+    @property
+    def rate(self) -> float:
+        return 1.0 / self._interval
+
+    @rate.setter
+    def rate(self, rate: float) -> None:
+        """A new rate from the next slot on (this process's share of the bot's budget)."""
+        if rate <= 0:
+            raise ValueError("the request rate must be positive")
+        self._interval = 1.0 / rate
 
     async def slot(self) -> None:
         now = self._clock()

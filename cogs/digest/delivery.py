@@ -170,11 +170,24 @@ async def tell_admins(client: discord.Client, settings: GuildSettings, notice: s
     alert_channel = settings.alert_channel_id
     if alert_channel is not None and await _post_in_channel(client, alert_channel, notice):
         return True
-    guild = client.get_guild(settings.guild_id)
-    if guild is not None and await _send_dm(client, guild.owner_id, notice):
+    owner_id = await _owner_of(client, settings.guild_id)
+    if owner_id is not None and await _send_dm(client, owner_id, notice):
         return True
     log.warning("could not tell the admins of guild=%s", settings.guild_id)
     return False
+
+
+async def _owner_of(client: discord.Client, guild_id: int) -> int | None:
+    """The guild's owner: from the cache when this process has the guild's shard, else by
+    REST (another process's shard, or a job that runs before the guild arrived)."""
+    guild = client.get_guild(guild_id)
+    if guild is not None:
+        return guild.owner_id
+    try:
+        return (await client.fetch_guild(guild_id, with_counts=False)).owner_id
+    except discord.HTTPException:
+        log.warning("guild not found by REST: guild=%s", guild_id)
+        return None
 
 
 async def _post_in_channel(client: discord.Client, channel_id: int, notice: str) -> bool:

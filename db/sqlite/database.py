@@ -8,82 +8,62 @@ half-finished write on the shared connection, and writers queue instead of faili
 from __future__ import annotations
 
 import asyncio
-import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 import aiosqlite
 
+from db.backend import Dialect, HeadlineIndex, Params, Row, SchemaError, Statement, sql_text
+from db.schema import SQLITE_MIGRATIONS, Migration, load_migrations, newer_schema_error
 from db.sqlite import search_index
 
-Params = Mapping[str, Any]
-Row = sqlite3.Row
+__all__ = ["MEMORY", "Database", "Params", "Row", "SchemaError", "Session", "bundled_migrations"]
 
 MEMORY = ":memory:"
-_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-
-
-class SchemaError(RuntimeError):
-    """The database file or the bundled migrations cannot be used as they are."""
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
 
 
 def bundled_migrations() -> list[Migration]:
-    """The migrations shipped in db/migrations, checked to be numbered 1..N without gaps."""
-    folder = files("db") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda migration: migration.version)
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise SchemaError(f"migration {expected:03d} is missing before {migration.name}")
-        if not migration.sql.startswith("-- "):
-            raise SchemaError(f"{migration.name} must open with a '-- reason' comment line")
-    return found
+    """The SQLite migrations shipped in db/migrations, numbered 1..N without gaps."""
+    return load_migrations(SQLITE_MIGRATIONS)
 
 
 class Session:
     """Runs statements on the connection while its holder owns the database lock."""
 
+    dialect = Dialect.SQLITE
+    index: HeadlineIndex = search_index
+
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
 
-    async def execute(self, sql: str, params: Params | None = None) -> None:
-        await self._connection.execute(sql, params or {})
+    async def execute(self, sql: Statement, params: Params | None = None) -> None:
+        await self._connection.execute(sql_text(sql, Dialect.SQLITE), params or {})
 
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+    async def executemany(self, sql: Statement, rows: Iterable[Params]) -> None:
         """Run ``sql`` once per row; no round trip to the database thread when there is none."""
         batch = list(rows)
         if batch:
-            await self._connection.executemany(sql, batch)
+            await self._connection.executemany(sql_text(sql, Dialect.SQLITE), batch)
 
     # execute_fetchall is one trip to aiosqlite's thread; execute + fetch + close would be three.
 
-    async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
-        return list(await self._connection.execute_fetchall(sql, params or {}))
+    async def fetch_all(self, sql: Statement, params: Params | None = None) -> list[Row]:
+        text = sql_text(sql, Dialect.SQLITE)
+        return list(await self._connection.execute_fetchall(text, params or {}))
 
-    async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
+    async def fetch_one(self, sql: Statement, params: Params | None = None) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
 
 class Database:
     """Owns one aiosqlite connection; open with ``async with await Database.open(path)``."""
+
+    dialect = Dialect.SQLITE
 
     def __init__(self, connection: aiosqlite.Connection, migrations: list[Migration]) -> None:
         self._connection = connection
@@ -158,11 +138,11 @@ class Database:
             finally:
                 await self._connection.rollback()
 
-    async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
+    async def fetch_all(self, sql: Statement, params: Params | None = None) -> list[Row]:
         async with self._lock:
             return await self._session.fetch_all(sql, params)
 
-    async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
+    async def fetch_one(self, sql: Statement, params: Params | None = None) -> Row | None:
         async with self._lock:
             return await self._session.fetch_one(sql, params)
 
@@ -221,7 +201,4 @@ class Database:
     async def _refuse_newer_schema(self) -> None:
         version = await self.schema_version()
         if version > self.latest_version:
-            raise SchemaError(
-                f"the database is at schema version {version}, but this code only knows "
-                f"{self.latest_version}: upgrade the bot before opening it"
-            )
+            raise newer_schema_error(version, self.latest_version)

@@ -28,7 +28,7 @@ class MaintenanceError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class BackupResult:
-    source: Path
+    source: Path | str  # a file, or a PostgreSQL address (db/postgres/maintenance.py)
     path: Path
     size_bytes: int
     pages: int
@@ -44,7 +44,7 @@ class ForeignKeyViolation:
 
 @dataclass(frozen=True, slots=True)
 class CheckReport:
-    path: Path
+    path: Path | str  # a file, or a PostgreSQL address (db/postgres/maintenance.py)
     code_version: int
     schema_version: int | None = None
     pending: list[str] = field(default_factory=list)

@@ -12,12 +12,10 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from news.archive.search_terms import Phrase, Unit, phrase_in, search_units, text_terms
 
-if TYPE_CHECKING:
-    from db.sqlite.database import Params, Session
+from db.backend import Params, Session
 
 TERMS_COLUMN = "terms"
 TAGS_COLUMN = "tags"
@@ -26,16 +24,40 @@ _UNINDEX_HEADLINE = "DELETE FROM headline_search WHERE rowid = :old_sort_key"
 _INDEX_HEADLINE = """
 INSERT INTO headline_search (rowid, terms, tags) VALUES (:sort_key, :terms, :tags)
 """
+_SET_TAGS = "UPDATE headline_search SET tags = :tags WHERE rowid = :sort_key"
 
 
 async def index_headlines(tx: Session, rows: Sequence[Params]) -> None:
-    """Index headline rows (``sort_key``, ``terms``, ``tags``), in the order given."""
-    await tx.executemany(_INDEX_HEADLINE, rows)
+    """Index headline rows (``sort_key``, ``title``, ``summary``, ``company_ids``,
+    ``topic_ids``), in the order given."""
+    await tx.executemany(
+        _INDEX_HEADLINE,
+        [
+            {
+                "sort_key": row["sort_key"],
+                "terms": index_terms(row["title"] + "\n" + row["summary"]),
+                "tags": tags(row["company_ids"], row["topic_ids"]),
+            }
+            for row in rows
+        ],
+    )
 
 
 async def unindex_headlines(tx: Session, rows: Sequence[Params]) -> None:
     """Drop the index rows of updated headlines, by their ``old_sort_key``."""
     await tx.executemany(_UNINDEX_HEADLINE, rows)
+
+
+async def retag_headlines(tx: Session, rows: Sequence[Params]) -> None:
+    """Rewrite the ``tags`` column of indexed headlines (``sort_key``, ``company_ids``,
+    ``topic_ids``); their terms stay."""
+    await tx.executemany(
+        _SET_TAGS,
+        [
+            {"sort_key": row["sort_key"], "tags": tags(row["company_ids"], row["topic_ids"])}
+            for row in rows
+        ],
+    )
 
 
 def index_terms(text: str) -> str:

@@ -4,6 +4,7 @@ implements these) and an outlet to post through (the Discord adapter implements 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from news.core.models import Digest, DigestCandidate, GuildSettings
@@ -66,3 +67,21 @@ class DigestOutlet(Protocol[MessageT]):
 
     async def open_thread(self, channel_id: int, message_id: int, name: str) -> None:
         """A discussion thread under the message (best effort)."""
+
+
+class DigestScheduleRepository(Protocol):
+    """Each server's next digest time (db/digest_schedule.py): the rows decide what is due."""
+
+    async def due(self, now: datetime, limit: int) -> list[tuple[int, datetime]]:
+        """(guild id, scheduled time) of the digests due at ``now``, earliest first."""
+
+    async def earliest(self) -> datetime | None: ...
+
+    async def next_at(self, guild_id: int) -> datetime | None: ...
+
+    async def set_next(self, guild_id: int, at: datetime | None) -> None: ...
+
+    async def add_missing(self, rows: list[tuple[int, datetime]]) -> None: ...
+
+    async def advance(self, guild_id: int, done: datetime, following: datetime | None) -> None:
+        """Move the row from ``done`` (just handled) to ``following``; None removes it."""

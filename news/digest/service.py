@@ -13,15 +13,18 @@ Exactly once, whatever happens to the process:
    nonce (Discord drops a duplicate nonce for a few minutes on its own).
 4. Parts already recorded are skipped, so a half-posted digest resumes at its first unsent part.
 
-Posting one server is serialised by a lock, so the schedule, the start-up catch-up and
-/digest post never send the same part twice from one process.
+Posting one server is serialised by a guard: an asyncio lock in one process, and, when the
+bot runs as several processes, the server's ``digest`` lease (news.core.leases), so the
+schedule, the start-up catch-up and /digest post never send the same part twice, whichever
+process they run in.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -31,6 +34,7 @@ from news.archive.ports import RoundupRepository
 from news.catalog.ports import TopicRepository
 from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
+from news.core.leases import LeaseBusy
 from news.core.models import Digest, DigestCandidate, GuildSettings, RoundupKind
 from news.core.weeks import parse_week
 from news.digest.compile import DigestLimits, compile_digest, digest_from_week
@@ -78,6 +82,7 @@ class DigestService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         nonces: Callable[[], str] = lambda: secrets.token_hex(8),
         stories: StoryService | None = None,
+        guard: Callable[[int], AbstractAsyncContextManager[None]] | None = None,
     ) -> None:
         self._settings = settings
         self._archive = archive
@@ -87,6 +92,8 @@ class DigestService:
         self._nonces = nonces  # Discord accepts nonces of up to 25 characters
         self._locks: dict[int, asyncio.Lock] = {}
         self._stories = stories
+        # Who may post a server now: by default this process's lock for it.
+        self._guard = guard or self._local_guard
 
     # --- reading -------------------------------------------------------------------------
 
@@ -229,8 +236,13 @@ class DigestService:
         interrupted = [p for p in posts if p.state in {PostState.PENDING, PostState.POSTING}]
         results = []
         for post in interrupted:
-            async with self._lock(post.guild_id):
-                results.append(await self._publish(post.guild_id, outlet, post.week, force=False))
+            try:
+                async with self._lock(post.guild_id):
+                    results.append(
+                        await self._publish(post.guild_id, outlet, post.week, force=False)
+                    )
+            except LeaseBusy:
+                continue  # another process is posting it right now
         return results
 
     async def _publish(
@@ -344,8 +356,13 @@ class DigestService:
         await self._digests.save_post(saved)
         return saved
 
-    def _lock(self, guild_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(guild_id, asyncio.Lock())
+    def _lock(self, guild_id: int) -> AbstractAsyncContextManager[None]:
+        return self._guard(guild_id)
+
+    @asynccontextmanager
+    async def _local_guard(self, guild_id: int) -> AsyncIterator[None]:
+        async with self._locks.setdefault(guild_id, asyncio.Lock()):
+            yield
 
 
 def _size_fits(value: int | None) -> bool:

@@ -20,6 +20,7 @@ from news.archive.importing import HeadlineDraft, ImportRequest, RoundupBuilder,
 from news.catalog.guild_tags import GuildTagger, with_own_tags
 from news.core.decoding import decode_document
 from news.core.errors import InvalidInput, NotFound, RoundupError
+from news.core.leases import LeaseLost, Leases
 from news.core.models import NewHeadline
 from news.feeds.discovery import discover_feed_links
 from news.feeds.fetching import FetchResult, HttpStatusError
@@ -82,8 +83,11 @@ class FeedService:
         *,
         shortest_poll: timedelta = NO_FLOOR,
         taggers: Callable[[], Mapping[int, GuildTagger]] | None = None,
+        leases: Leases | None = None,
     ) -> None:
         self._feeds = feeds
+        # When given, a due feed is polled only by the process that claims its lease.
+        self._leases = leases
         self._fetcher = fetcher
         # A provider, not a builder: admins' new companies reach the archive service's one.
         self._builder = builder
@@ -207,13 +211,25 @@ class FeedService:
         async def poll(source: FeedSource) -> PollResult | None:
             async with gate:
                 try:
-                    return await self.poll_one(source, notifier)
+                    return await self._poll_claimed(source, notifier)
+                except LeaseLost as lost:
+                    log.warning("feed poll given up: source=%s (%s)", source.id, lost)
+                    return None
                 except Exception:
                     log.exception("feed poll failed: source=%s url=%s", source.id, source.url)
                     return None
 
         results = await asyncio.gather(*(poll(source) for source in due))
         return [result for result in results if result is not None]
+
+    async def _poll_claimed(
+        self, source: FeedSource, notifier: FeedNotifier | None
+    ) -> PollResult | None:
+        """Poll the feed under its lease; None when another process is polling it."""
+        if self._leases is None:
+            return await self.poll_one(source, notifier)
+        async with self._leases.holding("feed", str(source.id)) as lease:
+            return None if lease is None else await self.poll_one(source, notifier)
 
     async def poll_one(
         self, source: FeedSource, notifier: FeedNotifier | None = None

@@ -7,6 +7,7 @@ import asyncio
 import ipaddress
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from typing import TypeVar
 
 import aiohttp
 import discord.gateway
@@ -66,10 +67,13 @@ def point_discord_at(fake: FakeDiscord) -> Iterator[None]:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
 
 
+BotT = TypeVar("BotT", bound=commands.Bot | commands.AutoShardedBot)
+
+
 @asynccontextmanager
 async def running_bot(
-    bot: commands.Bot, fake: FakeDiscord, *, ready_within: float = 5.0
-) -> AsyncIterator[commands.Bot]:
+    bot: BotT, fake: FakeDiscord, *, ready_within: float = 5.0
+) -> AsyncIterator[BotT]:
     """Start ``bot`` against ``fake``, yield once it is ready, and always close it.
 
     A bot that fails to start (setup_hook error, 4014, a forbidden host) raises here; one

@@ -60,8 +60,15 @@ class GatewaySession:
     session_id: str
     intents: int
     socket: web.WebSocketResponse | None
+    # [shard id, shard count] from IDENTIFY: the session gets the guilds that shard owns.
+    shard: tuple[int, int] = (0, 1)
     sequence: int = 0
     sent: list[JSON] = field(default_factory=list)
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Discord's routing: (guild_id >> 22) % shard_count; DMs arrive on shard 0."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
 
     async def dispatch(self, event: str, data: JSON) -> None:
         self.sequence += 1
@@ -132,6 +139,26 @@ class Gateway:
             raise RuntimeError("the bot has no open gateway connection")
         await send_frame(session.socket, {"op": Op.RECONNECT, "d": None})
 
+    def session_for(self, guild_id: int | None) -> GatewaySession:
+        """The connected session of the shard that owns the guild (shard 0 for DMs);
+        LookupError when the bot is sharded and no connection of it has that shard."""
+        owners = [s for s in self.sessions.values() if s.socket is not None and s.owns(guild_id)]
+        if owners:
+            return owners[-1]
+        current = self.current_session()
+        if current.shard[1] > 1:
+            raise LookupError(f"no connected shard owns guild {guild_id}")
+        return current
+
+    def shards_identified(self) -> list[tuple[int, int]]:
+        """The [shard id, shard count] of every IDENTIFY received, in order."""
+        return [
+            (int(frame["d"]["shard"][0]), int(frame["d"]["shard"][1]))
+            if frame["d"].get("shard")
+            else (0, 1)
+            for frame in self.frames_received(Op.IDENTIFY)
+        ]
+
     def current_session(self) -> GatewaySession:
         if self.current is None:
             raise RuntimeError("the bot has not identified on the gateway")
@@ -164,11 +191,16 @@ class Gateway:
         if intents & Intent.PRIVILEGED & ~self.granted_intents:
             await self._refuse(socket, 4014, "Disallowed intent(s).")
             return
-        session = GatewaySession(secrets.token_hex(16), intents, socket)
+        shard = data.get("shard") or [0, 1]
+        session = GatewaySession(
+            secrets.token_hex(16), intents, socket, shard=(int(shard[0]), int(shard[1]))
+        )
         self.sessions[session.session_id] = session
         self.current = session
         await session.dispatch("READY", self._ready_payload(session))
         for guild in self._world.guilds.values():
+            if not session.owns(guild.id):
+                continue
             members = self._members_sent(guild, session)
             await session.dispatch("GUILD_CREATE", guild.payload(members=members))
 
@@ -182,8 +214,11 @@ class Gateway:
             "v": 10,
             "user": bot.payload() | {"verified": True, "mfa_enabled": False, "flags": 0},
             "guilds": [
-                {"id": str(guild_id), "unavailable": True} for guild_id in self._world.guilds
+                {"id": str(guild_id), "unavailable": True}
+                for guild_id in self._world.guilds
+                if session.owns(guild_id)
             ],
+            "shard": list(session.shard),
             "session_id": session.session_id,
             "session_type": "normal",
             "resume_gateway_url": self._own_url(),

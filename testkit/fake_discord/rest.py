@@ -133,6 +133,7 @@ class Backend:
             ("PUT", "/applications/{app_id}/commands", self.put_commands),
             ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self.get_commands),
             ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self.put_commands),
+            ("GET", "/guilds/{guild_id}", self.get_guild),
             ("GET", "/channels/{channel_id}", self.get_channel),
             ("GET", "/channels/{channel_id}/messages", self.get_messages),
             ("POST", "/channels/{channel_id}/messages", self.post_message),
@@ -284,6 +285,16 @@ class Backend:
         if message is None or message.deleted or message.channel_id != channel.id:
             raise unknown("Message", 10008)
         return message
+
+    async def get_guild(self, request: web.Request) -> web.StreamResponse:
+        """GET /guilds/{id}: the guild without its members and channels (as Discord's REST)."""
+        guild = self.world.guilds.get(int(request.match_info["guild_id"]))
+        if guild is None:
+            raise ApiError(404, 10004, "Unknown Guild")
+        payload = guild.payload(members=[])
+        for gateway_only in ("members", "channels", "threads", "voice_states", "presences"):
+            payload.pop(gateway_only, None)
+        return json_response(payload)
 
     async def get_channel(self, request: web.Request) -> web.StreamResponse:
         return json_response(self.world.channel_payload(self._channel(request)))

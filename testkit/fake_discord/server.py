@@ -93,6 +93,8 @@ class FakeDiscord:
         self.unknown_routes: list[RequestRecord] = []
         self.rate_limited: list[RequestRecord] = []
         self.rejections: list[Rejection] = []
+        # What GET /gateway/bot answers when the bot asks how many shards it needs.
+        self.recommended_shards = 1
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -105,6 +107,7 @@ class FakeDiscord:
         for method, path, handler in self.backend.routes():
             app.router.add_route(method, API_PREFIX + path, handler)
         app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get(API_PREFIX + "/gateway/bot", self._gateway_bot)
         app.router.add_get(
             "/attachments/{channel_id}/{attachment_id}/{filename}", self.backend.serve_file
         )
@@ -127,6 +130,21 @@ class FakeDiscord:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def _gateway_bot(self, request: web.Request) -> web.Response:
+        """GET /gateway/bot: where to connect and how many shards (AutoShardedBot asks)."""
+        return json_response(
+            {
+                "url": self.gateway_url,
+                "shards": self.recommended_shards,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 1000,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
+            }
+        )
 
     @property
     def port(self) -> int:
@@ -378,7 +396,8 @@ class FakeDiscord:
     async def _deliver(
         self, kind: int, data: JSON, where: Where, extra: JSON | None = None
     ) -> InteractionRecord:
-        session = self.gateway.current_session()
+        # Discord delivers a guild's interaction on the shard that owns it; DMs on shard 0.
+        session = self.gateway.session_for(where.guild.id if where.guild else None)
         payload = self._builder.envelope(kind, data, where) | (extra or {})
         record = InteractionRecord(
             id=int(payload["id"]),

@@ -25,7 +25,11 @@ async def dispatcher(tmp_path: Path) -> AsyncIterator[tuple[AlertDispatcher, Asy
         scheduler.start(paused=True)  # jobs are stored and moved, never fired by time
         yield (
             AlertDispatcher(
-                scheduler, services.alerts, services.guild_settings, requests_per_second=47
+                scheduler,
+                services.alerts,
+                services.guild_settings,
+                requests_per_second=47,
+                leases=services.leases,
             ),
             scheduler,
         )

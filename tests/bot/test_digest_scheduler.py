@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from pathlib import Path
 
+import discord
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.digest_scheduler import DigestScheduler, job_id, last_fire_time, next_fire_time
+from bot.app import open_services
+from bot.digest_scheduler import (
+    DUE_JOB,
+    NEXT_JOB,
+    DigestScheduler,
+    last_fire_time,
+    next_fire_time,
+)
+from bot.settings import Settings
 from news.core.models import GuildSettings
 
 MONDAY = 0
@@ -75,48 +84,65 @@ def test_last_fire_is_the_latest_at_or_before_now() -> None:
 
 
 @pytest.fixture
-async def scheduler() -> AsyncIterator[AsyncIOScheduler]:
-    running = AsyncIOScheduler(timezone="UTC")
-    yield running
-    if running.running:
+async def digests(tmp_path: Path) -> AsyncIterator[tuple[DigestScheduler, AsyncIOScheduler]]:
+    settings = Settings(_env_file=None, database_path=tmp_path / "digest.db")
+    async with open_services(settings, clock=lambda: utc(2026, 11, 25)) as services:
+        running = AsyncIOScheduler(timezone="UTC")
+        running.start(paused=True)  # jobs are stored but never run by themselves here
+        yield (
+            DigestScheduler(
+                running,
+                services.digest,
+                services.digest_schedule,
+                services.leases,
+                grace=timedelta(hours=12),
+                clock=lambda: utc(2026, 11, 25),
+            ),
+            running,
+        )
         running.shutdown(wait=False)
 
 
-def digest_scheduler(scheduler: AsyncIOScheduler) -> DigestScheduler:
-    scheduler.start(paused=True)  # jobs are stored but never run by themselves here
-    service: Any = None  # schedule() never reaches the service
-    return DigestScheduler(
-        scheduler, service, grace=timedelta(hours=12), clock=lambda: utc(2026, 11, 25)
-    )
-
-
-async def test_a_server_gets_one_job_with_explicit_misfire_rules(
-    scheduler: AsyncIOScheduler,
+async def test_start_adds_one_polling_job_with_explicit_misfire_rules(
+    digests: tuple[DigestScheduler, AsyncIOScheduler],
 ) -> None:
-    digests = digest_scheduler(scheduler)
-    digests.schedule(schedule(MONDAY, 9, "Asia/Seoul"))
-    job = scheduler.get_job(job_id(1))
-    assert job is not None and job.id == "digest:1"
-    assert (job.misfire_grace_time, job.coalesce, job.max_instances) == (12 * 3600, True, 1)
+    scheduler, aps = digests
+    await scheduler.start(discord.Client(intents=discord.Intents.none()))
+    [job] = aps.get_jobs()
+    assert job.id == DUE_JOB
+    assert (job.misfire_grace_time, job.coalesce, job.max_instances) == (60, True, 1)
 
 
-async def test_a_new_schedule_replaces_the_job(scheduler: AsyncIOScheduler) -> None:
-    digests = digest_scheduler(scheduler)
-    digests.schedule(schedule(MONDAY, 9, "Asia/Seoul"))
-    digests.schedule(schedule(SUNDAY, 18, "America/New_York"))
-    jobs = scheduler.get_jobs()
-    assert len(jobs) == 1
-    fire = jobs[0].trigger.get_next_fire_time(None, utc(2026, 11, 25))
-    assert fire == datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
+async def test_a_server_gets_a_row_at_its_next_time_and_a_wake_up_then(
+    digests: tuple[DigestScheduler, AsyncIOScheduler],
+) -> None:
+    scheduler, aps = digests
+    await scheduler.settings_changed(schedule(MONDAY, 9, "Asia/Seoul"))
+    assert await scheduler.row(1) == utc(2026, 11, 30, 0, 0)
+    job = aps.get_job(NEXT_JOB)
+    assert job is not None and job.coalesce and job.max_instances == 1
 
 
-async def test_a_server_without_channel_has_no_job(scheduler: AsyncIOScheduler) -> None:
-    digests = digest_scheduler(scheduler)
-    digests.schedule(schedule(MONDAY, 9, "Asia/Seoul"))
-    digests.schedule(schedule(MONDAY, 9, "Asia/Seoul", channel=None))
-    assert scheduler.get_jobs() == []
+async def test_a_new_schedule_replaces_the_row(
+    digests: tuple[DigestScheduler, AsyncIOScheduler],
+) -> None:
+    scheduler, _ = digests
+    await scheduler.settings_changed(schedule(MONDAY, 9, "Asia/Seoul"))
+    await scheduler.settings_changed(schedule(SUNDAY, 18, "America/New_York"))
+    assert await scheduler.row(1) == datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
 
 
-async def test_next_post_time_reads_the_injected_clock(scheduler: AsyncIOScheduler) -> None:
-    digests = digest_scheduler(scheduler)
-    assert digests.next_post_time(schedule(MONDAY, 9, "Asia/Seoul")) == utc(2026, 11, 30, 0, 0)
+async def test_a_server_without_channel_has_no_row(
+    digests: tuple[DigestScheduler, AsyncIOScheduler],
+) -> None:
+    scheduler, _ = digests
+    await scheduler.settings_changed(schedule(MONDAY, 9, "Asia/Seoul"))
+    await scheduler.settings_changed(schedule(MONDAY, 9, "Asia/Seoul", channel=None))
+    assert await scheduler.row(1) is None
+
+
+async def test_next_post_time_reads_the_injected_clock(
+    digests: tuple[DigestScheduler, AsyncIOScheduler],
+) -> None:
+    scheduler, _ = digests
+    assert scheduler.next_post_time(schedule(MONDAY, 9, "Asia/Seoul")) == utc(2026, 11, 30, 0, 0)

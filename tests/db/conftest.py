@@ -6,38 +6,43 @@ from pathlib import Path
 import pytest
 
 from db import (
-    Database,
+    AnyDatabase,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteSettingsRepository,
     SqliteTopicRepository,
 )
 from news.core.models import Company, CompanySpec, Topic, TopicSpec
+from testkit.postgres import TemplateServer
+from tests.backends import open_backend
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    async with await Database.open(tmp_path / "archive.db") as database:
+async def database(
+    backend_server: TemplateServer | None, tmp_path: Path
+) -> AsyncIterator[AnyDatabase]:
+    """A fresh archive on each backend: every repository test runs on SQLite and PostgreSQL."""
+    async with open_backend(backend_server, tmp_path / "archive.db") as database:
         yield database
 
 
 @pytest.fixture
-def archive(database: Database) -> SqliteArchiveRepository:
+def archive(database: AnyDatabase) -> SqliteArchiveRepository:
     return SqliteArchiveRepository(database)
 
 
 @pytest.fixture
-def companies(database: Database) -> SqliteCompanyRepository:
+def companies(database: AnyDatabase) -> SqliteCompanyRepository:
     return SqliteCompanyRepository(database)
 
 
 @pytest.fixture
-def topics(database: Database) -> SqliteTopicRepository:
+def topics(database: AnyDatabase) -> SqliteTopicRepository:
     return SqliteTopicRepository(database)
 
 
 @pytest.fixture
-def settings(database: Database) -> SqliteSettingsRepository:
+def settings(database: AnyDatabase) -> SqliteSettingsRepository:
     return SqliteSettingsRepository(database)
 
 

@@ -26,6 +26,7 @@ from news.alerts.models import (
 from news.core.models import Company, NewHeadline, Topic
 from news.feeds.sources import FeedSource
 from testkit.builders import WEDNESDAY, headline, headlines_roundup, roundup, section
+from tests.backends import IntegrityError
 
 NOW = WEDNESDAY + timedelta(hours=1)
 GUILD = 1
@@ -308,7 +309,7 @@ async def test_queueing_leaves_the_inbox_only_together_with_its_alerts(
     [headline_id] = await inbox_ids(alerts)
     missing_headline = headline_id + 1000  # breaks the outbox's foreign key: the write fails
 
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         await alerts.queue_alerts(
             [queued(headline_id), queued(missing_headline)], [headline_id], NOW
         )

@@ -10,6 +10,7 @@ from db import Database, SqliteArchiveRepository, SqliteDigestRepository, Sqlite
 from news.core.models import GuildSettings
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
 from testkit.builders import WEDNESDAY, headline, roundup, section
+from tests.backends import table_names
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 
@@ -30,8 +31,7 @@ def new_post(guild_id: int = 1, week: str = "2026-W48", **changes: Any) -> Diges
 
 async def test_migrations_bring_an_empty_database_to_the_digest_schema(database: Database) -> None:
     assert await database.schema_version() == database.latest_version >= 2
-    tables = await database.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
-    assert {"digest_posts", "digest_parts"} <= {row["name"] for row in tables}
+    assert {"digest_posts", "digest_parts"} <= await table_names(database)
 
 
 async def test_unknown_post_is_none(database: Database) -> None:

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from db import Database, SqliteArchiveRepository
-from news.core.models import Company, RoundupKind, Topic
+from news.core.models import Company, HeadlineQuery, RoundupKind, Topic
 from testkit.builders import (
     NEXT_WEEK,
     WEDNESDAY,
@@ -16,6 +14,7 @@ from testkit.builders import (
     roundup,
     section,
 )
+from tests.backends import IntegrityError
 
 
 async def test_saved_roundup_reads_back_with_sections_in_order(
@@ -96,7 +95,7 @@ async def test_failed_save_leaves_nothing_written(
     archive: SqliteArchiveRepository, database: Database
 ) -> None:
     unknown_company = 999
-    with pytest.raises(sqlite3.IntegrityError):  # the foreign key refuses it, at the very end
+    with pytest.raises(IntegrityError):  # the foreign key refuses it, at the very end
         await archive.save_roundup(
             roundup(section(headline("실패", "https://news.test/f", companies=(unknown_company,))))
         )
@@ -140,3 +139,29 @@ async def test_reimport_returns_exactly_what_is_read_back(
     again, replaced = await archive.save_roundup(roundup(changed))
     assert replaced
     assert again == await archive.roundup_for_week(1, "2026-W48")
+
+
+async def test_roundups_listed_by_week_or_all_and_deleted_with_their_headlines(
+    archive: SqliteArchiveRepository,
+) -> None:
+    first, _ = await archive.save_roundup(headlines_roundup("보안 패치", "칩 공개"))
+    second, _ = await archive.save_roundup(headlines_roundup("실적 발표", at=NEXT_WEEK))
+
+    listed = await archive.list_roundups(1)
+    in_week = await archive.list_roundups(1, week="2026-W48")
+    refused = await archive.delete_roundup(2, first.id)  # another server's roundup
+    deleted = await archive.delete_roundup(1, first.id)
+
+    assert [(r.id, r.week, r.headlines) for r in listed] == [
+        (second.id, "2026-W49", 1),
+        (first.id, "2026-W48", 2),
+    ]
+    assert [r.id for r in in_week] == [first.id]
+    assert await archive.list_roundups(2) == []
+    assert refused is None
+    assert deleted is not None and (deleted.id, deleted.week) == (first.id, "2026-W48")
+    assert [r.id for r in await archive.list_roundups(1)] == [second.id]
+    assert (await archive.search_headlines(1, HeadlineQuery("보안"))).headlines == ()
+    assert [
+        h.title for h in (await archive.search_headlines(1, HeadlineQuery("실적"))).headlines
+    ] == ["실적 발표"]

@@ -17,7 +17,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.client import RoundupBot, bot_session
-from bot.digest_scheduler import job_id, next_fire_time
+from bot.digest_scheduler import next_fire_time
 from bot.settings import Settings
 from db import Database, SqliteDigestRepository, SqliteSettingsRepository
 from news.archive.importing import ImportRequest
@@ -209,12 +209,12 @@ async def test_a_job_run_twice_posts_once(scene: Scene) -> None:
     assert len(scene.posts(scene.alpha)) == 1
 
 
-async def test_setup_schedules_the_job_at_once(scene: Scene) -> None:
+async def test_setup_moves_the_servers_next_digest_row_at_once(scene: Scene) -> None:
     async with scene.bot() as bot:
         await configure(bot, scene.alpha, weekday=FRIDAY, hour=18, timezone="America/New_York")
-        job = bot.scheduler.get_job(job_id(scene.alpha.id))
-        assert job is not None
-        assert job.next_run_time.astimezone(UTC).hour == 23  # 18:00 EST
+        at = await bot.digest_scheduler.row(scene.alpha.id)
+        assert at is not None
+        assert at.astimezone(UTC).hour == 23  # 18:00 EST
 
 
 async def test_a_thread_opens_under_the_digest_when_asked(scene: Scene) -> None:

@@ -538,9 +538,14 @@ async def test_dm_to_a_user_who_refuses_dms_is_forbidden(scene: Scene) -> None:
 
 async def test_unknown_routes_are_recorded(scene: Scene) -> None:
     with pytest.raises(discord.NotFound):
-        await scene.bot.fetch_guild(scene.guild.id)
+        await scene.bot.fetch_guild_preview(scene.guild.id)
 
-    assert [r.path for r in scene.fake.unknown_routes] == [f"/guilds/{scene.guild.id}"]
+    assert [r.path for r in scene.fake.unknown_routes] == [f"/guilds/{scene.guild.id}/preview"]
+
+
+async def test_a_guild_is_fetched_by_rest_without_members(scene: Scene) -> None:
+    guild = await scene.bot.fetch_guild(scene.guild.id)
+    assert (guild.id, guild.owner_id) == (scene.guild.id, scene.guild.owner_id)
 
 
 # -- gateway -------------------------------------------------------------------------------

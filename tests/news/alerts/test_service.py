@@ -1,6 +1,6 @@
-"""AlertService over the real SQLite repositories, with a sender that stands in for Discord:
-batching, exactly-once across passes, restarts and crashes, refused DMs, quiet hours, pause,
-the hourly cap, server isolation and the limits."""
+"""AlertService over the real repositories, on SQLite and on PostgreSQL, with a sender that
+stands in for Discord: batching, exactly-once across passes, restarts and crashes, refused DMs,
+quiet hours, pause, the hourly cap, server isolation and the limits."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
 
 from db import (
-    Database,
+    AnyDatabase,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteFeedRepository,
@@ -38,6 +40,8 @@ from news.core.errors import InvalidInput
 from news.core.models import GuildSettings, NewHeadline
 from news.feeds.sources import FeedSource
 from testkit.builders import headline, roundup, section
+from testkit.postgres import TemplateServer
+from tests.backends import open_at
 
 START = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # noon in Seoul
 GUILD = 1
@@ -127,9 +131,10 @@ class Clock:
 
 
 class World:
-    """One database file with the services on it, as the bot runs them; restartable."""
+    """One database (a SQLite file or a PostgreSQL URL) with the services on it, as the bot
+    runs them; restartable."""
 
-    def __init__(self, path: Path, clock: Clock) -> None:
+    def __init__(self, path: Path | str, clock: Clock) -> None:
         self.path = path
         self.clock = clock
         self.sender = FakeSender()
@@ -137,7 +142,7 @@ class World:
         self.recognises = False
 
     async def open(self, *, hourly_cap: int = 6, limit: int = 25) -> None:
-        self.database = await Database.open(self.path)
+        self.database: AnyDatabase = await open_at(self.path)
         self.archive = ArchiveService(
             SqliteCompanyRepository(self.database),
             SqliteTopicRepository(self.database),
@@ -199,25 +204,47 @@ def clock() -> Clock:
 
 
 @pytest.fixture(scope="module")
-def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with the bundled companies and topics, made once and copied for each test:
-    seeding them costs more than most tests."""
-    path = tmp_path_factory.mktemp("template") / "seeded.db"
-    asyncio.run(seed_database(path))
-    return path
+def seeded() -> dict[str, Any]:
+    """The bundled companies and topics, seeded once per backend on first use and copied
+    for each test (a file copy; PostgreSQL's rows put back): seeding costs more than most
+    tests."""
+    return {}
 
 
 @pytest.fixture
-async def world(tmp_path: Path, clock: Clock, seeded_database: Path) -> AsyncIterator[World]:
-    path = tmp_path / "alerts.db"
-    shutil.copyfile(seeded_database, path)
+async def world(
+    tmp_path: Path,
+    clock: Clock,
+    backend_server: TemplateServer | None,
+    seeded: dict[str, Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[World]:
+    path: Path | str
+    if backend_server is None:
+        if "sqlite" not in seeded:
+            seeded["sqlite"] = tmp_path_factory.mktemp("template") / "seeded.db"
+            await seed_database(seeded["sqlite"])
+        path = tmp_path / "alerts.db"
+        shutil.copyfile(seeded["sqlite"], path)
+    else:
+        assert backend_server.working is not None
+        path = backend_server.working
+        connection = await asyncpg.connect(path)
+        try:
+            if "postgres" not in seeded:
+                await backend_server.clean(connection)
+                await seed_database(path)
+                seeded["postgres"] = await backend_server.snapshot(connection)
+            await backend_server.restore(connection, seeded["postgres"])
+        finally:
+            await connection.close()
     made = World(path, clock)
     await made.open()
     yield made
     await made.close()
 
 
-async def seed_database(path: Path) -> None:
+async def seed_database(path: Path | str) -> None:
     seeded = World(path, Clock())
     await seeded.open()
     await seeded.recognise_companies()  # the archive seeds the catalogue as it starts

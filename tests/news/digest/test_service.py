@@ -23,6 +23,8 @@ from news.digest.ports import PartFooter
 from news.digest.posts import DigestPart, DigestPost, DigestUndeliverable, FailureReason, PostState
 from news.digest.service import DigestService, Outcome
 from testkit.builders import headline, roundup, section
+from testkit.postgres import TemplateServer
+from tests.backends import open_backend
 
 GUILD = 1
 CHANNEL = 500
@@ -88,9 +90,12 @@ class FakeOutlet:
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    async with await Database.open(tmp_path / "digest.db") as database:
-        yield database
+async def database(
+    backend_server: TemplateServer | None, tmp_path: Path
+) -> AsyncIterator[Database]:
+    """The digest service on each backend: SQLite and PostgreSQL."""
+    async with open_backend(backend_server, tmp_path / "digest.db") as database:
+        yield database  # type: ignore[misc]
 
 
 @pytest.fixture
