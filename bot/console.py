@@ -152,22 +152,28 @@ class LocalConsole:
     async def _run_interactive(self) -> int:
         history = _History(HISTORY_FILE)
         self._out.print(t(self._language, "terminal.console_banner"))
-        previous = signal.getsignal(signal.SIGINT)
+        # Between commands Ctrl-C raises KeyboardInterrupt (dropping the line being typed)
+        # rather than reaching asyncio.run's handler, which would end the console: a Ctrl-C
+        # arriving while the prompt is redrawn must not stop the program either.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
-            while (line := self._read_line(previous)) is not None:
-                if line.strip().lower() in QUIT:
-                    break
-                await self._cancellable(line)
+            while True:
+                try:
+                    line = self._read_line()
+                    if line is None or line.strip().lower() in QUIT:
+                        break
+                    await self._cancellable(line)
+                except KeyboardInterrupt:  # between the prompt and the command: drop the line
+                    self._out.print()
         finally:
             signal.signal(signal.SIGINT, previous)
             history.save()
         return EXIT_OK
 
-    def _read_line(self, previous: signal._HANDLER) -> str | None:
+    def _read_line(self) -> str | None:
         """The next line typed; None at Ctrl-D. Ctrl-C drops the line and asks again. The
         loop waits here, in its own thread: nothing else runs in the console meanwhile."""
         while True:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
             try:
                 return input(PROMPT)
             except KeyboardInterrupt:
@@ -175,8 +181,6 @@ class LocalConsole:
             except EOFError:
                 self._out.print()
                 return None
-            finally:
-                signal.signal(signal.SIGINT, previous)
 
     async def _cancellable(self, line: str) -> None:
         """Run one line; Ctrl-C cancels it and the console goes on."""
