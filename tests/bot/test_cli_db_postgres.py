@@ -16,7 +16,7 @@ from bot.cli import main
 from db.postgres.database import postgres_migrations
 from db.sqlite.database import bundled_migrations
 from testkit.cli_json import run_json
-from testkit.postgres import TemplateServer, with_database
+from testkit.postgres import TemplateServer, required, with_database
 
 LATEST = len(bundled_migrations())
 
@@ -65,6 +65,8 @@ def test_migrate_check_and_backup_on_postgres(
     assert (code, document["ok"], document["schema_version"]) == (0, True, LATEST)
 
     if shutil.which("pg_dump") is None:
+        if required():
+            pytest.fail("REQUIRE_POSTGRES=1, but pg_dump is not on PATH", pytrace=False)
         pytest.skip("pg_dump is not on PATH")
     target = environment / "roundup.dump"
     code, document = run_json(capsys, "db", "backup", str(target))

@@ -14,19 +14,19 @@ from bot.cli import main
 from testkit.cli_json import run_json
 from testkit.feed_server import Page, ScriptedSite, rss
 
-from .test_cli_feeds import isolated, site  # noqa: F401  (the fixtures: one site, one database)
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 RECENT = format_datetime(datetime.now(UTC) - timedelta(hours=1), usegmt=True)
 
 
-def serve(site: ScriptedSite, path: str, title: str = "Local Tech Wire") -> str:  # noqa: F811
+def serve(site: ScriptedSite, path: str, title: str = "Local Tech Wire") -> str:
     story = (f"g{path}", f"A story from {path}", f"https://news.test{path}", RECENT)
     site.pages[path] = Page(body=rss(title, [story]))
     return site.url(path)
 
 
 def test_feeds_poll_once_force_polls_a_feed_just_added(
-    site: ScriptedSite,  # noqa: F811
+    site: ScriptedSite,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = serve(site, "/feed.xml")
@@ -52,7 +52,7 @@ def test_feeds_poll_once_force_polls_a_feed_just_added(
 
 
 def test_feeds_poll_force_of_a_name_polls_that_feed_and_says_what_it_gave(
-    site: ScriptedSite,  # noqa: F811
+    site: ScriptedSite,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     main(["feeds", "add", serve(site, "/a.xml"), "--name", "Wire"])
@@ -68,7 +68,7 @@ def test_feeds_poll_force_of_a_name_polls_that_feed_and_says_what_it_gave(
 
 
 def test_feeds_add_of_a_tracking_variant_is_already_followed(
-    site: ScriptedSite,  # noqa: F811
+    site: ScriptedSite,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = serve(site, "/feed.xml")
@@ -83,7 +83,7 @@ def test_feeds_add_of_a_tracking_variant_is_already_followed(
 
 
 def test_feeds_remove_of_an_ambiguous_name_lists_the_candidates_and_exits_1(
-    site: ScriptedSite,  # noqa: F811
+    site: ScriptedSite,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     first, second = serve(site, "/a.xml"), serve(site, "/b.xml")
@@ -101,7 +101,7 @@ def test_feeds_remove_of_an_ambiguous_name_lists_the_candidates_and_exits_1(
 
 
 def test_a_feed_title_with_escape_and_nul_is_never_printed_raw(
-    site: ScriptedSite,  # noqa: F811
+    site: ScriptedSite,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = serve(site, "/feed.xml", title="Wire &#27;]0;owned&#7; &#27;[2J")
@@ -122,7 +122,7 @@ def test_the_isolated_fixture_is_in_use(tmp_path: Path) -> None:
 
 
 def test_weeks_lists_a_week_with_feed_items_only(
-    site: ScriptedSite,  # noqa: F811
+    site: ScriptedSite,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     old = ("old", "An old story", "https://news.test/old", "Tue, 28 Nov 2017 21:19:26 GMT")

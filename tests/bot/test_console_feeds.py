@@ -4,44 +4,20 @@ itself): the same services and catalogue replies as /feed in Discord."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import sys
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from testkit.cli_json import run_json
-from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
-
-
-@pytest.fixture
-def site() -> Iterator[ScriptedSite]:
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    context = running_scripted_site()
-    served = asyncio.run_coroutine_threadsafe(context.__aenter__(), loop).result(timeout=5)
-    try:
-        yield served
-    finally:
-        asyncio.run_coroutine_threadsafe(context.__aexit__(None, None, None), loop).result(5)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=5)
-        loop.close()
+from testkit.feed_server import Page, ScriptedSite, rss
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "archive.db"))
-    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)
+def isolated(cli_environment: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     for name in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
