@@ -12,13 +12,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 import discord
-from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.jobs import every, stopped_by_shutdown
+from bot.jobs import every, run_now, stopped_by_shutdown
 from cogs.alerts.delivery import DiscordAlertSender, RequestPacer
 from cogs.common.i18n import text
 from cogs.digest.delivery import tell_admins
@@ -80,10 +78,7 @@ class AlertDispatcher:
 
     def wake(self) -> None:
         """Run the job now (new headlines were stored) rather than at its next tick."""
-        try:
-            self._scheduler.modify_job(JOB_ID, next_run_time=datetime.now(UTC))
-        except JobLookupError:
-            log.debug("alert job not scheduled (yet); the headlines wait for its first run")
+        run_now(self._scheduler, JOB_ID)
 
     async def run_job(self) -> DeliveryReport | None:
         """The job: match, deliver, tell admins of broken alert channels; never raises."""

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 import discord
-from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.jobs import every, stopped_by_shutdown
+from bot.jobs import every, run_now, stopped_by_shutdown
 from cogs.alerts.delivery import RequestPacer
 from cogs.common.embeds import escape
 from cogs.common.i18n import text
@@ -75,10 +73,7 @@ class ChannelPoster:
 
     def wake(self) -> None:
         """Run the job now (new stories were filed) rather than at its next tick."""
-        try:
-            self._scheduler.modify_job(JOB_ID, next_run_time=datetime.now(UTC))
-        except JobLookupError:
-            log.debug("channel job not scheduled (yet); the stories wait for its first run")
+        run_now(self._scheduler, JOB_ID)
 
     async def run_job(self) -> ChannelReport | None:
         """The job: match, post, tell admins of broken channels once; never raises."""

@@ -25,12 +25,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
-from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
-from bot.jobs import every, stopped_by_shutdown
+from bot.jobs import every, run_now, stopped_by_shutdown
 from cogs.alerts.delivery import RequestPacer
 from cogs.digest.delivery import DigestDelivery
 from news.core.leases import LeaseBusy, LeaseLost, Leases
@@ -167,10 +166,7 @@ class DigestScheduler:
 
     def wake(self) -> None:
         """Run the loop now (a NOTIFY, a settings change) rather than at its next tick."""
-        try:
-            self._scheduler.modify_job(DUE_JOB, next_run_time=datetime.now(UTC))
-        except JobLookupError:
-            log.debug("digest loop not scheduled (yet)")
+        run_now(self._scheduler, DUE_JOB)
 
     async def run_due(self) -> list[PublishResult]:
         """The claim loop: every due row whose lease this process gets is posted (or recorded

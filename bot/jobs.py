@@ -7,7 +7,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -46,3 +48,12 @@ def every(
         coalesce=True,
         max_instances=1,
     )
+
+
+def run_now(scheduler: AsyncIOScheduler, job_id: str) -> None:
+    """Run the job now rather than at its next tick (there is work for it); before the job
+    is registered, the work simply waits for its first run."""
+    try:
+        scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
+    except JobLookupError:
+        log.debug("job %s not scheduled (yet): its work waits for the first run", job_id)
