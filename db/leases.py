@@ -14,13 +14,14 @@ committed, and a write after a takeover raises LeaseLost and changes nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 
 from news.core.leases import Lease, LeaseLost, current_lease
 
-from db.backend import Database, Dialect, Params, Row, Session, Sql, Statement
+from db.backend import Database, Dialect, Params, Row, Session, Sql, Statement, json_list_sql
 from db.times import from_unix, unix
 
 _CLAIM = """
@@ -58,6 +59,14 @@ ON CONFLICT (holder) DO UPDATE SET shards = excluded.shards, seen_at = excluded.
 """
 _LIVE = "SELECT count(*) AS live FROM processes WHERE seen_at >= :since"
 _LEAVE = "DELETE FROM processes WHERE holder = :holder"
+_HOLDERS = json_list_sql(
+    "SELECT DISTINCT holder FROM leases WHERE kind = :kind AND key IN {keys} AND expires_at > :now",
+    keys="text",
+)
+_RELEASE_HOLDER = """
+UPDATE leases SET expires_at = :now WHERE holder = :holder AND expires_at > :now
+RETURNING key
+"""
 _HOLDER = "SELECT holder, token, expires_at FROM leases WHERE kind = :kind AND key = :key"
 
 
@@ -114,6 +123,16 @@ class SqlLeaseRepository:
     async def leave(self, holder: str) -> None:
         async with self._db.transaction() as tx:
             await tx.execute(_LEAVE, {"holder": holder})
+
+    async def holders(self, kind: str, keys: Sequence[str], now: datetime) -> set[str]:
+        params = {"kind": kind, "keys": json.dumps(list(keys)), "now": unix(now)}
+        return {str(row["holder"]) for row in await self._db.fetch_all(_HOLDERS, params)}
+
+    async def release_holder(self, holder: str, now: datetime) -> int:
+        async with self._db.transaction() as tx:
+            expired = await tx.fetch_all(_RELEASE_HOLDER, {"holder": holder, "now": unix(now)})
+            await tx.execute(_LEAVE, {"holder": holder})
+        return len(expired)
 
     async def holder_of(self, kind: str, key: str) -> tuple[str, int, datetime] | None:
         """Who holds the unit's lease, with its token and expiry (for operators and tests)."""

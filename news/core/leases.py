@@ -92,10 +92,41 @@ class LeaseRepository(Protocol):
     async def leave(self, holder: str) -> None:
         """The process stops: it no longer counts among the live ones."""
 
+    async def holders(self, kind: str, keys: Sequence[str], now: datetime) -> set[str]:
+        """Who holds the unexpired leases among ``keys``."""
+
+    async def release_holder(self, holder: str, now: datetime) -> int:
+        """Expire every lease ``holder`` still has and forget its heartbeat: the holder is
+        known to be dead. How many leases were expired."""
+
 
 def process_name() -> str:
     """A holder name unique to this process: host, pid and a random tail (pids are reused)."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def holder_is_gone(holder: str) -> bool:
+    """Whether ``holder`` names a process of this host that no longer exists.
+
+    A process that crashed and was restarted on the same host must not wait LEASE_SECONDS
+    for its own predecessor's leases: on SQLite that predecessor is the only other process
+    there ever was. A holder on another host, this process itself, a live (or frozen) pid,
+    or a name not in ``process_name``'s form are never taken for gone; a reused pid only
+    makes the lease wait for its expiry, as before."""
+    host, _, rest = holder.partition(":")
+    pid_text, _, _ = rest.partition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    return False
 
 
 class Leases:
@@ -123,11 +154,24 @@ class Leases:
         return timedelta(seconds=self.seconds)
 
     async def claim(self, kind: str, keys: Sequence[str]) -> list[Lease]:
-        """Claim what is free among ``keys`` (one transaction); hold each with ``hold``."""
+        """Claim what is free among ``keys`` (one transaction); hold each with ``hold``.
+        Leases of a dead process of this host are taken at once, not after their expiry."""
         if not keys:
             return []
         now = self._clock()
-        return await self.repository.claim(kind, keys, self.holder, now, now + self.period)
+        claimed = await self.repository.claim(kind, keys, self.holder, now, now + self.period)
+        if len(claimed) < len(set(keys)) and await self._release_gone(kind, keys, now):
+            taken = {lease.key for lease in claimed}
+            rest = [key for key in keys if key not in taken]
+            claimed += await self.repository.claim(kind, rest, self.holder, now, now + self.period)
+        return claimed
+
+    async def _release_gone(self, kind: str, keys: Sequence[str], now: datetime) -> bool:
+        gone = [h for h in await self.repository.holders(kind, keys, now) if holder_is_gone(h)]
+        for holder in gone:
+            released = await self.repository.release_holder(holder, now)
+            log.warning("process %s is gone; took over its %d lease(s)", holder, released)
+        return bool(gone)
 
     @asynccontextmanager
     async def holding(self, kind: str, key: str) -> AsyncIterator[Lease | None]:

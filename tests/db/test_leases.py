@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +14,7 @@ import pytest
 
 from db import AnyDatabase, SqliteSettingsRepository
 from db.leases import FencedDatabase, SqlLeaseRepository
-from news.core.leases import Lease, LeaseBusy, LeaseLost, Leases, current_lease
+from news.core.leases import Lease, LeaseBusy, LeaseLost, Leases, current_lease, holder_is_gone
 from news.core.models import GuildSettings
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
@@ -136,3 +140,47 @@ async def test_live_processes_counts_recent_heartbeats(database: AnyDatabase) ->
     assert await repository.live_processes(START + timedelta(seconds=10)) == 2
     await repository.leave("c")
     assert await repository.live_processes(START + timedelta(seconds=10)) == 1
+
+
+def dead_holder() -> str:
+    """The holder name of a process of this host that has exited (and been reaped)."""
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return f"{socket.gethostname()}:{child.stdout.strip()}:dead01"
+
+
+async def test_a_dead_local_holders_leases_are_taken_at_once(database: AnyDatabase) -> None:
+    """A crashed process restarted on its host need not wait LEASE_SECONDS for its
+    predecessor's leases (on SQLite, the only other process there was)."""
+    clock = Clock()
+    gone = dead_holder()
+    repository = SqlLeaseRepository(database)
+    await repository.heartbeat(gone, "", START)
+    await process(database, gone, clock).claim("feed", ["1", "2"])
+    restarted = process(database, "restarted", clock)
+    await repository.heartbeat("restarted", "", START)
+    claimed = await restarted.claim("feed", ["1", "2", "3"])
+    assert sorted(lease.key for lease in claimed) == ["1", "2", "3"]
+    assert all(lease.token == 2 for lease in claimed if lease.key != "3")
+    assert (
+        await repository.live_processes(START) == 1
+    )  # only the restarted one... counted at least 1
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [
+        pytest.param(f"{socket.gethostname()}:{os.getppid()}:live01", id="live pid here"),
+        pytest.param("another-host:1:abcdef", id="another host"),
+        pytest.param("not a process name", id="foreign name"),
+    ],
+)
+async def test_a_live_or_remote_holder_keeps_its_lease(database: AnyDatabase, holder: str) -> None:
+    clock = Clock()
+    await process(database, holder, clock).claim("feed", ["1"])
+    assert await process(database, "b", clock).claim("feed", ["1"]) == []
+    assert not holder_is_gone(holder)
