@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from news.archive.retagging import TaggedText
+from news.archive.retagging import TaggedSection, TaggedText
 
 from db.backend import Database, Sql
 
@@ -22,7 +22,9 @@ SELECT h.id, h.sort_key, h.title, h.summary,
        (SELECT json_group_array(hc.company_id) FROM headline_companies AS hc
          WHERE hc.headline_id = h.id) AS companies_json,
        (SELECT json_group_array(ht.topic_id) FROM headline_topics AS ht
-         WHERE ht.headline_id = h.id) AS topics_json
+         WHERE ht.headline_id = h.id) AS topics_json,
+       (SELECT json_group_array(hm.company_id) FROM headline_mentions AS hm
+         WHERE hm.headline_id = h.id) AS mentions_json
   FROM headlines AS h
  WHERE h.id > :after_id
    AND h.roundup_id IN (SELECT id FROM roundups WHERE guild_id = :guild_id)
@@ -34,7 +36,9 @@ SELECT h.id, h.sort_key, h.title, h.summary,
        (SELECT coalesce(json_agg(hc.company_id), '[]') FROM headline_companies AS hc
          WHERE hc.headline_id = h.id) AS companies_json,
        (SELECT coalesce(json_agg(ht.topic_id), '[]') FROM headline_topics AS ht
-         WHERE ht.headline_id = h.id) AS topics_json
+         WHERE ht.headline_id = h.id) AS topics_json,
+       (SELECT coalesce(json_agg(hm.company_id), '[]') FROM headline_mentions AS hm
+         WHERE hm.headline_id = h.id) AS mentions_json
   FROM headlines AS h
  WHERE h.id > :after_id
    AND h.roundup_id IN (SELECT id FROM roundups WHERE guild_id = :guild_id)
@@ -43,6 +47,38 @@ SELECT h.id, h.sort_key, h.title, h.summary,
 """,
 )
 _UNLINK_COMPANIES = "DELETE FROM headline_companies WHERE headline_id = :id"
+_UNLINK_MENTIONS = "DELETE FROM headline_mentions WHERE headline_id = :id"
+_LINK_MENTION = """
+INSERT INTO headline_mentions (headline_id, company_id) VALUES (:id, :company_id)
+ON CONFLICT DO NOTHING
+"""
+_SECTIONS_BATCH = Sql(
+    sqlite="""
+SELECT s.id, s.commentary,
+       (SELECT json_group_array(m.company_id) FROM roundup_section_companies AS m
+         WHERE m.section_id = s.id) AS companies_json
+  FROM roundup_sections AS s
+ WHERE s.id > :after_id AND s.commentary <> ''
+   AND s.roundup_id IN (SELECT id FROM roundups WHERE guild_id = :guild_id)
+ ORDER BY s.id
+ LIMIT :limit
+""",
+    postgres="""
+SELECT s.id, s.commentary,
+       (SELECT coalesce(json_agg(m.company_id), '[]') FROM roundup_section_companies AS m
+         WHERE m.section_id = s.id) AS companies_json
+  FROM roundup_sections AS s
+ WHERE s.id > :after_id AND s.commentary <> ''
+   AND s.roundup_id IN (SELECT id FROM roundups WHERE guild_id = :guild_id)
+ ORDER BY s.id
+ LIMIT :limit
+""",
+)
+_UNLINK_SECTION = "DELETE FROM roundup_section_companies WHERE section_id = :id"
+_LINK_SECTION = """
+INSERT INTO roundup_section_companies (section_id, company_id) VALUES (:id, :company_id)
+ON CONFLICT DO NOTHING
+"""
 _LINK_COMPANY = """
 INSERT INTO headline_companies (headline_id, company_id, sort_key)
 VALUES (:id, :company_id, :sort_key)
@@ -117,6 +153,7 @@ class SqliteRetagRepository:
                 summary=row["summary"],
                 company_ids=tuple(json.loads(row["companies_json"])),
                 topic_ids=tuple(json.loads(row["topics_json"])),
+                mention_ids=tuple(json.loads(row["mentions_json"])),
             )
             for row in rows
         ]
@@ -126,6 +163,15 @@ class SqliteRetagRepository:
             return
         async with self._db.transaction() as tx:
             await tx.executemany(_UNLINK_COMPANIES, [{"id": h.id} for h in headlines])
+            await tx.executemany(_UNLINK_MENTIONS, [{"id": h.id} for h in headlines])
+            await tx.executemany(
+                _LINK_MENTION,
+                [
+                    {"id": h.id, "company_id": company_id}
+                    for h in headlines
+                    for company_id in h.mention_ids
+                ],
+            )
             await tx.executemany(
                 _LINK_COMPANY,
                 [
@@ -145,6 +191,29 @@ class SqliteRetagRepository:
                     }
                     for h in headlines
                 ],
+            )
+
+    async def own_sections(self, guild_id: int, after_id: int, limit: int) -> list[TaggedSection]:
+        rows = await self._db.fetch_all(
+            _SECTIONS_BATCH, {"guild_id": guild_id, "after_id": after_id, "limit": limit}
+        )
+        return [
+            TaggedSection(
+                id=row["id"],
+                commentary=row["commentary"],
+                company_ids=tuple(json.loads(row["companies_json"])),
+            )
+            for row in rows
+        ]
+
+    async def save_section_mentions(self, sections: Sequence[TaggedSection]) -> None:
+        if not sections:
+            return
+        async with self._db.transaction() as tx:
+            await tx.executemany(_UNLINK_SECTION, [{"id": s.id} for s in sections])
+            await tx.executemany(
+                _LINK_SECTION,
+                [{"id": s.id, "company_id": c} for s in sections for c in s.company_ids],
             )
 
     async def feed_headline_count(self, guild_id: int) -> int:

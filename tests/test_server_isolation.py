@@ -172,6 +172,22 @@ async def test_adding_a_company_retags_the_servers_stored_headlines_at_once(
     assert other.headlines[0].companies == ()
 
 
+async def test_adding_a_company_finds_it_in_the_servers_stored_commentary(
+    service: ArchiveService,
+) -> None:
+    commentary = "# 주간\n\n## 로봇\n\n가상로봇이 이번 주 가장 큰 투자를 받았다.\n\n- [소식](https://news.test/1)\n"
+    await file(service, A, commentary)
+    await file(service, B, commentary)
+
+    await service.add_company("가상로봇", "Fictobot", guild_id=A)
+
+    report = (await service.lookup_company(A, "Fictobot")).report
+    assert report is not None and [m.title for m in report.mentioned_in] == ["주간"]
+    [section] = (await service.roundup(A)).sections
+    assert section.mentioned_companies == ("가상로봇",)
+    assert (await service.lookup_company(B, "Fictobot")).report is None
+
+
 async def test_a_big_archive_is_retagged_in_the_background_with_progress(
     service: ArchiveService, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,6 +4,7 @@ that /company finds what the archive already held under the new name.
 Two kinds of headline are re-read, each the way ingest reads it (news.catalog.guild_tags):
 - the headlines the server's own roundups filed are its own rows: their company tags are
   rewritten with the server's whole catalogue;
+- the commentary of the server's roundups: the companies each section names are found again;
 - a feed's headlines are shared by every server following the feed and keep the bundled
   catalogue's tags; what the server's additions find in them beyond those is written as that
   server's own tags (guild_headline_companies), which no other server reads.
@@ -42,6 +43,16 @@ class TaggedText:
     company_ids: tuple[int, ...]
     topic_ids: tuple[int, ...] = ()
     shared_ids: tuple[int, ...] = ()
+    mention_ids: tuple[int, ...] = ()  # a server's own row: the companies named in passing
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedSection:
+    """A section of one of the server's roundups: its commentary and the companies it names."""
+
+    id: int
+    commentary: str
+    company_ids: tuple[int, ...]
 
 
 class RetagRepository(Protocol):
@@ -52,7 +63,13 @@ class RetagRepository(Protocol):
         """The next ``limit`` of them by id, after ``after_id``."""
 
     async def save_company_tags(self, headlines: Sequence[TaggedText]) -> None:
-        """Replace the company tags (and their index tags) of these headlines."""
+        """Replace the company tags, passing mentions and index tags of these headlines."""
+
+    async def own_sections(self, guild_id: int, after_id: int, limit: int) -> list[TaggedSection]:
+        """The next ``limit`` sections with commentary of the guild's roundups, by id."""
+
+    async def save_section_mentions(self, sections: Sequence[TaggedSection]) -> None:
+        """Replace the companies these sections' commentary names."""
 
     async def feed_headline_count(self, guild_id: int) -> int:
         """How many feed headlines (no roundup's own) the guild sees."""
@@ -119,27 +136,47 @@ class Retagger:
             log.error("re-tagging failed: %s", task.get_name(), exc_info=error)
 
     async def _run(self, retag: Retag, tagger: Callable[[], GuildTagger]) -> None:
-        repository = self._repository
+        await self._own_headlines(retag, tagger)
+        await self._commentary(retag.guild_id, tagger)
+        await self._feed_headlines(retag, tagger)
+
+    async def _own_headlines(self, retag: Retag, tagger: Callable[[], GuildTagger]) -> None:
         after = 0
-        while batch := await repository.own_headlines(retag.guild_id, after, BATCH):
-            subjects = tagger().subjects
+        while batch := await self._repository.own_headlines(retag.guild_id, after, BATCH):
+            read = tagger().subjects_and_mentions
             changed = [
-                replace(h, company_ids=found)
+                replace(h, company_ids=tags[0], mention_ids=tags[1])
                 for h in batch
-                if set(found := subjects(h.title, h.summary)) != set(h.company_ids)
+                if _changed(tags := read(h.title, h.summary), h)
             ]
-            await repository.save_company_tags(changed)
+            await self._repository.save_company_tags(changed)
             after = batch[-1].id
             await self._progress(retag, len(batch), len(changed))
+
+    async def _commentary(self, guild_id: int, tagger: Callable[[], GuildTagger]) -> None:
         after = 0
-        while batch := await repository.feed_headlines(retag.guild_id, after, BATCH):
+        while sections := await self._repository.own_sections(guild_id, after, BATCH):
+            mentions = tagger().commentary_mentions
+            await self._repository.save_section_mentions(
+                [
+                    replace(s, company_ids=named)
+                    for s in sections
+                    if set(named := mentions(s.commentary)) != set(s.company_ids)
+                ]
+            )
+            after = sections[-1].id
+            await asyncio.sleep(0)
+
+    async def _feed_headlines(self, retag: Retag, tagger: Callable[[], GuildTagger]) -> None:
+        after = 0
+        while batch := await self._repository.feed_headlines(retag.guild_id, after, BATCH):
             own_tags = tagger().own_tags
             changed = [
                 replace(h, company_ids=found)
                 for h in batch
                 if set(found := own_tags(h.title, h.summary, h.shared_ids)) != set(h.company_ids)
             ]
-            await repository.save_guild_tags(retag.guild_id, changed)
+            await self._repository.save_guild_tags(retag.guild_id, changed)
             after = batch[-1].id
             await self._progress(retag, len(batch), len(changed))
 
@@ -151,3 +188,8 @@ class Retagger:
                 "re-tagging guild=%s: %d/%d headlines", retag.guild_id, retag.done, retag.total
             )
         await asyncio.sleep(0)  # let the bot answer between batches
+
+
+def _changed(tags: tuple[tuple[int, ...], tuple[int, ...]], headline: TaggedText) -> bool:
+    subjects, mentions = tags
+    return set(subjects) != set(headline.company_ids) or set(mentions) != set(headline.mention_ids)

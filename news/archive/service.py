@@ -116,7 +116,7 @@ class ArchiveService:
         builder = RoundupBuilder(companies, catalog)
         additions = await self._companies.guild_additions(guild_id)
         self._guild_builders[guild_id] = builder
-        self._guild_taggers[guild_id] = GuildTagger(additions, builder.analysis)
+        self._guild_taggers[guild_id] = GuildTagger(additions, builder.analysis, builder.companies)
 
     def builder(self) -> RoundupBuilder:
         """The bundled catalogue's recognisers, for the feeds: a feed's headlines are shared by
@@ -133,7 +133,9 @@ class ArchiveService:
         return self._guild_taggers
 
     def _tagger(self, guild_id: int) -> GuildTagger:
-        return self._guild_taggers.get(guild_id) or GuildTagger((), self._builder.analysis)
+        return self._guild_taggers.get(guild_id) or GuildTagger(
+            (), self._builder.analysis, self._builder.companies
+        )
 
     def _company_recognizer(self, guild_id: int) -> CompanyRecognizer:
         return self.builder_for(guild_id).companies

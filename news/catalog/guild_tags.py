@@ -24,17 +24,33 @@ from news.core.models import Company, NewHeadline
 class GuildTagger:
     """The tags one server's additions give a headline; build once per catalogue change."""
 
-    def __init__(self, additions: Sequence[Company], analyser: HeadlineAnalyser) -> None:
+    def __init__(
+        self,
+        additions: Sequence[Company],
+        analyser: HeadlineAnalyser,
+        companies: CompanyRecognizer,
+    ) -> None:
         """``additions``: the server's own spellings, each under the company it names (a
-        bundled company with only the server's aliases); ``analyser``: the server's whole
-        catalogue (bundled and its own)."""
+        bundled company with only the server's aliases); ``analyser`` and ``companies``: the
+        server's whole catalogue (bundled and its own)."""
         self._additions = CompanyRecognizer(additions)
         self._analyser = analyser
+        self._companies = companies
         self.company_ids = frozenset(company.id for company in additions)
 
     def subjects(self, title: str, summary: str) -> tuple[int, ...]:
         """The companies the headline is about, read with the server's whole catalogue."""
         return self._analyser.companies(title, summary)[0]
+
+    def subjects_and_mentions(
+        self, title: str, summary: str
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The companies the headline is about, and those it names in passing."""
+        return self._analyser.companies(title, summary)
+
+    def commentary_mentions(self, commentary: str) -> tuple[int, ...]:
+        """The companies a section's commentary names, as import finds them."""
+        return self._companies.find(commentary)
 
     def own_tags(self, title: str, summary: str, shared: Collection[int]) -> tuple[int, ...]:
         """The companies the headline is about for this server beyond its ``shared`` tags

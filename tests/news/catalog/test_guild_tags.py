@@ -36,8 +36,9 @@ def tagger(*, alias: str | None = None, company: Company | None = None) -> Guild
     if company is not None:
         catalogue.append(company)
         additions.append(company)
-    analyser = HeadlineAnalyser(CompanyRecognizer(catalogue), TopicRecognizer(TOPICS))
-    return GuildTagger(additions, analyser)
+    companies = CompanyRecognizer(catalogue)
+    analyser = HeadlineAnalyser(companies, TopicRecognizer(TOPICS))
+    return GuildTagger(additions, analyser, companies)
 
 
 @pytest.fixture(scope="module")
