@@ -57,9 +57,15 @@ def add_server(fake: FakeDiscord, name: str, *, read_only: bool = False) -> Serv
 
 
 def settings_for(
-    fake: FakeDiscord, database: Path, dev_guild_id: int, *, allow_private_urls: bool = False
+    fake: FakeDiscord,
+    database: Path,
+    dev_guild_id: int,
+    *,
+    allow_private_urls: bool = False,
+    database_url: str | None = None,
 ) -> Settings:
-    """The five settings the issue names, and private URLs for a feed site on 127.0.0.1."""
+    """The five settings the issue names, and private URLs for a feed site on 127.0.0.1;
+    with ``database_url``, the archive is in that PostgreSQL database instead of the file."""
     return Settings(
         _env_file=None,  # pydantic-settings' init-only option: ignore .env in tests
         discord_token=SecretStr(fake.token),
@@ -67,15 +73,27 @@ def settings_for(
         discord_gateway_url=fake.gateway_url,
         dev_guild_id=dev_guild_id,
         database_path=database,
+        database_url=None if database_url is None else SecretStr(database_url),
         allow_private_urls=allow_private_urls,
     )
 
 
 @asynccontextmanager
 async def roundup_bot(
-    fake: FakeDiscord, database: Path, dev_guild_id: int, *, allow_private_urls: bool = False
+    fake: FakeDiscord,
+    database: Path,
+    dev_guild_id: int,
+    *,
+    allow_private_urls: bool = False,
+    database_url: str | None = None,
 ) -> AsyncIterator[RoundupBot]:
-    settings = settings_for(fake, database, dev_guild_id, allow_private_urls=allow_private_urls)
+    settings = settings_for(
+        fake,
+        database,
+        dev_guild_id,
+        allow_private_urls=allow_private_urls,
+        database_url=database_url,
+    )
     # bot_session points discord.py's process-wide URLs at the fake; put them back after,
     # or later tests would talk to a server that is gone.
     with point_discord_at(fake):

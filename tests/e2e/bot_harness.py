@@ -145,14 +145,17 @@ class BotWorld:
 
 
 @asynccontextmanager
-async def bot_world(tmp_path: Path, *, allow_private_urls: bool = False) -> AsyncIterator[BotWorld]:
+async def bot_world(
+    tmp_path: Path, *, allow_private_urls: bool = False, database_url: str | None = None
+) -> AsyncIterator[BotWorld]:
     """Start the bot in three servers; on a clean exit, check Discord accepted everything.
 
     Starting costs about half a second (most of it seeding the company list), so modules
     whose tests only ask questions share one world (see ``discord_accepts_everything``).
 
     The fake runs on the real monotonic clock here, so an interaction the bot answered after
-    3 s is refused as on Discord."""
+    3 s is refused as on Discord. With ``database_url`` the bot keeps its archive in that
+    PostgreSQL database rather than in a file under ``tmp_path``."""
     async with FakeDiscord(clock=time.monotonic) as fake:
         alpha = add_server(fake, "alpha")
         beta = add_server(fake, "beta")
@@ -160,7 +163,11 @@ async def bot_world(tmp_path: Path, *, allow_private_urls: bool = False) -> Asyn
         database = tmp_path / "bot.db"
         with discord_accepts_everything(fake):
             async with roundup_bot(
-                fake, database, alpha.id, allow_private_urls=allow_private_urls
+                fake,
+                database,
+                alpha.id,
+                allow_private_urls=allow_private_urls,
+                database_url=database_url,
             ) as bot:
                 # The servers other than the development one get the commands from a global
                 # sync, as `python -m bot sync --global` gives them in production.
