@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from news.catalog.recognition import CompanyRecognizer, Found, fold, prepare
+from news.catalog.roles import company_is_tool, is_how_to, product_is_ground
 from news.catalog.rules import read_rows
 from news.core.models import Company
 
@@ -106,14 +107,23 @@ def subjects_and_mentions(
     """(subjects, mentions): ids of the companies the headline is about, and of the others
     it names, each in order of first appearance and never in both."""
     prepared_title = prepare(title)
+    analyser = companies.analyser
+    how_to = is_how_to(prepared_title, analyser)
     company_hits = companies.find_in(prepared_title)
     product_hits = products.find_in(prepared_title) if products is not None else []
-    subjects = [h.company_id for h in company_hits if not _is_mention(prepared_title, h)]
+    subjects = [
+        hit.company_id
+        for hit in company_hits
+        if not _is_mention(prepared_title, hit)
+        and not company_is_tool(prepared_title, hit, analyser, how_to=how_to)
+    ]
     if not company_hits:  # a product stands for its maker when the title names no company
         subjects = [
-            h.company_id
-            for h in product_hits
-            if not _is_mention(prepared_title, h) and not _is_platform(prepared_title, h)
+            hit.company_id
+            for hit in product_hits
+            if not _is_mention(prepared_title, hit)
+            and not _is_platform(prepared_title, hit)
+            and not product_is_ground(prepared_title, hit, analyser, how_to=how_to)
         ]
     title_hits = company_hits + product_hits
     prepared_summary = prepare(summary[:2000])
@@ -125,7 +135,9 @@ def subjects_and_mentions(
         subjects = [
             hit.company_id
             for hit in summary_hits
-            if hit.end <= limit and not _is_mention(prepared_summary, hit)
+            if hit.end <= limit
+            and not _is_mention(prepared_summary, hit)
+            and not company_is_tool(prepared_summary, hit, analyser, how_to=False)
         ][:_SUMMARY_SUBJECTS]
     chosen = tuple(dict.fromkeys(subjects))
     others = (hit.company_id for hit in (*title_hits, *summary_hits))
