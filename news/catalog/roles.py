@@ -40,8 +40,9 @@ _TOOL_PREPOSITION = re.compile(r"\b(?:with|using|via|on|atop|through)\s+(?:the\s
 _PARTY_BEFORE = re.compile(
     r"\b(?:partner\w*|team(?:s|ed|ing)?\s+up|deals?|pacts?|agreements?|talks|tie-?ups?|ties\s+up|"
     r"sign(?:s|ed|ing)?|merg\w+|collaborat\w+|forces|compet\w+|clash\w*|feuds?|fights?|"
-    r"battles?|spats?|wars?|settle\w*|negotiat\w+|hands[- ]on|look|time|living|life|days?|"
-    r"weeks?|months?)\s+(?:with|on|against)\s+(?:the\s+|an?\s+)?$"
+    r"battles?|spats?|wars?|settle\w*|negotiat\w+|hands[- ]on|(?:first|closer|quick)\s+look|"
+    r"living|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?))"
+    r"\s+(?:with|on|against)\s+(?:the\s+|an?\s+)?$"
 )
 # A model designation right after the name: a word with a digit (H100, GPT-4o, M3). A plain
 # word is not one: title case writes "with Anthropic Models" for a deal, and "on Google TPUs"
@@ -174,7 +175,7 @@ def _is_add_on(after: str, analyser: KoreanAnalyser) -> bool:
     if _ADD_ON_AFTER.match(fold(after)):
         return True
     if after.startswith(_FOR_SUFFIX):
-        after = " " + after[len(_FOR_SUFFIX) :]
+        after = after[len(_FOR_SUFFIX) :]
     return bool(_KOREAN_ADD_ON_NOUNS.intersection(_next_korean_nouns(after, analyser)))
 
 
