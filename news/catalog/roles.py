@@ -14,6 +14,8 @@ that a name stands in a part of the sentence that is not what the story is about
 - A how-to title ("How to …", an imperative "Build …", a Korean "… 만들기" or "… 하는 방법")
   teaches someone to do something: its products are the ground, and so is a company after a
   preposition (in Figma, with Slack) or before a locative or instrumental particle (피그마에서).
+- The source of a figure: "according to Gartner", "IDC에 따르면", "카운터포인트 조사에
+  따르면": the analyst who counted is not the story.
 
 Korean words are read with the morphological analyser (news.language.korean): a nominalised
 verb (만들 + 기) ends a how-to title where a noun that ends in 기 (전기, 무기) does not, and
@@ -57,6 +59,13 @@ _KOREAN_TOOL = re.compile(
 )
 # What may stand before the name in a Korean title and still leave it the actor: a tag.
 _LEADING_TAG = re.compile(r"^(?:\s*[\[(【〔][^\])】〕]*[\])】〕])*\s*$")
+
+# --- the source of a figure -----------------------------------------------------------------
+
+_SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?$")
+_KOREAN_SOURCE_AFTER = re.compile(
+    r"^(?:의)?(?:\s?(?:조사|보고서|리포트|자료|집계|분석|통계|데이터))?(?:에|를)\s?(?:따르면|인용|보면)"
+)
 
 # --- an add-on for a company's product ------------------------------------------------------
 
@@ -135,12 +144,17 @@ def _ends_korean_instruction(run: str, analyser: KoreanAnalyser) -> bool:
     return bool(nouns) and nouns[-1] in _KOREAN_HOW_TO_NOUNS and last.tag.startswith("NN")
 
 
-def company_is_tool(prepared: str, hit: Found, analyser: KoreanAnalyser, *, how_to: bool) -> bool:
-    """Whether a company named at ``hit`` is a tool or a platform: named by its model after
-    with/using/via, the maker of what an add-on is for, or the ground of a how-to."""
+def company_is_incidental(
+    prepared: str, hit: Found, analyser: KoreanAnalyser, *, how_to: bool
+) -> bool:
+    """Whether a company named at ``hit`` only serves the story: a tool named by its model
+    after with/using/via, the maker of what an add-on is for, the source of a figure, or the
+    ground of a how-to."""
     before = fold(prepared[max(hit.start - _WINDOW, 0) : hit.start])
     after = prepared[hit.end : hit.end + _WINDOW]
     if _is_tool_by_model(prepared, hit, before, after) or _is_add_on(after, analyser):
+        return True
+    if _SOURCE_BEFORE.search(before) or _KOREAN_SOURCE_AFTER.match(after):
         return True
     return how_to and (
         _HOW_TO_PREPOSITION.search(before) is not None

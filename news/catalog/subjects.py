@@ -6,8 +6,11 @@ the subjects; a name in the title that comes with a word of relation (runs on, b
 -owned, 출신, 기반, 처럼 ...) is a mention, and so is every company named only in the
 summary, unless the title names none: then a product in the title stands for its maker
 (an iPhone review is about Apple; news/catalog/data/products.tsv), and failing that the
-summary's opening sentence may name them. The cues are grammar of news in general (English
-and Korean), not one outlet's phrasing.
+summary's opening sentence may name them. A name that only serves someone else's work is
+a mention too: a tool named by its model ("with Nvidia H100"), the platform of an add-on or
+a how-to ("a Figma plugin", "Build it in Figma", "macOS shortcuts"), the source of a figure
+("according to Gartner"); news.catalog.roles reads those. The cues are grammar of news in
+general (English and Korean), not one outlet's phrasing.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from news.catalog.recognition import CompanyRecognizer, Found, fold, prepare
-from news.catalog.roles import company_is_tool, is_how_to, product_is_ground
+from news.catalog.roles import company_is_incidental, is_how_to, product_is_ground
 from news.catalog.rules import read_rows
 from news.core.models import Company
 
@@ -115,7 +118,7 @@ def subjects_and_mentions(
         hit.company_id
         for hit in company_hits
         if not _is_mention(prepared_title, hit)
-        and not company_is_tool(prepared_title, hit, analyser, how_to=how_to)
+        and not company_is_incidental(prepared_title, hit, analyser, how_to=how_to)
     ]
     if not company_hits:  # a product stands for its maker when the title names no company
         subjects = [
@@ -137,7 +140,7 @@ def subjects_and_mentions(
             for hit in summary_hits
             if hit.end <= limit
             and not _is_mention(prepared_summary, hit)
-            and not company_is_tool(prepared_summary, hit, analyser, how_to=False)
+            and not company_is_incidental(prepared_summary, hit, analyser, how_to=False)
         ][:_SUMMARY_SUBJECTS]
     chosen = tuple(dict.fromkeys(subjects))
     others = (hit.company_id for hit in (*title_hits, *summary_hits))

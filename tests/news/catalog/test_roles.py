@@ -192,3 +192,23 @@ def test_a_tool_in_the_summary_s_opening_is_not_a_subject(analyser: HeadlineAnal
         "A lab cut its training time with Nvidia H100 cards. The code is open.",
     )
     assert found == []
+
+
+# --- the source of a figure -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Cloud spending will pass $1 trillion, according to Gartner",
+        "가트너 조사에 따르면 올해 보안 예산 12% 증가",
+        "가트너에 따르면 기업 10곳 중 4곳이 AI 에이전트 시범 도입",
+    ],
+)
+def test_the_source_of_a_figure_is_a_mention(analyser: HeadlineAnalyser, title: str) -> None:
+    assert subjects(analyser, title) == []
+    assert mentions(analyser, title) == ["가트너"]
+
+
+def test_an_analyst_firm_that_acts_stays_the_subject(analyser: HeadlineAnalyser) -> None:
+    assert subjects(analyser, "Gartner buys a smaller research firm") == ["가트너"]
