@@ -111,9 +111,10 @@ def subjects_and_mentions(
     it names, each in order of first appearance and never in both."""
     prepared_title = prepare(title)
     analyser = companies.analyser
-    how_to = is_how_to(prepared_title, analyser)
     company_hits = companies.find_in(prepared_title)
     product_hits = products.find_in(prepared_title) if products is not None else []
+    # Most titles name nothing: only those that do are read for how-to grammar.
+    how_to = bool(company_hits or product_hits) and is_how_to(prepared_title, analyser)
     subjects = [
         hit.company_id
         for hit in company_hits
