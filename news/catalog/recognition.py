@@ -128,6 +128,11 @@ class CompanyRecognizer:
         self._fuzzy_names = [(jamo(name), index) for name, index in self._names]
         self._names_found = _Names(spellings.items(), self._analyser, inside_words=False)
 
+    @property
+    def analyser(self) -> KoreanAnalyser:
+        """The Korean analyser the recognizer reads words with."""
+        return self._analyser
+
     def find(self, text: str) -> tuple[int, ...]:
         """Ids of the companies `text` names, in order of first appearance, each once."""
         return tuple(dict.fromkeys(hit.company_id for hit in self.find_in(prepare(text))))

@@ -6,8 +6,11 @@ the subjects; a name in the title that comes with a word of relation (runs on, b
 -owned, 출신, 기반, 처럼 ...) is a mention, and so is every company named only in the
 summary, unless the title names none: then a product in the title stands for its maker
 (an iPhone review is about Apple; news/catalog/data/products.tsv), and failing that the
-summary's opening sentence may name them. The cues are grammar of news in general (English
-and Korean), not one outlet's phrasing.
+summary's opening sentence may name them. A name that only serves someone else's work is
+a mention too: a tool named by its model ("with Nvidia H100"), the platform of an add-on or
+a how-to ("a Figma plugin", "Build it in Figma", "macOS shortcuts"), the source of a figure
+("according to Gartner"); news.catalog.roles reads those. The cues are grammar of news in
+general (English and Korean), not one outlet's phrasing.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from news.catalog.recognition import CompanyRecognizer, Found, fold, prepare
+from news.catalog.roles import company_is_incidental, is_how_to, product_is_ground
 from news.catalog.rules import read_rows
 from news.core.models import Company
 
@@ -106,14 +110,24 @@ def subjects_and_mentions(
     """(subjects, mentions): ids of the companies the headline is about, and of the others
     it names, each in order of first appearance and never in both."""
     prepared_title = prepare(title)
+    analyser = companies.analyser
     company_hits = companies.find_in(prepared_title)
     product_hits = products.find_in(prepared_title) if products is not None else []
-    subjects = [h.company_id for h in company_hits if not _is_mention(prepared_title, h)]
+    # Most titles name nothing: only those that do are read for how-to grammar.
+    how_to = bool(company_hits or product_hits) and is_how_to(prepared_title, analyser)
+    subjects = [
+        hit.company_id
+        for hit in company_hits
+        if not _is_mention(prepared_title, hit)
+        and not company_is_incidental(prepared_title, hit, analyser, how_to=how_to)
+    ]
     if not company_hits:  # a product stands for its maker when the title names no company
         subjects = [
-            h.company_id
-            for h in product_hits
-            if not _is_mention(prepared_title, h) and not _is_platform(prepared_title, h)
+            hit.company_id
+            for hit in product_hits
+            if not _is_mention(prepared_title, hit)
+            and not _is_platform(prepared_title, hit)
+            and not product_is_ground(prepared_title, hit, analyser, how_to=how_to)
         ]
     title_hits = company_hits + product_hits
     prepared_summary = prepare(summary[:2000])
@@ -125,7 +139,9 @@ def subjects_and_mentions(
         subjects = [
             hit.company_id
             for hit in summary_hits
-            if hit.end <= limit and not _is_mention(prepared_summary, hit)
+            if hit.end <= limit
+            and not _is_mention(prepared_summary, hit)
+            and not company_is_incidental(prepared_summary, hit, analyser, how_to=False)
         ][:_SUMMARY_SUBJECTS]
     chosen = tuple(dict.fromkeys(subjects))
     others = (hit.company_id for hit in (*title_hits, *summary_hits))
