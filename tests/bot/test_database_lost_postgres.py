@@ -15,10 +15,13 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from pydantic import SecretStr
 
+from bot.alert_dispatcher import AlertDispatcher
 from bot.app import Services, open_services
+from bot.channel_poster import ChannelPoster
 from bot.feed_poller import POLL_EVERY_SECONDS, FeedPoller
 from bot.jobs import LONGEST_BACKOFF_SECONDS, Backoff
 from bot.settings import Settings
+from cogs.alerts.delivery import RequestPacer
 from db import AnyDatabase
 from news.feeds.fetching import FetchResult
 from news.feeds.sources import FeedSource
@@ -71,6 +74,7 @@ class Bot:
     now: list[datetime]  # the services' clock
     ticks: list[float]  # the backoff's monotonic clock
     database_name: str
+    scheduler: AsyncIOScheduler
 
     def later(self, seconds: float) -> None:
         self.now[0] += timedelta(seconds=seconds)
@@ -106,7 +110,7 @@ async def bot(postgres_server: TemplateServer, tmp_path: Path) -> AsyncIterator[
             source = FeedSource(id=0, url=FEED_URL, title="Wire", next_poll_at=NOW)
             await services.feeds.import_opml(GUILD, opml(source))
             name = postgres_server.working.rsplit("/", 1)[-1]
-            yield Bot(services, poller, feed, proxy, observer, now, ticks, name)
+            yield Bot(services, poller, feed, proxy, observer, now, ticks, name, scheduler)
             scheduler.shutdown(wait=False)
             await proxy.start()  # the services close their pool through it
 
@@ -171,3 +175,43 @@ async def test_a_poll_whose_backends_are_terminated_mid_way_is_done_once(bot: Bo
     assert result.new_headlines == 2 and again == []  # not due again: nothing done twice
     assert await bot.stored_urls() == [f"https://wire.test/{n}" for n in (1, 2, 3)]
     assert await bot.waiting_alerts() == 2
+
+
+def delivery_jobs(bot: Bot) -> list[AlertDispatcher | ChannelPoster]:
+    """The alert and channel jobs of the process, on the test's backoff clock."""
+    services, pacer = bot.services, RequestPacer(47)
+
+    def backoff() -> Backoff:
+        return Backoff(15, clock=lambda: bot.ticks[0])
+
+    jobs: list[AlertDispatcher | ChannelPoster] = [
+        AlertDispatcher(
+            bot.scheduler, services.alerts, services.guild_settings, pacer=pacer,
+            leases=services.leases, backoff=backoff(),
+        ),
+        ChannelPoster(
+            bot.scheduler, services.channels, services.guild_settings, pacer,
+            leases=services.leases, backoff=backoff(),
+        ),
+    ]  # fmt: skip
+    for job in jobs:
+        job.start(Ready())
+    return jobs
+
+
+async def test_the_delivery_jobs_pause_while_the_server_is_down_and_resume_after(
+    bot: Bot,
+) -> None:
+    jobs = delivery_jobs(bot)
+    await bot.proxy.stop()
+
+    for _ in range(3):
+        assert [await job.run_job() for job in jobs] == [None, None]
+        bot.later(max(job.backoff.delay for job in jobs))
+    down = [job.backoff.delay for job in jobs]
+    await bot.proxy.start()
+    reports = [await job.run_job() for job in jobs]
+
+    assert down == [60, 60]  # 15, 30, 60: doubling from the jobs' period
+    assert all(report is not None for report in reports)
+    assert [job.backoff.delay for job in jobs] == [0, 0]
