@@ -40,7 +40,7 @@ from news.feeds.sources import (
 )
 from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
 from testkit.postgres import TemplateServer
-from tests.backends import open_backend
+from tests.backends import open_seeded_backend
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday of 2026-W48
 THIS_WEEK = "Tue, 24 Nov 2026 09:00:00 GMT"
@@ -98,7 +98,7 @@ def process_leases(database: AnyDatabase, holder: str, clock: Clock) -> Leases:
 async def world(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncIterator[World]:
     clock = Clock()
     async with (
-        open_backend(backend_server, tmp_path / "feeds.db") as raw,
+        open_seeded_backend(backend_server, tmp_path / "feeds.db") as raw,
         SafeFetcher(allow_private=True) as fetcher,
         running_scripted_site() as site,
     ):
