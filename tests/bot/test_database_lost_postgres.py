@@ -23,6 +23,7 @@ from bot.jobs import LONGEST_BACKOFF_SECONDS, Backoff
 from bot.settings import Settings
 from cogs.alerts.delivery import RequestPacer
 from db import AnyDatabase
+from news.alerts.models import AlertBatch
 from news.feeds.fetching import FetchResult
 from news.feeds.sources import FeedSource
 from testkit.feed_server import rss
@@ -32,7 +33,7 @@ from tests.backends import open_backend
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 FEED_URL = "https://wire.test/feed.xml"
-GUILD = 1
+GUILD, USER = 1, 10
 
 
 class Feed:
@@ -215,3 +216,46 @@ async def test_the_delivery_jobs_pause_while_the_server_is_down_and_resume_after
     assert down == [60, 60]  # 15, 30, 60: doubling from the jobs' period
     assert all(report is not None for report in reports)
     assert [job.backoff.delay for job in jobs] == [0, 0]
+
+
+class Dms:
+    """news.alerts.ports.AlertSender: the messages Discord holds, by nonce; ``on_send`` runs
+    once the message is out (the moment the database goes away, before it is recorded)."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, int] = {}
+        self.sends = 0
+        self.on_send: Callable[[], Awaitable[None]] | None = None
+
+    async def open_dm(self, user_id: int) -> int:
+        return 9000 + user_id
+
+    async def send(self, batch: AlertBatch) -> int:
+        self.sends += 1
+        self.messages[batch.nonce] = 7000 + len(self.messages)
+        if self.on_send is not None:
+            action, self.on_send = self.on_send, None
+            await action()
+        return self.messages[batch.nonce]
+
+    async def find(self, batch: AlertBatch) -> int | None:
+        return self.messages.get(batch.nonce)
+
+
+async def test_an_alert_sent_as_the_server_crashed_is_found_not_sent_again(bot: Bot) -> None:
+    await bot.services.alerts.subscribe(GUILD, USER, keyword="chips")
+    await news_arrives(bot)
+    await bot.poller.run_job()
+    assert await bot.services.alerts.match_new() == 2
+    dms = Dms()
+    dms.on_send = bot.proxy.stop
+
+    cut = await bot.services.alerts.deliver(dms)  # sent, but not recorded: in doubt
+    await bot.proxy.start()
+    report = await bot.services.alerts.deliver(dms)
+    again = await bot.services.alerts.deliver(dms)
+
+    assert cut.sent == 0 and cut.failed == 1
+    assert dms.sends == 1 and report.sent == 1 and again.sent == 0
+    rows = await bot.observer.fetch_all("SELECT state, message_id FROM alert_batches")
+    assert [(row["state"], row["message_id"]) for row in rows] == [("sent", 7000)]
