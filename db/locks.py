@@ -29,6 +29,7 @@ class LockSpace(IntEnum):
     CATALOG = 2  # scope: guild
     GUILD_FEEDS = 3  # scope: guild
     FEED_HOST = 4  # scope: the feed URL's host
+    ROUNDUPS = 5  # scope: guild (the same article imported twice at once is one roundup)
 
 
 async def lock_scope(tx: Session, space: LockSpace, *scope: object) -> None:

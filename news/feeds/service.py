@@ -45,7 +45,7 @@ from news.stories.service import StoryService, arrival_weeks
 
 log = logging.getLogger(__name__)
 
-MAX_FEEDS_PER_GUILD = LIMIT = 100
+MAX_FEEDS_PER_GUILD = 100
 POLL_BATCH = 500  # due feeds taken per poll_due call
 POLL_CONCURRENCY = 16  # feeds fetched at once (the fetcher also caps 2 connections per host)
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # every feed is due by then: a forced poll
@@ -473,7 +473,12 @@ class FeedService:
                 if not is_web_url(url):
                     raise InvalidInput("feed.url_required")
                 _, known = await self._feeds.follow_feed(
-                    guild_id, source, name=None, added_by=added_by, added_at=now, limit=LIMIT
+                    guild_id,
+                    source,
+                    name=None,
+                    added_by=added_by,
+                    added_at=now,
+                    limit=MAX_FEEDS_PER_GUILD,
                 )
             except InvalidInput:  # not a web address, or the server follows as many as it may
                 refused.append(url[:200])

@@ -1,7 +1,8 @@
 """Check-then-write paths raced from two connections at once, as two bot processes would:
-the subscription limit, a server's companies and spellings, a server's feed limit and one
-feed named by two forms of its URL. On PostgreSQL each writer takes its scope's advisory lock
-(db/locks.py); on SQLite, BEGIN IMMEDIATE already admits one writer at a time."""
+the subscription limit, a server's companies and spellings, a server's feed limit, one feed
+named by two forms of its URL, and one article imported twice. On PostgreSQL each writer
+takes its scope's advisory lock (db/locks.py); on SQLite, BEGIN IMMEDIATE already admits one
+writer at a time."""
 
 from __future__ import annotations
 
@@ -13,11 +14,18 @@ from typing import TypeVar
 
 import pytest
 
-from db import AnyDatabase, SqliteAlertRepository, SqliteCompanyRepository, SqliteFeedRepository
+from db import (
+    AnyDatabase,
+    SqliteAlertRepository,
+    SqliteArchiveRepository,
+    SqliteCompanyRepository,
+    SqliteFeedRepository,
+)
 from news.alerts.models import Delivery, NewSubscription, SubscriptionKind
 from news.core.errors import InvalidInput
 from news.core.models import CompanySpec
 from news.feeds.sources import FeedSource
+from testkit.builders import headlines_roundup
 from tests.backends import reopen
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -173,3 +181,17 @@ async def test_racing_follows_of_one_feed_in_two_forms_store_one_source(
 
     assert not failures(outcomes)
     assert len({o[0].source.id for o in outcomes if isinstance(o, tuple)}) == 1
+
+
+async def test_racing_imports_of_one_article_make_one_roundup(
+    database: AnyDatabase, other: AnyDatabase
+) -> None:
+    repos = [SqliteArchiveRepository(database), SqliteArchiveRepository(other)]
+    article = headlines_roundup("엔비디아, 새 칩 공개", "삼성, HBM 양산", guild_id=GUILD)
+
+    outcomes = await race(*(repos[n % 2].save_roundup(article) for n in range(RACERS)))
+
+    saved = [o for o in outcomes if isinstance(o, tuple)]
+    assert not failures(outcomes)
+    assert len({roundup.id for roundup, _ in saved}) == 1
+    assert sorted(replaced for _, replaced in saved) == [False] + [True] * (RACERS - 1)
