@@ -33,12 +33,9 @@ def site() -> Iterator[ScriptedSite]:
 
 
 @pytest.fixture
-def cli_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An archive of the test's own, feeds on 127.0.0.1 allowed, no token."""
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "archive.db"))
+def cli_environment(cli_archive: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test's own archive on each backend (cli_archive), feeds on 127.0.0.1 allowed."""
     monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture

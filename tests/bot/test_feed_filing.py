@@ -1,6 +1,7 @@
 """Issue 17: feed items keep their own dates and weeks, old items are never announced, feed
 URLs in other forms are one feed, names that fit several feeds are refused, a forced poll,
-and hostile items that cost only themselves. The real fetcher against 127.0.0.1, on SQLite and PostgreSQL."""
+and hostile items that cost only themselves. The real fetcher against 127.0.0.1, on SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
