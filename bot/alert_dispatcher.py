@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.jobs import every, run_now, stopped_by_shutdown
+from bot.jobs import Backoff, every, run_now, stopped_by_shutdown
 from cogs.alerts.delivery import DiscordAlertSender, RequestPacer
 from cogs.common.i18n import text
 from cogs.digest.delivery import tell_admins
@@ -45,8 +45,11 @@ class AlertDispatcher:
         requests_per_second: float | None = None,
         pacer: RequestPacer | None = None,
         leases: Leases,
+        backoff: Backoff | None = None,
     ) -> None:
         self._scheduler = scheduler
+        # The database unreachable: the runs pause, longer each time, until one succeeds.
+        self.backoff = backoff or Backoff(RUN_EVERY_SECONDS)
         self._service = service
         self._settings = settings
         if pacer is None:
@@ -87,7 +90,8 @@ class AlertDispatcher:
         queued, report = 0, None
         with stopped_by_shutdown(JOB_ID):
             await self._ready()
-            queued, report = await self._claimed_pass(self._sender)
+            if self.backoff.due():
+                queued, report = await self._claimed_pass(self._sender)
         if report is None:
             return None
         if queued or report.sent or report.failed:
@@ -100,7 +104,10 @@ class AlertDispatcher:
                 report.failed,
             )
         for guild_id in sorted(report.broken_channels):
-            await self._tell_admins(guild_id)
+            try:
+                await self._tell_admins(guild_id)
+            except Exception:  # the database or Discord: told at the next failure
+                log.exception("telling admins of a broken alert channel failed: guild=%s", guild_id)
         await self._forget_old_now_and_then()
         return report
 
@@ -119,11 +126,13 @@ class AlertDispatcher:
         matches this process's news too) or the database cannot be reached (next run)."""
         try:
             async with self._leases.holding(*LEASE) as lease:
+                self.backoff.succeeded()  # the database answered the claim
                 if lease is None:
                     return 0, None
                 return await self._match_and_deliver(sender)
         except Exception:
-            log.exception("claiming the alert pass failed; tried again at the next run")
+            delay = self.backoff.failed()
+            log.exception("claiming the alert pass failed; tried again in %.0f s", delay)
             return 0, None
 
     async def _match_and_deliver(
@@ -131,13 +140,16 @@ class AlertDispatcher:
     ) -> tuple[int, DeliveryReport | None]:
         try:
             queued = await self._service.match_new()
-            return queued, await self._service.deliver(sender)
+            report = await self._service.deliver(sender)
         except LeaseLost as lost:
             log.warning("alert pass given up to another process: %s", lost)
             return 0, None
         except Exception:
-            log.exception("alert run failed; everything on record is resumed at the next run")
+            delay = self.backoff.failed()
+            log.exception("alert run failed; everything on record resumes in %.0f s", delay)
             return 0, None
+        self.backoff.succeeded()
+        return queued, report
 
     async def _tell_admins(self, guild_id: int) -> None:
         if self._client is None:

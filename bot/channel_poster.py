@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.jobs import every, run_now, stopped_by_shutdown
+from bot.jobs import Backoff, every, run_now, stopped_by_shutdown
 from cogs.alerts.delivery import RequestPacer
 from cogs.common.embeds import escape
 from cogs.common.i18n import text
@@ -47,8 +47,11 @@ class ChannelPoster:
         pacer: RequestPacer,
         *,
         leases: Leases | None = None,
+        backoff: Backoff | None = None,
     ) -> None:
         self._scheduler = scheduler
+        # The database unreachable: the runs pause, longer each time, until one succeeds.
+        self.backoff = backoff or Backoff(RUN_EVERY_SECONDS)
         self._leases = leases
         self._service = service
         self._settings = settings
@@ -83,7 +86,8 @@ class ChannelPoster:
         queued = 0
         with stopped_by_shutdown(JOB_ID):
             await self._ready()
-            queued, report = await self._claimed_pass(self._sender)
+            if self.backoff.due():
+                queued, report = await self._claimed_pass(self._sender)
         if report is None:
             return None
         if queued or report.sent or report.edited or report.failed:
@@ -95,7 +99,10 @@ class ChannelPoster:
                 report.reposted,
                 report.failed,
             )
-        await self._tell(report)
+        try:
+            await self._tell(report)
+        except Exception:  # the database or Discord: told at the next failure
+            log.exception("telling admins of broken channel feeds failed")
         return report
 
     async def _claimed_pass(self, sender: DiscordChannelSender) -> tuple[int, ChannelReport | None]:
@@ -105,11 +112,13 @@ class ChannelPoster:
             return await self._match_and_deliver(sender)
         try:
             async with self._leases.holding(*LEASE) as lease:
+                self.backoff.succeeded()  # the database answered the claim
                 if lease is None:
                     return 0, None
                 return await self._match_and_deliver(sender)
         except Exception:
-            log.exception("claiming the channel posts failed; tried again at the next run")
+            delay = self.backoff.failed()
+            log.exception("claiming the channel posts failed; tried again in %.0f s", delay)
             return 0, None
 
     async def _match_and_deliver(
@@ -117,13 +126,16 @@ class ChannelPoster:
     ) -> tuple[int, ChannelReport | None]:
         try:
             queued = await self._service.match_new()
-            return queued, await self._service.deliver(sender)
+            report = await self._service.deliver(sender)
         except LeaseLost as lost:
             log.warning("channel posts given up to another process: %s", lost)
             return 0, None
         except Exception:
-            log.exception("channel posting failed; everything on record resumes next run")
+            delay = self.backoff.failed()
+            log.exception("channel posting failed; everything on record resumes in %.0f s", delay)
             return 0, None
+        self.backoff.succeeded()
+        return queued, report
 
     async def _tell(self, report: ChannelReport) -> None:
         if self._client is None:

@@ -279,7 +279,11 @@ class DigestScheduler:
             results, scheduled = [], []
         results += await self.run_due()
         for settings in scheduled:
-            result = await self.run_job(settings.guild_id)
+            try:
+                result = await self.run_job(settings.guild_id)
+            except Exception:  # its schedule row could not be read: the loop posts it when due
+                log.exception("settling a digest at start failed: guild=%s", settings.guild_id)
+                continue
             if result is not None:
                 results.append(result)
         return results

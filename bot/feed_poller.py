@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.jobs import every, stopped_by_shutdown
+from bot.jobs import Backoff, every, stopped_by_shutdown
 from cogs.common.embeds import escape
 from cogs.common.i18n import text
 from cogs.digest.delivery import tell_admins
@@ -57,8 +57,11 @@ class FeedPoller:
         settings: GuildSettingsService,
         *,
         on_news: Callable[[], None] | None = None,
+        backoff: Backoff | None = None,
     ) -> None:
         self._scheduler = scheduler
+        # The database unreachable: the runs pause, longer each time, until one succeeds.
+        self.backoff = backoff or Backoff(POLL_EVERY_SECONDS)
         self._service = service
         self._settings = settings
         # Told when a poll stored news that alerts may be about (the alert job wakes up).
@@ -86,7 +89,8 @@ class FeedPoller:
         results: list[PollResult] = []
         with stopped_by_shutdown(JOB_ID):
             await self._ready()
-            results = await self._poll(self._notifier)
+            if self.backoff.due():
+                results = await self._poll(self._notifier)
         if results:
             log.info(
                 "polled %d feeds: %d new stories, %d failures",
@@ -102,7 +106,10 @@ class FeedPoller:
 
     async def _poll(self, notifier: DiscordFeedNotifier) -> list[PollResult]:
         try:
-            return await self._service.poll_due(notifier)
+            results = await self._service.poll_due(notifier)
         except Exception:
-            log.exception("feed polling failed; the due feeds are polled at the next run")
+            delay = self.backoff.failed()
+            log.exception("feed polling failed; the due feeds are polled in %.0f s", delay)
             return []
+        self.backoff.succeeded()
+        return results

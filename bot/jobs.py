@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -57,3 +58,41 @@ def run_now(scheduler: AsyncIOScheduler, job_id: str) -> None:
         scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
     except JobLookupError:
         log.debug("job %s not scheduled (yet): its work waits for the first run", job_id)
+
+
+# A job whose run failed (the database unreachable, most likely) waits at most this long.
+LONGEST_BACKOFF_SECONDS = 300.0
+
+
+class Backoff:
+    """A periodic job's pause after failed runs: the runs that come before the delay has
+    passed are skipped, the delay doubles at each failure from the job's own period up to
+    LONGEST_BACKOFF_SECONDS, and one run that succeeds ends the pause. Without it, every
+    process would hit a database that is down (or just back) at every tick, logging each
+    time. ``clock`` is monotonic seconds (injected by tests)."""
+
+    def __init__(
+        self,
+        first_seconds: float,
+        *,
+        longest_seconds: float = LONGEST_BACKOFF_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._first = min(first_seconds, longest_seconds)
+        self._longest = longest_seconds
+        self._clock = clock
+        self.delay = 0.0  # 0 when the last run succeeded
+        self._not_before = 0.0
+
+    def due(self) -> bool:
+        """Whether a run may go now."""
+        return self.delay == 0 or self._clock() >= self._not_before
+
+    def failed(self) -> float:
+        """Note a failed run; the seconds until the next run may go."""
+        self.delay = min(self._longest, self.delay * 2) if self.delay else self._first
+        self._not_before = self._clock() + self.delay
+        return self.delay
+
+    def succeeded(self) -> None:
+        self.delay = 0.0

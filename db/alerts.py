@@ -30,6 +30,7 @@ from news.alerts.models import (
 
 from db.backend import Database, Row, Session, Sql, json_list_sql
 from db.headlines import headline_from_row
+from db.locks import LockSpace, lock_scope
 from db.times import from_unix, from_unix_or_none, unix
 
 _COUNT_SUBSCRIPTIONS = """
@@ -219,6 +220,8 @@ class SqliteAlertRepository:
         instead. None when the user already has ``limit`` subscriptions in the server."""
         owner = {"guild_id": new.guild_id, "user_id": new.user_id}
         async with self._db.transaction() as tx:
+            # Two subscribes of one user at once (two processes) count one after the other.
+            await lock_scope(tx, LockSpace.SUBSCRIPTIONS, new.guild_id, new.user_id)
             known = await tx.fetch_one(_FIND_SUBSCRIPTION, owner | {"key": new.key})
             if known is not None:
                 params = {"id": known["id"], "delivery": new.delivery, "label": new.label}

@@ -13,6 +13,7 @@ from news.core.models import Company, CompanySpec, Topic, TopicSpec
 from news.core.text import detect_language, normalize
 
 from db.backend import Database, Row, Session
+from db.locks import LockSpace, lock_scope
 
 # The companies a guild knows: the bundled ones and its own, with the bundled spellings and
 # its own. :guild_id NULL gives the bundled catalogue alone.
@@ -127,6 +128,8 @@ class SqliteCompanyRepository:
     async def add_company(self, spec: CompanySpec, guild_id: int) -> Company:
         spellings = _spellings(spec)
         async with self._db.transaction() as tx:
+            # The checks below hold until commit: the server's catalogue changes one at a time.
+            await lock_scope(tx, LockSpace.CATALOG, guild_id)
             if await tx.fetch_one(_COMPANY_NAME_TAKEN, {"name": spec.name, "guild_id": guild_id}):
                 raise InvalidInput("company.exists", name=spec.name)
             for spelling in spellings:
@@ -144,6 +147,7 @@ class SqliteCompanyRepository:
         if not normalize(alias):
             raise InvalidInput("alias.no_letters")
         async with self._db.transaction() as tx:
+            await lock_scope(tx, LockSpace.CATALOG, guild_id)
             await _company(tx, company_id, guild_id)
             if not await _refuse_taken_alias(tx, alias, company_id=company_id, guild_id=guild_id):
                 await tx.executemany(_INSERT_ALIAS, _alias_rows(company_id, [alias], guild_id))

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from news.core.errors import InvalidInput
 from news.core.models import NewHeadline
 from news.feeds.sources import FeedSource, GuildFeed, feed_host, feed_identity
 
 from db.backend import Database, Row, Session, Sql
 from db.channel_inbox import channels_post, linked_keys, queue_for_channels
 from db.headlines import dedupe_key, store_new_headlines
+from db.locks import LockSpace, lock_scope
 from db.times import from_unix_or_none, unix, unix_or_none
 
 _INSERT_FEED = """
@@ -38,6 +40,11 @@ SELECT * FROM sources WHERE kind = 'feed' AND strpos(lower(key), :host) > 0 ORDE
 _FOLLOWS = """
 SELECT 1 FROM guild_sources WHERE guild_id = :guild_id AND source_id = :source_id
 """
+_FOLLOWED_COUNT = """
+SELECT count(*) AS n
+  FROM guild_sources AS gs JOIN sources AS s ON s.id = gs.source_id
+ WHERE gs.guild_id = :guild_id AND s.kind = 'feed'
+"""
 _FOLLOW = """
 INSERT INTO guild_sources (guild_id, source_id, name, added_by, added_at)
 VALUES (:guild_id, :source_id, :name, :added_by, :added_at)
@@ -55,6 +62,7 @@ DELETE FROM sources
  WHERE id = :source_id AND kind = 'feed'
    AND NOT EXISTS (SELECT 1 FROM guild_sources WHERE source_id = :source_id)
 """
+_SOURCE = "SELECT * FROM sources WHERE id = :source_id AND kind = 'feed'"
 _FOLLOWERS = "SELECT guild_id FROM guild_sources WHERE source_id = :source_id ORDER BY guild_id"
 _DUE = """
 SELECT s.* FROM sources AS s
@@ -87,8 +95,12 @@ class SqliteFeedRepository:
         name: str | None,
         added_by: int | None,
         added_at: datetime,
+        limit: int | None = None,
     ) -> tuple[GuildFeed, bool]:
         async with self._db.transaction() as tx:
+            # Across processes, the guild's count and the same-feed lookup hold until commit.
+            await lock_scope(tx, LockSpace.GUILD_FEEDS, guild_id)
+            await lock_scope(tx, LockSpace.FEED_HOST, feed_host(source.url))
             row = await _same_feed(tx, source.url) or await tx.fetch_one(
                 _INSERT_FEED,
                 {
@@ -104,6 +116,8 @@ class SqliteFeedRepository:
             stored = source_from_row(row)
             ids = {"guild_id": guild_id, "source_id": stored.id}
             already = await tx.fetch_one(_FOLLOWS, ids) is not None
+            if not already and limit is not None:
+                await _refuse_past_limit(tx, guild_id, limit)
             await tx.execute(
                 _FOLLOW,
                 {**ids, "name": name, "added_by": added_by, "added_at": unix(added_at)},
@@ -116,6 +130,10 @@ class SqliteFeedRepository:
             GuildFeed(row["guild_id"], source_from_row(row), row["name"], row["added_by"])
             for row in rows
         ]
+
+    async def feed_source(self, source_id: int) -> FeedSource | None:
+        row = await self._db.fetch_one(_SOURCE, {"source_id": source_id})
+        return source_from_row(row) if row is not None else None
 
     async def unfollow_feed(self, guild_id: int, source_id: int) -> None:
         async with self._db.transaction() as tx:
@@ -168,6 +186,12 @@ class SqliteFeedRepository:
                 fresh = [h for h in headlines if dedupe_key(h) not in linked]
                 await queue_for_channels(tx, source_id, fresh, arrived_at or datetime.now(UTC))
             return counts
+
+
+async def _refuse_past_limit(tx: Session, guild_id: int, limit: int) -> None:
+    row = await tx.fetch_one(_FOLLOWED_COUNT, {"guild_id": guild_id})
+    if row is not None and int(row["n"]) >= limit:
+        raise InvalidInput("feed.too_many", limit=limit)
 
 
 async def _same_feed(tx: Session, url: str) -> Row | None:

@@ -28,6 +28,7 @@ from news.core.text import normalize
 
 from db.backend import Database, Session, json_list_sql
 from db.headlines import StoredHeadline, dedupe_key, publication, store_headlines
+from db.locks import LockSpace, lock_scope
 from db.roundup_reading import load_roundup
 from db.times import from_unix, unix
 
@@ -161,6 +162,10 @@ class SqliteRoundupRepository:
         the ids of the headlines it lists again; any other article is a roundup of its own.
         """
         async with self._db.transaction() as tx:
+            # The same-article lookup holds until commit. The import source's upsert below
+            # locks a row per guild too, but only by the way; this says it (and comes before
+            # the headlines' lock, as everywhere).
+            await lock_scope(tx, LockSpace.ROUNDUPS, roundup.guild_id)
             source_id = await _import_source(tx, roundup.guild_id)
             roundup_id, replaced = await _store_roundup_row(tx, roundup)
             listed_before = await _listed(tx, roundup_id) if replaced else []

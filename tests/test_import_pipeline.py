@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from db import Database, SqliteArchiveRepository, SqliteCompanyRepository, SqliteTopicRepository
+from db import SqliteArchiveRepository, SqliteCompanyRepository, SqliteTopicRepository
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
 from news.core.errors import ImportRejected, InvalidInput, NotFound
+from testkit.postgres import TemplateServer
+from tests.backends import open_seeded_backend
 
 # The example of ../shared/ROUNDUP_FORMAT.md (written for the project's documentation).
 COLUMN = (
@@ -25,8 +27,11 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def service() -> AsyncIterator[ArchiveService]:
-    async with await Database.open(":memory:") as database:
+async def service(
+    backend_server: TemplateServer | None, tmp_path: Path
+) -> AsyncIterator[ArchiveService]:
+    """The archive service on each backend (SQLite, PostgreSQL)."""
+    async with open_seeded_backend(backend_server, tmp_path / "archive.db") as database:
         archive = ArchiveService(
             SqliteCompanyRepository(database),
             SqliteTopicRepository(database),

@@ -22,12 +22,11 @@ from bot.app import Services
 from bot.cli import serialize
 from bot.cli.common import EXIT_ERROR, EXIT_OK, Handlers, Parser, Subcommands, emit
 from locales import t
-from news.archive.importing import ImportRequest
+from news.archive.importing import ImportRequest, article_import_request
 from news.core.decoding import MAX_ARTICLE_BYTES, decode_article
 from news.core.errors import ImportRejected, InvalidInput, RoundupError
 from news.core.models import ImportResult
 from news.core.weeks import parse_date
-from news.feeds.service import article_import_request
 
 
 def add_commands(commands: Subcommands, common: Parser) -> Handlers:

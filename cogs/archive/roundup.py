@@ -16,14 +16,14 @@ from pathlib import PurePath
 import discord
 from discord import app_commands
 from discord.ext import commands
-from news.archive.importing import ImportRequest
+from news.archive.importing import ImportRequest, article_import_request
 from news.archive.service import ArchiveService
 from news.core.decoding import MAX_ARTICLE_BYTES, decode_article
 from news.core.errors import InvalidInput
 from news.core.models import ImportResult
 from news.core.text import truncate
 from news.core.weeks import parse_date
-from news.feeds.service import FeedService, article_import_request
+from news.feeds.service import FeedService
 
 from cogs.common.base import CogServices, guild_id_of, services_of
 from cogs.common.embeds import (

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TypeVar
 
+from news.archive.articles import ExtractedArticle
 from news.archive.parser import parse_roundup
 from news.archive.parsing.repeats import link_key
 from news.catalog.analysis import FeedEntry, HeadlineAnalyser, HeadlineAnalysis
@@ -238,3 +239,24 @@ def _default_title(publisher: str | None, week: str, parsed: ParsedRoundup) -> s
     first = next((s.headlines[0].title for s in parsed.sections if s.headlines), "")
     lead = f"{publisher or 'Roundup'} {week}"
     return f"{lead} · {first[:DEFAULT_TITLE_HEADLINE]}" if first else lead
+
+
+def article_import_request(
+    guild_id: int,
+    article: ExtractedArticle,
+    *,
+    day: date | None,
+    title: str | None,
+    url: str | None = None,
+) -> ImportRequest:
+    """The importer's request for a fetched article: its own title, day and site name unless
+    the admin gave others."""
+    return ImportRequest(
+        guild_id=guild_id,
+        text=article.text,
+        day=day or article.published,
+        title=title or article.title,
+        publisher=article.site_name,
+        url=url,
+        published_at=article.published_at,
+    )

@@ -32,12 +32,17 @@ class FeedRepository(Protocol):
         name: str | None,
         added_by: int | None,
         added_at: datetime,
+        limit: int | None = None,
     ) -> tuple[GuildFeed, bool]:
         """Create the source unless its URL is known (then keep its record), and let the guild
-        follow it; True when the guild followed it already."""
+        follow it; True when the guild followed it already. With ``limit``, InvalidInput
+        (feed.too_many) when the guild follows that many other feeds, checked atomically."""
 
     async def guild_feeds(self, guild_id: int) -> list[GuildFeed]:
         """The feeds a guild follows, in the order they were added."""
+
+    async def feed_source(self, source_id: int) -> FeedSource | None:
+        """The feed's stored state as of now (None once nobody follows it)."""
 
     async def unfollow_feed(self, guild_id: int, source_id: int) -> None:
         """The guild stops following the source; a source nobody follows is deleted with

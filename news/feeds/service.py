@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
+from datetime import UTC, datetime, timedelta
 
 from news.archive.articles import ExtractedArticle, extract_article
-from news.archive.importing import HeadlineDraft, ImportRequest, RoundupBuilder, clean_optional
+from news.archive.importing import HeadlineDraft, RoundupBuilder, clean_optional
 from news.catalog.guild_tags import GuildTagger, with_own_tags
 from news.core.decoding import decode_document
 from news.core.errors import InvalidInput, NotFound, RoundupError
-from news.core.leases import LeaseLost, Leases
+from news.core.leases import LeaseBusy, LeaseLost, Leases
 from news.core.models import NewHeadline
 from news.feeds.discovery import discover_feed_links
 from news.feeds.fetching import FetchResult, HttpStatusError
@@ -36,14 +36,16 @@ from news.feeds.sources import (
     after_failure,
     after_success,
     feed_identity,
+    is_web_url,
+    require_url,
     resumed,
+    url_host,
 )
 from news.stories.service import StoryService, arrival_weeks
 
 log = logging.getLogger(__name__)
 
 MAX_FEEDS_PER_GUILD = 100
-MAX_URL_LENGTH = 2000
 POLL_BATCH = 500  # due feeds taken per poll_due call
 POLL_CONCURRENCY = 16  # feeds fetched at once (the fetcher also caps 2 connections per host)
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # every feed is due by then: a forced poll
@@ -108,30 +110,46 @@ class FeedService:
         feed. The first poll of a feed new to the bot files this week's stories, as
         backfill."""
         if len(await self._feeds.guild_feeds(guild_id)) >= MAX_FEEDS_PER_GUILD:
-            raise InvalidInput("feed.too_many", limit=MAX_FEEDS_PER_GUILD)
+            raise InvalidInput("feed.too_many", limit=MAX_FEEDS_PER_GUILD)  # before fetching
         now = self._clock()
-        fetched, parsed = await self._fetch_feed(_require_url(url))
+        fetched, parsed = await self._fetch_feed(require_url(url))
         candidate = FeedSource(
             id=0,
             url=fetched.url,
-            title=parsed.title or _host(fetched.url),
+            title=parsed.title or url_host(fetched.url),
             site_link=parsed.link,
             ttl_minutes=parsed.ttl,
             next_poll_at=now,
             icon_url=parsed.icon,
         )
         followed, already = await self._feeds.follow_feed(
-            guild_id, candidate, name=clean_optional(name), added_by=added_by, added_at=now
+            guild_id,
+            candidate,
+            name=clean_optional(name),
+            added_by=added_by,
+            added_at=now,
+            limit=MAX_FEEDS_PER_GUILD,
         )
-        first_poll = None
-        if followed.source.never_polled:
-            first_poll = await self._file(followed.source, fetched, parsed, now)
+        first_poll = await self._first_poll(followed.source, fetched, parsed, now)
+        if first_poll is not None:
             followed = replace(followed, source=first_poll.source)
         return FeedAdded(followed, len(parsed.items), already, first_poll)
 
+    async def _first_poll(
+        self, source: FeedSource, fetched: FetchResult, parsed: ParsedFeed, now: datetime
+    ) -> PollResult | None:
+        """File what was fetched as the feed's first poll, under the feed's lease like any
+        poll; None when it was polled already, or is being polled (by a scheduled poll or
+        another server's add, which file it)."""
+        async with self._claimed(source.id) as mine:
+            current = await self._feeds.feed_source(source.id) if mine else None
+            if current is None or not current.never_polled:
+                return None
+            return await self._file(current, fetched, parsed, now)
+
     async def preview(self, url: str) -> FeedPreview:
         """What ``/feed test`` shows: the feed fetched and parsed, nothing saved."""
-        fetched, parsed = await self._fetch_feed(_require_url(url))
+        fetched, parsed = await self._fetch_feed(require_url(url))
         return FeedPreview(fetched.url, parsed)
 
     async def feeds(self, guild_id: int) -> list[GuildFeed]:
@@ -144,11 +162,22 @@ class FeedService:
         return feed
 
     async def retry(self, guild_id: int, ref: str) -> PollResult:
-        """Resume a feed (paused or backing off) and poll it at once."""
-        feed = await self._find(guild_id, ref)
-        source = resumed(feed.source, self._clock())
-        await self._feeds.record_poll(source)
-        return await self.poll_one(source)
+        """Resume a feed (paused or backing off) and poll it at once, under its lease
+        (LeaseBusy while a scheduled poll has it)."""
+        return await self._poll_named(guild_id, ref, None, resume=True)
+
+    async def _poll_named(
+        self, guild_id: int, ref: str, notifier: FeedNotifier | None, *, resume: bool
+    ) -> PollResult:
+        """Poll the guild's feed named by ``ref`` now, read afresh under its lease."""
+        async with self._claimed((await self._find(guild_id, ref)).source.id) as mine:
+            if not mine:
+                raise LeaseBusy()
+            source = (await self._find(guild_id, ref)).source
+            if resume:
+                source = resumed(source, self._clock())
+                await self._feeds.record_poll(source)
+            return await self.poll_one(source, notifier)
 
     async def find(self, guild_id: int, ref: str) -> GuildFeed:
         """The guild's feed named by its URL, its name or its title; NotFound otherwise."""
@@ -200,8 +229,7 @@ class FeedService:
         (paused or not), or without one every unpaused feed anyone follows."""
         if ref is None:
             return await self.poll_due(notifier, force=True)
-        feed = await self._find(guild_id, ref)
-        return [await self.poll_one(feed.source, notifier)]
+        return [await self._poll_named(guild_id, ref, notifier, resume=False)]
 
     async def _poll_all(
         self, due: list[FeedSource], notifier: FeedNotifier | None, concurrency: int
@@ -225,11 +253,23 @@ class FeedService:
     async def _poll_claimed(
         self, source: FeedSource, notifier: FeedNotifier | None
     ) -> PollResult | None:
-        """Poll the feed under its lease; None when another process is polling it."""
+        """Poll the feed under its lease; None when another process is polling it, or polled
+        it since ``source`` was read (its record moved on)."""
+        async with self._claimed(source.id) as mine:
+            current = await self._feeds.feed_source(source.id) if mine else None
+            if current is None or current.next_poll_at != source.next_poll_at:
+                return None
+            return await self.poll_one(current, notifier)
+
+    @asynccontextmanager
+    async def _claimed(self, source_id: int) -> AsyncIterator[bool]:
+        """The feed's lease for the block: True when this process holds it (always, without
+        leases), False when another is polling the feed."""
         if self._leases is None:
-            return await self.poll_one(source, notifier)
-        async with self._leases.holding("feed", str(source.id)) as lease:
-            return None if lease is None else await self.poll_one(source, notifier)
+            yield True
+            return
+        async with self._leases.holding("feed", str(source_id)) as lease:
+            yield lease is not None
 
     async def poll_one(
         self, source: FeedSource, notifier: FeedNotifier | None = None
@@ -413,7 +453,7 @@ class FeedService:
 
     async def fetch_article(self, url: str) -> ExtractedArticle:
         """A web article's text and metadata, fetched safely, for the roundup importer."""
-        fetched = await self._fetcher.fetch(_require_url(url))
+        fetched = await self._fetcher.fetch(require_url(url))
         page, _ = decode_document(fetched.body, fetched.content_type)
         return await asyncio.to_thread(extract_article, page, url=fetched.url)
 
@@ -427,18 +467,22 @@ class FeedService:
         added: list[str] = []
         refused: list[str] = []
         already = 0
-        room = MAX_FEEDS_PER_GUILD - len(await self._feeds.guild_feeds(guild_id))
         for title, url in read_opml(data):
-            if not _is_web_url(url):
+            source = FeedSource(id=0, url=url, title=title or url_host(url), next_poll_at=now)
+            try:
+                if not is_web_url(url):
+                    raise InvalidInput("feed.url_required")
+                _, known = await self._feeds.follow_feed(
+                    guild_id,
+                    source,
+                    name=None,
+                    added_by=added_by,
+                    added_at=now,
+                    limit=MAX_FEEDS_PER_GUILD,
+                )
+            except InvalidInput:  # not a web address, or the server follows as many as it may
                 refused.append(url[:200])
                 continue
-            if len(added) >= room:
-                refused.append(url[:200])
-                continue
-            source = FeedSource(id=0, url=url, title=title or _host(url), next_poll_at=now)
-            _, known = await self._feeds.follow_feed(
-                guild_id, source, name=None, added_by=added_by, added_at=now
-            )
             already += known
             if not known:
                 added.append(url)
@@ -447,49 +491,6 @@ class FeedService:
     async def export_opml(self, guild_id: int) -> str:
         """The guild's feeds as an OPML 2.0 document."""
         return write_opml(await self._feeds.guild_feeds(guild_id))
-
-
-def article_import_request(
-    guild_id: int,
-    article: ExtractedArticle,
-    *,
-    day: date | None,
-    title: str | None,
-    url: str | None = None,
-) -> ImportRequest:
-    """The importer's request for a fetched article: its own title, day and site name unless
-    the admin gave others."""
-    return ImportRequest(
-        guild_id=guild_id,
-        text=article.text,
-        day=day or article.published,
-        title=title or article.title,
-        publisher=article.site_name,
-        url=url,
-        published_at=article.published_at,
-    )
-
-
-def _require_url(url: str) -> str:
-    cleaned = url.strip()
-    if not cleaned or len(cleaned) > MAX_URL_LENGTH:
-        raise InvalidInput("feed.url_required")
-    return cleaned
-
-
-def _is_web_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def _host(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or url[:100]
-    except ValueError:
-        return url[:100]
 
 
 def _draft(item: FeedItem) -> HeadlineDraft:

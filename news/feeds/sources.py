@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from news.core.errors import InvalidInput
 from news.core.urls import canonical_url
 
 DEFAULT_INTERVAL = timedelta(minutes=15)
@@ -195,3 +196,31 @@ def feed_host(url: str) -> str | None:
         return urlsplit(url.strip()).hostname
     except ValueError:
         return None
+
+
+MAX_URL_LENGTH = 2000
+
+
+def require_url(url: str) -> str:
+    """The URL an admin typed, trimmed; InvalidInput when empty or absurdly long."""
+    cleaned = url.strip()
+    if not cleaned or len(cleaned) > MAX_URL_LENGTH:
+        raise InvalidInput("feed.url_required")
+    return cleaned
+
+
+def is_web_url(url: str) -> bool:
+    """An http(s) address with a host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def url_host(url: str) -> str:
+    """The host, to name a feed without a title."""
+    try:
+        return urlsplit(url).hostname or url[:100]
+    except ValueError:
+        return url[:100]

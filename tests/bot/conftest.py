@@ -1,4 +1,5 @@
-"""Fixtures of the CLI and console tests: a feed site on 127.0.0.1 and a private archive."""
+"""Fixtures of the CLI and console tests: a feed site on 127.0.0.1 and a private archive, on
+either backend."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from testkit.feed_server import ScriptedSite, running_scripted_site
+from testkit.postgres import TemplateServer
+from tests.backends import seeded_working_database
 
 
 @pytest.fixture
@@ -30,9 +33,22 @@ def site() -> Iterator[ScriptedSite]:
 
 
 @pytest.fixture
-def cli_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An archive of the test's own, feeds on 127.0.0.1 allowed, no token."""
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "archive.db"))
+def cli_environment(cli_archive: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test's own archive on each backend (cli_archive), feeds on 127.0.0.1 allowed."""
     monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
+
+
+@pytest.fixture
+def cli_archive(
+    backend_server: TemplateServer | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test's own archive for commands run in-process, on each backend: a new SQLite
+    file, or the session's PostgreSQL working database holding the bundled catalogue only
+    (DATABASE_URL wins over DATABASE_PATH). No token, no stray .env from a checkout."""
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "archive.db"))
+    if backend_server is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", seeded_working_database(backend_server))
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)

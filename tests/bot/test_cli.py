@@ -1,4 +1,4 @@
-"""The command line end to end: real SQLite, real parser, output as a script would read it."""
+"""The command line end to end: each backend, real parser, output as a script would read it."""
 
 from __future__ import annotations
 
@@ -20,12 +20,8 @@ ARTICLE = """[테크위클리 김하늘 기자] 마이크로소프트가 새 칩
 
 
 @pytest.fixture(autouse=True)
-def isolated_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    database = tmp_path / "archive.db"
-    monkeypatch.setenv("DATABASE_PATH", str(database))
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
-    return database
+def isolated_database(cli_archive: None) -> None:
+    """Every command here runs on SQLite and on PostgreSQL."""
 
 
 @pytest.fixture

@@ -18,10 +18,8 @@ ARTICLE = """# 가상 주간 브리핑
 
 
 @pytest.fixture(autouse=True)
-def isolated_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "archive.db"))
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)
+def isolated_database(cli_archive: None, tmp_path: Path) -> None:
+    """Every command here runs on SQLite and on PostgreSQL."""
     (tmp_path / "article.md").write_text(ARTICLE, encoding="utf-8")
 
 

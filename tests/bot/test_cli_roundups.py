@@ -26,12 +26,8 @@ SECOND = """# 둘째 라운드업
 
 
 @pytest.fixture(autouse=True)
-def isolated_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    database = tmp_path / "archive.db"
-    monkeypatch.setenv("DATABASE_PATH", str(database))
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return database
+def isolated_database(cli_archive: None) -> None:
+    """Every command here runs on SQLite and on PostgreSQL."""
 
 
 def imported(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, text: str) -> int:

@@ -1,6 +1,7 @@
 """Issue 17: feed items keep their own dates and weeks, old items are never announced, feed
 URLs in other forms are one feed, names that fit several feeds are refused, a forced poll,
-and hostile items that cost only themselves. The real fetcher against 127.0.0.1, real SQLite."""
+and hostile items that cost only themselves. The real fetcher against 127.0.0.1, on SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from bot.fetch import SafeFetcher
 from db import (
-    Database,
+    AnyDatabase,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteFeedRepository,
@@ -29,6 +30,8 @@ from news.feeds.items import FeedItem
 from news.feeds.service import FeedService
 from news.feeds.sources import MAX_INTERVAL, FeedSource
 from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
+from testkit.postgres import TemplateServer
+from tests.backends import open_seeded_backend
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday of 2026-W48
 THIS_WEEK = "Tue, 24 Nov 2026 09:00:00 GMT"
@@ -68,7 +71,7 @@ class World:
     feeds: FeedService
     archive: ArchiveService
     clock: Clock
-    database: Database
+    database: AnyDatabase
 
     async def visible(self) -> list[Headline]:
         page = await self.archive.search_headlines(ALPHA, "", per_page=25)
@@ -86,10 +89,10 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+async def world(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncIterator[World]:
     clock = Clock()
     async with (
-        await Database.open(tmp_path / "feeds.db") as database,
+        open_seeded_backend(backend_server, tmp_path / "feeds.db") as database,
         SafeFetcher(allow_private=True) as fetcher,
         running_scripted_site() as site,
     ):

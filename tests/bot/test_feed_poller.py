@@ -1,4 +1,5 @@
-"""The feeds' job: registered once with a stable id, polling due feeds once the bot is ready."""
+"""The feeds' job: registered once with a stable id, polling due feeds once the bot is ready;
+on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.feed_poller import JOB_ID, MISFIRE_GRACE_SECONDS, FeedPoller
 from db import (
-    Database,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteFeedRepository,
@@ -26,6 +26,8 @@ from news.feeds.fetching import FetchResult
 from news.feeds.service import FeedService
 from news.feeds.sources import FeedSource
 from testkit.feed_server import rss
+from testkit.postgres import TemplateServer
+from tests.backends import open_backend
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 FEED_URL = "https://wire.test/feed.xml"
@@ -66,8 +68,8 @@ class Parts:
 
 
 @pytest.fixture
-async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
-    async with await Database.open(tmp_path / "poller.db") as database:
+async def parts(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncIterator[Parts]:
+    async with open_backend(backend_server, tmp_path / "poller.db") as database:
         archive = ArchiveService(
             SqliteCompanyRepository(database),
             SqliteTopicRepository(database),

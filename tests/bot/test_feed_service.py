@@ -1,8 +1,9 @@
 """FeedService end to end below Discord: the real fetcher against a feed site on 127.0.0.1,
-real SQLite, a clock moved by hand."""
+each backend (SQLite, PostgreSQL), polls under leases as in the bot, a clock moved by hand."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,17 +13,21 @@ import pytest
 
 from bot.fetch import SafeFetcher
 from db import (
+    AnyDatabase,
     Database,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteFeedRepository,
     SqliteTopicRepository,
 )
+from db.leases import FencedDatabase, SqlLeaseRepository
 from news.archive.service import ArchiveService
 from news.core.errors import InvalidInput, NotFound
+from news.core.leases import LeaseBusy, Leases
 from news.core.models import Headline
 from news.feeds import service as feed_service
-from news.feeds.fetching import AddressRefused
+from news.feeds.fetching import AddressRefused, FetchResult
+from news.feeds.ports import Fetcher
 from news.feeds.service import FeedService
 from news.feeds.sources import (
     DEFAULT_INTERVAL,
@@ -34,6 +39,8 @@ from news.feeds.sources import (
     jittered,
 )
 from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
+from testkit.postgres import TemplateServer
+from tests.backends import open_seeded_backend
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday of 2026-W48
 THIS_WEEK = "Tue, 24 Nov 2026 09:00:00 GMT"
@@ -66,6 +73,7 @@ class World:
     archive: ArchiveService
     clock: Clock
     repo: SqliteFeedRepository
+    database: AnyDatabase  # unfenced, as the leases see it
 
     async def visible(self, guild_id: int) -> list[Headline]:
         page = await self.archive.search_headlines(guild_id, "", per_page=25)
@@ -76,14 +84,25 @@ class World:
         return next(feed.source for feed in feeds if feed.source.url == url)
 
 
+async def never(_: float) -> None:
+    """Lease renewals never come due: no test here outlives a lease."""
+    await asyncio.Event().wait()
+
+
+def process_leases(database: AnyDatabase, holder: str, clock: Clock) -> Leases:
+    """One bot process's leases on the database."""
+    return Leases(SqlLeaseRepository(database), holder=holder, clock=clock, sleep=never)
+
+
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+async def world(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncIterator[World]:
     clock = Clock()
     async with (
-        await Database.open(tmp_path / "feeds.db") as database,
+        open_seeded_backend(backend_server, tmp_path / "feeds.db") as raw,
         SafeFetcher(allow_private=True) as fetcher,
         running_scripted_site() as site,
     ):
+        database = FencedDatabase(raw)
         archive = ArchiveService(
             SqliteCompanyRepository(database),
             SqliteTopicRepository(database),
@@ -92,7 +111,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         )
         await archive.start()
         repo = SqliteFeedRepository(database)
-        yield World(site, FeedService(repo, fetcher, archive.builder, clock), archive, clock, repo)
+        leases = process_leases(raw, "first", clock)
+        feeds = FeedService(repo, fetcher, archive.builder, clock, leases=leases)
+        yield World(site, feeds, archive, clock, repo, raw)
 
 
 def story(n: int, date: str = THIS_WEEK, *, link: str | None = None) -> tuple[str, str, str, str]:
@@ -461,3 +482,108 @@ async def test_opml_with_a_doctype_is_refused(world: World) -> None:
 
     with pytest.raises(InvalidInput):
         await world.feeds.import_opml(ALPHA, bomb)
+
+
+# --- one poll at a time, across processes --------------------------------------------------
+
+
+class HeldFetcher:
+    """The fetcher of a process whose fetch is under way: it waits at the gate."""
+
+    def __init__(self, inner: Fetcher) -> None:
+        self._inner = inner
+        self.fetching = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        self.fetching.set()
+        await self.gate.wait()
+        return await self._inner.fetch(url, etag=etag, last_modified=last_modified)
+
+
+class HeldListing(SqliteFeedRepository):
+    """The feeds of a process that listed the due feeds and is about to poll them."""
+
+    def __init__(self, database: AnyDatabase) -> None:
+        super().__init__(FencedDatabase(database))
+        self.listed = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def due_feeds(self, now: datetime, limit: int) -> list[FeedSource]:
+        due = await super().due_feeds(now, limit)
+        self.listed.set()
+        await self.gate.wait()
+        return due
+
+
+async def follow_unpolled(world: World, guild_id: int, url: str) -> None:
+    """The guild follows the feed (as an OPML import does): never polled, due now."""
+    source = FeedSource(id=0, url=url, title="A", next_poll_at=world.clock.now)
+    await world.repo.follow_feed(guild_id, source, name=None, added_by=None, added_at=NOW)
+
+
+def second_process(
+    world: World, fetcher: Fetcher, repo: SqliteFeedRepository | None = None
+) -> FeedService:
+    """Another bot process on the same database, with its own leases."""
+    repo = repo or SqliteFeedRepository(FencedDatabase(world.database))
+    leases = process_leases(world.database, "second", world.clock)
+    return FeedService(repo, fetcher, world.archive.builder, world.clock, leases=leases)
+
+
+async def test_retry_is_refused_while_another_process_polls_the_feed(world: World) -> None:
+    url = serve(world, "/a.xml", story(1))
+    await world.feeds.add(ALPHA, url)
+    world.clock.now += timedelta(hours=2)
+    async with SafeFetcher(allow_private=True) as real:
+        held = HeldFetcher(real)
+        scheduled = second_process(world, held)
+        polling = asyncio.create_task(scheduled.poll_due())
+        await held.fetching.wait()
+
+        with pytest.raises(LeaseBusy):
+            await world.feeds.retry(ALPHA, url)
+        held.gate.set()
+        [result] = await polling
+
+    assert result.error is None
+    assert world.site.hits["/a.xml"] == 2  # the add and the scheduled poll, no retry
+
+
+async def test_add_leaves_the_first_poll_to_a_scheduled_poll_under_way(world: World) -> None:
+    url = serve(world, "/a.xml", story(1), story(2))
+    await follow_unpolled(world, BETA, url)
+    async with SafeFetcher(allow_private=True) as real:
+        held = HeldFetcher(real)
+        scheduled = second_process(world, held)
+        polling = asyncio.create_task(scheduled.poll_due())
+        await held.fetching.wait()
+
+        added = await world.feeds.add(ALPHA, url)
+        held.gate.set()
+        [result] = await polling
+
+    assert added.first_poll is None
+    assert result.new_headlines == 2 and result.backfill
+    assert len(await world.visible(ALPHA)) == 2
+
+
+async def test_a_scheduled_poll_skips_a_feed_an_add_polled_since_it_was_listed(
+    world: World,
+) -> None:
+    url = serve(world, "/a.xml", story(1), story(2))
+    await follow_unpolled(world, BETA, url)
+    async with SafeFetcher(allow_private=True) as fetcher:
+        listing = HeldListing(world.database)
+        scheduled = second_process(world, fetcher, listing)
+        polling = asyncio.create_task(scheduled.poll_due())
+        await listing.listed.wait()
+
+        added = await world.feeds.add(ALPHA, url)
+        listing.gate.set()
+
+        assert await polling == []
+    assert added.first_poll is not None and added.first_poll.new_headlines == 2
+    assert world.site.hits["/a.xml"] == 1  # the add's fetch only

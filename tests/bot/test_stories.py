@@ -12,7 +12,7 @@ import pytest
 
 from bot.fetch import SafeFetcher
 from db import (
-    Database,
+    AnyDatabase,
     SqliteArchiveRepository,
     SqliteCompanyRepository,
     SqliteDigestRepository,
@@ -29,6 +29,8 @@ from news.feeds.service import FeedService
 from news.stories.service import StoryService
 from testkit.builders import headline, roundup, section
 from testkit.feed_server import Page, ScriptedSite, rss, running_scripted_site
+from testkit.postgres import TemplateServer
+from tests.backends import open_seeded_backend
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday of 2026-W48
 WEEK = "2026-W48"
@@ -37,7 +39,7 @@ ALPHA, BETA = 101, 202
 
 @dataclass
 class World:
-    database: Database
+    database: AnyDatabase
     site: ScriptedSite
     archive: ArchiveService
     feeds: FeedService
@@ -61,9 +63,9 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+async def world(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncIterator[World]:
     async with (
-        await Database.open(tmp_path / "stories.db") as database,
+        open_seeded_backend(backend_server, tmp_path / "stories.db") as database,
         SafeFetcher(allow_private=True) as fetcher,
         running_scripted_site() as site,
     ):

@@ -17,11 +17,12 @@ import pytest
 from pydantic import SecretStr
 
 from bot.client import RoundupBot, bot_session
-from bot.digest_scheduler import next_fire_time
+from bot.digest_scheduler import RETRY_FIRST, next_fire_time
 from bot.settings import Settings
 from db import Database, SqliteDigestRepository, SqliteSettingsRepository
 from news.archive.importing import ImportRequest
 from news.digest.posts import DigestPart, DigestPost, PostState
+from news.digest.service import Outcome
 from testkit.bot_harness import READ_ONLY, Server, add_server
 from testkit.fake_discord import (
     FakeDiscord,
@@ -515,3 +516,27 @@ async def test_next_without_setup_says_so(scene: Scene) -> None:
     async with scene.bot():
         reply = await slash_reply(scene, "digest next")
     assert "/setup digest" in reply.content
+
+
+async def test_a_post_cut_by_a_lost_database_is_finished_by_the_running_loop_once(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with scene.bot() as bot:
+        await configure(bot, scene.alpha, sections=12)
+        scene.clock.now = SEOUL_MONDAY_NINE
+        with monkeypatch.context() as patch:
+            patched(patch, "record_part", lambda part: True)  # the database gone after part 1
+            assert await bot.digest_scheduler.run_due() == []
+        scene.clock.now += RETRY_FIRST / 2
+        assert await bot.digest_scheduler.run_due() == []  # backing off: not tried yet
+        scene.clock.now += RETRY_FIRST
+        [result] = await bot.digest_scheduler.run_due()
+        assert await bot.digest_scheduler.run_due() == []
+
+    assert result.outcome is Outcome.POSTED and result.sent == 1  # part 2 only
+    assert scene.markers(scene.alpha) == [
+        f"roundup-bot · {COVERED} · 1/2",
+        f"roundup-bot · {COVERED} · 2/2",
+    ]
+    record = await scene.record(scene.alpha)
+    assert record is not None and record.state is PostState.POSTED

@@ -5,10 +5,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from news.archive.articles import extract_article
-from news.archive.importing import RoundupBuilder
+from news.archive.importing import RoundupBuilder, article_import_request
 from news.archive.parser import parse_roundup
 from news.core.errors import InvalidInput
-from news.feeds.service import article_import_request
 
 PAGE_URL = "https://press.example.kr/news/articleView.html?idxno=5001"
 
