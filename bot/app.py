@@ -82,13 +82,14 @@ def utc_now() -> datetime:
 async def open_services(
     settings: Settings,
     *,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Callable[[], datetime] | None = None,
     fetcher: Fetcher | None = None,
 ) -> AsyncIterator[Services]:
     """The services of one run of the CLI, the console, the bot, a bench or an end-to-end
     test, built the one way; closed after.
 
-    ``clock`` is the time every service reads (tests and benches move it by hand).
+    ``clock`` is the time every service reads (tests and benches move it by hand); the
+    wall clock (``utc_now``, read when the services open) when left out.
     ``fetcher``: what fetches feeds and articles (a bench's files, a test's script; its
     owner closes it) instead of one SafeFetcher (one connection pool, one address guard)
     for every feed and article fetch."""
@@ -99,7 +100,7 @@ async def open_services(
             fetcher = await stack.enter_async_context(
                 SafeFetcher(allow_private=settings.allow_private_urls)
             )
-        services = await _build(settings, database, fetcher, clock)
+        services = await _build(settings, database, fetcher, clock or utc_now)
         # Re-taggings running in the background finish before the database closes.
         stack.push_async_callback(services.archive.close)
         yield services

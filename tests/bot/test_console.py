@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot import app
 from bot.cli import main
 from bot.console import parse_command
 from news.core.errors import InvalidInput
+
+FRIDAY_W49 = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +26,9 @@ def isolated_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    # The sample is filed under the week of "today", and a digest posted Monday to Thursday
+    # covers the week before: the answers below are those of a Friday in 2026-W49.
+    monkeypatch.setattr(app, "utc_now", lambda: FRIDAY_W49)
 
 
 def run_console(
