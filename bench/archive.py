@@ -2,7 +2,9 @@
 
     python bench/archive.py [--headlines 200000] [--weekly] [--db PATH] [--keep]
                             [--samples 300] [--cold-samples 3] [--baseline-samples 10]
+                            [--only import]
     python bench/archive.py --headlines 1000000 --db /tmp/bench-1m/archive.db   # 1 M
+    python bench/archive.py --headlines 50000 --only import   # the import figures alone
 
 Builds a synthetic archive (Korean and English headlines, 200 companies, ten years of one
 article per day, or with ``--weekly`` one a week) through the real import path (parse,
@@ -13,6 +15,8 @@ fresh process, the OS page cache dropped before each when we may write
 stopping at the page and the capped count). Every answer is checked against the truth the
 generator wrote, found by a plain scan of every title: the page must be exactly the newest
 matches at its offset and the total the true count up to TOTAL_CAP; a wrong answer exits 1.
+With ``--only import`` it builds the archive, imports the one-at-a-time articles into it and
+prints the two import rates, without the searches.
 """
 
 from __future__ import annotations
@@ -625,6 +629,12 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
             throughput = math.nan
         else:
             throughput = await build_archive(service, companies, args.headlines, out, daily=daily)
+        if args.only == "import":
+            per_article = args.headlines // (YEARS * (365 if daily else 52))
+            single = await single_import_throughput(service, companies, 20, per_article)
+            print_import_rates(out, throughput, single, daily=daily)
+            remove_unless_kept(args, path)
+            return 0
         await db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
         stored = await read_stored(db)
         raw_titles = [
@@ -722,6 +732,12 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
         f"LIKE: a narrow (sort key, id, title) table in memory scanned newest first, "
         f"stopping at {TOTAL_CAP + 1:,} matches; {args.baseline_samples} runs a case"
     )
+    print_import_rates(out, throughput, single, daily=daily)
+    remove_unless_kept(args, path)
+    return 0
+
+
+def print_import_rates(out: Console, throughput: float, single: float, *, daily: bool) -> None:
     shape = "one article per day" if daily else "one article per week"
     out.print(
         f"import, {shape} (import_roundups): {throughput:,.0f} headlines/s (parse, extract, store)"
@@ -729,10 +745,13 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
     out.print(
         f"one article at a time into the full archive (import_roundup): {single:,.0f} headlines/s"
     )
+
+
+def remove_unless_kept(args: argparse.Namespace, path: Path) -> None:
+    """The temporary database goes, unless ``--keep`` or ``--db`` asked for it."""
     if not args.keep and not args.db:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return 0
 
 
 def main() -> None:
@@ -748,6 +767,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300, help="warm timed runs per case")
     parser.add_argument("--cold-samples", type=int, default=3, help="cold runs per case")
     parser.add_argument("--baseline-samples", type=int, default=10, help="timed LIKE runs per case")
+    parser.add_argument(
+        "--only", choices=("import",), help="measure only this: the two import rates"
+    )
     parser.add_argument("--cold", help=argparse.SUPPRESS)  # the child of a cold run
     parser.add_argument("--cold-week", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -41,11 +41,14 @@ INSERT INTO guild_sources (guild_id, source_id) VALUES (:guild_id, :source_id)
 ON CONFLICT DO NOTHING
 """
 # The candidates for "the same article": the guild's roundups at the same address, and those
-# of the week (the code compares publisher and title as normalised text).
+# of the week (the code compares publisher and title as normalised text). Two branches, each
+# on its own index: an OR of the two would read every roundup of the guild.
 _SAME_ARTICLE_CANDIDATES = """
 SELECT id, week, title, publisher, url FROM roundups
- WHERE guild_id = :guild_id AND kind = :kind
-   AND (week = :week OR (url IS NOT NULL AND url = :url))
+ WHERE guild_id = :guild_id AND kind = :kind AND week = :week
+UNION
+SELECT id, week, title, publisher, url FROM roundups
+ WHERE guild_id = :guild_id AND kind = :kind AND url IS NOT NULL AND url = :url
  ORDER BY id
 """
 _INSERT_ROUNDUP = """
@@ -128,8 +131,16 @@ INSERT INTO roundup_items (section_id, position, headline_id)
 VALUES ((SELECT id FROM roundup_sections WHERE roundup_id = :roundup_id AND position = :section),
         :position, :headline_id)
 """
-_COMPANY_NAMES = json_list_sql("SELECT id, name FROM companies WHERE id IN {ids}", ids="bigint")
-_TOPIC_KEYS = json_list_sql("SELECT id, key FROM topics WHERE id IN {ids}", ids="bigint")
+# Company names and topic keys in one trip: 'c' rows are companies, 't' rows topics.
+_NAMES = json_list_sql(
+    """
+SELECT 'c' AS kind, id, name FROM companies WHERE id IN {company_ids}
+UNION ALL
+SELECT 't' AS kind, id, key AS name FROM topics WHERE id IN {topic_ids}
+""",
+    company_ids="bigint",
+    topic_ids="bigint",
+)
 _LATEST_WEEK = "SELECT max(week) AS week FROM roundups WHERE guild_id = :guild_id"
 _WEEKS = """
 SELECT week, count(*) AS roundups FROM roundups WHERE guild_id = :guild_id GROUP BY week
@@ -168,7 +179,7 @@ class SqliteRoundupRepository:
             stored = await store_headlines(
                 tx, headlines, source_id, alert=alert, roundup_id=roundup_id
             )
-            await _store_sections(tx, roundup_id, roundup.sections, stored)
+            await _store_sections(tx, roundup_id, roundup.sections, stored, replaced=replaced)
             if replaced:
                 await _drop_unlisted(tx, roundup, roundup_id, source_id, listed_before)
             names = await _names_of(tx, roundup)
@@ -345,9 +356,13 @@ async def _store_sections(
     roundup_id: int,
     sections: Sequence[NewSection],
     stored: dict[str, StoredHeadline],
+    *,
+    replaced: bool,
 ) -> None:
-    """Replace the roundup's sections, their commentary mentions and their items."""
-    await tx.execute(_CLEAR_SECTIONS, {"roundup_id": roundup_id})
+    """Replace the roundup's sections, their commentary mentions and their items (a new
+    roundup has none to clear)."""
+    if replaced:
+        await tx.execute(_CLEAR_SECTIONS, {"roundup_id": roundup_id})
     await tx.executemany(
         _INSERT_SECTION,
         [
@@ -403,11 +418,14 @@ async def _names_of(tx: Session, roundup: NewRoundup) -> _Names:
         )
     }
     topic_ids = {t for section in roundup.sections for h in section.headlines for t in h.topic_ids}
-    companies = await tx.fetch_all(_COMPANY_NAMES, {"ids": json.dumps(sorted(company_ids))})
-    topics = await tx.fetch_all(_TOPIC_KEYS, {"ids": json.dumps(sorted(topic_ids))})
+    params = {
+        "company_ids": json.dumps(sorted(company_ids)),
+        "topic_ids": json.dumps(sorted(topic_ids)),
+    }
+    rows = await tx.fetch_all(_NAMES, params)
     return _Names(
-        companies={row["id"]: row["name"] for row in companies},
-        topics={row["id"]: row["key"] for row in topics},
+        companies={row["id"]: row["name"] for row in rows if row["kind"] == "c"},
+        topics={row["id"]: row["name"] for row in rows if row["kind"] == "t"},
     )
 
 
