@@ -173,8 +173,9 @@ class Database:
         """
         async with self._lock:
             # IMMEDIATE takes the write lock up front, so reads made inside the block
-            # (e.g. max(id)) cannot be invalidated by another process before we write.
-            await self._connection.execute("BEGIN IMMEDIATE")
+            # (e.g. max(id)) cannot be invalidated by another process before we write. It
+            # goes with the block's first trip to the database thread, before anything else.
+            await self._session.execute("BEGIN IMMEDIATE")
             try:
                 yield self._session
                 await self._session.commit()
