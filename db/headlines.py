@@ -212,12 +212,11 @@ async def _assign_ids(
     """
     await _lock_headlines(tx)
     keys = [prefix + key for key in latest]
-    existing = {
-        row["dedupe_key"].removeprefix(prefix): row
-        for row in await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(keys)})
-    }
-    next_row = await tx.fetch_one(_NEXT_HEADLINE_ID)
-    next_id = int(next_row["next_id"]) if next_row else 1
+    known_rows, next_rows = await tx.fetch_each(
+        [(_HEADLINES_BY_KEY, {"keys": json.dumps(keys)}), (_NEXT_HEADLINE_ID, {})]
+    )
+    existing = {row["dedupe_key"].removeprefix(prefix): row for row in known_rows}
+    next_id = int(next_rows[0]["next_id"]) if next_rows else 1
     stored = {}
     for key, headline in latest.items():
         known = existing.get(key)

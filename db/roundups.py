@@ -26,7 +26,7 @@ from news.core.models import (
 )
 from news.core.text import normalize
 
-from db.backend import Database, Session, json_list_sql
+from db.backend import Database, Params, Row, Session, Statement, json_list_sql
 from db.headlines import StoredHeadline, dedupe_key, publication, store_headlines
 from db.roundup_reading import load_roundup
 from db.times import from_unix, unix
@@ -172,8 +172,20 @@ class SqliteRoundupRepository:
         the ids of the headlines it lists again; any other article is a roundup of its own.
         """
         async with self._db.transaction() as tx:
-            source_id = await _import_source(tx, roundup.guild_id)
-            roundup_id, replaced = await _store_roundup_row(tx, roundup)
+            # What the save needs to read first, in one trip: the import source, the
+            # candidates for the same article, and the names the saved roundup shows (the
+            # save changes no company or topic).
+            source, candidates, name_rows = await tx.fetch_each(
+                [
+                    _import_source_read(roundup.guild_id),
+                    _same_article_read(roundup),
+                    _names_read(roundup),
+                ]
+            )
+            source_id = int(source[0]["id"])  # RETURNING always yields the upserted row
+            await tx.execute(_FOLLOW_SOURCE, {"guild_id": roundup.guild_id, "source_id": source_id})
+            found = _same_article(candidates, roundup)
+            roundup_id, replaced = await _store_roundup_row(tx, roundup, found)
             listed_before = await _listed(tx, roundup_id) if replaced else []
             headlines = [h for section in roundup.sections for h in section.headlines]
             stored = await store_headlines(
@@ -182,7 +194,7 @@ class SqliteRoundupRepository:
             await _store_sections(tx, roundup_id, roundup.sections, stored, replaced=replaced)
             if replaced:
                 await _drop_unlisted(tx, roundup, roundup_id, source_id, listed_before)
-            names = await _names_of(tx, roundup)
+        names = _names(name_rows)
         # Built from what was written rather than read back: reading 2,000 headlines again
         # cost a fifth of the import.
         return _saved_roundup(roundup_id, roundup, stored, names), replaced
@@ -267,17 +279,24 @@ class SqliteRoundupRepository:
 # --- saving, step by step -----------------------------------------------------------------
 
 
-async def _import_source(tx: Session, guild_id: int) -> int:
+def _import_source_read(guild_id: int) -> tuple[str, Params]:
     key = f"import:guild:{guild_id:d}"
-    row = await tx.fetch_one(_GET_IMPORT_SOURCE, {"key": key, "title": key})
+    return _GET_IMPORT_SOURCE, {"key": key, "title": key}
+
+
+async def _import_source(tx: Session, guild_id: int) -> int:
+    row = await tx.fetch_one(*_import_source_read(guild_id))
     assert row is not None  # RETURNING always yields the upserted row
     source_id = int(row["id"])
     await tx.execute(_FOLLOW_SOURCE, {"guild_id": guild_id, "source_id": source_id})
     return source_id
 
 
-async def _store_roundup_row(tx: Session, roundup: NewRoundup) -> tuple[int, bool]:
-    """The roundup's id, inserting or updating its row; True when the same article existed."""
+async def _store_roundup_row(
+    tx: Session, roundup: NewRoundup, found: int | None
+) -> tuple[int, bool]:
+    """The roundup's id, inserting its row or updating ``found`` (the same article's);
+    True when the same article existed."""
     fields = {
         "week": roundup.week,
         "title": roundup.title,
@@ -287,7 +306,6 @@ async def _store_roundup_row(tx: Session, roundup: NewRoundup) -> tuple[int, boo
         "published_at": unix(roundup.published_at),
         "url": roundup.url,
     }
-    found = await _same_article(tx, roundup)
     if found is not None:
         await tx.execute(_UPDATE_ROUNDUP, {"id": found, **fields})
         return found, True
@@ -304,16 +322,15 @@ async def _store_roundup_row(tx: Session, roundup: NewRoundup) -> tuple[int, boo
     return int(inserted["id"]), False
 
 
-async def _same_article(tx: Session, roundup: NewRoundup) -> int | None:
-    """The id of the guild's roundup that is the same article: the same address first, else
-    the same publisher, title and week (compared as normalised text)."""
-    params = {
-        "guild_id": roundup.guild_id,
-        "kind": str(roundup.kind),
-        "week": roundup.week,
-        "url": roundup.url,
-    }
-    rows = await tx.fetch_all(_SAME_ARTICLE_CANDIDATES, params)
+def _same_article_read(roundup: NewRoundup) -> tuple[str, Params]:
+    keys = {"guild_id": roundup.guild_id, "kind": str(roundup.kind), "week": roundup.week}
+    return _SAME_ARTICLE_CANDIDATES, {**keys, "url": roundup.url}
+
+
+def _same_article(rows: Sequence[Row], roundup: NewRoundup) -> int | None:
+    """The id of the guild's roundup that is the same article, among the candidates: the
+    same address first, else the same publisher, title and week (compared as normalised
+    text)."""
     if roundup.url:
         for row in rows:
             if row["url"] == roundup.url:
@@ -407,8 +424,8 @@ class _Names:
     topics: dict[int, str]
 
 
-async def _names_of(tx: Session, roundup: NewRoundup) -> _Names:
-    """Names of the companies and keys of the topics a roundup refers to."""
+def _names_read(roundup: NewRoundup) -> tuple[Statement, Params]:
+    """The read of the names of the companies and keys of the topics a roundup refers to."""
     company_ids = {
         company_id
         for section in roundup.sections
@@ -422,7 +439,10 @@ async def _names_of(tx: Session, roundup: NewRoundup) -> _Names:
         "company_ids": json.dumps(sorted(company_ids)),
         "topic_ids": json.dumps(sorted(topic_ids)),
     }
-    rows = await tx.fetch_all(_NAMES, params)
+    return _NAMES, params
+
+
+def _names(rows: Sequence[Row]) -> _Names:
     return _Names(
         companies={row["id"]: row["name"] for row in rows if row["kind"] == "c"},
         topics={row["id"]: row["name"] for row in rows if row["kind"] == "t"},

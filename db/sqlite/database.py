@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
@@ -70,6 +70,11 @@ class Session:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
+    async def fetch_each(self, reads: Sequence[tuple[Statement, Params]]) -> list[list[Row]]:
+        """The waiting writes, then each read, in one trip."""
+        texts = [(sql_text(sql, Dialect.SQLITE), params) for sql, params in reads]
+        return await self._in_thread(_write_then_read_each, self._take_pending(), texts)
+
     async def commit(self) -> None:
         """The waiting writes and the commit, in one trip."""
         await self._in_thread(_write_then_commit, self._take_pending())
@@ -105,6 +110,15 @@ def _write_then_read(
 ) -> list[Row]:
     _write(connection, writes)
     return list(connection.execute(sql, params).fetchall())
+
+
+def _write_then_read_each(
+    connection: sqlite3.Connection,
+    writes: list[tuple[str, list[Params]]],
+    reads: list[tuple[str, Params]],
+) -> list[list[Row]]:
+    _write(connection, writes)
+    return [list(connection.execute(sql, params).fetchall()) for sql, params in reads]
 
 
 def _write_then_commit(

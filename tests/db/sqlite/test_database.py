@@ -103,6 +103,21 @@ async def test_a_read_in_a_transaction_sees_the_writes_before_it(database: Datab
     assert [tuple(row) for row in rows] == [("가", "C"), ("나", "B")]
 
 
+async def test_fetch_each_answers_every_read_after_the_writes_before_it(
+    database: Database,
+) -> None:
+    insert = "INSERT INTO companies (name, english_name) VALUES (:n, :e)"
+    count = "SELECT count(*) AS n FROM companies"
+    async with database.transaction() as tx:
+        await tx.execute(insert, {"n": "가", "e": "A"})
+        first, names = await tx.fetch_each(
+            [(count, {}), ("SELECT name FROM companies WHERE english_name = :e", {"e": "A"})]
+        )
+        await tx.execute(insert, {"n": "나", "e": "B"})
+        (second,) = await tx.fetch_each([(count, {})])
+    assert (first[0]["n"], [row["name"] for row in names], second[0]["n"]) == (1, ["가"], 2)
+
+
 async def test_a_write_failing_at_commit_keeps_none_of_the_transaction(database: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         async with database.transaction() as tx:
