@@ -100,7 +100,7 @@ async def test_a_read_in_a_transaction_sees_the_writes_before_it(database: Datab
             "UPDATE companies SET english_name = :e WHERE name = :n", {"n": "가", "e": "C"}
         )
         rows = await tx.fetch_all("SELECT name, english_name FROM companies ORDER BY name")
-    assert [tuple(row) for row in rows] == [("가", "C"), ("나", "B")]
+    assert [(row["name"], row["english_name"]) for row in rows] == [("가", "C"), ("나", "B")]
 
 
 async def test_fetch_each_answers_every_read_after_the_writes_before_it(
