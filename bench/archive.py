@@ -2,7 +2,9 @@
 
     python bench/archive.py [--headlines 200000] [--weekly] [--db PATH] [--keep]
                             [--samples 300] [--cold-samples 3] [--baseline-samples 10]
+                            [--only import]
     python bench/archive.py --headlines 1000000 --db /tmp/bench-1m/archive.db   # 1 M
+    python bench/archive.py --headlines 50000 --only import   # the import figures alone
 
 Builds a synthetic archive (Korean and English headlines, 200 companies, ten years of one
 article per day, or with ``--weekly`` one a week) through the real import path (parse,
@@ -13,6 +15,8 @@ fresh process, the OS page cache dropped before each when we may write
 stopping at the page and the capped count). Every answer is checked against the truth the
 generator wrote, found by a plain scan of every title: the page must be exactly the newest
 matches at its offset and the total the true count up to TOTAL_CAP; a wrong answer exits 1.
+With ``--only import`` it builds the archive, imports the one-at-a-time articles into it and
+prints the two import rates, without the searches.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import math
 import os
 import random
 import re
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -217,12 +222,35 @@ class Stopwatch:
     """Time spent inside ``timed`` blocks (to take the synthetic writing out of a figure)."""
 
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
     def timed(self, make: Callable[[], ImportRequest]) -> ImportRequest:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         request = make()
         self.seconds += time.perf_counter() - started
+        self.cpu_seconds += time.process_time() - cpu_started
         return request
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (all its threads) and of its finished child processes: the
+    worker that prepares a batch counts once the batch is done. Other tenants of a shared
+    machine stretch the wall time of an import far more than its CPU time."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRate:
+    headlines_per_second: float  # wall time
+    cpu_us_per_headline: float  # CPU time of every process and thread involved
+
+    def __str__(self) -> str:
+        return (
+            f"{self.headlines_per_second:,.0f} headlines/s "
+            f"({self.cpu_us_per_headline:,.0f} µs of CPU a headline)"
+        )
 
 
 async def build_archive(
@@ -232,8 +260,8 @@ async def build_archive(
     out: Console,
     *,
     daily: bool = False,
-) -> float:
-    """Import ``total`` headlines as weekly roundups over ten years; returns headlines/s.
+) -> ImportRate:
+    """Import ``total`` headlines as weekly roundups over ten years, at what rate.
 
     The articles go through ``import_roundups``, the bulk path of ``python -m bot import``,
     which parses the next article while the previous one is written.
@@ -251,26 +279,30 @@ async def build_archive(
 
     with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
         task = progress.add_task("building the archive", total=weeks * per_week)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         await service.import_roundups(
             (writing.timed(functools.partial(request, n)) for n in range(weeks)),
             on_imported=lambda result: progress.advance(task, result.roundup.headline_count),
         )
         elapsed = time.perf_counter() - started - writing.seconds
-    return weeks * per_week / elapsed
+        cpu = cpu_seconds() - cpu_started - writing.cpu_seconds
+    headlines = weeks * per_week
+    return ImportRate(headlines / elapsed, cpu / headlines * 1e6)
 
 
 async def single_import_throughput(
     service: ArchiveService, companies: list[Company], articles: int, per_article: int
-) -> float:
-    """Headlines/s of ``import_roundup`` one article at a time (no overlap between them)."""
+) -> ImportRate:
+    """The rate of ``import_roundup`` one article at a time (no overlap between them)."""
     writer = ArticleWriter(companies, random.Random(SEED + 2))
     texts = [writer.article(number, per_article) for number in range(articles)]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     for number, text in enumerate(texts):
         day = FIRST_MONDAY + timedelta(weeks=YEARS * 52 + number)
         await service.import_roundup(ImportRequest(GUILD_ID, text, day=day, title=f"Single {day}"))
-    return articles * per_article / (time.perf_counter() - started)
+    headlines = articles * per_article
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    return ImportRate(headlines / elapsed, cpu / headlines * 1e6)
 
 
 # -- what the answers must be ------------------------------------------------------------------
@@ -622,9 +654,17 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
         companies = await benchmark_companies(service, SqliteCompanyRepository(db))
         if reuse:
             out.print(f"reusing {path}")
-            throughput = math.nan
+            throughput = ImportRate(math.nan, math.nan)
         else:
             throughput = await build_archive(service, companies, args.headlines, out, daily=daily)
+        if args.only == "import":
+            per_article = args.headlines // (YEARS * (365 if daily else 52))
+            single = await single_import_throughput(
+                service, companies, args.single_articles, per_article
+            )
+            print_import_rates(out, throughput, single, daily=daily)
+            remove_unless_kept(args, path)
+            return 0
         await db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
         stored = await read_stored(db)
         raw_titles = [
@@ -687,7 +727,9 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
             timings.append(ms)
         lines.append(Line("company lookup (/company)", figures(timings)))
 
-        single = await single_import_throughput(service, companies, 20, len(stored.ids) // 3650)
+        single = await single_import_throughput(
+            service, companies, args.single_articles, len(stored.ids) // 3650
+        )
 
     table = Table(title=f"{len(stored.ids):,} headlines, {len(companies)} companies")
     for column in (
@@ -722,17 +764,26 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
         f"LIKE: a narrow (sort key, id, title) table in memory scanned newest first, "
         f"stopping at {TOTAL_CAP + 1:,} matches; {args.baseline_samples} runs a case"
     )
+    print_import_rates(out, throughput, single, daily=daily)
+    remove_unless_kept(args, path)
+    return 0
+
+
+def print_import_rates(
+    out: Console, throughput: ImportRate, single: ImportRate, *, daily: bool
+) -> None:
     shape = "one article per day" if daily else "one article per week"
-    out.print(
-        f"import, {shape} (import_roundups): {throughput:,.0f} headlines/s (parse, extract, store)"
-    )
-    out.print(
-        f"one article at a time into the full archive (import_roundup): {single:,.0f} headlines/s"
-    )
+    out.print(f"import, {shape} (import_roundups): {throughput} (parse, extract, store)")
+    out.print(f"one article at a time into the full archive (import_roundup): {single}")
+    load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
+    out.print(f"load average while measured (1, 5, 15 min): {load}")
+
+
+def remove_unless_kept(args: argparse.Namespace, path: Path) -> None:
+    """The temporary database goes, unless ``--keep`` or ``--db`` asked for it."""
     if not args.keep and not args.db:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return 0
 
 
 def main() -> None:
@@ -748,6 +799,15 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300, help="warm timed runs per case")
     parser.add_argument("--cold-samples", type=int, default=3, help="cold runs per case")
     parser.add_argument("--baseline-samples", type=int, default=10, help="timed LIKE runs per case")
+    parser.add_argument(
+        "--only", choices=("import",), help="measure only this: the two import rates"
+    )
+    parser.add_argument(
+        "--single-articles",
+        type=int,
+        default=20,
+        help="articles imported one at a time into the full archive (more: steadier figure)",
+    )
     parser.add_argument("--cold", help=argparse.SUPPRESS)  # the child of a cold run
     parser.add_argument("--cold-week", help=argparse.SUPPRESS)
     args = parser.parse_args()

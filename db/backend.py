@@ -74,6 +74,11 @@ class Session(Protocol):
 
     async def fetch_one(self, sql: Statement, params: Params | None = None) -> Row | None: ...
 
+    async def fetch_each(self, reads: Sequence[tuple[Statement, Params]]) -> list[list[Row]]:
+        """The rows of each statement, run in order (on SQLite in one trip to the database
+        thread, for reads that do not depend on each other's answers)."""
+        ...
+
 
 class HeadlineIndex(Protocol):
     """A backend's search index over headlines, written in the headlines' transaction.

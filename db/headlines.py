@@ -23,7 +23,7 @@ from news.core.text import normalize
 from news.core.weeks import week_bounds, week_of
 
 from db import guild_tags
-from db.backend import Row, Session, Sql, json_list_sql
+from db.backend import Dialect, Row, Session, json_list_sql
 from db.times import from_unix, unix
 
 ID_BITS = 32
@@ -38,10 +38,7 @@ _HEADLINES_BY_KEY = json_list_sql(
 # On PostgreSQL, writers of other processes run at once: a transaction-scoped advisory lock
 # serialises the writers of headlines, as BEGIN IMMEDIATE does on SQLite, so the max(id)
 # read below stays the max until commit. The key is an arbitrary constant of ours.
-_LOCK_HEADLINES = Sql(
-    sqlite="SELECT 1",
-    postgres="SELECT pg_advisory_xact_lock(1801)",
-)
+_LOCK_HEADLINES = "SELECT pg_advisory_xact_lock(1801)"
 _NEXT_HEADLINE_ID = "SELECT coalesce(max(id), 0) + 1 AS next_id FROM headlines"
 _INSERT_HEADLINE = """
 INSERT INTO headlines (id, dedupe_key, url, title, summary, language, published_at, week,
@@ -162,7 +159,7 @@ async def store_new_headlines(
     never moves a story to another week. Returns (stories filed now, stories linked in all).
     """
     latest = {dedupe_key(headline): headline for headline in headlines}
-    await tx.fetch_one(_LOCK_HEADLINES)
+    await _lock_headlines(tx)
     rows = await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(list(latest))})
     keys = {row["dedupe_key"]: (int(row["id"]), int(row["sort_key"])) for row in rows}
     known = {key: headline_id for key, (headline_id, _) in keys.items()}
@@ -194,6 +191,12 @@ async def _queue_new_to_source(tx: Session, headline_ids: list[int], source_id: 
     await tx.executemany(_QUEUE_FOR_ALERTS, [{"id": i} for i in headline_ids if i not in linked])
 
 
+async def _lock_headlines(tx: Session) -> None:
+    """Hold the writers of headlines off until commit; SQLite's BEGIN IMMEDIATE already has."""
+    if tx.dialect is Dialect.POSTGRES:
+        await tx.fetch_one(_LOCK_HEADLINES)
+
+
 def roundup_key_prefix(roundup_id: int | None) -> str:
     """What prefixes the dedupe keys of a roundup's own headlines ('' for shared rows)."""
     return "" if roundup_id is None else f"roundup:{roundup_id:d}:"
@@ -207,14 +210,13 @@ async def _assign_ids(
     We choose ids ourselves because the sort key embeds the id and must be written with the
     row; BEGIN IMMEDIATE guarantees nobody else inserts meanwhile.
     """
-    await tx.fetch_one(_LOCK_HEADLINES)
+    await _lock_headlines(tx)
     keys = [prefix + key for key in latest]
-    existing = {
-        row["dedupe_key"].removeprefix(prefix): row
-        for row in await tx.fetch_all(_HEADLINES_BY_KEY, {"keys": json.dumps(keys)})
-    }
-    next_row = await tx.fetch_one(_NEXT_HEADLINE_ID)
-    next_id = int(next_row["next_id"]) if next_row else 1
+    known_rows, next_rows = await tx.fetch_each(
+        [(_HEADLINES_BY_KEY, {"keys": json.dumps(keys)}), (_NEXT_HEADLINE_ID, {})]
+    )
+    existing = {row["dedupe_key"].removeprefix(prefix): row for row in known_rows}
+    next_id = int(next_rows[0]["next_id"]) if next_rows else 1
     stored = {}
     for key, headline in latest.items():
         known = existing.get(key)

@@ -26,7 +26,7 @@ from news.core.models import (
 )
 from news.core.text import normalize
 
-from db.backend import Database, Session, json_list_sql
+from db.backend import Database, Params, Row, Session, Statement, json_list_sql
 from db.headlines import StoredHeadline, dedupe_key, publication, store_headlines
 from db.locks import LockSpace, lock_scope
 from db.roundup_reading import load_roundup
@@ -42,11 +42,14 @@ INSERT INTO guild_sources (guild_id, source_id) VALUES (:guild_id, :source_id)
 ON CONFLICT DO NOTHING
 """
 # The candidates for "the same article": the guild's roundups at the same address, and those
-# of the week (the code compares publisher and title as normalised text).
+# of the week (the code compares publisher and title as normalised text). Two branches, each
+# on its own index: an OR of the two would read every roundup of the guild.
 _SAME_ARTICLE_CANDIDATES = """
 SELECT id, week, title, publisher, url FROM roundups
- WHERE guild_id = :guild_id AND kind = :kind
-   AND (week = :week OR (url IS NOT NULL AND url = :url))
+ WHERE guild_id = :guild_id AND kind = :kind AND week = :week
+UNION
+SELECT id, week, title, publisher, url FROM roundups
+ WHERE guild_id = :guild_id AND kind = :kind AND url IS NOT NULL AND url = :url
  ORDER BY id
 """
 _INSERT_ROUNDUP = """
@@ -129,8 +132,16 @@ INSERT INTO roundup_items (section_id, position, headline_id)
 VALUES ((SELECT id FROM roundup_sections WHERE roundup_id = :roundup_id AND position = :section),
         :position, :headline_id)
 """
-_COMPANY_NAMES = json_list_sql("SELECT id, name FROM companies WHERE id IN {ids}", ids="bigint")
-_TOPIC_KEYS = json_list_sql("SELECT id, key FROM topics WHERE id IN {ids}", ids="bigint")
+# Company names and topic keys in one trip: 'c' rows are companies, 't' rows topics.
+_NAMES = json_list_sql(
+    """
+SELECT 'c' AS kind, id, name FROM companies WHERE id IN {company_ids}
+UNION ALL
+SELECT 't' AS kind, id, key AS name FROM topics WHERE id IN {topic_ids}
+""",
+    company_ids="bigint",
+    topic_ids="bigint",
+)
 _LATEST_WEEK = "SELECT max(week) AS week FROM roundups WHERE guild_id = :guild_id"
 _WEEKS = """
 SELECT week, count(*) AS roundups FROM roundups WHERE guild_id = :guild_id GROUP BY week
@@ -162,21 +173,32 @@ class SqliteRoundupRepository:
         the ids of the headlines it lists again; any other article is a roundup of its own.
         """
         async with self._db.transaction() as tx:
-            # The same-article lookup holds until commit. The import source's upsert below
-            # locks a row per guild too, but only by the way; this says it (and comes before
-            # the headlines' lock, as everywhere).
+            # The same-article lookup holds until commit (before the headlines' lock, as
+            # everywhere).
             await lock_scope(tx, LockSpace.ROUNDUPS, roundup.guild_id)
-            source_id = await _import_source(tx, roundup.guild_id)
-            roundup_id, replaced = await _store_roundup_row(tx, roundup)
+            # What the save needs to read first, in one trip: the import source, the
+            # candidates for the same article, and the names the saved roundup shows (the
+            # save changes no company or topic).
+            source, candidates, name_rows = await tx.fetch_each(
+                [
+                    _import_source_read(roundup.guild_id),
+                    _same_article_read(roundup),
+                    _names_read(roundup),
+                ]
+            )
+            source_id = int(source[0]["id"])  # RETURNING always yields the upserted row
+            await tx.execute(_FOLLOW_SOURCE, {"guild_id": roundup.guild_id, "source_id": source_id})
+            found = _same_article(candidates, roundup)
+            roundup_id, replaced = await _store_roundup_row(tx, roundup, found)
             listed_before = await _listed(tx, roundup_id) if replaced else []
             headlines = [h for section in roundup.sections for h in section.headlines]
             stored = await store_headlines(
                 tx, headlines, source_id, alert=alert, roundup_id=roundup_id
             )
-            await _store_sections(tx, roundup_id, roundup.sections, stored)
+            await _store_sections(tx, roundup_id, roundup.sections, stored, replaced=replaced)
             if replaced:
                 await _drop_unlisted(tx, roundup, roundup_id, source_id, listed_before)
-            names = await _names_of(tx, roundup)
+        names = _names(name_rows)
         # Built from what was written rather than read back: reading 2,000 headlines again
         # cost a fifth of the import.
         return _saved_roundup(roundup_id, roundup, stored, names), replaced
@@ -261,17 +283,24 @@ class SqliteRoundupRepository:
 # --- saving, step by step -----------------------------------------------------------------
 
 
-async def _import_source(tx: Session, guild_id: int) -> int:
+def _import_source_read(guild_id: int) -> tuple[str, Params]:
     key = f"import:guild:{guild_id:d}"
-    row = await tx.fetch_one(_GET_IMPORT_SOURCE, {"key": key, "title": key})
+    return _GET_IMPORT_SOURCE, {"key": key, "title": key}
+
+
+async def _import_source(tx: Session, guild_id: int) -> int:
+    row = await tx.fetch_one(*_import_source_read(guild_id))
     assert row is not None  # RETURNING always yields the upserted row
     source_id = int(row["id"])
     await tx.execute(_FOLLOW_SOURCE, {"guild_id": guild_id, "source_id": source_id})
     return source_id
 
 
-async def _store_roundup_row(tx: Session, roundup: NewRoundup) -> tuple[int, bool]:
-    """The roundup's id, inserting or updating its row; True when the same article existed."""
+async def _store_roundup_row(
+    tx: Session, roundup: NewRoundup, found: int | None
+) -> tuple[int, bool]:
+    """The roundup's id, inserting its row or updating ``found`` (the same article's);
+    True when the same article existed."""
     fields = {
         "week": roundup.week,
         "title": roundup.title,
@@ -281,7 +310,6 @@ async def _store_roundup_row(tx: Session, roundup: NewRoundup) -> tuple[int, boo
         "published_at": unix(roundup.published_at),
         "url": roundup.url,
     }
-    found = await _same_article(tx, roundup)
     if found is not None:
         await tx.execute(_UPDATE_ROUNDUP, {"id": found, **fields})
         return found, True
@@ -298,16 +326,15 @@ async def _store_roundup_row(tx: Session, roundup: NewRoundup) -> tuple[int, boo
     return int(inserted["id"]), False
 
 
-async def _same_article(tx: Session, roundup: NewRoundup) -> int | None:
-    """The id of the guild's roundup that is the same article: the same address first, else
-    the same publisher, title and week (compared as normalised text)."""
-    params = {
-        "guild_id": roundup.guild_id,
-        "kind": str(roundup.kind),
-        "week": roundup.week,
-        "url": roundup.url,
-    }
-    rows = await tx.fetch_all(_SAME_ARTICLE_CANDIDATES, params)
+def _same_article_read(roundup: NewRoundup) -> tuple[str, Params]:
+    keys = {"guild_id": roundup.guild_id, "kind": str(roundup.kind), "week": roundup.week}
+    return _SAME_ARTICLE_CANDIDATES, {**keys, "url": roundup.url}
+
+
+def _same_article(rows: Sequence[Row], roundup: NewRoundup) -> int | None:
+    """The id of the guild's roundup that is the same article, among the candidates: the
+    same address first, else the same publisher, title and week (compared as normalised
+    text)."""
     if roundup.url:
         for row in rows:
             if row["url"] == roundup.url:
@@ -350,9 +377,13 @@ async def _store_sections(
     roundup_id: int,
     sections: Sequence[NewSection],
     stored: dict[str, StoredHeadline],
+    *,
+    replaced: bool,
 ) -> None:
-    """Replace the roundup's sections, their commentary mentions and their items."""
-    await tx.execute(_CLEAR_SECTIONS, {"roundup_id": roundup_id})
+    """Replace the roundup's sections, their commentary mentions and their items (a new
+    roundup has none to clear)."""
+    if replaced:
+        await tx.execute(_CLEAR_SECTIONS, {"roundup_id": roundup_id})
     await tx.executemany(
         _INSERT_SECTION,
         [
@@ -397,8 +428,8 @@ class _Names:
     topics: dict[int, str]
 
 
-async def _names_of(tx: Session, roundup: NewRoundup) -> _Names:
-    """Names of the companies and keys of the topics a roundup refers to."""
+def _names_read(roundup: NewRoundup) -> tuple[Statement, Params]:
+    """The read of the names of the companies and keys of the topics a roundup refers to."""
     company_ids = {
         company_id
         for section in roundup.sections
@@ -408,11 +439,17 @@ async def _names_of(tx: Session, roundup: NewRoundup) -> _Names:
         )
     }
     topic_ids = {t for section in roundup.sections for h in section.headlines for t in h.topic_ids}
-    companies = await tx.fetch_all(_COMPANY_NAMES, {"ids": json.dumps(sorted(company_ids))})
-    topics = await tx.fetch_all(_TOPIC_KEYS, {"ids": json.dumps(sorted(topic_ids))})
+    params = {
+        "company_ids": json.dumps(sorted(company_ids)),
+        "topic_ids": json.dumps(sorted(topic_ids)),
+    }
+    return _NAMES, params
+
+
+def _names(rows: Sequence[Row]) -> _Names:
     return _Names(
-        companies={row["id"]: row["name"] for row in companies},
-        topics={row["id"]: row["key"] for row in topics},
+        companies={row["id"]: row["name"] for row in rows if row["kind"] == "c"},
+        topics={row["id"]: row["name"] for row in rows if row["kind"] == "t"},
     )
 
 

@@ -96,6 +96,9 @@ class Session:
         text, names = translate(sql_text(sql, Dialect.POSTGRES))
         return list(await self.connection.fetch(text, *_arguments(names, params)))
 
+    async def fetch_each(self, reads: Sequence[tuple[Statement, Params]]) -> list[list[Row]]:
+        return [await self.fetch_all(sql, params) for sql, params in reads]
+
     async def fetch_one(self, sql: Statement, params: Params | None = None) -> Row | None:
         text, names = translate(sql_text(sql, Dialect.POSTGRES))
         row: Row | None = await self.connection.fetchrow(text, *_arguments(names, params))

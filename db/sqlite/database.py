@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import aiosqlite
 
@@ -24,6 +24,7 @@ from db.sqlite import search_index
 __all__ = ["MEMORY", "Database", "Params", "Row", "SchemaError", "Session", "bundled_migrations"]
 
 MEMORY = ":memory:"
+T = TypeVar("T")
 
 
 def bundled_migrations() -> list[Migration]:
@@ -32,32 +33,99 @@ def bundled_migrations() -> list[Migration]:
 
 
 class Session:
-    """Runs statements on the connection while its holder owns the database lock."""
+    """Runs statements on the connection while its holder owns the database lock.
+
+    Writes (``execute``, ``executemany``) wait in the session and go to aiosqlite's thread
+    together with the next read or the commit, in the order they were made: every trip to
+    that thread costs two thread wake-ups, and saving a roundup makes about twenty
+    statements. A failed write surfaces at that read or commit, inside the same
+    transaction, which then rolls back as it would have.
+    """
 
     dialect = Dialect.SQLITE
     index: HeadlineIndex = search_index
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
+        self._pending: list[tuple[str, list[Params]]] = []
 
     async def execute(self, sql: Statement, params: Params | None = None) -> None:
-        await self._connection.execute(sql_text(sql, Dialect.SQLITE), params or {})
+        self._pending.append((sql_text(sql, Dialect.SQLITE), [params or {}]))
 
     async def executemany(self, sql: Statement, rows: Iterable[Params]) -> None:
-        """Run ``sql`` once per row; no round trip to the database thread when there is none."""
+        """Run ``sql`` once per row (nothing at all for no rows)."""
         batch = list(rows)
         if batch:
-            await self._connection.executemany(sql_text(sql, Dialect.SQLITE), batch)
-
-    # execute_fetchall is one trip to aiosqlite's thread; execute + fetch + close would be three.
+            self._pending.append((sql_text(sql, Dialect.SQLITE), batch))
 
     async def fetch_all(self, sql: Statement, params: Params | None = None) -> list[Row]:
         text = sql_text(sql, Dialect.SQLITE)
-        return list(await self._connection.execute_fetchall(text, params or {}))
+        if not self._pending:  # execute_fetchall is one trip; execute + fetch + close, three
+            return list(await self._connection.execute_fetchall(text, params or {}))
+        writes = self._take_pending()
+        rows: list[Row] = await self._in_thread(_write_then_read, writes, text, params or {})
+        return rows
 
     async def fetch_one(self, sql: Statement, params: Params | None = None) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
+
+    async def fetch_each(self, reads: Sequence[tuple[Statement, Params]]) -> list[list[Row]]:
+        """The waiting writes, then each read, in one trip."""
+        texts = [(sql_text(sql, Dialect.SQLITE), params) for sql, params in reads]
+        return await self._in_thread(_write_then_read_each, self._take_pending(), texts)
+
+    async def commit(self) -> None:
+        """The waiting writes and the commit, in one trip."""
+        await self._in_thread(_write_then_commit, self._take_pending())
+
+    def discard(self) -> None:
+        """Forget the waiting writes (the transaction rolls back)."""
+        self._pending = []
+
+    def _take_pending(self) -> list[tuple[str, list[Params]]]:
+        writes, self._pending = self._pending, []
+        return writes
+
+    async def _in_thread(self, function: Callable[..., T], *args: object) -> T:
+        # aiosqlite runs every call on its connection in its own thread; _execute is how its
+        # public methods queue one there, here with several statements at once.
+        queue: Callable[..., Awaitable[T]] = self._connection._execute
+        return await queue(function, self._connection._conn, *args)
+
+
+def _write(connection: sqlite3.Connection, writes: list[tuple[str, list[Params]]]) -> None:
+    for sql, rows in writes:
+        if len(rows) == 1:
+            connection.execute(sql, rows[0])
+        else:
+            connection.executemany(sql, rows)
+
+
+def _write_then_read(
+    connection: sqlite3.Connection,
+    writes: list[tuple[str, list[Params]]],
+    sql: str,
+    params: Params,
+) -> list[Row]:
+    _write(connection, writes)
+    return list(connection.execute(sql, params).fetchall())
+
+
+def _write_then_read_each(
+    connection: sqlite3.Connection,
+    writes: list[tuple[str, list[Params]]],
+    reads: list[tuple[str, Params]],
+) -> list[list[Row]]:
+    _write(connection, writes)
+    return [list(connection.execute(sql, params).fetchall()) for sql, params in reads]
+
+
+def _write_then_commit(
+    connection: sqlite3.Connection, writes: list[tuple[str, list[Params]]]
+) -> None:
+    _write(connection, writes)
+    connection.commit()
 
 
 class Database:
@@ -119,14 +187,16 @@ class Database:
         """
         async with self._lock:
             # IMMEDIATE takes the write lock up front, so reads made inside the block
-            # (e.g. max(id)) cannot be invalidated by another process before we write.
-            await self._connection.execute("BEGIN IMMEDIATE")
+            # (e.g. max(id)) cannot be invalidated by another process before we write. It
+            # goes with the block's first trip to the database thread, before anything else.
+            await self._session.execute("BEGIN IMMEDIATE")
             try:
                 yield self._session
+                await self._session.commit()
             except BaseException:
+                self._session.discard()
                 await self._connection.rollback()
                 raise
-            await self._connection.commit()
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Session]:
@@ -136,6 +206,7 @@ class Database:
             try:
                 yield self._session
             finally:
+                self._session.discard()
                 await self._connection.rollback()
 
     async def fetch_all(self, sql: Statement, params: Params | None = None) -> list[Row]:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
+from news.catalog.recognition import CompanyRecognizer, TopicRecognizer, topic_ids
 from news.catalog.relevance import (
     RelevanceScorer,
     Strictness,
@@ -64,6 +64,9 @@ class _Reading:
     title_topics: tuple[int, ...]
     summary_topics: tuple[int, ...]
     evidence: float
+    # The topics of a tech story when the title is all there is to read (no opening);
+    # None when they must be read in the title and the opening together.
+    tech_topics: tuple[int, ...] | None
 
 
 class HeadlineAnalyser:
@@ -107,8 +110,11 @@ class HeadlineAnalyser:
         # Topics come from what the headline is about: the title and the summary's opening
         # sentence; later sentences wander (background, other companies, what else happened).
         opening = _opening(summary)
-        title_topics = self._topics.find(title, tech_context=False)
-        summary_topics = self._topics.find(opening, tech_context=False) if opening else ()
+        in_title = self._topics.keyword_hits(title)
+        title_topics = topic_ids(in_title, tech_context=False)
+        summary_topics = (
+            topic_ids(self._topics.keyword_hits(opening), tech_context=False) if opening else ()
+        )
         evidence = self._scorer.total(
             title,
             summary,
@@ -118,20 +124,37 @@ class HeadlineAnalyser:
             title_topics=len(title_topics),
             summary_topics=len(set(summary_topics) - set(title_topics)),
         )
-        return _Reading(title, opening, subjects, mentions, title_topics, summary_topics, evidence)
+        # Without an opening, the title alone is the text a tech story's topics are read in.
+        tech_topics = None if opening else topic_ids(in_title, tech_context=True)
+        return _Reading(
+            title,
+            opening,
+            subjects,
+            mentions,
+            title_topics,
+            summary_topics,
+            evidence,
+            tech_topics,
+        )
 
     def _finish(self, reading: _Reading, prior: float) -> HeadlineAnalysis:
         relevance = logistic(reading.evidence + prior)
         if relevance < _TOPIC_FLOOR:
-            topic_ids: tuple[int, ...] = ()
+            found: tuple[int, ...] = ()
         elif relevance >= _CONTEXT_THRESHOLD:
-            topic_ids = self._topics.find(f"{reading.title}\n{reading.opening}", tech_context=True)
+            found = self._tech_topics(reading)
         else:
-            topic_ids = tuple(dict.fromkeys((*reading.title_topics, *reading.summary_topics)))
+            found = tuple(dict.fromkeys((*reading.title_topics, *reading.summary_topics)))
         if relevance >= _TOPIC_FLOOR:  # a game maker's news is about gaming
             by_company = (t for c in reading.subjects for t in self._company_topics.get(c, ()))
-            topic_ids = tuple(dict.fromkeys((*topic_ids, *by_company)))
-        return HeadlineAnalysis(reading.subjects, reading.mentions, topic_ids, relevance)
+            found = tuple(dict.fromkeys((*found, *by_company)))
+        return HeadlineAnalysis(reading.subjects, reading.mentions, found, relevance)
+
+    def _tech_topics(self, reading: _Reading) -> tuple[int, ...]:
+        """The topics of a story tech enough for context keywords to count."""
+        if reading.tech_topics is not None:
+            return reading.tech_topics
+        return self._topics.find(f"{reading.title}\n{reading.opening}", tech_context=True)
 
 
 def _opening(summary: str) -> str:

@@ -34,7 +34,13 @@ from news.catalog.ranking import (
     jamo,
     ranked,
 )
-from news.catalog.rules import CompanyRules, TopicRules, bundled_company_rules, bundled_topic_rules
+from news.catalog.rules import (
+    CompanyRules,
+    Followers,
+    TopicRules,
+    bundled_company_rules,
+    bundled_topic_rules,
+)
 from news.core.models import Company, Topic
 from news.core.text import HANGUL_CLASS, is_hangul, normalize
 from news.language.korean import KoreanAnalyser, shared_analyser
@@ -97,6 +103,21 @@ class Found:
     company_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class TopicHit:
+    """A topic keyword found in text, at ``start``; ``context_only`` keywords count only for
+    a story that is about tech already."""
+
+    start: int
+    topic_id: int
+    context_only: bool
+
+
+def topic_ids(hits: Iterable[TopicHit], *, tech_context: bool) -> tuple[int, ...]:
+    """The topics of ``hits`` that count, in order of first appearance (as ``find`` gives)."""
+    return tuple(dict.fromkeys(h.topic_id for h in hits if tech_context or not h.context_only))
+
+
 class CompanyRecognizer:
     """Finds companies in text and looks company names up; build it once, reuse it."""
 
@@ -113,18 +134,24 @@ class CompanyRecognizer:
         self._by_key: dict[str, Company] = {}
         self._names: list[tuple[str, int]] = []  # (compact normalised spelling, index)
         # Words that, right after a company's name, make it another entity (삼성 라이온즈).
-        self._followers: dict[int, set[str]] = {}
-        self._any_followers = rules.followers("")
+        followers: dict[int, set[str]] = {}
+        any_followers = rules.followers("")
         self._rules = rules
         spellings: dict[str, list[_Spelling]] = {}  # by lower-cased spelling
         for index, company in enumerate(self._companies):
             for raw in (company.name, company.english_name, *company.aliases):
                 self._by_key.setdefault(normalize(raw), company)
                 self._names.append((compact(raw), index))
-                self._followers.setdefault(company.id, set()).update(rules.followers(raw))
+                followers.setdefault(company.id, set()).update(rules.followers(raw))
                 text = _prepare(raw)
                 spelling = _Spelling(text, _is_case_sensitive(text), company.id)
                 spellings.setdefault(_fold(text), []).append(spelling)
+        # Merged with the words for every company once here, not at every hit.
+        self._followers = {
+            company_id: Followers.of(words | any_followers)
+            for company_id, words in followers.items()
+        }
+        self._any_followers = Followers.of(any_followers)
         self._fuzzy_names = [(jamo(name), index) for name, index in self._names]
         self._names_found = _Names(spellings.items(), self._analyser, inside_words=False)
 
@@ -165,7 +192,7 @@ class CompanyRecognizer:
     def _other_entity(self, company_id: int, folded: str, end: int) -> bool:
         """Whether the word after the name makes it another entity: a team (삼성 라이온즈),
         a fruit (Apple pie), a tool named after it (youtube-dl)."""
-        following = self._followers.get(company_id, set()) | self._any_followers
+        following = self._followers.get(company_id, self._any_followers)
         return self._rules.makes_other_entity(folded, end, following)
 
     def resolve(self, name: str) -> Company | None:
@@ -254,19 +281,26 @@ class TopicRecognizer:
 
     def hits(self, text: str, tech_context: bool = True) -> list[tuple[int, int]]:
         """(start, topic id) of every keyword occurrence that counts, in order."""
+        return [
+            (hit.start, hit.topic_id)
+            for hit in self.keyword_hits(text)
+            if tech_context or not hit.context_only
+        ]
+
+    def keyword_hits(self, text: str) -> list[TopicHit]:
+        """Every keyword occurrence outside an excluded phrase, context keywords included and
+        marked: one pass serves both ``tech_context`` readings of a text."""
         folded = _fold(_prepare(text))
         excluded = [(start, end) for start, end, _ in self._exclusions.occurrences(folded)]
-        found: list[tuple[int, int]] = []
+        found: list[TopicHit] = []
         resume_at = 0
         for start, end, (topic_ids, context_only) in self._keywords_found.occurrences(folded):
             if start < resume_at or not _ends_keyword(folded, end, self._analyser):
                 continue
             resume_at = end
-            if context_only and not tech_context:
-                continue
             if any(low <= start and end <= high for low, high in excluded):
                 continue
-            found += [(start, topic_id) for topic_id in topic_ids]
+            found += [TopicHit(start, topic_id, context_only) for topic_id in topic_ids]
         return found
 
     def resolve(self, name: str) -> Topic | None:

@@ -74,6 +74,10 @@ class RelevanceScorer:
         self, vocabulary: Iterable[tuple[str, float]], analyser: KoreanAnalyser | None = None
     ) -> None:
         self._terms = KeywordIndex(vocabulary, analyser)
+        # The analysis reads a title twice (is it an advert, what evidence it holds): the
+        # terms of the last text read are kept for the second time (one tuple, so a thread
+        # sees the pair whole).
+        self._last: tuple[str, list[tuple[int, int, float]]] = ("", [])
 
     def is_advert(self, title: str) -> bool:
         """Whether the title labels itself an advert or names a sale: such a post sells,
@@ -81,7 +85,7 @@ class RelevanceScorer:
         if _ADVERT_TAG.match(title):
             return True
         prepared = prepare(title)
-        return any(value <= _ADVERT_WEIGHT for _, _, value in self._terms.find(prepared))
+        return any(value <= _ADVERT_WEIGHT for _, _, value in self._terms_in(prepared))
 
     def evidence(self, title: str, summary: str, categories: Sequence[str] = ()) -> float:
         """The vocabulary's evidence: title words at full weight, summary and category words
@@ -97,9 +101,16 @@ class RelevanceScorer:
             return 0.0
         prepared = prepare(text)
         seen: dict[str, float] = {}
-        for start, end, value in self._terms.find(prepared):
+        for start, end, value in self._terms_in(prepared):
             seen.setdefault(fold(prepared[start:end]), value)
         return weight * sum(seen.values())
+
+    def _terms_in(self, prepared: str) -> list[tuple[int, int, float]]:
+        text, found = self._last
+        if text != prepared:
+            found = self._terms.find(prepared)
+            self._last = (prepared, found)
+        return found
 
     def score(
         self,

@@ -39,6 +39,22 @@ _HYPHENATED = re.compile(r"-([0-9a-z]+)")
 
 
 @dataclass(frozen=True, slots=True)
+class Followers:
+    """The words that make a name another entity, split once by script: a Latin next word
+    is looked up whole, a Korean one by its start (it carries its particles)."""
+
+    latin: frozenset[str]
+    korean: tuple[str, ...]
+
+    @classmethod
+    def of(cls, words: set[str] | frozenset[str]) -> Followers:
+        return cls(
+            frozenset(w for w in words if w.isascii()),
+            tuple(sorted(w for w in words if not w.isascii())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CompanyRules:
     by_spelling: dict[str, frozenset[str]]  # normalised spelling ("" for every company)
 
@@ -46,7 +62,7 @@ class CompanyRules:
         """The words that make ``spelling`` another entity ("" asks for the general ones)."""
         return self.by_spelling.get(normalize(spelling), frozenset())
 
-    def makes_other_entity(self, folded: str, end: int, following: set[str]) -> bool:
+    def makes_other_entity(self, folded: str, end: int, following: Followers) -> bool:
         """Whether the lower-cased text after a name ending at ``end`` makes it another
         entity: a hyphenated word that is not a relation, or a listed next word."""
         hyphenated = _HYPHENATED.match(folded, end)
@@ -57,9 +73,9 @@ class CompanyRules:
             return False
         text = word.group(1)
         if text.isascii():
-            return text in following
+            return text in following.latin
         # A Korean word carries its particles: 라이온즈가 is still 라이온즈.
-        return any(text.startswith(follower) for follower in following if not follower.isascii())
+        return text.startswith(following.korean)
 
 
 @dataclass(frozen=True, slots=True)

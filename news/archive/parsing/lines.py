@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,10 +54,17 @@ def _translation_table() -> dict[int, str | None]:
 
 
 _TABLE = _translation_table()
+# Any character the table changes. Most articles hold none, and finding that out with the
+# regex engine costs far less than str.translate's dictionary lookup of every character.
+_TRANSLATED = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_TABLE)) + "]")
+# C0 controls other than the white space ones (tab, newline, vertical tab, form feed, CR).
+_STRANGE_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 
 
 def normalise(text: str) -> str:
     """Delete invisible and control characters and turn every space into ' ' (keeps '\\n')."""
+    if _TRANSLATED.search(text) is None:
+        return text
     return text.translate(_TABLE)
 
 
@@ -77,6 +85,6 @@ def looks_binary(text: str) -> bool:
     sample = text[:8192]
     if "\x00" in sample:
         return True
-    strange = sum(1 for char in sample if ord(char) < 0x20 and char not in "\t\n\r\f\v")
+    strange = len(_STRANGE_CONTROL.findall(sample))
     strange += sample.count("\ufffd")
     return strange * 20 > len(sample)

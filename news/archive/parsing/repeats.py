@@ -14,6 +14,7 @@ summary and tag the dropped copies had and it lacked.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class _Entry:
     order: int
 
 
+# Asked for every link when repeats are found, and again when the roundup is built
+# (news.archive.importing.archive_url): unwrapping a redirect parses the whole URL.
+@functools.lru_cache(maxsize=4096)
 def link_key(url: str | None) -> str | None:
     """The link as the archive keys it, with its fragment kept; None when there is none."""
     if not url:

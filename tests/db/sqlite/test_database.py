@@ -92,6 +92,49 @@ async def test_committed_transaction_is_visible(database: Database) -> None:
     assert [row["name"] for row in rows] == ["가"]
 
 
+async def test_a_read_in_a_transaction_sees_the_writes_before_it(database: Database) -> None:
+    insert = "INSERT INTO companies (name, english_name) VALUES (:n, :e)"
+    async with database.transaction() as tx:
+        await tx.executemany(insert, [{"n": "가", "e": "A"}, {"n": "나", "e": "B"}])
+        await tx.execute(
+            "UPDATE companies SET english_name = :e WHERE name = :n", {"n": "가", "e": "C"}
+        )
+        rows = await tx.fetch_all("SELECT name, english_name FROM companies ORDER BY name")
+    assert [(row["name"], row["english_name"]) for row in rows] == [("가", "C"), ("나", "B")]
+
+
+async def test_fetch_each_answers_every_read_after_the_writes_before_it(
+    database: Database,
+) -> None:
+    insert = "INSERT INTO companies (name, english_name) VALUES (:n, :e)"
+    count = "SELECT count(*) AS n FROM companies"
+    async with database.transaction() as tx:
+        await tx.execute(insert, {"n": "가", "e": "A"})
+        first, names = await tx.fetch_each(
+            [(count, {}), ("SELECT name FROM companies WHERE english_name = :e", {"e": "A"})]
+        )
+        await tx.execute(insert, {"n": "나", "e": "B"})
+        (second,) = await tx.fetch_each([(count, {})])
+    assert (first[0]["n"], [row["name"] for row in names], second[0]["n"]) == (1, ["가"], 2)
+
+
+async def test_a_write_failing_at_commit_keeps_none_of_the_transaction(database: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        async with database.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO companies (name, english_name) VALUES (:n, :e)", {"n": "가", "e": "A"}
+            )
+            await tx.execute(
+                "INSERT INTO guild_sources (guild_id, source_id) VALUES (:g, :s)", {"g": 1, "s": 99}
+            )
+    assert await database.fetch_all("SELECT * FROM companies") == []
+    async with database.transaction() as tx:  # the session starts clean again
+        await tx.execute(
+            "INSERT INTO companies (name, english_name) VALUES (:n, :e)", {"n": "나", "e": "B"}
+        )
+    assert [row["name"] for row in await database.fetch_all("SELECT name FROM companies")] == ["나"]
+
+
 async def _pragma(database: Database, name: str) -> object:
     row = await database.fetch_one("PRAGMA " + name)
     assert row is not None

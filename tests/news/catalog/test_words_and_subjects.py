@@ -5,7 +5,7 @@ import pytest
 
 from news.catalog.analysis import HeadlineAnalyser, HeadlineAnalysis
 from news.catalog.bundled import bundled_companies, bundled_topics
-from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
+from news.catalog.recognition import CompanyRecognizer, TopicRecognizer, topic_ids
 from news.core.models import Company, Topic
 from news.language.korean import shared_analyser
 
@@ -93,6 +93,17 @@ def test_a_security_firm_is_security() -> None:
 def test_a_context_keyword_needs_a_tech_story() -> None:
     topics = TopicRecognizer(TOPICS)
     assert topics.find("City votes on a smoking ban", tech_context=False) == ()
+
+
+def test_one_pass_of_keyword_hits_gives_both_readings_of_a_text() -> None:
+    topics = TopicRecognizer(TOPICS)
+    text = "EU ban on AI chips hits data center security"
+    hits = topics.keyword_hits(text)
+    assert any(hit.context_only for hit in hits)  # "ban" counts only for a tech story
+    for tech_context in (True, False):
+        assert topic_ids(hits, tech_context=tech_context) == topics.find(
+            text, tech_context=tech_context
+        )
 
 
 # --- companies on words ---------------------------------------------------------------------
