@@ -565,22 +565,28 @@ def trial_words(trials: int, rng: random.Random) -> list[str]:
 
 
 @contextlib.asynccontextmanager
-async def scratch_database() -> AsyncIterator[str]:
-    """A migrated database of our own on the server; dropped after."""
-    server = TemplateServer(server_url(), prefix=f"crash_cluster_{os.getpid()}")
-    await server.create_template()
+async def scratch_database(server: TemplateServer | None) -> AsyncIterator[str]:
+    """A migrated database of our own, dropped after: made from the template of ``server``
+    (the test suite's), else from a template of our own on TEST_DATABASE_URL's server."""
+    own = server is None
+    if server is None:
+        server = TemplateServer(server_url(), prefix=f"crash_cluster_{os.getpid()}")
+        await server.create_template()
     url = await server.fresh()
     try:
         yield url
     finally:
         await server.drop(url)
-        await server.drop_template()
+        if own:
+            await server.drop_template()
 
 
 @contextlib.asynccontextmanager
-async def running_bench(trials: int, scratch: Path) -> AsyncIterator[Bench]:
+async def running_bench(
+    trials: int, scratch: Path, server: TemplateServer | None
+) -> AsyncIterator[Bench]:
     async with (
-        scratch_database() as url,
+        scratch_database(server) as url,
         running_scripted_site() as site,
         cluster_fake(trials) as fake,
     ):
@@ -629,20 +635,24 @@ async def run_trials(
     seed: int,
     faults: Sequence[str] = FAULTS,
     report: bool = True,
+    server: TemplateServer | None = None,
 ) -> Summary:
-    """``trials`` trials, the faults in turn, each on a random shard's process."""
+    """``trials`` trials, the faults in turn, each on a random shard's process; on a
+    database made from ``server``'s template when given."""
     rng = random.Random(seed)
     summary = Summary()
     began = time.perf_counter()
     words = trial_words(trials, rng)
     with tempfile.TemporaryDirectory(prefix="crash-cluster-") as directory:
-        async with running_bench(trials, Path(directory)) as bench:
+        async with running_bench(trials, Path(directory), server) as bench:
             works = [Work(number, words[number - 1]) for number in range(1, trials + 1)]
             await bench.follow_feeds()
             for work in works:
                 await bench.subscribe(work)
-            await bench.cluster.sync_commands()
-            await asyncio.gather(*(bench.cluster.start(shard) for shard in range(SHARDS)))
+            await asyncio.gather(
+                bench.cluster.sync_commands(),
+                *(bench.cluster.start(shard) for shard in range(SHARDS)),
+            )
             for work in works:
                 trial = Trial(
                     work.number,
