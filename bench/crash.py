@@ -145,11 +145,17 @@ class Workspace:
         return database
 
 
-def environment(database: Path) -> dict[str, str]:
-    return {
+def environment(database: Path | str) -> dict[str, str]:
+    """A child's whole environment: the SQLite file at ``database``, or the PostgreSQL
+    database at that URL."""
+    where = (
+        {"DATABASE_URL": database}
+        if isinstance(database, str)
+        else {"DATABASE_PATH": str(database.resolve())}
+    )
+    return where | {
         "PATH": os.environ.get("PATH", os.defpath),
         "PYTHONPATH": str(ROOT),
-        "DATABASE_PATH": str(database.resolve()),
         "ALLOW_PRIVATE_URLS": "true",
         "ALERT_HOURLY_CAP": "60",
         "LOG_LEVEL": "INFO",
