@@ -379,10 +379,15 @@ class Bench:
         )
         return {(str(row["kind"]), str(row["key"])): int(row["token"]) for row in rows}
 
-    async def tokens(self, units: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    async def claimed_by_others(
+        self, units: Sequence[tuple[str, str]], prefix: str
+    ) -> dict[tuple[str, str], int]:
+        """The tokens of those of ``units`` whose holder does not start with ``prefix``."""
         rows = await self.db.fetch(
-            "SELECT kind, key, token FROM leases WHERE kind = any($1::text[])",
+            "SELECT kind, key, token FROM leases"
+            " WHERE kind = any($1::text[]) AND NOT starts_with(holder, $2)",
             sorted({kind for kind, _ in units}),
+            prefix,
         )
         wanted = set(units)
         return {
@@ -435,6 +440,7 @@ class FaultRun:
         self.cluster = bench.cluster
         self.trial = trial
         self.at = 0.0
+        self.prefix = ""  # the faulted process's holder names start with it
         self.held: dict[tuple[str, str], int] = {}
         self.taken: dict[tuple[str, str], float] = {}
         self.log_offset = 0
@@ -444,7 +450,7 @@ class FaultRun:
         await asyncio.sleep(self.trial.delay_s)
         shard = self.trial.shard
         process = self.cluster.processes[shard]
-        prefix = self.cluster.holder_prefix(shard)
+        self.prefix = prefix = self.cluster.holder_prefix(shard)
         self.at = time.monotonic()
         if self.trial.fault == "kill":
             process.kill()
@@ -463,13 +469,14 @@ class FaultRun:
         self.trial.held = sorted(kind for kind, _ in self.held)
 
     async def note_takeovers(self) -> None:
-        """Leases of the faulted process that another holder has claimed since (a new token)."""
+        """Leases of the faulted process that another holder has claimed since (a new token;
+        the frozen process's own claims once it is continued do not count)."""
         waiting = [unit for unit in self.held if unit not in self.taken]
         if not waiting:
             return
-        tokens = await self.bench.tokens(waiting)
+        tokens = await self.bench.claimed_by_others(waiting, self.prefix)
         for unit in waiting:
-            if tokens.get(unit, self.held[unit]) != self.held[unit]:
+            if tokens.get(unit, self.held[unit]) > self.held[unit]:
                 self.taken[unit] = time.monotonic() - self.at
 
     def refused_writes(self) -> int:
