@@ -145,11 +145,17 @@ class Workspace:
         return database
 
 
-def environment(database: Path) -> dict[str, str]:
-    return {
+def environment(database: Path | str) -> dict[str, str]:
+    """A child's whole environment: the SQLite file at ``database``, or the PostgreSQL
+    database at that URL."""
+    where = (
+        {"DATABASE_URL": database}
+        if isinstance(database, str)
+        else {"DATABASE_PATH": str(database.resolve())}
+    )
+    return where | {
         "PATH": os.environ.get("PATH", os.defpath),
         "PYTHONPATH": str(ROOT),
-        "DATABASE_PATH": str(database.resolve()),
         "ALLOW_PRIVATE_URLS": "true",
         "ALERT_HOURLY_CAP": "60",
         "LOG_LEVEL": "INFO",
@@ -570,19 +576,24 @@ async def digest_trial(space: Workspace, plan: DigestPlan, trial: Trial) -> None
             )
         messages = fake.messages(DIGEST_CHANNEL_ID)
     _, parts = digest_state(database, plan.week)
-    markers = Counter(footer(message) for message in messages)
-    expected = {f"roundup-bot · {plan.week} · {n}/{parts}" for n in range(1, parts + 1)}
     if parts < 2:
         trial.violations.append(f"the digest has {parts} parts: the workload is too small")
+    trial.violations += digest_violations(messages, plan.week, parts)
+    trial.violations += integrity_violations(database)
+
+
+def digest_violations(messages: Sequence[StoredMessage], week: str, parts: int) -> list[str]:
+    """Every part of the week's digest in the channel exactly once, and nothing else."""
+    markers = Counter(footer(message) for message in messages)
+    expected = {f"roundup-bot · {week} · {n}/{parts}" for n in range(1, parts + 1)}
+    problems = []
     for marker, count in sorted(markers.items()):
         if count > 1:
-            trial.violations.append(f"digest part posted {count} times: {marker!r}")
+            problems.append(f"digest part posted {count} times: {marker!r}")
         elif marker not in expected:
-            trial.violations.append(f"unexpected message in the digest channel: {marker!r}")
-    trial.violations += [
-        f"digest part never posted: {m!r}" for m in sorted(expected - set(markers))
-    ]
-    trial.violations += integrity_violations(database)
+            problems.append(f"unexpected message in the digest channel: {marker!r}")
+    problems += [f"digest part never posted: {m!r}" for m in sorted(expected - set(markers))]
+    return problems
 
 
 # -- activity: alerts -------------------------------------------------------------------------
@@ -653,17 +664,22 @@ async def alerts_trial(space: Workspace, plan: AlertPlan, trial: Trial) -> None:
         note_doubt(trial, fake, doubtful_alert_nonces(database))
         if not await runs.run_until(lambda: alerts_quiet(database)):
             trial.violations.append("alerts still waiting or in doubt after the restart")
-        delivered = {
-            user: Counter(u for m in fake.dms(user) for u in linked_urls(m)) for user in plan.users
-        }
-    for user, counts in delivered.items():
-        twice = [url for url, n in counts.items() if n > 1]
-        lost = [url for url in plan.urls if url not in counts]
-        if twice:
-            trial.violations.append(f"user {user}: {len(twice)} alerts repeated, e.g. {twice[0]}")
-        if lost:
-            trial.violations.append(f"user {user}: {len(lost)} alerts lost, e.g. {lost[0]}")
+        trial.violations += alert_violations(fake, plan.users, plan.urls)
     trial.violations += integrity_violations(database)
+
+
+def alert_violations(fake: FakeDiscord, users: Sequence[int], urls: Sequence[str]) -> list[str]:
+    """Every user's DMs link each of ``urls`` exactly once."""
+    problems = []
+    for user in users:
+        counts = Counter(url for message in fake.dms(user) for url in linked_urls(message))
+        twice = [url for url in urls if counts[url] > 1]
+        lost = [url for url in urls if url not in counts]
+        if twice:
+            problems.append(f"user {user}: {len(twice)} alerts repeated, e.g. {twice[0]}")
+        if lost:
+            problems.append(f"user {user}: {len(lost)} alerts lost, e.g. {lost[0]}")
+    return problems
 
 
 # -- activity: channels -----------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""``python -m bot run`` for the crash harness: the same bot, with its feed, alert and channel
-jobs every second instead of every 60, 15 and 15 seconds, so that a trial does not wait for a tick.
+"""``python -m bot run`` for the crash harnesses: the same bot, with its feed, alert and channel
+jobs and its digest loop's polling fallback every second instead of every 60, 15, 15 and 60
+seconds, so that a trial does not wait for a tick.
 
     python -m bench.crash_bot        (configured by the environment, as ``python -m bot run``)
 """
@@ -10,6 +11,7 @@ import sys
 
 import bot.alert_dispatcher
 import bot.channel_poster
+import bot.digest_scheduler
 import bot.feed_poller
 from bot.cli import main
 
@@ -21,6 +23,7 @@ def run() -> int:
     bot.feed_poller.POLL_EVERY_SECONDS = JOB_EVERY_SECONDS
     bot.alert_dispatcher.RUN_EVERY_SECONDS = JOB_EVERY_SECONDS
     bot.channel_poster.RUN_EVERY_SECONDS = JOB_EVERY_SECONDS
+    bot.digest_scheduler.POLL_EVERY_SECONDS = JOB_EVERY_SECONDS
     return main(["run"])
 
 

@@ -94,7 +94,11 @@ async def open_services(
     owner closes it) instead of one SafeFetcher (one connection pool, one address guard)
     for every feed and article fetch."""
     async with AsyncExitStack() as stack:
-        database = await open_database(settings.database_path, settings.database_dsn)
+        database = await open_database(
+            settings.database_path,
+            settings.database_dsn,
+            stalled_transaction_seconds=settings.lease_seconds,
+        )
         stack.push_async_callback(database.close)
         if fetcher is None:
             fetcher = await stack.enter_async_context(

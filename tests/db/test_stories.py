@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from db import Database, SqliteArchiveRepository, SqliteDigestRepository, SqliteStoryRepository
+from db import (
+    AnyDatabase,
+    Database,
+    SqliteArchiveRepository,
+    SqliteDigestRepository,
+    SqliteStoryRepository,
+)
+from db.backend import Dialect
+from db.headlines import week_key_range
+from db.stories import _PLACED_HEADLINES as PLACED_HEADLINES
+from db.stories import _UNPLACED_HEADLINES as UNPLACED_HEADLINES
 from testkit.builders import WEDNESDAY, headline, roundup, section
 
 WEEK = "2026-W48"
@@ -70,3 +80,26 @@ async def test_week_candidates_carry_the_stored_story_ids(
     candidates = await SqliteDigestRepository(database).week_candidates(1, WEEK)
     story_of = {c.headline.id: c.story_id for c in candidates}
     assert story_of == {first: first, second: None, third: first}
+
+
+async def query_plan(database: AnyDatabase, sql: str, params: dict[str, object]) -> str:
+    """The plan of ``sql``, as text; on PostgreSQL with sequential scans priced out, so that
+    an empty table does not hide a missing index."""
+    async with database.transaction() as tx:
+        if database.dialect is Dialect.POSTGRES:
+            await tx.execute("SET LOCAL enable_seqscan = off")
+            rows = await tx.fetch_all("EXPLAIN " + sql, params)
+        else:
+            rows = await tx.fetch_all("EXPLAIN QUERY PLAN " + sql, params)
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+async def test_a_weeks_headlines_find_the_roundup_that_listed_them_by_index(
+    database: AnyDatabase,
+) -> None:
+    # Read after every feed poll and by every process that builds a week's story index: a
+    # scan of every roundup item for each headline made it quadratic (50 s for 16,000).
+    low, high = week_key_range(WEEK)
+    for sql in (UNPLACED_HEADLINES, PLACED_HEADLINES):
+        plan = await query_plan(database, sql, {"low": low, "high": high})
+        assert "roundup_items_headline" in plan, plan
