@@ -16,7 +16,7 @@ whole table for a term that matches nothing. So the statement looks first, then 
 4. otherwise the probe saw the whole range, and what it found is the total.
 
 Either way the cost is bounded by a few thousand rows, where a single plan could cost a
-million, and the page and its total come back in one round trip. ``sort_key + 0`` keeps the
+million, and the page and its total come back from one statement. ``sort_key + 0`` keeps the
 primary key out of the GIN parts (a backward walk of a ten-year range, filtered row by row,
 is the plan this avoids); the guard (_GUARD) takes away sequential scans, so a misestimate of
 the keys never turns them into a table walk.
@@ -27,12 +27,9 @@ one pass gives the page and the capped total too.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from db.backend import Database, Row
-from db.postgres.database import PostgresDatabase, Session
 from db.postgres.search_index import Condition
 
 PROBE_ROWS = 2000
@@ -124,12 +121,11 @@ SELECT t.total, v.*
   LEFT JOIN (page JOIN headline_view AS v ON v.sort_key = page.sort_key) ON true
  ORDER BY v.sort_key DESC
 """
-# The plan guard, session settings sent as one simple query before the statement and undone
-# by the pool's RESET ALL when the connection goes back: with sequential scans off and the
-# primary key out of reach, the only plan for the GIN parts is a bitmap of the GIN index.
-# Disabling a plan adds a huge cost, which would also start parallel workers (JIT is off for
-# the whole pool): off as well.
-_GUARD = "SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0"
+# The plan guard, sent as one simple query inside the statement's transaction and undone when
+# it ends: with sequential scans off and the primary key out of reach, the only plan for the
+# GIN parts is a bitmap of the GIN index. Disabling a plan adds a huge cost, which would also
+# start parallel workers (JIT is off for the whole pool): off as well.
+_GUARD = "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,17 +166,8 @@ async def search(
     if not week:
         params |= {"probe": PROBE_ROWS, "want": offset + limit}
     statement = (_WEEK if week else _SEARCH).format(any=_ANY if condition.alternatives else "")
-    async with _guarded(database) as reads:
+    async with database.snapshot() as reads:
+        await reads.execute(_GUARD)
         rows = await reads.fetch_all(statement, params)
     total = int(rows[0]["total"]) if rows else 0
     return Found([row for row in rows if row["id"] is not None], total)
-
-
-@asynccontextmanager
-async def _guarded(database: Database) -> AsyncIterator[Session]:
-    if not isinstance(database, PostgresDatabase):
-        raise TypeError("the GIN search runs on PostgreSQL only")
-    async with database.pool.acquire() as connection:
-        session = Session(connection)
-        await session.execute(_GUARD)
-        yield session
