@@ -262,17 +262,17 @@ class SqliteSearchRepository:
             return await self._filtered_postgres(guild_id, query, condition, phrases, low, high)
         if not condition.required and not condition.patterns:  # no text, no filter: newest
             return await self._latest_page(guild_id, query, low, high, cap)
-        whole = query.week is None
-        rows = await postgres_search.search_page(
-            self._db, guild_id, condition, low, high, offset, limit, ID_MASK, whole_range=whole
+        found = await postgres_search.search(
+            self._db,
+            guild_id,
+            condition,
+            (low, high),
+            (offset, limit),
+            cap,
+            ID_MASK,
+            week=query.week is not None,
         )
-        if query.offset == 0 and len(rows) < query.limit:
-            total = len(rows)
-        else:
-            total = await postgres_search.count_matches(
-                self._db, guild_id, condition, low, high, cap, ID_MASK, whole_range=whole
-            )
-        return await self._page(guild_id, rows, total, cap, query)
+        return await self._page(guild_id, found.rows, found.total, cap, query)
 
     async def _filtered_postgres(
         self,

@@ -1,0 +1,111 @@
+"""The paths of PostgreSQL's search plan (db/postgres/search.py), with the probe shrunk to
+three rows so that a handful of headlines takes each: the page and the total must be the same
+whichever part of the statement found them. The same tests run on SQLite, where the probe
+does not exist and the answers must not differ."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from db import AnyDatabase, PostgresDatabase, SqliteArchiveRepository
+from db.postgres import search as postgres_search
+from news.core.models import HeadlineQuery
+from testkit.builders import WEDNESDAY, headline, roundup, section
+from tests.backends import TEST_SETTINGS
+
+_SETTINGS = """
+SELECT current_setting('enable_seqscan') AS seqscan,
+       current_setting('max_parallel_workers_per_gather') AS workers
+"""
+
+
+@pytest.fixture(autouse=True)
+def small_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(postgres_search, "PROBE_ROWS", 3)
+
+
+async def file_newest_first(archive: SqliteArchiveRepository, *titles: str) -> None:
+    """One roundup whose headlines are a minute apart, the first title the newest."""
+    count = len(titles)
+    await archive.save_roundup(
+        roundup(
+            section(
+                *(
+                    headline(title, at=WEDNESDAY + timedelta(minutes=count - n))
+                    for n, title in enumerate(titles)
+                )
+            )
+        )
+    )
+
+
+async def search(archive: SqliteArchiveRepository, query: HeadlineQuery) -> tuple[list[str], int]:
+    page = await archive.search_headlines(1, query)
+    assert page.total_exact
+    return [h.title for h in page.headlines], page.total
+
+
+async def test_matches_older_than_the_probe_fill_the_page(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await file_newest_first(archive, "날씨 1", "날씨 2", "날씨 3", "날씨 4", "보안 A", "보안 B")
+    found = await search(archive, HeadlineQuery("보안", limit=1))
+    assert found == (["보안 A"], 2)
+
+
+async def test_page_joins_the_probe_and_older_matches_in_order(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await file_newest_first(archive, "보안 A", "날씨 1", "날씨 2", "보안 B", "날씨 3", "보안 C")
+    found = await search(archive, HeadlineQuery("보안", limit=5))
+    assert found == (["보안 A", "보안 B", "보안 C"], 3)
+
+
+async def test_full_page_from_the_probe_still_counts_older_matches(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await file_newest_first(archive, "보안 A", "보안 B", "날씨 1", "보안 C", "날씨 2", "보안 D")
+    found = await search(archive, HeadlineQuery("보안", limit=2))
+    assert found == (["보안 A", "보안 B"], 4)
+
+
+async def test_later_page_beyond_the_probe(archive: SqliteArchiveRepository) -> None:
+    await file_newest_first(archive, "보안 A", "보안 B", "날씨 1", "보안 C", "날씨 2", "보안 D")
+    found = await search(archive, HeadlineQuery("보안", offset=2, limit=2))
+    assert found == (["보안 C", "보안 D"], 4)
+
+
+async def test_no_match_anywhere_in_a_range_longer_than_the_probe(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await file_newest_first(archive, "날씨 1", "날씨 2", "날씨 3", "날씨 4", "날씨 5")
+    assert await search(archive, HeadlineQuery("보안")) == ([], 0)
+
+
+async def test_week_longer_than_the_probe_is_searched_whole(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await file_newest_first(archive, "보안 A", "날씨 1", "날씨 2", "날씨 3", "보안 B", "보안 C")
+    found = await search(archive, HeadlineQuery("보안", week="2026-W48", limit=2))
+    assert found == (["보안 A", "보안 B"], 3)
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+async def test_guard_settings_do_not_outlive_the_search(
+    archive: SqliteArchiveRepository, database: AnyDatabase
+) -> None:
+    assert isinstance(database, PostgresDatabase)
+    await file_newest_first(archive, "보안 A", "날씨 1", "날씨 2", "날씨 3", "보안 B")
+    # One connection, so the statements after the search run where it ran.
+    async with await PostgresDatabase.open(
+        database.url, max_size=1, server_settings=TEST_SETTINGS
+    ) as single:
+        before = await single.fetch_one(_SETTINGS)
+        page = await SqliteArchiveRepository(single).search_headlines(1, HeadlineQuery("보안"))
+        after = await single.fetch_one(_SETTINGS)
+    assert page.total == 2
+    assert before is not None and after is not None
+    assert (after["seqscan"], after["workers"]) == (before["seqscan"], before["workers"])
+    assert after["seqscan"] == "on"
