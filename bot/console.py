@@ -27,6 +27,7 @@ from rich.text import Text
 from bot import console_admin, console_feeds, terminal
 from bot.app import Services
 from bot.cli.common import EXIT_ERROR, EXIT_OK, did_you_mean
+from bot.console_prompt import Prompt
 from locales import t
 from news.archive.importing import ImportRequest
 from news.core.decoding import decode_article
@@ -150,7 +151,7 @@ class LocalConsole:
         return EXIT_ERROR if failed else EXIT_OK
 
     async def _run_interactive(self) -> int:
-        history = _History(HISTORY_FILE)
+        prompt = Prompt(HISTORY_FILE)
         self._out.print(t(self._language, "terminal.console_banner"))
         # Between commands Ctrl-C raises KeyboardInterrupt (dropping the line being typed)
         # rather than reaching asyncio.run's handler, which would end the console: a Ctrl-C
@@ -159,7 +160,7 @@ class LocalConsole:
         try:
             while True:
                 try:
-                    line = self._read_line()
+                    line = self._read_line(prompt)
                     if line is None or line.strip().lower() in QUIT:
                         break
                     await self._cancellable(line)
@@ -167,16 +168,17 @@ class LocalConsole:
                     self._out.print()
         finally:
             signal.signal(signal.SIGINT, previous)
-            history.save()
+            prompt.save_history()
         return EXIT_OK
 
-    def _read_line(self) -> str | None:
-        """The next line typed; None at Ctrl-D. Ctrl-C drops the line and asks again. The
-        loop waits here, in its own thread: nothing else runs in the console meanwhile."""
+    def _read_line(self, prompt: Prompt) -> str | None:
+        """The next line typed; None at Ctrl-D. Ctrl-C drops the line and asks again (see
+        ``bot.console_prompt``). The loop waits here: nothing else runs in the console
+        meanwhile."""
         while True:
             try:
-                return input(PROMPT)
-            except KeyboardInterrupt:
+                return prompt.read_line(PROMPT)
+            except KeyboardInterrupt:  # a SIGINT sent from elsewhere, e.g. kill -INT
                 self._out.print()
             except EOFError:
                 self._out.print()
@@ -286,25 +288,3 @@ def _page_number(text: str) -> int:
         return int(text)
     except ValueError:
         raise InvalidInput("console.bad_page", text=text[:20]) from None
-
-
-class _History:
-    """Line history of the interactive console, kept between sessions when readline exists."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        try:
-            import readline
-        except ImportError:  # not on every platform; the console works without it
-            self._readline = None
-            return
-        self._readline = readline
-        if path.exists():
-            readline.read_history_file(path)
-
-    def save(self) -> None:
-        if self._readline is None:
-            return
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        self._readline.set_history_length(1000)
-        self._readline.write_history_file(self._path)
