@@ -187,7 +187,8 @@ class SqliteSearchRepository:
             "cap": cap,
             "id_mask": ID_MASK,
         }
-        statement = search_plan.SEARCH if expression else search_plan.LATEST
+        filters = (query.company_id is not None) + (query.topic_id is not None)
+        statement = search_plan.search_statement(text, filters)
         if query.guild_tags and query.company_id is not None:
             statement = own_tags.company_search(params, query, text_expression)
         rows = await self._db.fetch_all(statement, params)

@@ -77,6 +77,13 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(units) if units else None
 
 
+def reads_one_term(query: str) -> bool:
+    """Whether the matches of ``query`` are those of one index term (or of a word or its
+    plural): one unit whose phrases are single terms."""
+    units = search_units(query).units
+    return len(units) == 1 and all(len(phrase.terms) == 1 for phrase in units[0])
+
+
 def phrases_parameter(query: str) -> str | None:
     """The quoted phrases of ``query`` that the candidates of the index must be checked for
     (PHRASE_MATCH): the index row holds the title and the summary as one run of terms, so its
