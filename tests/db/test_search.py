@@ -382,3 +382,12 @@ async def test_words_that_rarely_meet_give_the_newest_page_and_the_exact_total(
     await archive.save_roundup(headlines_roundup("보안 게임 0", at=later))
     page = await archive.search_headlines(1, HeadlineQuery("게임 보안", limit=1))
     assert ([h.title for h in page.headlines], page.total) == (["보안 게임 0"], 2)
+
+
+async def test_compacting_the_index_keeps_every_match(archive: SqliteArchiveRepository) -> None:
+    for n in range(6):  # a transaction, and a piece of the SQLite index, each
+        await archive.save_roundup(headlines_roundup(f"보안 소식 {n}", f"게임 {n}"))
+    before = await titles(archive, "보안")
+    await archive.compact_search_index()
+    assert await titles(archive, "보안") == before
+    assert len(before) == 6
