@@ -17,7 +17,7 @@ from news.core.models import Headline, HeadlineQuery
 
 from db.backend import Database, Params, Session, Sql, json_list_sql
 from db.sqlite.search_index import filtered_expression
-from db.sqlite.search_plan import page_and_total
+from db.sqlite.search_plan import Walk, page_and_total
 
 _LINK = """
 INSERT INTO guild_headline_companies (guild_id, headline_id, company_id, sort_key)
@@ -55,9 +55,11 @@ _COMPANY_MATCHES = f"""
 """
 _TEXT = """AND EXISTS (SELECT 1 FROM headline_search AS r
                     WHERE headline_search MATCH :rest AND r.rowid = t.sort_key)"""
+# Count first: the UNION is computed whole either way, so once rather than for the page and
+# again for the count.
 _SEARCH = {
     narrowed: page_and_total(
-        _COMPANY_MATCHES.format(text=_TEXT if narrowed else ""), "ORDER BY 1 DESC"
+        _COMPANY_MATCHES.format(text=_TEXT if narrowed else ""), "ORDER BY 1 DESC", Walk.COUNT_FIRST
     )
     for narrowed in (False, True)
 }
