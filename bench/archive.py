@@ -9,7 +9,8 @@ article per day, or with ``--weekly`` one a week) through the real import path (
 extract, store) and reports the import rate. Then, on the same database: warm p50/p99 of
 each class of search (this process, ``--samples`` runs) and cold ones (the first search of a
 fresh process, the OS page cache dropped before each when we may write
-/proc/sys/vm/drop_caches), against a narrow LIKE scan (sort key, id, title; newest first,
+/proc/sys/vm/drop_caches; after all the warm runs, which a drop would send to the disk),
+against a narrow LIKE scan (sort key, id, title; newest first,
 stopping at the page and the capped count). Every answer is checked against the truth the
 generator wrote, found by a plain scan of every title: the page must be exactly the newest
 matches at its offset and the total the true count up to TOTAL_CAP; a wrong answer exits 1.
@@ -636,8 +637,9 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
         del raw_titles
         rng = random.Random(SEED + 1)
         weeks = sorted(set(stored.weeks))
-        dropped = drop_page_cache()
         lines: list[Line] = []
+        cold_cases: list[tuple[Line, list[tuple[Case, str | None]]]] = []
+        load_before = os.getloadavg()
         for label, cases in CASES.items():
             for with_week in (False, True) if label in WEEK_CLASSES else (False,):
                 sampled = [
@@ -656,7 +658,7 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
                         for wanted, week in sampled[: args.baseline_samples]
                     ]
                 )
-                line.cold = measure_cold(path, checker, sampled[: args.cold_samples], dropped)
+                cold_cases.append((line, sampled[: args.cold_samples]))
                 lines.append(line)
         for cases in CASES.values():
             for wanted in cases:
@@ -686,6 +688,13 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
             checker.checked += 1
             timings.append(ms)
         lines.append(Line("company lookup (/company)", figures(timings)))
+        load_warm = os.getloadavg()
+
+        # Cold runs last: dropping the OS page cache before each would otherwise leave the
+        # next class's warm runs reading from disk.
+        dropped = drop_page_cache()
+        for line, cold in cold_cases:
+            line.cold = measure_cold(path, checker, cold, dropped)
 
         single = await single_import_throughput(service, companies, 20, len(stored.ids) // 3650)
 
@@ -711,12 +720,19 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
     )
     out.print(
         f"warm: {args.samples} runs a case in this process; cold: {args.cold_samples} runs, "
-        "each the first search of a fresh process, "
+        "each the first search of a fresh process, after every warm run, "
         + (
             "page cache dropped before each"
             if dropped
             else "page cache NOT dropped (writing /proc/sys/vm/drop_caches needs root)"
         )
+    )
+    out.print(
+        "load average (1, 5, 15 min) before the warm runs: "
+        + ", ".join(f"{load:.1f}" for load in load_before)
+        + "; after them: "
+        + ", ".join(f"{load:.1f}" for load in load_warm)
+        + f" ({os.cpu_count()} cores)"
     )
     out.print(
         f"LIKE: a narrow (sort key, id, title) table in memory scanned newest first, "
