@@ -11,7 +11,8 @@ article per day, or with ``--weekly`` one a week) through the real import path (
 extract, store) and reports the import rate. Then, on the same database: warm p50/p99 of
 each class of search (this process, ``--samples`` runs) and cold ones (the first search of a
 fresh process, the OS page cache dropped before each when we may write
-/proc/sys/vm/drop_caches), against a narrow LIKE scan (sort key, id, title; newest first,
+/proc/sys/vm/drop_caches; after all the warm runs, which a drop would send to the disk),
+against a narrow LIKE scan (sort key, id, title; newest first,
 stopping at the page and the capped count). Every answer is checked against the truth the
 generator wrote, found by a plain scan of every title: the page must be exactly the newest
 matches at its offset and the total the true count up to TOTAL_CAP; a wrong answer exits 1.
@@ -505,10 +506,32 @@ def figures(timings: list[float]) -> Figures:
     return Figures(statistics.median(timings), timings[p99_index], len(timings))
 
 
-async def timed(run: Callable[[], Awaitable[T]]) -> tuple[T, float]:
-    started = time.perf_counter()
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One run's wall-clock time and the CPU time this process spent on it (every thread,
+    SQLite's included): on a machine shared with other jobs the wall clock also counts the
+    time the run waited for a core, the CPU time does not."""
+
+    wall_ms: float
+    cpu_ms: float
+
+
+@dataclass(slots=True)
+class Samples:
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def add(self, sample: Sample) -> None:
+        self.wall.append(sample.wall_ms)
+        self.cpu.append(sample.cpu_ms)
+
+
+async def timed(run: Callable[[], Awaitable[T]]) -> tuple[T, Sample]:
+    started, cpu = time.perf_counter(), time.process_time()
     result = await run()
-    return result, (time.perf_counter() - started) * 1000
+    return result, Sample(
+        (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+    )
 
 
 def drop_page_cache() -> bool:
@@ -557,7 +580,7 @@ class LikeBaseline:
             zip(stored.sort_keys, stored.ids, raw_titles, strict=True),
         )
 
-    def run(self, query: str, key_range: tuple[int, int]) -> float:
+    def run(self, query: str, key_range: tuple[int, int]) -> Sample:
         words = [w for w in query.replace('"', " ").split() if w]
         where = " AND ".join("title LIKE ?" for _ in words)
         sql = (
@@ -565,9 +588,9 @@ class LikeBaseline:
             " ORDER BY sort_key DESC LIMIT ?"
         )
         params = [*key_range, *(f"%{w}%" for w in words), TOTAL_CAP + 1]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         self._db.execute(sql, params).fetchall()
-        return (time.perf_counter() - started) * 1000
+        return Sample((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000)
 
 
 # -- cold runs: a fresh process, the page cache dropped ------------------------------------------
@@ -577,8 +600,8 @@ async def cold_child(args: argparse.Namespace) -> None:
     """One search in this fresh process, printed as JSON for the parent to check."""
     async with open_services(Settings(_env_file=None, database_path=Path(args.db))) as services:
         query_units(args.cold)  # the analyser's dictionary loads once per process, not per query
-        page, ms = await timed(lambda: search(services.archive, args.cold, args.cold_week))
-    print(json.dumps({"ms": ms, "answer": dataclasses.asdict(Answer.of(page))}))
+        page, sample = await timed(lambda: search(services.archive, args.cold, args.cold_week))
+    print(json.dumps({"ms": sample.wall_ms, "answer": dataclasses.asdict(Answer.of(page))}))
 
 
 def cold_run(path: Path, query: str, week: str | None) -> tuple[Answer, float]:
@@ -598,21 +621,47 @@ def cold_run(path: Path, query: str, week: str | None) -> tuple[Answer, float]:
 class Line:
     label: str
     warm: Figures
+    cpu: Figures
     cold: Figures | None = None
     like: Figures | None = None
+    like_cpu: Figures | None = None
+
+    @classmethod
+    def of(cls, label: str, samples: Samples) -> Line:
+        return cls(label, figures(samples.wall), figures(samples.cpu))
+
+
+COLUMNS = (
+    "case",
+    "warm p50 ms",
+    "warm p99 ms",
+    "CPU p50 ms",
+    "CPU p99 ms",
+    "cold p50 ms",
+    "cold max ms",
+    "LIKE p50 ms",
+    "LIKE p99 ms",
+    "LIKE CPU p50 ms",
+    "speed-up (warm p50)",
+    "speed-up (CPU p50)",
+)
 
 
 def cells(line: Line) -> list[str]:
-    cold, like = line.cold, line.like
+    cold, like, like_cpu = line.cold, line.like, line.like_cpu
     return [
         line.label,
         f"{line.warm.p50_ms:.2f}",
         f"{line.warm.p99_ms:.2f}",
+        f"{line.cpu.p50_ms:.2f}",
+        f"{line.cpu.p99_ms:.2f}",
         f"{cold.p50_ms:.1f}" if cold else "",
         f"{cold.p99_ms:.1f}" if cold else "",
         f"{like.p50_ms:.1f}" if like else "",
         f"{like.p99_ms:.1f}" if like else "",
+        f"{like_cpu.p50_ms:.1f}" if like_cpu else "",
         f"{like.p50_ms / line.warm.p50_ms:.0f}x" if like else "",
+        f"{like_cpu.p50_ms / max(line.cpu.p50_ms, 0.001):.0f}x" if like_cpu else "",
     ]
 
 
@@ -620,14 +669,14 @@ async def measure_class(
     service: ArchiveService,
     checker: Checker,
     sampled: list[tuple[Case, str | None]],
-) -> Figures:
+) -> Samples:
     """Warm figures: every sampled search timed in this process, and its answer checked."""
-    timings = []
+    samples = Samples()
     for wanted, week in sampled:
-        page, ms = await timed(functools.partial(search, service, wanted.query, week))
+        page, sample = await timed(functools.partial(search, service, wanted.query, week))
         checker.check(page, checker.truth(wanted, week), repr(wanted.query))
-        timings.append(ms)
-    return figures(timings)
+        samples.add(sample)
+    return samples
 
 
 def measure_cold(
@@ -644,7 +693,7 @@ def measure_cold(
 
 
 async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
-    out = Console(width=max(Console().width, 140))
+    out = Console(width=max(Console().width, 200))
     path = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "bench-archive.db"
     reuse = path.exists()
     daily = not args.weekly
@@ -676,8 +725,9 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
         del raw_titles
         rng = random.Random(SEED + 1)
         weeks = sorted(set(stored.weeks))
-        dropped = drop_page_cache()
         lines: list[Line] = []
+        cold_cases: list[tuple[Line, list[tuple[Case, str | None]]]] = []
+        load_before = os.getloadavg()
         for label, cases in CASES.items():
             for with_week in (False, True) if label in WEEK_CLASSES else (False,):
                 sampled = [
@@ -686,35 +736,33 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
                 ]
                 for wanted in cases:  # once each before timing: the truth is computed here
                     checker.truth(wanted, None)
-                line = Line(
+                line = Line.of(
                     label + (" + week" if with_week else ""),
                     await measure_class(service, checker, sampled),
                 )
-                line.like = figures(
-                    [
-                        baseline.run(wanted.query, week_key_range(week) if week else ALL_KEYS)
-                        for wanted, week in sampled[: args.baseline_samples]
-                    ]
-                )
-                line.cold = measure_cold(path, checker, sampled[: args.cold_samples], dropped)
+                like = Samples()
+                for wanted, week in sampled[: args.baseline_samples]:
+                    like.add(baseline.run(wanted.query, week_key_range(week) if week else ALL_KEYS))
+                line.like, line.like_cpu = figures(like.wall), figures(like.cpu)
+                cold_cases.append((line, sampled[: args.cold_samples]))
                 lines.append(line)
         for cases in CASES.values():
             for wanted in cases:
                 await recall_walk(service, checker, wanted, None)
 
         company_cases = [rng.choice(companies) for _ in range(args.samples)]
-        timings = []
+        samples = Samples()
         for company in company_cases:
-            page, ms = await timed(
+            page, sample = await timed(
                 functools.partial(search, service, FILTER_CASE.query, company=company.name)
             )
             expected = checker.truth(FILTER_CASE, None, company.id)
             checker.check(page, expected, f"보안 + company {company.name}")
-            timings.append(ms)
-        lines.append(Line("Korean + company filter", figures(timings)))
-        timings = []
+            samples.add(sample)
+        lines.append(Line.of("Korean + company filter", samples))
+        samples = Samples()
         for company in company_cases:
-            lookup, ms = await timed(
+            lookup, sample = await timed(
                 functools.partial(service.lookup_company, GUILD_ID, company.english_name)
             )
             report = lookup.report
@@ -724,24 +772,21 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
             if got != expected:
                 raise WrongAnswer(f"/company {company.english_name}: {got} != {expected}")
             checker.checked += 1
-            timings.append(ms)
-        lines.append(Line("company lookup (/company)", figures(timings)))
-
+            samples.add(sample)
+        lines.append(Line.of("company lookup (/company)", samples))
+        load_warm = os.getloadavg()
         single = await single_import_throughput(
             service, companies, args.single_articles, len(stored.ids) // 3650
         )
 
+        # Cold runs last: dropping the OS page cache before each would otherwise leave the
+        # next class's warm runs, and the imports, reading from the disk.
+        dropped = drop_page_cache()
+        for line, cold in cold_cases:
+            line.cold = measure_cold(path, checker, cold, dropped)
+
     table = Table(title=f"{len(stored.ids):,} headlines, {len(companies)} companies")
-    for column in (
-        "case",
-        "warm p50 ms",
-        "warm p99 ms",
-        "cold p50 ms",
-        "cold max ms",
-        "LIKE p50 ms",
-        "LIKE p99 ms",
-        "speed-up (warm p50)",
-    ):
+    for column in COLUMNS:
         table.add_column(column, justify="left" if column == "case" else "right")
     for line in lines:
         table.add_row(*cells(line))
@@ -753,12 +798,23 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
     )
     out.print(
         f"warm: {args.samples} runs a case in this process; cold: {args.cold_samples} runs, "
-        "each the first search of a fresh process, "
+        "each the first search of a fresh process, after every warm run, "
         + (
             "page cache dropped before each"
             if dropped
             else "page cache NOT dropped (writing /proc/sys/vm/drop_caches needs root)"
         )
+    )
+    out.print(
+        "CPU: the CPU time this process (all its threads, SQLite's included) spent on the same "
+        "warm runs, which waiting for a core on a busy machine does not count"
+    )
+    out.print(
+        "load average (1, 5, 15 min) before the warm runs: "
+        + ", ".join(f"{load:.1f}" for load in load_before)
+        + "; after them: "
+        + ", ".join(f"{load:.1f}" for load in load_warm)
+        + f" ({os.cpu_count()} cores)"
     )
     out.print(
         f"LIKE: a narrow (sort key, id, title) table in memory scanned newest first, "

@@ -17,6 +17,7 @@ from news.core.models import Headline, HeadlineQuery
 
 from db.backend import Database, Params, Session, Sql, json_list_sql
 from db.sqlite.search_index import filtered_expression
+from db.sqlite.search_plan import Walk, page_and_total
 
 _LINK = """
 INSERT INTO guild_headline_companies (guild_id, headline_id, company_id, sort_key)
@@ -54,16 +55,11 @@ _COMPANY_MATCHES = f"""
 """
 _TEXT = """AND EXISTS (SELECT 1 FROM headline_search AS r
                     WHERE headline_search MATCH :rest AND r.rowid = t.sort_key)"""
-_PAGE = """
-WITH page AS MATERIALIZED ({matches} ORDER BY 1 DESC LIMIT :limit OFFSET :offset)
-SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
- ORDER BY v.sort_key DESC
-"""
-_COUNT = "SELECT count(*) AS total FROM ({matches} LIMIT :cap)"
+# Count first: the UNION is computed whole either way, so once rather than for the page and
+# again for the count.
 _SEARCH = {
-    narrowed: (
-        _PAGE.format(matches=_COMPANY_MATCHES.format(text=_TEXT if narrowed else "")),
-        _COUNT.format(matches=_COMPANY_MATCHES.format(text=_TEXT if narrowed else "")),
+    narrowed: page_and_total(
+        _COMPANY_MATCHES.format(text=_TEXT if narrowed else ""), "ORDER BY 1 DESC", Walk.COUNT_FIRST
     )
     for narrowed in (False, True)
 }
@@ -190,9 +186,9 @@ ACTIVITY = Sql(sqlite=_SQLITE_ACTIVITY, postgres=_PG_ACTIVITY)
 
 def company_search(
     params: dict[str, Any], query: HeadlineQuery, text_expression: str | None
-) -> tuple[str, str]:
-    """The page and count statements of a company-filtered search for a server with its own
-    tags; adds their parameters to ``params``."""
+) -> str:
+    """The statement of a company-filtered search for a server with its own tags (page and
+    total, as db/sqlite/search_plan.page_and_total); adds its parameters to ``params``."""
     assert query.company_id is not None
     rest = filtered_expression(text_expression, None, query.topic_id)
     params.update(company_id=query.company_id, rest=rest)

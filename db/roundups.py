@@ -26,10 +26,11 @@ from news.core.models import (
 )
 from news.core.text import normalize
 
-from db.backend import Database, Params, Row, Session, Statement, json_list_sql
+from db.backend import Database, Dialect, Params, Row, Session, Statement, json_list_sql
 from db.headlines import StoredHeadline, dedupe_key, publication, store_headlines
 from db.locks import LockSpace, lock_scope
 from db.roundup_reading import load_roundup
+from db.sqlite import search_index
 from db.times import from_unix, unix
 
 _GET_IMPORT_SOURCE = """
@@ -242,6 +243,13 @@ class SqliteRoundupRepository:
             )
             for row in rows
         ]
+
+    async def compact_search_index(self) -> None:
+        """Merge SQLite's search index into one segment (search_index.optimize); the GIN
+        index of PostgreSQL merges its pending entries itself."""
+        if self._db.dialect is Dialect.SQLITE:
+            async with self._db.transaction() as tx:
+                await search_index.optimize(tx)
 
     async def delete_roundup(self, guild_id: int, roundup_id: int) -> RoundupRef | None:
         """Delete the guild's roundup with the headlines it owns; None when it has none such."""

@@ -22,52 +22,13 @@ from db.headlines import ALL_KEYS, ID_MASK, headline_from_row, week_key_range
 from db.postgres import filtered_search
 from db.postgres import search as postgres_search
 from db.postgres import search_index as postgres_index
+from db.sqlite import search_plan
 from db.sqlite.search_index import filtered_expression, match_expression, phrases_parameter
 
 # Counting every match of a very common term over years of headlines costs more than the
 # page itself, so totals stop at this many (see SqliteSearchRepository.search_headlines).
 TOTAL_CAP = 1000
 
-# The search index yields rowids (= sort keys) newest first, already restricted to the week's
-# range, so SQLite stops after offset + limit visible rows instead of sorting every match.
-# The low 32 bits of a sort key are the headline id (a CHECK in the schema holds it), which
-# spares a lookup in headlines for every candidate. Quoted phrases (:phrases, JSON; NULL when
-# there are none) are checked on the candidates' own title and summary, since the index row
-# runs the two together (a headline without a summary needs no check: its index row is its
-# title).
-_SEARCH_PAGE = """
-WITH page AS MATERIALIZED (
-    SELECT f.rowid AS sort_key
-      FROM headline_search AS f
-     WHERE headline_search MATCH :match
-       AND f.rowid BETWEEN :low AND :high
-       AND EXISTS (SELECT 1 FROM guild_headlines AS g
-                    WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
-       AND (:phrases IS NULL
-            OR EXISTS (SELECT 1 FROM headlines AS h
-                        WHERE h.id = f.rowid & :id_mask
-                          AND (h.summary = '' OR phrase_match(h.title, h.summary, :phrases))))
-     ORDER BY f.rowid DESC
-     LIMIT :limit OFFSET :offset
-)
-SELECT v.* FROM page JOIN headline_view AS v ON v.sort_key = page.sort_key
- ORDER BY v.sort_key DESC
-"""
-_SEARCH_COUNT = """
-SELECT count(*) AS total FROM (
-    SELECT 1
-      FROM headline_search AS f
-     WHERE headline_search MATCH :match
-       AND f.rowid BETWEEN :low AND :high
-       AND EXISTS (SELECT 1 FROM guild_headlines AS g
-                    WHERE g.guild_id = :guild_id AND g.headline_id = f.rowid & :id_mask)
-       AND (:phrases IS NULL
-            OR EXISTS (SELECT 1 FROM headlines AS h
-                        WHERE h.id = f.rowid & :id_mask
-                          AND (h.summary = '' OR phrase_match(h.title, h.summary, :phrases))))
-     LIMIT :cap
-) AS hits
-"""
 _LATEST_PAGE = """
 WITH page AS MATERIALIZED (
     SELECT h.sort_key
@@ -226,28 +187,14 @@ class SqliteSearchRepository:
             "cap": cap,
             "id_mask": ID_MASK,
         }
-        page_sql, count_sql = (
-            (_SEARCH_PAGE, _SEARCH_COUNT) if expression else (_LATEST_PAGE, _LATEST_COUNT)
-        )
+        filters = (query.company_id is not None) + (query.topic_id is not None)
+        statement = search_plan.search_statement(text, filters)
         if query.guild_tags and query.company_id is not None:
-            page_sql, count_sql = own_tags.company_search(params, query, text_expression)
-        rows = await self._db.fetch_all(page_sql, params)
-        # A first page that is not full already tells the total: one query, not two.
-        if query.offset == 0 and len(rows) < query.limit:
-            total = len(rows)
-        else:
-            count = await self._db.fetch_one(count_sql, params)
-            total = int(count["total"]) if count else 0
-        headlines = tuple(map(headline_from_row, rows))
-        if query.guild_tags:
-            headlines = await own_tags.with_own_companies(self._db, guild_id, headlines)
-        return HeadlinePage(
-            total=total,
-            total_exact=total < cap,
-            headlines=headlines,
-            offset=query.offset,
-            limit=query.limit,
-        )
+            statement = own_tags.company_search(params, query, text_expression)
+        rows = await self._db.fetch_all(statement, params)
+        total = int(rows[0]["total"])  # on every row; an empty page is one row of NULLs
+        found = [row for row in rows if row["id"] is not None]
+        return await self._page(guild_id, found, total, cap, query)
 
     async def _search_postgres(self, guild_id: int, query: HeadlineQuery) -> HeadlinePage:
         condition = postgres_index.condition(query.text, query.company_id, query.topic_id)

@@ -215,3 +215,26 @@ async def test_a_big_feed_archive_is_retagged_in_the_background_with_progress(
     assert (change.retag.done, change.retag.changed) == (33, 31)
     assert len(await world.company(A, "NVIDIA")) == 10
     assert await world.company(B, "NVIDIA") == []
+
+
+async def test_the_company_filter_pages_through_the_servers_own_tags_with_their_total(
+    world: World,
+) -> None:
+    items = [
+        (f"g-{n}", f"녹색팀 소식 {n}", f"https://news.test/g-{n}", MONDAY.format(hour=n % 24))
+        for n in range(24)
+    ]
+    world.serve(*items)
+    await world.poll()
+    await world.services.archive.add_alias("엔비디아", "녹색팀", guild_id=A)
+    search = world.services.archive.search_headlines
+
+    pages = [await search(A, "", company="NVIDIA", page=n, per_page=10) for n in (1, 2, 3, 4)]
+    shown = [h.title for page in pages for h in page.headlines]
+    assert [page.total for page in pages] == [25, 25, 25, 25]  # 24 items and GREEN
+    assert [len(page.headlines) for page in pages] == [10, 10, 5, 0]
+    assert len(set(shown)) == 25
+    times = [h.published_at for page in pages for h in page.headlines]
+    assert times == sorted(times, reverse=True)
+    narrowed = await search(A, "소식", company="NVIDIA", page=2, per_page=10)
+    assert (narrowed.total, len(narrowed.headlines)) == (24, 10)

@@ -13,7 +13,7 @@ import pytest
 
 from db import SqliteArchiveRepository, SqliteCompanyRepository, SqliteTopicRepository
 from news.archive.importing import ImportRequest
-from news.archive.service import ArchiveService
+from news.archive.service import COMPACT_AFTER_ARTICLES, ArchiveService
 from news.core.errors import ImportRejected, InvalidInput, NotFound
 from testkit.postgres import TemplateServer
 from tests.backends import open_seeded_backend
@@ -176,6 +176,31 @@ async def test_importing_several_articles_files_each_in_order(service: ArchiveSe
     assert [r.roundup.week for r in results] == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
     assert seen == [r.roundup.week for r in results]
     assert len(await service.weeks(1)) == 4
+
+
+@pytest.mark.parametrize(
+    ("articles", "compacted"), [(COMPACT_AFTER_ARTICLES, True), (COMPACT_AFTER_ARTICLES - 1, False)]
+)
+async def test_a_bulk_import_leaves_the_search_index_in_one_segment(
+    articles: int, compacted: bool
+) -> None:
+    async with await Database.open(":memory:") as database:
+        service = ArchiveService(
+            SqliteCompanyRepository(database),
+            SqliteTopicRepository(database),
+            SqliteArchiveRepository(database),
+            clock=lambda: NOW,
+        )
+        await service.start()
+        first = date(2026, 1, 5)
+        await service.import_roundups(
+            ImportRequest(1, f"ㆍ카카오, {n}번째 발표\n", day=first + timedelta(weeks=n))
+            for n in range(articles)
+        )
+        row = await database.fetch_one("SELECT count(DISTINCT segid) FROM headline_search_idx")
+        assert row is not None
+        assert (row[0] == 1) is compacted
+        assert (await service.search_headlines(1, "카카오")).total == articles
 
 
 async def test_a_bad_article_stops_a_batch_and_keeps_those_before_it(

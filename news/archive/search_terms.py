@@ -53,8 +53,12 @@ Unit = tuple[Phrase, ...]
 
 def text_terms(text: str) -> list[str]:
     """The terms of ``text``, in order."""
+    return _folded_terms(_fold(text))
+
+
+def _folded_terms(folded: str) -> list[str]:
     terms: list[str] = []
-    for cjk, word in _RUN.findall(_fold(text)):
+    for cjk, word in _RUN.findall(folded):
         if word:
             terms.append(word)
         else:
@@ -114,12 +118,29 @@ def search_units(query: str) -> SearchUnits:
 def phrase_in(text: str, unit: Unit) -> bool:
     """Whether some phrase of ``unit`` stands in ``text`` as it does in an index row made of
     ``text`` alone: its terms side by side (the last one only begun, with ``prefix``)."""
+    # No term spans white space, so the terms of the text are those of its words one after
+    # the other, and a phrase can only start in a word containing its first term: only those
+    # words and the few after them are made into terms (a search checks each of up to a
+    # thousand candidates, and a summary is a paragraph).
+    words = _fold(text).split()
+    return any(_phrase_from(words, phrase) for phrase in unit)
+
+
+def _phrase_from(words: list[str], phrase: Phrase) -> bool:
     # Terms are runs of word characters, so NUL never occurs in one: as a separator it turns
     # "these terms side by side" into a substring test.
-    terms = "\0" + "\0".join(text_terms(text)) + "\0"
-    return any(
-        "\0" + "\0".join(phrase.terms) + ("" if phrase.prefix else "\0") in terms for phrase in unit
-    )
+    wanted = "\0" + "\0".join(phrase.terms) + ("" if phrase.prefix else "\0")
+    for start, word in enumerate(words):
+        if phrase.terms[0] not in word:
+            continue
+        terms = _folded_terms(word)
+        enough = len(terms) + len(phrase.terms)
+        following = iter(words[start + 1 :])
+        while len(terms) < enough and (more := next(following, None)) is not None:
+            terms += _folded_terms(more)
+        if wanted in "\0" + "\0".join(terms) + "\0":
+            return True
+    return False
 
 
 def phrase_unit(phrase: str) -> Unit | None:

@@ -350,3 +350,44 @@ async def test_total_counts_every_match_whatever_the_page(
     assert (last.total, len(last.headlines)) == (30, 10)
     assert (beyond.total, beyond.headlines) == (30, ())
     assert len({h.id for h in first.headlines + last.headlines}) == 20
+
+
+@pytest.mark.parametrize("query", ["보안", "보안 소식", '"보안 소식"'])
+@pytest.mark.parametrize("count", [7, TOTAL_CAP + 5])
+async def test_every_page_and_total_whether_the_page_or_the_count_walks_first(
+    archive: SqliteArchiveRepository, query: str, count: int
+) -> None:
+    # One word reads the page first; several words or a phrase count first (search_plan).
+    news = [headline(f"보안 소식 {n}", at=WEDNESDAY + timedelta(minutes=n)) for n in range(count)]
+    older = headline("보안 게임", at=WEDNESDAY - timedelta(minutes=1))  # found by 보안 alone
+    await archive.save_roundup(roundup(section(*news, older)))
+    matching = [f"보안 소식 {n}" for n in reversed(range(count))]
+    if query == "보안":
+        matching.append("보안 게임")
+    for offset in (0, 3, count - 2, count + 4):
+        page = await archive.search_headlines(1, HeadlineQuery(query, offset=offset, limit=4))
+        assert [h.title for h in page.headlines] == matching[offset : offset + 4]
+        cap = max(TOTAL_CAP, offset + 4 + 1)  # a deep page counts past TOTAL_CAP
+        assert page.total == min(len(matching), cap)
+        assert page.total_exact is (len(matching) < cap)
+
+
+async def test_words_that_rarely_meet_give_the_newest_page_and_the_exact_total(
+    archive: SqliteArchiveRepository,
+) -> None:
+    await archive.save_roundup(
+        headlines_roundup(*(f"보안 소식 {n}" for n in range(20)), "보안 게임 1", "게임 2")
+    )
+    later = WEDNESDAY + timedelta(days=7)
+    await archive.save_roundup(headlines_roundup("보안 게임 0", at=later))
+    page = await archive.search_headlines(1, HeadlineQuery("게임 보안", limit=1))
+    assert ([h.title for h in page.headlines], page.total) == (["보안 게임 0"], 2)
+
+
+async def test_compacting_the_index_keeps_every_match(archive: SqliteArchiveRepository) -> None:
+    for n in range(6):  # a transaction, and a piece of the SQLite index, each
+        await archive.save_roundup(headlines_roundup(f"보안 소식 {n}", f"게임 {n}"))
+    before = await titles(archive, "보안")
+    await archive.compact_search_index()
+    assert await titles(archive, "보안") == before
+    assert len(before) == 6

@@ -63,6 +63,7 @@ async def test_pragmas_are_set(database: Database) -> None:
     assert await _pragma(database, "journal_mode") == "wal"
     assert await _pragma(database, "busy_timeout") == 5000
     assert await _pragma(database, "synchronous") == 1  # NORMAL
+    assert await _pragma(database, "cache_size") == -65536  # KiB: the search's pages stay
 
 
 async def test_foreign_keys_are_enforced(database: Database) -> None:
