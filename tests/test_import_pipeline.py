@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from db import SqliteArchiveRepository, SqliteCompanyRepository, SqliteTopicRepository
+from db import (
+    Database,
+    SqliteArchiveRepository,
+    SqliteCompanyRepository,
+    SqliteTopicRepository,
+)
 from news.archive.importing import ImportRequest
 from news.archive.service import COMPACT_AFTER_ARTICLES, ArchiveService
 from news.core.errors import ImportRejected, InvalidInput, NotFound
