@@ -30,6 +30,7 @@ class LockSpace(IntEnum):
     GUILD_FEEDS = 3  # scope: guild
     FEED_HOST = 4  # scope: the feed URL's host
     ROUNDUPS = 5  # scope: guild (the same article imported twice at once is one roundup)
+    STORIES = 6  # scope: ISO week (saving the story ids of its new headlines)
 
 
 async def lock_scope(tx: Session, space: LockSpace, *scope: object) -> None:

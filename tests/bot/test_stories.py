@@ -128,14 +128,14 @@ async def test_a_restarted_service_places_new_headlines_in_the_stored_stories(
         ("네이버, 세종에 초대형 AI 데이터센터 짓는다", "https://news.test/1"),
         ("크래프톤, 인도 게임 대회 개최", "https://news.test/2"),
     )
-    ids = {c.headline.title: c.headline.id for c in await world.candidates(ALPHA)}
+    repository = SqliteStoryRepository(world.database)
+    ids = {c.headline.title: c.headline.id for c in await repository.unplaced_headlines(WEEK)}
     naver, krafton = (
         ids["네이버, 세종에 초대형 AI 데이터센터 짓는다"],
         ids["크래프톤, 인도 게임 대회 개최"],
     )
-    repository = SqliteStoryRepository(world.database)
     # Stored ids win over the titles: a rebuilt index reads them and does not group again.
-    await repository.save_story_ids({naver: krafton})
+    await repository.save_story_ids(WEEK, {naver: krafton, krafton: krafton})
     await SqliteArchiveRepository(world.database).save_roundup(
         roundup(
             section(headline("네이버, 세종 초대형 AI 데이터센터 짓는다", "https://b.test/1")),

@@ -51,7 +51,7 @@ async def test_placed_headlines_carry_their_stored_story_ids(
 ) -> None:
     first, second, third = await store_three(archive)
     stories = SqliteStoryRepository(database)
-    await stories.save_story_ids({first: first, third: first})
+    await stories.save_story_ids(WEEK, {first: first, third: first})
     placed = await stories.placed_headlines(WEEK)
     assert [(c.headline.id, c.story_id) for c in placed] == [(first, first), (third, first)]
     assert [c.headline.id for c in await stories.unplaced_headlines(WEEK)] == [second]
@@ -76,7 +76,7 @@ async def test_week_candidates_carry_the_stored_story_ids(
     database: Database, archive: SqliteArchiveRepository
 ) -> None:
     first, second, third = await store_three(archive)
-    await SqliteStoryRepository(database).save_story_ids({first: first, third: first})
+    await SqliteStoryRepository(database).save_story_ids(WEEK, {first: first, third: first})
     candidates = await SqliteDigestRepository(database).week_candidates(1, WEEK)
     story_of = {c.headline.id: c.story_id for c in candidates}
     assert story_of == {first: first, second: None, third: first}
