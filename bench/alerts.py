@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.corpus import SIDECAR_SUFFIXES, bundled_catalogue
 from bot.app import open_services
 from bot.settings import Settings
-from db import AnyDatabase, SqliteAlertRepository
+from db import AnyDatabase, SqlAlertRepository
 from news.alerts.matching import AlertMatcher, NaiveMatcher, one_per_user
 from news.alerts.models import (
     ArrivedHeadline,
@@ -283,7 +283,7 @@ async def measure_service_matching(
 async def _store_subscriptions(
     database: AnyDatabase, subscriptions: Sequence[Subscription]
 ) -> None:
-    repository = SqliteAlertRepository(database)
+    repository = SqlAlertRepository(database)
     now = datetime.now(UTC)
     for subscription in subscriptions:
         new = NewSubscription(

@@ -53,7 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import open_services
 from bot.settings import Settings
-from db import AnyDatabase, SqliteCompanyRepository
+from db import AnyDatabase, SqlCompanyRepository
 from db.headlines import ALL_KEYS, week_key_range
 from db.search import TOTAL_CAP
 from news.archive.importing import ImportRequest
@@ -204,9 +204,7 @@ class ArticleWriter:
         return self._rng.choice(self._companies)
 
 
-async def benchmark_companies(
-    service: ArchiveService, repo: SqliteCompanyRepository
-) -> list[Company]:
+async def benchmark_companies(service: ArchiveService, repo: SqlCompanyRepository) -> list[Company]:
     """The first 200 bundled companies, topped up with synthetic ones if the list is shorter."""
     companies = await repo.all_companies()
     synthetic = [
@@ -700,7 +698,7 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
     async with open_services(Settings(_env_file=None, database_path=path)) as services:
         db = services.database
         service = services.archive
-        companies = await benchmark_companies(service, SqliteCompanyRepository(db))
+        companies = await benchmark_companies(service, SqlCompanyRepository(db))
         if reuse:
             out.print(f"reusing {path}")
             throughput = ImportRate(math.nan, math.nan)

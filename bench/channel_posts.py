@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from db import Database, SqliteChannelRepository, SqliteFeedRepository
+from db import Database, SqlChannelRepository, SqlFeedRepository
 from news.channels.models import ChannelFeed
 from news.core.models import NewHeadline
 from news.feeds.sources import FeedSource
@@ -55,8 +55,8 @@ async def prepare(
     """Feeds that post to their own channel, each with ``per_channel`` stories in its inbox,
     as a poll that brought them would leave them."""
     rng = random.Random(SEED)
-    feeds = SqliteFeedRepository(database)
-    channels = SqliteChannelRepository(database)
+    feeds = SqlFeedRepository(database)
+    channels = SqlChannelRepository(database)
     now = datetime.now(UTC)
     for number, channel_id in enumerate(channel_ids):
         source = FeedSource(0, f"https://bench.test/{number}.xml", f"Feed {number}")

@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.archive import GUILD_ID, benchmark_companies, build_archive
 from bot.app import open_services
 from bot.settings import Settings
-from db import Database, SqliteCompanyRepository
+from db import Database, SqlCompanyRepository
 from testkit.fake_discord import (
     CallbackType,
     FakeDiscord,
@@ -153,7 +153,7 @@ async def build_into(path: Path, headlines: int, out: Console) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     async with open_services(Settings(_env_file=None, database_path=path)) as services:
         service = services.archive
-        companies = await benchmark_companies(service, SqliteCompanyRepository(services.database))
+        companies = await benchmark_companies(service, SqlCompanyRepository(services.database))
         await build_archive(service, companies, headlines, out)
 
 

@@ -42,7 +42,7 @@ from aiohttp import web
 from bot.app import open_services
 from bot.fetch import SafeFetcher
 from bot.settings import Settings
-from db import SqliteFeedRepository
+from db import SqlFeedRepository
 from news.feeds.fetching import FetchResult
 from news.feeds.ports import Fetcher
 from news.feeds.service import FeedService
@@ -65,12 +65,12 @@ class Clock:
 @asynccontextmanager
 async def feed_service(
     database_path: Path, fetcher: Fetcher, clock: Callable[[], datetime]
-) -> AsyncIterator[tuple[FeedService, SqliteFeedRepository]]:
+) -> AsyncIterator[tuple[FeedService, SqlFeedRepository]]:
     """The feed service as the bot wires it (new items are placed into stories as they
     arrive), fetching through ``fetcher``; and the repository, to follow feeds directly."""
     settings = Settings(_env_file=None, database_path=database_path)
     async with open_services(settings, clock=clock, fetcher=fetcher) as services:
-        yield services.feeds, SqliteFeedRepository(services.database)
+        yield services.feeds, SqlFeedRepository(services.database)
 
 
 # --- 1. throughput -------------------------------------------------------------------------

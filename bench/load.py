@@ -70,7 +70,7 @@ from bench.commands import (
 from bench.load_bot import SLOW_CALLBACK_ENV
 from bot.app import open_services
 from bot.settings import Settings
-from db import SqliteFeedRepository
+from db import SqlFeedRepository
 from news.core.weeks import week_of
 from news.digest.posts import MARKER_PREFIX
 from news.feeds.service import MAX_FEEDS_PER_GUILD
@@ -247,7 +247,7 @@ async def prepare_database(
     earlier = anchor - timedelta(hours=1)
     settings = Settings(_env_file=None, database_path=database, allow_private_urls=True)
     async with open_services(settings) as services:
-        repo = SqliteFeedRepository(services.database)
+        repo = SqlFeedRepository(services.database)
         for number in range(feeds):
             source = FeedSource(id=0, url=f"{base}{feed_path(number)}", title=f"Load feed {number}")
             followed, _ = await repo.follow_feed(

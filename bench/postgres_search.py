@@ -35,7 +35,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from db import PostgresDatabase, SqliteSearchRepository
+from db import PostgresDatabase, SqlSearchRepository
 from db.headlines import sort_key
 from db.postgres.search_index import index_row
 from news.core.models import HeadlineQuery
@@ -161,7 +161,7 @@ async def run(args: argparse.Namespace) -> None:
         f"{args.headlines:,} headlines ready in {time.monotonic() - started:.0f} s; "
         f"load average {load_average()}"
     )
-    repository = SqliteSearchRepository(database)
+    repository = SqlSearchRepository(database)
     recent_week = week_of_key(max(key for key, _ in truth))
     cases = [
         Case("2-syllable, common (보안)", "보안"),

@@ -11,16 +11,16 @@ from bot.fetch import SafeFetcher
 from bot.settings import Settings
 from db import (
     AnyDatabase,
-    SqliteAlertRepository,
-    SqliteArchiveRepository,
-    SqliteChannelRepository,
-    SqliteCompanyRepository,
-    SqliteDigestRepository,
-    SqliteFeedRepository,
-    SqliteRetagRepository,
-    SqliteSettingsRepository,
-    SqliteStoryRepository,
-    SqliteTopicRepository,
+    SqlAlertRepository,
+    SqlArchiveRepository,
+    SqlChannelRepository,
+    SqlCompanyRepository,
+    SqlDigestRepository,
+    SqlFeedRepository,
+    SqlRetagRepository,
+    SqlSettingsRepository,
+    SqlStoryRepository,
+    SqlTopicRepository,
     open_database,
 )
 from db.digest_schedule import SqlDigestScheduleRepository
@@ -119,31 +119,31 @@ async def _build(
         SqlLeaseRepository(raw), holder=process_name(), clock=clock, seconds=settings.lease_seconds
     )
     database = FencedDatabase(raw)
-    topics = SqliteTopicRepository(database)
-    archive_repo = SqliteArchiveRepository(database)
-    settings_repo = SqliteSettingsRepository(database)
+    topics = SqlTopicRepository(database)
+    archive_repo = SqlArchiveRepository(database)
+    settings_repo = SqlSettingsRepository(database)
     # One story service for feeds and digests: a story is found once, whoever brings it.
-    stories = StoryService(SqliteStoryRepository(database))
+    stories = StoryService(SqlStoryRepository(database))
     archive = ArchiveService(
-        SqliteCompanyRepository(database),
+        SqlCompanyRepository(database),
         topics,
         archive_repo,
         clock,
-        retags=SqliteRetagRepository(database),
+        retags=SqlRetagRepository(database),
     )
     await archive.start()
     digest = DigestService(
         settings_repo,
         archive_repo,
         topics,
-        SqliteDigestRepository(database),
+        SqlDigestRepository(database),
         clock=clock,
         stories=stories,
         guard=leases.guard("digest"),
     )
     changes = SettingsChanges(digest)
     feeds = FeedService(
-        SqliteFeedRepository(database),
+        SqlFeedRepository(database),
         fetcher,
         archive.builder,
         clock,
@@ -153,10 +153,10 @@ async def _build(
         leases=leases,
     )
     channels = ChannelService(
-        SqliteChannelRepository(database), feeds, archive, settings_repo, stories, clock
+        SqlChannelRepository(database), feeds, archive, settings_repo, stories, clock
     )
     alerts = AlertService(
-        SqliteAlertRepository(database),
+        SqlAlertRepository(database),
         archive,
         settings_repo,
         clock,

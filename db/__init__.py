@@ -6,22 +6,22 @@ PostgreSQL one; repositories take either (``AnyDatabase``, db/backend.py), and
 names: they run on both backends.
 """
 
-from db.alerts import SqliteAlertRepository
-from db.archive import SqliteArchiveRepository
+from db.alerts import SqlAlertRepository
+from db.archive import SqlArchiveRepository
 from db.backend import Database as AnyDatabase
 from db.backend import DatabaseUnavailable, Dialect
-from db.catalog import SqliteCompanyRepository, SqliteTopicRepository
-from db.channels import SqliteChannelRepository
+from db.catalog import SqlCompanyRepository, SqlTopicRepository
+from db.channels import SqlChannelRepository
 from db.connect import open_database
-from db.digests import SqliteDigestRepository
-from db.feeds import SqliteFeedRepository
+from db.digests import SqlDigestRepository
+from db.feeds import SqlFeedRepository
 from db.postgres.database import PostgresDatabase
-from db.retagging import SqliteRetagRepository
-from db.roundups import SqliteRoundupRepository
-from db.search import TOTAL_CAP, SqliteSearchRepository
-from db.settings import SqliteSettingsRepository
+from db.retagging import SqlRetagRepository
+from db.roundups import SqlRoundupRepository
+from db.search import TOTAL_CAP, SqlSearchRepository
+from db.settings import SqlSettingsRepository
 from db.sqlite.database import Database, SchemaError
-from db.stories import SqliteStoryRepository
+from db.stories import SqlStoryRepository
 
 __all__ = [
     "TOTAL_CAP",
@@ -31,17 +31,17 @@ __all__ = [
     "Dialect",
     "PostgresDatabase",
     "SchemaError",
-    "SqliteAlertRepository",
-    "SqliteArchiveRepository",
-    "SqliteChannelRepository",
-    "SqliteCompanyRepository",
-    "SqliteDigestRepository",
-    "SqliteFeedRepository",
-    "SqliteRetagRepository",
-    "SqliteRoundupRepository",
-    "SqliteSearchRepository",
-    "SqliteSettingsRepository",
-    "SqliteStoryRepository",
-    "SqliteTopicRepository",
+    "SqlAlertRepository",
+    "SqlArchiveRepository",
+    "SqlChannelRepository",
+    "SqlCompanyRepository",
+    "SqlDigestRepository",
+    "SqlFeedRepository",
+    "SqlRetagRepository",
+    "SqlRoundupRepository",
+    "SqlSearchRepository",
+    "SqlSettingsRepository",
+    "SqlStoryRepository",
+    "SqlTopicRepository",
     "open_database",
 ]

@@ -205,8 +205,8 @@ SELECT (SELECT count(*) FROM subscriptions WHERE guild_id = :guild_id) AS subscr
 """
 
 
-class SqliteAlertRepository:
-    """news.alerts.ports.AlertRepository on SQLite."""
+class SqlAlertRepository:
+    """news.alerts.ports.AlertRepository on either backend."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from db.roundups import SqliteRoundupRepository
-from db.search import SqliteSearchRepository
+from db.roundups import SqlRoundupRepository
+from db.search import SqlSearchRepository
 
 
-class SqliteArchiveRepository(SqliteRoundupRepository, SqliteSearchRepository):
-    """news.archive.ports.ArchiveRepository on SQLite."""
+class SqlArchiveRepository(SqlRoundupRepository, SqlSearchRepository):
+    """news.archive.ports.ArchiveRepository on either backend."""

@@ -82,8 +82,8 @@ ON CONFLICT (topic_id, normalized) DO NOTHING
 """
 
 
-class SqliteCompanyRepository:
-    """news.catalog.ports.CompanyRepository on SQLite.
+class SqlCompanyRepository:
+    """news.catalog.ports.CompanyRepository on either backend.
 
     Every spelling (canonical name, English name, aliases) is stored in company_aliases under
     its normalised form, which is unique: one spelling never names two companies.
@@ -154,8 +154,8 @@ class SqliteCompanyRepository:
             return await _company(tx, company_id, guild_id)
 
 
-class SqliteTopicRepository:
-    """news.catalog.ports.TopicRepository on SQLite: topics by key, keywords merged, never
+class SqlTopicRepository:
+    """news.catalog.ports.TopicRepository on either backend: topics by key, keywords merged, never
     dropped."""
 
     def __init__(self, database: Database) -> None:

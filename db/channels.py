@@ -170,8 +170,8 @@ SELECT c.*, coalesce(nullif(gs.name, ''), nullif(s.title, ''), s.key) AS label
 _BROKEN = json_list_sql(_ALL_BROKEN + "\n   AND c.source_id IN {ids}\n", ids="bigint")
 
 
-class SqliteChannelRepository:
-    """news.channels.ports.ChannelRepository on SQLite or PostgreSQL."""
+class SqlChannelRepository:
+    """news.channels.ports.ChannelRepository on either backend."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

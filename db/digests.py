@@ -106,8 +106,8 @@ RETURNING guild_id
 """
 
 
-class SqliteDigestRepository:
-    """news.digest.ports.DigestRepository on SQLite."""
+class SqlDigestRepository:
+    """news.digest.ports.DigestRepository on either backend."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

@@ -81,8 +81,8 @@ UPDATE sources
 """
 
 
-class SqliteFeedRepository:
-    """news.feeds.ports.FeedRepository on SQLite."""
+class SqlFeedRepository:
+    """news.feeds.ports.FeedRepository on either backend."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

@@ -133,7 +133,7 @@ ON CONFLICT DO NOTHING
 """
 
 
-class SqliteRetagRepository:
+class SqlRetagRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 

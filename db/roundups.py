@@ -158,8 +158,8 @@ SELECT h.week, count(*) AS headlines
 """
 
 
-class SqliteRoundupRepository:
-    """news.archive.ports.RoundupRepository on SQLite."""
+class SqlRoundupRepository:
+    """news.archive.ports.RoundupRepository on either backend."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

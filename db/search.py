@@ -26,7 +26,7 @@ from db.sqlite import search_plan
 from db.sqlite.search_index import filtered_expression, match_expression, phrases_parameter
 
 # Counting every match of a very common term over years of headlines costs more than the
-# page itself, so totals stop at this many (see SqliteSearchRepository.search_headlines).
+# page itself, so totals stop at this many (see SqlSearchRepository.search_headlines).
 TOTAL_CAP = 1000
 
 _LATEST_PAGE = """
@@ -153,8 +153,8 @@ SELECT counts.counts_json, mentions.mentions_json, h.*
 )
 
 
-class SqliteSearchRepository:
-    """news.archive.ports.HeadlineSearchRepository on SQLite or PostgreSQL."""
+class SqlSearchRepository:
+    """news.archive.ports.HeadlineSearchRepository on either backend."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

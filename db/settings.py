@@ -27,8 +27,8 @@ ON CONFLICT (guild_id) DO UPDATE
 """
 
 
-class SqliteSettingsRepository:
-    """news.digest.ports.SettingsRepository on SQLite."""
+class SqlSettingsRepository:
+    """news.digest.ports.SettingsRepository on either backend."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

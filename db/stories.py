@@ -106,8 +106,8 @@ RETURNING h.id
 )
 
 
-class SqliteStoryRepository:
-    """news.stories.service.StoryRepository on SQLite."""
+class SqlStoryRepository:
+    """news.stories.service.StoryRepository on either backend."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from db import Database, SqliteArchiveRepository
+from db import Database, SqlArchiveRepository
 from news.core.models import CompanyActivity, NewHeadline, NewRoundup, NewSection, RoundupKind
 from news.core.weeks import week_of
 
@@ -74,7 +74,7 @@ def headlines_roundup(*titles: str, guild_id: int = 1, at: datetime = WEDNESDAY)
 
 
 async def activity(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
     guild_id: int,
     company_id: int,
     *,

@@ -15,9 +15,9 @@ from db import (
     AnyDatabase,
     Database,
     PostgresDatabase,
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlCompanyRepository,
+    SqlTopicRepository,
 )
 from db.backend import Sql
 from news.archive.service import ArchiveService
@@ -70,9 +70,9 @@ async def seed_catalogue(server: TemplateServer, connection: asyncpg.Connection)
         await server.clean(connection)
         async with await PostgresDatabase.open(server.working, max_size=1) as database:
             await ArchiveService(
-                SqliteCompanyRepository(database),
-                SqliteTopicRepository(database),
-                SqliteArchiveRepository(database),
+                SqlCompanyRepository(database),
+                SqlTopicRepository(database),
+                SqlArchiveRepository(database),
             ).start()
         _CATALOGUES[server.working] = await server.snapshot(connection)
     await server.restore(connection, _CATALOGUES[server.working])

@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import Services, open_services
 from bot.settings import Settings
-from db import SqliteAlertRepository
+from db import SqlAlertRepository
 from news.archive import retagging
 from news.core.errors import NotFound
 from news.core.models import Headline
@@ -165,7 +165,7 @@ async def test_a_company_alert_fires_on_the_servers_own_tag_and_only_there(
     queued = await services.alerts.match_new()
 
     assert queued == 1
-    waiting = SqliteAlertRepository(services.database)
+    waiting = SqlAlertRepository(services.database)
     [alert] = await waiting.waiting_alerts([MEMBER_A, MEMBER_B])
     assert (alert.user_id, alert.guild_id) == (MEMBER_A, A)
     assert alert.headline.title == "가상로봇, 새 로봇 출시"
@@ -188,7 +188,7 @@ async def test_an_alias_alerts_the_servers_members_on_the_bundled_company_and_no
     await world.poll()
 
     assert await services.alerts.match_new() == 1
-    waiting = SqliteAlertRepository(services.database)
+    waiting = SqlAlertRepository(services.database)
     [alert] = await waiting.waiting_alerts([MEMBER_A, MEMBER_B])
     assert (alert.user_id, alert.headline.title) == (MEMBER_A, "녹색팀, 데이터센터 확장")
 

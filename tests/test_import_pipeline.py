@@ -13,9 +13,9 @@ import pytest
 
 from db import (
     Database,
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlCompanyRepository,
+    SqlTopicRepository,
 )
 from news.archive.importing import ImportRequest
 from news.archive.service import COMPACT_AFTER_ARTICLES, ArchiveService
@@ -38,9 +38,9 @@ async def service(
     """The archive service on each backend (SQLite, PostgreSQL)."""
     async with open_seeded_backend(backend_server, tmp_path / "archive.db") as database:
         archive = ArchiveService(
-            SqliteCompanyRepository(database),
-            SqliteTopicRepository(database),
-            SqliteArchiveRepository(database),
+            SqlCompanyRepository(database),
+            SqlTopicRepository(database),
+            SqlArchiveRepository(database),
             clock=lambda: NOW,
         )
         await archive.start()
@@ -191,9 +191,9 @@ async def test_a_bulk_import_leaves_the_search_index_in_one_segment(
 ) -> None:
     async with await Database.open(":memory:") as database:
         service = ArchiveService(
-            SqliteCompanyRepository(database),
-            SqliteTopicRepository(database),
-            SqliteArchiveRepository(database),
+            SqlCompanyRepository(database),
+            SqlTopicRepository(database),
+            SqlArchiveRepository(database),
             clock=lambda: NOW,
         )
         await service.start()

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from db import (
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteRetagRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlCompanyRepository,
+    SqlRetagRepository,
+    SqlTopicRepository,
 )
 from news.archive import retagging
 from news.archive.importing import ImportRequest
@@ -50,11 +50,11 @@ async def service(
 ) -> AsyncIterator[ArchiveService]:
     async with open_backend(backend_server, tmp_path / "servers.db") as database:
         archive = ArchiveService(
-            SqliteCompanyRepository(database),
-            SqliteTopicRepository(database),
-            SqliteArchiveRepository(database),
+            SqlCompanyRepository(database),
+            SqlTopicRepository(database),
+            SqlArchiveRepository(database),
             clock=lambda: NOW,
-            retags=SqliteRetagRepository(database),
+            retags=SqlRetagRepository(database),
         )
         await archive.start()
         yield archive

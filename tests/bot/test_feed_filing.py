@@ -16,10 +16,10 @@ import pytest
 from bot.fetch import SafeFetcher
 from db import (
     AnyDatabase,
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteFeedRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlCompanyRepository,
+    SqlFeedRepository,
+    SqlTopicRepository,
 )
 from news.archive.importing import HeadlineDraft
 from news.archive.service import ArchiveService
@@ -48,7 +48,7 @@ class Clock:
         return self.now
 
 
-class PoisonedRepository(SqliteFeedRepository):
+class PoisonedRepository(SqlFeedRepository):
     """Refuses every batch holding a headline whose title says "poison", as a database
     refuses a row it cannot store."""
 
@@ -97,9 +97,9 @@ async def world(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncI
         running_scripted_site() as site,
     ):
         archive = ArchiveService(
-            SqliteCompanyRepository(database),
-            SqliteTopicRepository(database),
-            SqliteArchiveRepository(database),
+            SqlCompanyRepository(database),
+            SqlTopicRepository(database),
+            SqlArchiveRepository(database),
             clock,
         )
         await archive.start()

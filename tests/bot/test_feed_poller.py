@@ -14,11 +14,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.feed_poller import JOB_ID, MISFIRE_GRACE_SECONDS, FeedPoller
 from db import (
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteFeedRepository,
-    SqliteSettingsRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlCompanyRepository,
+    SqlFeedRepository,
+    SqlSettingsRepository,
+    SqlTopicRepository,
 )
 from news.archive.service import ArchiveService
 from news.digest.guild_settings import GuildSettingsService
@@ -71,13 +71,13 @@ class Parts:
 async def parts(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncIterator[Parts]:
     async with open_backend(backend_server, tmp_path / "poller.db") as database:
         archive = ArchiveService(
-            SqliteCompanyRepository(database),
-            SqliteTopicRepository(database),
-            SqliteArchiveRepository(database),
+            SqlCompanyRepository(database),
+            SqlTopicRepository(database),
+            SqlArchiveRepository(database),
             lambda: NOW,
         )
         fetcher = ServedFeed()
-        repo = SqliteFeedRepository(database)
+        repo = SqlFeedRepository(database)
         now = [NOW]
         service = FeedService(repo, fetcher, archive.builder, lambda: now[0])
         await repo.follow_feed(
@@ -89,7 +89,7 @@ async def parts(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncI
         )
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.start(paused=True)  # jobs are stored and replaced, never fired by time
-        settings = GuildSettingsService(SqliteSettingsRepository(database))
+        settings = GuildSettingsService(SqlSettingsRepository(database))
         yield Parts(
             FeedPoller(scheduler, service, settings), scheduler, fetcher, service, settings, now
         )

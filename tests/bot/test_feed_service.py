@@ -15,10 +15,10 @@ from bot.fetch import SafeFetcher
 from db import (
     AnyDatabase,
     Database,
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteFeedRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlCompanyRepository,
+    SqlFeedRepository,
+    SqlTopicRepository,
 )
 from db.leases import FencedDatabase, SqlLeaseRepository
 from news.archive.service import ArchiveService
@@ -72,7 +72,7 @@ class World:
     feeds: FeedService
     archive: ArchiveService
     clock: Clock
-    repo: SqliteFeedRepository
+    repo: SqlFeedRepository
     database: AnyDatabase  # unfenced, as the leases see it
 
     async def visible(self, guild_id: int) -> list[Headline]:
@@ -104,13 +104,13 @@ async def world(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncI
     ):
         database = FencedDatabase(raw)
         archive = ArchiveService(
-            SqliteCompanyRepository(database),
-            SqliteTopicRepository(database),
-            SqliteArchiveRepository(database),
+            SqlCompanyRepository(database),
+            SqlTopicRepository(database),
+            SqlArchiveRepository(database),
             clock,
         )
         await archive.start()
-        repo = SqliteFeedRepository(database)
+        repo = SqlFeedRepository(database)
         leases = process_leases(raw, "first", clock)
         feeds = FeedService(repo, fetcher, archive.builder, clock, leases=leases)
         yield World(site, feeds, archive, clock, repo, raw)
@@ -181,7 +181,7 @@ async def test_add_refuses_a_private_address_when_private_urls_are_off(
         await Database.open(tmp_path / "strict.db") as database,
         SafeFetcher(allow_private=False) as strict,
     ):
-        service = FeedService(SqliteFeedRepository(database), strict, world.archive.builder)
+        service = FeedService(SqlFeedRepository(database), strict, world.archive.builder)
         with pytest.raises(AddressRefused):
             await service.add(ALPHA, serve(world, "/a.xml", story(1)))
     assert world.site.hits["/a.xml"] == 0
@@ -503,7 +503,7 @@ class HeldFetcher:
         return await self._inner.fetch(url, etag=etag, last_modified=last_modified)
 
 
-class HeldListing(SqliteFeedRepository):
+class HeldListing(SqlFeedRepository):
     """The feeds of a process that listed the due feeds and is about to poll them."""
 
     def __init__(self, database: AnyDatabase) -> None:
@@ -525,10 +525,10 @@ async def follow_unpolled(world: World, guild_id: int, url: str) -> None:
 
 
 def second_process(
-    world: World, fetcher: Fetcher, repo: SqliteFeedRepository | None = None
+    world: World, fetcher: Fetcher, repo: SqlFeedRepository | None = None
 ) -> FeedService:
     """Another bot process on the same database, with its own leases."""
-    repo = repo or SqliteFeedRepository(FencedDatabase(world.database))
+    repo = repo or SqlFeedRepository(FencedDatabase(world.database))
     leases = process_leases(world.database, "second", world.clock)
     return FeedService(repo, fetcher, world.archive.builder, world.clock, leases=leases)
 

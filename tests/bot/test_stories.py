@@ -13,13 +13,13 @@ import pytest
 from bot.fetch import SafeFetcher
 from db import (
     AnyDatabase,
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteDigestRepository,
-    SqliteFeedRepository,
-    SqliteSettingsRepository,
-    SqliteStoryRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlCompanyRepository,
+    SqlDigestRepository,
+    SqlFeedRepository,
+    SqlSettingsRepository,
+    SqlStoryRepository,
+    SqlTopicRepository,
 )
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
@@ -48,7 +48,7 @@ class World:
     async def candidates(self, guild_id: int) -> list[DigestCandidate]:
         """The week's candidates as the digest compiles them: imports placed first."""
         await self.stories.place_new([WEEK])
-        return await SqliteDigestRepository(self.database).week_candidates(guild_id, WEEK)
+        return await SqlDigestRepository(self.database).week_candidates(guild_id, WEEK)
 
     async def import_roundup(self, guild_id: int, *links: tuple[str, str]) -> None:
         """A roundup of one section listing (title, link) pairs."""
@@ -69,16 +69,16 @@ async def world(backend_server: TemplateServer | None, tmp_path: Path) -> AsyncI
         SafeFetcher(allow_private=True) as fetcher,
         running_scripted_site() as site,
     ):
-        stories = StoryService(SqliteStoryRepository(database))
+        stories = StoryService(SqlStoryRepository(database))
         archive = ArchiveService(
-            SqliteCompanyRepository(database),
-            SqliteTopicRepository(database),
-            SqliteArchiveRepository(database),
+            SqlCompanyRepository(database),
+            SqlTopicRepository(database),
+            SqlArchiveRepository(database),
             lambda: NOW,
         )
         await archive.start()
         feeds = FeedService(
-            SqliteFeedRepository(database), fetcher, archive.builder, lambda: NOW, stories
+            SqlFeedRepository(database), fetcher, archive.builder, lambda: NOW, stories
         )
         yield World(database, site, archive, feeds, stories)
 
@@ -128,7 +128,7 @@ async def test_a_restarted_service_places_new_headlines_in_the_stored_stories(
         ("네이버, 세종에 초대형 AI 데이터센터 짓는다", "https://news.test/1"),
         ("크래프톤, 인도 게임 대회 개최", "https://news.test/2"),
     )
-    repository = SqliteStoryRepository(world.database)
+    repository = SqlStoryRepository(world.database)
     ids = {c.headline.title: c.headline.id for c in await repository.unplaced_headlines(WEEK)}
     naver, krafton = (
         ids["네이버, 세종에 초대형 AI 데이터센터 짓는다"],
@@ -136,7 +136,7 @@ async def test_a_restarted_service_places_new_headlines_in_the_stored_stories(
     )
     # Stored ids win over the titles: a rebuilt index reads them and does not group again.
     await repository.save_story_ids(WEEK, {naver: krafton, krafton: krafton})
-    await SqliteArchiveRepository(world.database).save_roundup(
+    await SqlArchiveRepository(world.database).save_roundup(
         roundup(
             section(headline("네이버, 세종 초대형 AI 데이터센터 짓는다", "https://b.test/1")),
             guild_id=ALPHA,
@@ -154,13 +154,13 @@ async def test_compiling_a_digest_places_the_weeks_imported_headlines_first(
     # BETA follows only a feed, so its digest is compiled, not taken from an import.
     await world.follow_feed(BETA, "Naver opens a data center in Sejong", "https://news.test/dc")
     await world.import_roundup(ALPHA, ("삼성전자, HBM4 양산 앞당겨", "https://news.test/hbm4"))
-    repository = SqliteStoryRepository(world.database)
+    repository = SqlStoryRepository(world.database)
     assert len(await repository.unplaced_headlines(WEEK)) == 1  # the import, not yet placed
     digests = DigestService(
-        SqliteSettingsRepository(world.database),
-        SqliteArchiveRepository(world.database),
-        SqliteTopicRepository(world.database),
-        SqliteDigestRepository(world.database),
+        SqlSettingsRepository(world.database),
+        SqlArchiveRepository(world.database),
+        SqlTopicRepository(world.database),
+        SqlDigestRepository(world.database),
         clock=lambda: NOW,
         stories=world.stories,
     )

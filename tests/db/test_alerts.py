@@ -1,4 +1,4 @@
-"""SqliteAlertRepository on real SQLite: subscriptions, preferences, the matcher's inbox (filled
+"""SqlAlertRepository on real SQLite: subscriptions, preferences, the matcher's inbox (filled
 by imports and feeds in their own transaction) and the outbox with its batches."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from db import Database, SqliteArchiveRepository, SqliteFeedRepository
-from db.alerts import SqliteAlertRepository
+from db import Database, SqlArchiveRepository, SqlFeedRepository
+from db.alerts import SqlAlertRepository
 from db.sqlite.database import bundled_migrations
 from news.alerts.models import (
     AlertBatch,
@@ -36,12 +36,12 @@ OTHER_USER = 11
 
 
 @pytest.fixture
-def alerts(database: Database) -> SqliteAlertRepository:
-    return SqliteAlertRepository(database)
+def alerts(database: Database) -> SqlAlertRepository:
+    return SqlAlertRepository(database)
 
 
 @pytest.fixture
-async def subscribed(alerts: SqliteAlertRepository) -> None:
+async def subscribed(alerts: SqlAlertRepository) -> None:
     """The subscription (id 1) that the queued alerts name."""
     await alerts.add_subscription(topic_subscription(99), limit=25, now=NOW)
 
@@ -60,21 +60,21 @@ def topic_subscription(
     )
 
 
-async def subscribe(alerts: SqliteAlertRepository, new: NewSubscription, *, limit: int = 25) -> int:
+async def subscribe(alerts: SqlAlertRepository, new: NewSubscription, *, limit: int = 25) -> int:
     added = await alerts.add_subscription(new, limit=limit, now=NOW)
     assert added is not None
     return added[0].id
 
 
-async def import_titles(archive: SqliteArchiveRepository, *titles: str, guild: int = GUILD) -> None:
+async def import_titles(archive: SqlArchiveRepository, *titles: str, guild: int = GUILD) -> None:
     await archive.save_roundup(headlines_roundup(*titles, guild_id=guild))
 
 
-async def inbox_titles(alerts: SqliteAlertRepository) -> list[str]:
+async def inbox_titles(alerts: SqlAlertRepository) -> list[str]:
     return [arrived.text.split("\n")[0] for arrived in await alerts.inbox(100)]
 
 
-async def inbox_ids(alerts: SqliteAlertRepository) -> list[int]:
+async def inbox_ids(alerts: SqlAlertRepository) -> list[int]:
     return [arrived.id for arrived in await alerts.inbox(100)]
 
 
@@ -91,7 +91,7 @@ async def outbox_rows(database: Database) -> list[tuple[int, int, int | None, st
 
 
 async def plan(
-    alerts: SqliteAlertRepository, pending: list[PendingAlert], *, user: int = USER
+    alerts: SqlAlertRepository, pending: list[PendingAlert], *, user: int = USER
 ) -> AlertBatch:
     batch = AlertBatch(0, user, None, Delivery.DM, 500, "n1", tuple(pending))
     return await alerts.plan_batch(batch, NOW)
@@ -101,7 +101,7 @@ async def plan(
 
 
 async def test_subscribing_again_to_the_same_thing_updates_it(
-    alerts: SqliteAlertRepository,
+    alerts: SqlAlertRepository,
 ) -> None:
     first = await alerts.add_subscription(topic_subscription(), limit=25, now=NOW)
     again = await alerts.add_subscription(
@@ -116,7 +116,7 @@ async def test_subscribing_again_to_the_same_thing_updates_it(
 
 
 async def test_subscribing_again_revives_an_undeliverable_subscription(
-    alerts: SqliteAlertRepository,
+    alerts: SqlAlertRepository,
 ) -> None:
     await subscribe(alerts, topic_subscription())
     await alerts.stop_dm_alerts(AlertPrefs(USER), GUILD)
@@ -129,7 +129,7 @@ async def test_subscribing_again_revives_an_undeliverable_subscription(
 
 
 async def test_the_limit_counts_one_users_subscriptions_in_one_server(
-    alerts: SqliteAlertRepository,
+    alerts: SqlAlertRepository,
 ) -> None:
     await subscribe(alerts, topic_subscription(1), limit=2)
     await subscribe(alerts, topic_subscription(2), limit=2)
@@ -144,7 +144,7 @@ async def test_the_limit_counts_one_users_subscriptions_in_one_server(
 
 
 async def test_a_user_removes_only_their_own_subscription(
-    alerts: SqliteAlertRepository,
+    alerts: SqlAlertRepository,
 ) -> None:
     mine = await subscribe(alerts, topic_subscription())
 
@@ -157,7 +157,7 @@ async def test_a_user_removes_only_their_own_subscription(
 
 
 async def test_stopping_dm_alerts_stops_only_dm_subscriptions_in_that_server(
-    alerts: SqliteAlertRepository,
+    alerts: SqlAlertRepository,
 ) -> None:
     await subscribe(alerts, topic_subscription(1))
     channel = await subscribe(alerts, topic_subscription(2, delivery=Delivery.CHANNEL))
@@ -175,7 +175,7 @@ async def test_stopping_dm_alerts_stops_only_dm_subscriptions_in_that_server(
 # --- preferences ---------------------------------------------------------------------------------
 
 
-async def test_preferences_read_back_as_saved(alerts: SqliteAlertRepository) -> None:
+async def test_preferences_read_back_as_saved(alerts: SqlAlertRepository) -> None:
     prefs = AlertPrefs(
         USER,
         language="ko",
@@ -199,7 +199,7 @@ async def test_preferences_read_back_as_saved(alerts: SqliteAlertRepository) -> 
 
 
 async def test_an_import_puts_its_new_headlines_in_the_inbox(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await import_titles(archive, "삼성 HBM 공급", "정보보안 예산")
 
@@ -207,7 +207,7 @@ async def test_an_import_puts_its_new_headlines_in_the_inbox(
 
 
 async def test_a_headline_already_archived_does_not_enter_the_inbox_again(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await import_titles(archive, "삼성 HBM 공급")
     await alerts.queue_alerts([], await inbox_ids(alerts), NOW)
@@ -218,7 +218,7 @@ async def test_a_headline_already_archived_does_not_enter_the_inbox_again(
 
 
 async def test_an_import_without_alerts_leaves_the_inbox_empty(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await archive.save_roundup(headlines_roundup("지난해 소식"), alert=False)
 
@@ -226,9 +226,9 @@ async def test_an_import_without_alerts_leaves_the_inbox_empty(
 
 
 async def test_a_feed_poll_with_alerts_fills_the_inbox_and_a_backfill_does_not(
-    database: Database, alerts: SqliteAlertRepository
+    database: Database, alerts: SqlAlertRepository
 ) -> None:
-    feeds = SqliteFeedRepository(database)
+    feeds = SqlFeedRepository(database)
     source = await follow(feeds, GUILD, "https://wire.test/feed.xml")
 
     await feeds.file_stories(source.id, [story(1), story(2)], alert=False)
@@ -238,8 +238,8 @@ async def test_a_feed_poll_with_alerts_fills_the_inbox_and_a_backfill_does_not(
 
 
 async def test_the_inbox_carries_what_the_matcher_needs(
-    alerts: SqliteAlertRepository,
-    archive: SqliteArchiveRepository,
+    alerts: SqlAlertRepository,
+    archive: SqlArchiveRepository,
     database: Database,
     samsung: Company,
     security: Topic,
@@ -248,7 +248,7 @@ async def test_the_inbox_carries_what_the_matcher_needs(
         "삼성 보안 패치", summary="요약문", companies=(samsung.id,), topics=(security.id,)
     )
     await archive.save_roundup(roundup(section(found)))
-    feeds = SqliteFeedRepository(database)
+    feeds = SqlFeedRepository(database)
     await follow(feeds, OTHER_GUILD, "https://wire.test/feed.xml")
     await follow(feeds, 3, "https://other.test/feed.xml")
 
@@ -261,9 +261,9 @@ async def test_the_inbox_carries_what_the_matcher_needs(
 
 
 async def test_a_feed_headline_reaches_every_server_following_the_feed(
-    database: Database, alerts: SqliteAlertRepository
+    database: Database, alerts: SqlAlertRepository
 ) -> None:
-    feeds = SqliteFeedRepository(database)
+    feeds = SqlFeedRepository(database)
     source = await follow(feeds, GUILD, "https://wire.test/feed.xml")
     await follow(feeds, OTHER_GUILD, "https://wire.test/feed.xml")
     await follow(feeds, 3, "https://other.test/feed.xml")
@@ -275,7 +275,7 @@ async def test_a_feed_headline_reaches_every_server_following_the_feed(
 
 
 async def test_the_inbox_gives_the_oldest_headlines_first_up_to_the_limit(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await import_titles(archive, "하나")
     await import_titles(archive, "둘")
@@ -289,7 +289,7 @@ async def test_the_inbox_gives_the_oldest_headlines_first_up_to_the_limit(
 
 @pytest.mark.usefixtures("subscribed")
 async def test_queueing_the_same_headline_for_a_user_twice_keeps_one_alert(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository, database: Database
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository, database: Database
 ) -> None:
     await import_titles(archive, "삼성 HBM 공급")
     [headline_id] = await inbox_ids(alerts)
@@ -303,7 +303,7 @@ async def test_queueing_the_same_headline_for_a_user_twice_keeps_one_alert(
 
 @pytest.mark.usefixtures("subscribed")
 async def test_queueing_leaves_the_inbox_only_together_with_its_alerts(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository, database: Database
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository, database: Database
 ) -> None:
     await import_titles(archive, "삼성 HBM 공급")
     [headline_id] = await inbox_ids(alerts)
@@ -322,7 +322,7 @@ async def test_queueing_leaves_the_inbox_only_together_with_its_alerts(
 
 
 async def queue_titles(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository, *titles: str
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository, *titles: str
 ) -> list[int]:
     await import_titles(archive, *titles)
     ids = await inbox_ids(alerts)
@@ -332,7 +332,7 @@ async def queue_titles(
 
 @pytest.mark.usefixtures("subscribed")
 async def test_a_planned_batch_takes_its_alerts_out_of_the_waiting_ones(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나", "둘")
     waiting = await alerts.waiting_alerts(await alerts.waiting_users(100))
@@ -346,7 +346,7 @@ async def test_a_planned_batch_takes_its_alerts_out_of_the_waiting_ones(
 
 @pytest.mark.usefixtures("subscribed")
 async def test_a_batch_not_recorded_as_sent_is_in_doubt_with_its_alerts(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나", "둘")
     batch = await plan(alerts, await alerts.waiting_alerts(await alerts.waiting_users(100)))
@@ -363,7 +363,7 @@ async def test_a_batch_not_recorded_as_sent_is_in_doubt_with_its_alerts(
 
 @pytest.mark.usefixtures("subscribed")
 async def test_a_batch_in_doubt_keeps_the_users_language(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나")
     await alerts.save_prefs(AlertPrefs(USER, language="ko"))
@@ -379,7 +379,7 @@ async def test_a_batch_in_doubt_keeps_the_users_language(
 
 @pytest.mark.usefixtures("subscribed")
 async def test_recent_batches_count_towards_the_hourly_cap_unless_failed(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나", "둘")
     [first, second] = await alerts.waiting_alerts(await alerts.waiting_users(100))
@@ -394,7 +394,7 @@ async def test_recent_batches_count_towards_the_hourly_cap_unless_failed(
 
 @pytest.mark.usefixtures("subscribed")
 async def test_retargeting_sends_back_only_the_alerts_of_servers_with_a_channel(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository, database: Database
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository, database: Database
 ) -> None:
     await import_titles(archive, "하나", guild=GUILD)
     await import_titles(archive, "둘", guild=OTHER_GUILD)
@@ -417,7 +417,7 @@ async def test_retargeting_sends_back_only_the_alerts_of_servers_with_a_channel(
 
 @pytest.mark.usefixtures("subscribed")
 async def test_a_servers_queue_counts_its_waiting_alerts_and_all_unmatched_headlines(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나", "둘", "셋")
     [first, *_] = await alerts.waiting_alerts(await alerts.waiting_users(100))
@@ -442,7 +442,7 @@ async def test_an_archive_from_before_alerts_upgrades_without_alerting_its_headl
     database_before_alerts(path)
 
     async with await Database.open(path) as database:
-        alerts = SqliteAlertRepository(database)
+        alerts = SqlAlertRepository(database)
         assert await database.pending_migrations() == []
         assert await alerts.inbox(100) == []
         assert await alerts.deliverable_subscriptions() == []
@@ -476,16 +476,16 @@ def story(n: int) -> NewHeadline:
     return NewHeadline(f"Story {n}", f"https://wire.test/{n}", "", "en", NOW)
 
 
-async def follow(feeds: SqliteFeedRepository, guild_id: int, url: str) -> FeedSource:
+async def follow(feeds: SqlFeedRepository, guild_id: int, url: str) -> FeedSource:
     source = FeedSource(id=0, url=url, title="Wire", next_poll_at=NOW)
     followed, _ = await feeds.follow_feed(guild_id, source, name=None, added_by=None, added_at=NOW)
     return followed.source
 
 
 async def test_a_story_known_from_another_feed_enters_the_inbox_for_its_new_servers(
-    database: Database, alerts: SqliteAlertRepository
+    database: Database, alerts: SqlAlertRepository
 ) -> None:
-    feeds = SqliteFeedRepository(database)
+    feeds = SqlFeedRepository(database)
     first = await follow(feeds, GUILD, "https://wire.test/feed.xml")
     second = await follow(feeds, OTHER_GUILD, "https://other.test/feed.xml")
     await feeds.file_stories(first.id, [story(1)], alert=True)
@@ -498,9 +498,9 @@ async def test_a_story_known_from_another_feed_enters_the_inbox_for_its_new_serv
 
 
 async def test_a_story_polled_again_from_the_same_feed_stays_out_of_the_inbox(
-    database: Database, alerts: SqliteAlertRepository
+    database: Database, alerts: SqlAlertRepository
 ) -> None:
-    feeds = SqliteFeedRepository(database)
+    feeds = SqlFeedRepository(database)
     source = await follow(feeds, GUILD, "https://wire.test/feed.xml")
     await feeds.file_stories(source.id, [story(1)], alert=True)
     await alerts.queue_alerts([], await inbox_ids(alerts), NOW)
@@ -511,7 +511,7 @@ async def test_a_story_polled_again_from_the_same_feed_stays_out_of_the_inbox(
 
 
 async def test_an_import_of_a_headline_another_server_has_enters_the_inbox_for_it(
-    alerts: SqliteAlertRepository, archive: SqliteArchiveRepository
+    alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await import_titles(archive, "삼성 HBM 공급", guild=GUILD)
     await alerts.queue_alerts([], await inbox_ids(alerts), NOW)

@@ -5,24 +5,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from db import AnyDatabase, SqliteChannelRepository, SqliteFeedRepository
+from db import AnyDatabase, SqlChannelRepository, SqlFeedRepository
 from news.channels.models import ChannelFeed, NewPost, PostState, QueuedReport, Via
 from tests.db.test_feeds import NOW, follow, new_source, story
 
 GUILD, CHANNEL = 1, 500
 
 
-async def posting_feed(database: AnyDatabase) -> tuple[SqliteFeedRepository, ChannelFeed]:
-    feeds = SqliteFeedRepository(database)
+async def posting_feed(database: AnyDatabase) -> tuple[SqlFeedRepository, ChannelFeed]:
+    feeds = SqlFeedRepository(database)
     source = await follow(feeds, GUILD, new_source())
     feed = ChannelFeed(GUILD, source.id, CHANNEL, since=NOW, include="Story")
-    await SqliteChannelRepository(database).save_channel_feed(feed)
+    await SqlChannelRepository(database).save_channel_feed(feed)
     return feeds, feed
 
 
 async def test_settings_read_back_as_saved(database: AnyDatabase) -> None:
     _, feed = await posting_feed(database)
-    channels = SqliteChannelRepository(database)
+    channels = SqlChannelRepository(database)
 
     assert await channels.channel_feed(GUILD, feed.source_id) == feed
     assert await channels.channel_feeds(GUILD) == [feed]
@@ -34,7 +34,7 @@ async def test_a_poll_fills_the_inbox_and_matching_moves_it_to_the_outbox(
     database: AnyDatabase,
 ) -> None:
     feeds, feed = await posting_feed(database)
-    channels = SqliteChannelRepository(database)
+    channels = SqlChannelRepository(database)
     await feeds.file_stories(feed.source_id, [story(1), story(2)], arrived_at=NOW)
     await feeds.file_stories(feed.source_id, [story(2)], arrived_at=NOW)  # known: not again
 
@@ -51,7 +51,7 @@ async def test_a_poll_fills_the_inbox_and_matching_moves_it_to_the_outbox(
 
 async def test_queue_newest_counts_the_stories_it_queued(database: AnyDatabase) -> None:
     feeds, feed = await posting_feed(database)
-    channels = SqliteChannelRepository(database)
+    channels = SqlChannelRepository(database)
     await feeds.file_stories(feed.source_id, [story(n) for n in range(5)], arrived_at=NOW)
 
     assert await channels.queue_newest(feed, 3, NOW) == 3
@@ -61,7 +61,7 @@ async def test_queue_newest_counts_the_stories_it_queued(database: AnyDatabase) 
 
 async def test_a_post_is_planned_sent_and_shown(database: AnyDatabase) -> None:
     feeds, feed = await posting_feed(database)
-    channels = SqliteChannelRepository(database)
+    channels = SqlChannelRepository(database)
     await feeds.file_stories(feed.source_id, [story(1)], arrived_at=NOW)
     await channels.queue_newest(feed, 1, NOW)
     [waiting] = await channels.waiting(10)
@@ -82,7 +82,7 @@ async def test_a_post_is_planned_sent_and_shown(database: AnyDatabase) -> None:
 
 async def test_a_broken_feed_is_told_once(database: AnyDatabase) -> None:
     _, feed = await posting_feed(database)
-    channels = SqliteChannelRepository(database)
+    channels = SqlChannelRepository(database)
 
     [broken] = await channels.mark_broken(GUILD, [feed.source_id], "Missing Access")
     assert (broken.source_id, broken.channel_id, broken.reason) == (

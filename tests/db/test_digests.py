@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from db import Database, SqliteArchiveRepository, SqliteDigestRepository, SqliteSettingsRepository
+from db import Database, SqlArchiveRepository, SqlDigestRepository, SqlSettingsRepository
 from news.core.models import GuildSettings
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
 from testkit.builders import WEDNESDAY, headline, roundup, section
@@ -35,18 +35,18 @@ async def test_migrations_bring_an_empty_database_to_the_digest_schema(database:
 
 
 async def test_unknown_post_is_none(database: Database) -> None:
-    assert await SqliteDigestRepository(database).get_post(1, "2026-W48") is None
+    assert await SqlDigestRepository(database).get_post(1, "2026-W48") is None
 
 
 async def test_post_round_trip(database: Database) -> None:
-    digests = SqliteDigestRepository(database)
+    digests = SqlDigestRepository(database)
     post = new_post(last_error="forbidden")
     await digests.save_post(post)
     assert await digests.get_post(1, "2026-W48") == post
 
 
 async def test_one_record_per_guild_and_week(database: Database) -> None:
-    digests = SqliteDigestRepository(database)
+    digests = SqlDigestRepository(database)
     await digests.save_post(new_post())
     await digests.save_post(new_post(state=PostState.POSTED))
     rows = await database.fetch_all("SELECT * FROM digest_posts")
@@ -54,7 +54,7 @@ async def test_one_record_per_guild_and_week(database: Database) -> None:
 
 
 async def test_planned_part_has_no_message_id_until_recorded(database: Database) -> None:
-    digests = SqliteDigestRepository(database)
+    digests = SqlDigestRepository(database)
     post = new_post()
     await digests.save_post(post)
     await digests.plan_part(post, DigestPart(0, "nonce-a", "roundup-bot · 2026-W48 · 1/2"))
@@ -68,7 +68,7 @@ async def test_planned_part_has_no_message_id_until_recorded(database: Database)
 
 
 async def test_a_post_shows_the_parts_of_its_current_edition_only(database: Database) -> None:
-    digests = SqliteDigestRepository(database)
+    digests = SqlDigestRepository(database)
     first = new_post()
     await digests.save_post(first)
     await digests.plan_part(first, DigestPart(0, "old", "m1", 1))
@@ -80,7 +80,7 @@ async def test_a_post_shows_the_parts_of_its_current_edition_only(database: Data
 
 
 async def test_unfinished_posts_leave_out_posted_and_missed(database: Database) -> None:
-    digests = SqliteDigestRepository(database)
+    digests = SqlDigestRepository(database)
     for week, state in [
         ("2026-W45", PostState.POSTED),
         ("2026-W46", PostState.MISSED),
@@ -92,17 +92,17 @@ async def test_unfinished_posts_leave_out_posted_and_missed(database: Database) 
 
 
 async def test_options_default_before_setup(database: Database) -> None:
-    assert await SqliteDigestRepository(database).digest_options(1) == DigestOptions()
+    assert await SqlDigestRepository(database).digest_options(1) == DigestOptions()
 
 
 async def test_options_need_a_settings_row(database: Database) -> None:
-    saved = await SqliteDigestRepository(database).save_digest_options(1, DigestOptions())
+    saved = await SqlDigestRepository(database).save_digest_options(1, DigestOptions())
     assert saved is False
 
 
 async def test_options_round_trip_and_survive_a_settings_save(database: Database) -> None:
-    settings = SqliteSettingsRepository(database)
-    digests = SqliteDigestRepository(database)
+    settings = SqlSettingsRepository(database)
+    digests = SqlDigestRepository(database)
     await settings.save_settings(GuildSettings(1, digest_channel_id=5))
     options = DigestOptions(thread=True, max_sections=3, max_items=7, scheduled_since=NOW)
     assert await digests.save_digest_options(1, options)
@@ -111,23 +111,23 @@ async def test_options_round_trip_and_survive_a_settings_save(database: Database
 
 
 async def test_scheduled_guilds_are_those_with_a_digest_channel(database: Database) -> None:
-    settings = SqliteSettingsRepository(database)
+    settings = SqlSettingsRepository(database)
     await settings.save_settings(GuildSettings(1, digest_channel_id=5, timezone="Europe/Paris"))
     await settings.save_settings(GuildSettings(2))
-    scheduled = await SqliteDigestRepository(database).scheduled_guilds()
+    scheduled = await SqlDigestRepository(database).scheduled_guilds()
     assert [(s.guild_id, s.timezone) for s in scheduled] == [(1, "Europe/Paris")]
 
 
 async def test_week_candidates_carry_the_publisher_of_their_roundup(database: Database) -> None:
-    await SqliteArchiveRepository(database).save_roundup(
+    await SqlArchiveRepository(database).save_roundup(
         roundup(section(headline("칩 소식", "https://example.com/chip")), publisher="가상일보")
     )
-    candidates = await SqliteDigestRepository(database).week_candidates(1, "2026-W48")
+    candidates = await SqlDigestRepository(database).week_candidates(1, "2026-W48")
     assert [(c.headline.title, c.source) for c in candidates] == [("칩 소식", "가상일보")]
 
 
 async def test_week_candidates_prefer_a_followed_feed_title(database: Database) -> None:
-    await SqliteArchiveRepository(database).save_roundup(
+    await SqlArchiveRepository(database).save_roundup(
         roundup(section(headline("칩 소식", "https://example.com/chip")))
     )
     async with database.transaction() as tx:
@@ -140,16 +140,16 @@ async def test_week_candidates_prefer_a_followed_feed_title(database: Database) 
             "INSERT INTO guild_sources (guild_id, source_id) "
             "SELECT 1, id FROM sources WHERE key = 'f'"
         )
-    candidates = await SqliteDigestRepository(database).week_candidates(1, "2026-W48")
+    candidates = await SqlDigestRepository(database).week_candidates(1, "2026-W48")
     assert [c.source for c in candidates] == ["피드뉴스"]
 
 
 async def test_week_candidates_stay_in_their_week_and_guild(database: Database) -> None:
-    archive = SqliteArchiveRepository(database)
+    archive = SqlArchiveRepository(database)
     await archive.save_roundup(roundup(section(headline("이번 주"))))
     later = datetime(2026, 12, 2, tzinfo=UTC)
     await archive.save_roundup(roundup(section(headline("다음 주", at=later)), at=later))
     await archive.save_roundup(roundup(section(headline("남의 서버")), guild_id=2))
-    candidates = await SqliteDigestRepository(database).week_candidates(1, "2026-W48")
+    candidates = await SqlDigestRepository(database).week_candidates(1, "2026-W48")
     assert [c.headline.title for c in candidates] == ["이번 주"]
     assert candidates[0].headline.published_at == WEDNESDAY

@@ -1,4 +1,4 @@
-"""SqliteFeedRepository on real SQLite: following, due feeds, poll records, filing stories."""
+"""SqlFeedRepository on real SQLite: following, due feeds, poll records, filing stories."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from db import Database, SqliteArchiveRepository, SqliteFeedRepository
+from db import Database, SqlArchiveRepository, SqlFeedRepository
 from db.sqlite.database import bundled_migrations
 from news.core.models import HeadlineQuery, NewHeadline
 from news.feeds.sources import FeedSource
@@ -24,13 +24,13 @@ def story(n: int) -> NewHeadline:
     return NewHeadline(f"Story {n}", f"https://wire.test/{n}", "", "en", NOW)
 
 
-async def follow(repo: SqliteFeedRepository, guild_id: int, source: FeedSource) -> FeedSource:
+async def follow(repo: SqlFeedRepository, guild_id: int, source: FeedSource) -> FeedSource:
     followed, _ = await repo.follow_feed(guild_id, source, name=None, added_by=None, added_at=NOW)
     return followed.source
 
 
 async def test_two_guilds_following_one_url_share_one_source(database: Database) -> None:
-    repo = SqliteFeedRepository(database)
+    repo = SqlFeedRepository(database)
 
     first = await follow(repo, 1, new_source())
     second = await follow(repo, 2, new_source())
@@ -40,7 +40,7 @@ async def test_two_guilds_following_one_url_share_one_source(database: Database)
 
 
 async def test_due_feeds_skip_paused_and_later_feeds(database: Database) -> None:
-    repo = SqliteFeedRepository(database)
+    repo = SqlFeedRepository(database)
     due = await follow(repo, 1, new_source("https://a.test/f"))
     paused = await follow(repo, 1, new_source("https://b.test/f"))
     await repo.record_poll(replace(paused, paused=True))
@@ -50,7 +50,7 @@ async def test_due_feeds_skip_paused_and_later_feeds(database: Database) -> None
 
 
 async def test_a_poll_record_reads_back_as_written(database: Database) -> None:
-    repo = SqliteFeedRepository(database)
+    repo = SqlFeedRepository(database)
     source = await follow(repo, 1, new_source())
     polled = replace(
         source,
@@ -71,7 +71,7 @@ async def test_a_poll_record_reads_back_as_written(database: Database) -> None:
 
 
 async def test_the_last_guild_unfollowing_deletes_the_source(database: Database) -> None:
-    repo = SqliteFeedRepository(database)
+    repo = SqlFeedRepository(database)
     source = await follow(repo, 1, new_source())
     await repo.record_poll(replace(source, failure_count=3, last_error="HTTP 500"))
 
@@ -82,20 +82,20 @@ async def test_the_last_guild_unfollowing_deletes_the_source(database: Database)
 
 
 async def test_filing_a_known_story_again_only_links_it(database: Database) -> None:
-    repo = SqliteFeedRepository(database)
+    repo = SqlFeedRepository(database)
     first = await follow(repo, 1, new_source("https://a.test/f"))
     second = await follow(repo, 2, new_source("https://b.test/f"))
     await repo.file_stories(first.id, [story(1)])
 
     counts = await repo.file_stories(second.id, [story(1), story(2)])
 
-    page = await SqliteArchiveRepository(database).search_headlines(2, HeadlineQuery())
+    page = await SqlArchiveRepository(database).search_headlines(2, HeadlineQuery())
     assert counts == (1, 2)
     assert sorted(h.title for h in page.headlines) == ["Story 1", "Story 2"]
 
 
 async def test_other_forms_of_a_feeds_url_follow_the_stored_feed(database: Database) -> None:
-    repo = SqliteFeedRepository(database)
+    repo = SqlFeedRepository(database)
     stored = await follow(repo, 1, new_source("http://Wire.test:80/feed.xml/"))
 
     variants = [
@@ -112,7 +112,7 @@ async def test_other_forms_of_a_feeds_url_follow_the_stored_feed(database: Datab
 
 
 async def test_a_feeds_other_query_is_another_feed(database: Database) -> None:
-    repo = SqliteFeedRepository(database)
+    repo = SqlFeedRepository(database)
     first = await follow(repo, 1, new_source("https://wire.test/feed?tag=ai"))
 
     second = await follow(repo, 1, new_source("https://wire.test/feed?tag=chips"))
@@ -121,7 +121,7 @@ async def test_a_feeds_other_query_is_another_feed(database: Database) -> None:
 
 
 async def test_the_newest_item_date_is_recorded(database: Database) -> None:
-    repo = SqliteFeedRepository(database)
+    repo = SqlFeedRepository(database)
     source = await follow(repo, 1, new_source())
 
     await repo.record_poll(replace(source, newest_item_at=NOW))
@@ -152,6 +152,6 @@ async def test_migration_008_starts_each_feed_from_its_newest_story(tmp_path: Pa
     connection.close()
 
     async with await Database.open(path) as database:
-        [feed] = await SqliteFeedRepository(database).guild_feeds(1)
+        [feed] = await SqlFeedRepository(database).guild_feeds(1)
 
     assert feed.source.newest_item_at == NOW

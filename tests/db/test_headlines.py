@@ -3,13 +3,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from db import Database, SqliteArchiveRepository
+from db import Database, SqlArchiveRepository
 from news.core.models import HeadlineQuery
 from testkit.builders import NEXT_WEEK, count_rows, headline, headlines_roundup, roundup, section
 
 
 async def test_the_same_article_dated_again_moves_its_headlines_in_search(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     url = "https://news.test/moved"
     article = "https://press.test/weekly"
@@ -25,7 +25,7 @@ async def test_the_same_article_dated_again_moves_its_headlines_in_search(
 
 
 async def test_same_url_in_two_roundups_keeps_each_roundups_text(
-    archive: SqliteArchiveRepository, database: Database
+    archive: SqlArchiveRepository, database: Database
 ) -> None:
     url = "https://news.test/shared"
     one, _ = await archive.save_roundup(roundup(section(headline("공유 기사", url)), title="A"))
@@ -38,13 +38,13 @@ async def test_same_url_in_two_roundups_keeps_each_roundups_text(
 
 
 async def test_linkless_headlines_are_deduplicated_by_normalised_title(
-    archive: SqliteArchiveRepository, database: Database
+    archive: SqlArchiveRepository, database: Database
 ) -> None:
     await archive.save_roundup(headlines_roundup("클라우드  장애", "클라우드 장애"))
     assert await count_rows(database, "headlines") == 1
 
 
-async def test_headline_times_are_utc(archive: SqliteArchiveRepository) -> None:
+async def test_headline_times_are_utc(archive: SqlArchiveRepository) -> None:
     seoul_evening = datetime(2026, 11, 25, 21, 30, tzinfo=UTC)
     saved, _ = await archive.save_roundup(roundup(section(headline("시간", at=seoul_evening))))
     assert saved.sections[0].headlines[0].published_at == seoul_evening

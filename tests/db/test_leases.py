@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from db import AnyDatabase, SqliteSettingsRepository
+from db import AnyDatabase, SqlSettingsRepository
 from db.leases import FencedDatabase, SqlLeaseRepository
 from news.core.leases import Lease, LeaseBusy, LeaseLost, Leases, current_lease, holder_is_gone
 from news.core.models import GuildSettings
@@ -71,7 +71,7 @@ async def test_a_batch_claims_only_the_free_keys(database: AnyDatabase) -> None:
 async def test_the_old_holders_fenced_write_is_refused(database: AnyDatabase) -> None:
     clock = Clock()
     first, second = process(database, "a", clock), process(database, "b", clock)
-    settings = SqliteSettingsRepository(FencedDatabase(database))
+    settings = SqlSettingsRepository(FencedDatabase(database))
     [old] = await first.claim("digest", ["1"])
     clock.now += timedelta(seconds=SECONDS + 1)
     [new] = await second.claim("digest", ["1"])

@@ -16,10 +16,10 @@ import pytest
 
 from db import (
     AnyDatabase,
-    SqliteAlertRepository,
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteFeedRepository,
+    SqlAlertRepository,
+    SqlArchiveRepository,
+    SqlCompanyRepository,
+    SqlFeedRepository,
 )
 from news.alerts.models import Delivery, NewSubscription, SubscriptionKind
 from news.core.errors import InvalidInput
@@ -60,7 +60,7 @@ def failures(outcomes: Sequence[object]) -> list[BaseException]:
 async def test_racing_subscribes_never_pass_the_limit(
     database: AnyDatabase, other: AnyDatabase
 ) -> None:
-    repos = [SqliteAlertRepository(database), SqliteAlertRepository(other)]
+    repos = [SqlAlertRepository(database), SqlAlertRepository(other)]
 
     outcomes = await race(
         *(repos[n % 2].add_subscription(topic(n), limit=5, now=NOW) for n in range(RACERS))
@@ -74,7 +74,7 @@ async def test_racing_subscribes_never_pass_the_limit(
 async def test_racing_subscribes_to_one_thing_make_one_subscription(
     database: AnyDatabase, other: AnyDatabase
 ) -> None:
-    repos = [SqliteAlertRepository(database), SqliteAlertRepository(other)]
+    repos = [SqlAlertRepository(database), SqlAlertRepository(other)]
 
     outcomes = await race(
         *(repos[n % 2].add_subscription(topic(7), limit=5, now=NOW) for n in range(RACERS))
@@ -89,7 +89,7 @@ async def test_racing_subscribes_to_one_thing_make_one_subscription(
 async def test_racing_adds_of_one_company_name_refuse_all_but_one(
     database: AnyDatabase, other: AnyDatabase
 ) -> None:
-    repos = [SqliteCompanyRepository(database), SqliteCompanyRepository(other)]
+    repos = [SqlCompanyRepository(database), SqlCompanyRepository(other)]
     spec = CompanySpec("리벨리온", "Rebellions", ("RBLN",))
 
     outcomes = await race(*(repos[n % 2].add_company(spec, GUILD) for n in range(RACERS)))
@@ -103,7 +103,7 @@ async def test_racing_adds_of_one_company_name_refuse_all_but_one(
 async def test_racing_companies_with_one_spelling_refuse_all_but_one(
     database: AnyDatabase, other: AnyDatabase
 ) -> None:
-    repos = [SqliteCompanyRepository(database), SqliteCompanyRepository(other)]
+    repos = [SqlCompanyRepository(database), SqlCompanyRepository(other)]
     specs = [CompanySpec(f"회사{n}", f"Firm {n}", ("Shared AI",)) for n in range(RACERS)]
 
     outcomes = await race(*(repos[n % 2].add_company(s, GUILD) for n, s in enumerate(specs)))
@@ -117,7 +117,7 @@ async def test_racing_companies_with_one_spelling_refuse_all_but_one(
 async def test_racing_aliases_give_a_spelling_to_one_company_only(
     database: AnyDatabase, other: AnyDatabase
 ) -> None:
-    repos = [SqliteCompanyRepository(database), SqliteCompanyRepository(other)]
+    repos = [SqlCompanyRepository(database), SqlCompanyRepository(other)]
     firms = [
         await repos[0].add_company(CompanySpec(f"회사{n}", f"Firm {n}"), GUILD) for n in (1, 2)
     ]
@@ -142,7 +142,7 @@ def feed(url: str) -> FeedSource:
 async def test_racing_follows_never_pass_a_servers_feed_limit(
     database: AnyDatabase, other: AnyDatabase
 ) -> None:
-    repos = [SqliteFeedRepository(database), SqliteFeedRepository(other)]
+    repos = [SqlFeedRepository(database), SqlFeedRepository(other)]
 
     outcomes = await race(
         *(
@@ -163,7 +163,7 @@ async def test_racing_follows_never_pass_a_servers_feed_limit(
 async def test_racing_follows_of_one_feed_in_two_forms_store_one_source(
     database: AnyDatabase, other: AnyDatabase
 ) -> None:
-    repos = [SqliteFeedRepository(database), SqliteFeedRepository(other)]
+    repos = [SqlFeedRepository(database), SqlFeedRepository(other)]
     forms = [
         "https://wire.test/feed",
         "http://wire.test/feed/",
@@ -186,7 +186,7 @@ async def test_racing_follows_of_one_feed_in_two_forms_store_one_source(
 async def test_racing_imports_of_one_article_make_one_roundup(
     database: AnyDatabase, other: AnyDatabase
 ) -> None:
-    repos = [SqliteArchiveRepository(database), SqliteArchiveRepository(other)]
+    repos = [SqlArchiveRepository(database), SqlArchiveRepository(other)]
     article = headlines_roundup("엔비디아, 새 칩 공개", "삼성, HBM 양산", guild_id=GUILD)
 
     outcomes = await race(*(repos[n % 2].save_roundup(article) for n in range(RACERS)))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from db import Database, SqliteArchiveRepository
+from db import Database, SqlArchiveRepository
 from news.core.models import Company, HeadlineQuery, RoundupKind, Topic
 from testkit.builders import (
     NEXT_WEEK,
@@ -18,7 +18,7 @@ from tests.backends import IntegrityError
 
 
 async def test_saved_roundup_reads_back_with_sections_in_order(
-    archive: SqliteArchiveRepository, samsung: Company, nvidia: Company, security: Topic
+    archive: SqlArchiveRepository, samsung: Company, nvidia: Company, security: Topic
 ) -> None:
     new = roundup(
         section(
@@ -58,7 +58,7 @@ async def test_saved_roundup_reads_back_with_sections_in_order(
 
 
 async def test_reimport_replaces_in_place_and_keeps_ids(
-    archive: SqliteArchiveRepository, database: Database
+    archive: SqlArchiveRepository, database: Database
 ) -> None:
     first, _ = await archive.save_roundup(
         roundup(section(headline("기존 기사", "https://news.test/a")))
@@ -80,7 +80,7 @@ async def test_reimport_replaces_in_place_and_keeps_ids(
 
 
 async def test_reimport_replaces_company_links(
-    archive: SqliteArchiveRepository, samsung: Company, nvidia: Company
+    archive: SqlArchiveRepository, samsung: Company, nvidia: Company
 ) -> None:
     url = "https://news.test/x"
     await archive.save_roundup(roundup(section(headline("칩 경쟁", url, companies=(samsung.id,)))))
@@ -92,7 +92,7 @@ async def test_reimport_replaces_company_links(
 
 
 async def test_failed_save_leaves_nothing_written(
-    archive: SqliteArchiveRepository, database: Database
+    archive: SqlArchiveRepository, database: Database
 ) -> None:
     unknown_company = 999
     with pytest.raises(IntegrityError):  # the foreign key refuses it, at the very end
@@ -103,18 +103,18 @@ async def test_failed_save_leaves_nothing_written(
         assert await count_rows(database, table) == 0, table
 
 
-async def test_roundup_for_unknown_week_is_none(archive: SqliteArchiveRepository) -> None:
+async def test_roundup_for_unknown_week_is_none(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("기사"))
     assert await archive.roundup_for_week(1, "2020-W01") is None
 
 
-async def test_imported_roundup_wins_over_compiled_one(archive: SqliteArchiveRepository) -> None:
+async def test_imported_roundup_wins_over_compiled_one(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(roundup(section(headline("A")), kind=RoundupKind.COMPILED))
     imported, _ = await archive.save_roundup(roundup(section(headline("B")), title="기고"))
     assert await archive.roundup_for_week(1, "2026-W48") == imported
 
 
-async def test_latest_week_and_weeks_newest_first(archive: SqliteArchiveRepository) -> None:
+async def test_latest_week_and_weeks_newest_first(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("가", "나"))
     await archive.save_roundup(headlines_roundup("다", at=NEXT_WEEK))
     assert await archive.latest_week(1) == "2026-W49"
@@ -125,13 +125,13 @@ async def test_latest_week_and_weeks_newest_first(archive: SqliteArchiveReposito
     ]
 
 
-async def test_guild_without_roundups_has_no_weeks(archive: SqliteArchiveRepository) -> None:
+async def test_guild_without_roundups_has_no_weeks(archive: SqlArchiveRepository) -> None:
     assert await archive.latest_week(1) is None
     assert await archive.weeks(1) == []
 
 
 async def test_reimport_returns_exactly_what_is_read_back(
-    archive: SqliteArchiveRepository, samsung: Company
+    archive: SqlArchiveRepository, samsung: Company
 ) -> None:
     first = section(headline("삼성, 새 칩", "https://news.test/k", companies=(samsung.id,)))
     await archive.save_roundup(roundup(first))
@@ -142,7 +142,7 @@ async def test_reimport_returns_exactly_what_is_read_back(
 
 
 async def test_roundups_listed_by_week_or_all_and_deleted_with_their_headlines(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     first, _ = await archive.save_roundup(headlines_roundup("보안 패치", "칩 공개"))
     second, _ = await archive.save_roundup(headlines_roundup("실적 발표", at=NEXT_WEEK))

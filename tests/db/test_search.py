@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from db import TOTAL_CAP, SqliteArchiveRepository
+from db import TOTAL_CAP, SqlArchiveRepository
 from news.core.models import Company, HeadlineQuery, Topic
 from testkit.builders import (
     NEXT_WEEK,
@@ -17,60 +17,60 @@ from testkit.builders import (
 )
 
 
-async def titles(archive: SqliteArchiveRepository, text: str, guild_id: int = 1) -> list[str]:
+async def titles(archive: SqlArchiveRepository, text: str, guild_id: int = 1) -> list[str]:
     page = await archive.search_headlines(guild_id, HeadlineQuery(text))
     return [h.title for h in page.headlines]
 
 
 @pytest.mark.parametrize("title", ["클라우드 보안성 강화", "정보보안 인력 부족", "보안"])
 async def test_two_syllable_word_is_found_inside_longer_words(
-    archive: SqliteArchiveRepository, title: str
+    archive: SqlArchiveRepository, title: str
 ) -> None:
     await archive.save_roundup(headlines_roundup(title, "날씨 소식"))
     assert await titles(archive, "보안") == [title]
 
 
-async def test_word_is_found_before_a_particle(archive: SqliteArchiveRepository) -> None:
+async def test_word_is_found_before_a_particle(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("삼성이 새 칩을 냈다"))
     assert await titles(archive, "삼성") == ["삼성이 새 칩을 냈다"]
 
 
-async def test_end_of_a_compound_is_found(archive: SqliteArchiveRepository) -> None:
+async def test_end_of_a_compound_is_found(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("삼성전자 실적"))
     assert await titles(archive, "전자") == ["삼성전자 실적"]
 
 
-async def test_korean_phrase_must_be_contiguous(archive: SqliteArchiveRepository) -> None:
+async def test_korean_phrase_must_be_contiguous(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("정보 보안", "보안 정보"))
     assert await titles(archive, "정보보안") == []
 
 
-async def test_single_syllable_is_found_anywhere(archive: SqliteArchiveRepository) -> None:
+async def test_single_syllable_is_found_anywhere(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("모바일 앱 출시", "앱스토어 정책", "날씨"))
     assert sorted(await titles(archive, "앱")) == ["모바일 앱 출시", "앱스토어 정책"]
 
 
-async def test_ai_matches_as_a_word_not_inside_said(archive: SqliteArchiveRepository) -> None:
+async def test_ai_matches_as_a_word_not_inside_said(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("CEO said nothing", "New AI model", "AI칩 경쟁"))
     assert sorted(await titles(archive, "AI")) == ["AI칩 경쟁", "New AI model"]
 
 
-async def test_ms_matches_as_a_word_not_inside_items(archive: SqliteArchiveRepository) -> None:
+async def test_ms_matches_as_a_word_not_inside_items(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("Top items of the week", "MS buys a studio"))
     assert await titles(archive, "ms") == ["MS buys a studio"]
 
 
-async def test_english_word_finds_its_plural(archive: SqliteArchiveRepository) -> None:
+async def test_english_word_finds_its_plural(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("New chips ship", "Chip ban"))
     assert sorted(await titles(archive, "chip")) == ["Chip ban", "New chips ship"]
 
 
-async def test_mixed_language_query_needs_every_word(archive: SqliteArchiveRepository) -> None:
+async def test_mixed_language_query_needs_every_word(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("엔비디아 AI 반도체", "엔비디아 주가", "AI 규제"))
     assert await titles(archive, "AI 반도체 엔비디아") == ["엔비디아 AI 반도체"]
 
 
-async def test_summary_is_searched_too(archive: SqliteArchiveRepository) -> None:
+async def test_summary_is_searched_too(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(roundup(section(headline("제목만", summary="본문에 양자컴퓨터"))))
     assert await titles(archive, "양자") == ["제목만"]
 
@@ -80,7 +80,7 @@ async def test_summary_is_searched_too(archive: SqliteArchiveRepository) -> None
     ['"', '"AI', "AI*", "AI AND", "NEAR(AI 칩)", "(AI", "AI)", "terms:AI", "tags:c1", "-AI", "^AI"],
 )
 async def test_fts_syntax_in_the_query_is_harmless(
-    archive: SqliteArchiveRepository, query: str
+    archive: SqlArchiveRepository, query: str
 ) -> None:
     await archive.save_roundup(headlines_roundup("AI 칩 near term and more"))
     page = await archive.search_headlines(1, HeadlineQuery(query))
@@ -88,20 +88,20 @@ async def test_fts_syntax_in_the_query_is_harmless(
 
 
 async def test_query_that_is_only_punctuation_finds_nothing(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await archive.save_roundup(headlines_roundup("아무 기사"))
     assert (await archive.search_headlines(1, HeadlineQuery("?!"))).total == 0
 
 
 async def test_company_tags_are_not_matched_by_text(
-    archive: SqliteArchiveRepository, samsung: Company
+    archive: SqlArchiveRepository, samsung: Company
 ) -> None:
     await archive.save_roundup(roundup(section(headline("기사", companies=(samsung.id,)))))
     assert await titles(archive, f"c{samsung.id}") == []
 
 
-async def test_results_are_newest_first(archive: SqliteArchiveRepository) -> None:
+async def test_results_are_newest_first(archive: SqlArchiveRepository) -> None:
     for days in (3, 1, 2):
         at = WEDNESDAY - timedelta(days=days)
         await archive.save_roundup(headlines_roundup(f"클라우드 {days}", at=at))
@@ -109,14 +109,14 @@ async def test_results_are_newest_first(archive: SqliteArchiveRepository) -> Non
 
 
 async def test_empty_query_lists_everything_newest_first(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await archive.save_roundup(headlines_roundup("옛 기사", at=WEDNESDAY - timedelta(days=9)))
     await archive.save_roundup(headlines_roundup("새 기사"))
     assert await titles(archive, "  ") == ["새 기사", "옛 기사"]
 
 
-async def test_week_filter(archive: SqliteArchiveRepository) -> None:
+async def test_week_filter(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("보안 A", at=WEDNESDAY - timedelta(weeks=1)))
     await archive.save_roundup(headlines_roundup("보안 B"))
     for text in ("보안", ""):
@@ -124,7 +124,7 @@ async def test_week_filter(archive: SqliteArchiveRepository) -> None:
         assert [h.title for h in page.headlines] == ["보안 A"]
 
 
-async def test_company_filter(archive: SqliteArchiveRepository, samsung: Company) -> None:
+async def test_company_filter(archive: SqlArchiveRepository, samsung: Company) -> None:
     await archive.save_roundup(
         roundup(section(headline("삼성 보안", companies=(samsung.id,)), headline("기타 보안")))
     )
@@ -133,7 +133,7 @@ async def test_company_filter(archive: SqliteArchiveRepository, samsung: Company
         assert [h.title for h in page.headlines] == ["삼성 보안"]
 
 
-async def test_topic_filter(archive: SqliteArchiveRepository, security: Topic) -> None:
+async def test_topic_filter(archive: SqlArchiveRepository, security: Topic) -> None:
     await archive.save_roundup(
         roundup(section(headline("해킹 사고", topics=(security.id,)), headline("해킹 영화")))
     )
@@ -141,7 +141,7 @@ async def test_topic_filter(archive: SqliteArchiveRepository, security: Topic) -
     assert [h.title for h in page.headlines] == ["해킹 사고"]
 
 
-async def test_pagination_and_total(archive: SqliteArchiveRepository) -> None:
+async def test_pagination_and_total(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(
         roundup(
             section(
@@ -156,7 +156,7 @@ async def test_pagination_and_total(archive: SqliteArchiveRepository) -> None:
 
 
 async def test_total_stops_at_the_cap_but_still_shows_a_next_page(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     many = [f"뉴스 {i}" for i in range(TOTAL_CAP + 20)]
     await archive.save_roundup(headlines_roundup(*many))
@@ -169,14 +169,14 @@ async def test_total_stops_at_the_cap_but_still_shows_a_next_page(
     assert deep.total > deep.offset + deep.limit
 
 
-async def test_small_total_is_exact(archive: SqliteArchiveRepository) -> None:
+async def test_small_total_is_exact(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup(*[f"소식 {i}" for i in range(15)]))
     first = await archive.search_headlines(1, HeadlineQuery("소식", limit=10))
     assert (first.total, first.total_exact, len(first.headlines)) == (15, True, 10)
 
 
 async def test_other_guild_never_sees_imported_headlines(
-    archive: SqliteArchiveRepository, samsung: Company
+    archive: SqlArchiveRepository, samsung: Company
 ) -> None:
     await archive.save_roundup(
         roundup(section(headline("삼성 기밀", companies=(samsung.id,))), guild_id=1)
@@ -189,7 +189,7 @@ async def test_other_guild_never_sees_imported_headlines(
 
 
 async def test_other_guild_never_sees_roundups(
-    archive: SqliteArchiveRepository, samsung: Company
+    archive: SqlArchiveRepository, samsung: Company
 ) -> None:
     await archive.save_roundup(roundup(section(headline("가"), mentions=(samsung.id,)), guild_id=1))
     assert await archive.roundup_for_week(2, "2026-W48") is None
@@ -199,7 +199,7 @@ async def test_other_guild_never_sees_roundups(
 
 
 async def test_shared_story_is_visible_to_both_importing_guilds(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     url = "https://news.test/both"
     await archive.save_roundup(roundup(section(headline("공통 기사", url)), guild_id=1))
@@ -209,7 +209,7 @@ async def test_shared_story_is_visible_to_both_importing_guilds(
 
 
 async def test_company_headlines_newest_first(
-    archive: SqliteArchiveRepository, samsung: Company
+    archive: SqlArchiveRepository, samsung: Company
 ) -> None:
     older = headline("예전 삼성 기사", at=WEDNESDAY - timedelta(days=30), companies=(samsung.id,))
     newer = headline("최신 삼성 기사", companies=(samsung.id,))
@@ -221,7 +221,7 @@ async def test_company_headlines_newest_first(
 
 
 async def test_company_weekly_counts_cover_every_week_asked(
-    archive: SqliteArchiveRepository, samsung: Company
+    archive: SqlArchiveRepository, samsung: Company
 ) -> None:
     await archive.save_roundup(
         roundup(
@@ -238,7 +238,7 @@ async def test_company_weekly_counts_cover_every_week_asked(
 
 
 async def test_roundups_mentioning_a_company_in_commentary(
-    archive: SqliteArchiveRepository, samsung: Company, nvidia: Company
+    archive: SqlArchiveRepository, samsung: Company, nvidia: Company
 ) -> None:
     mentioning, _ = await archive.save_roundup(
         roundup(section(headline("가"), commentary="삼성 이야기", mentions=(samsung.id,)))
@@ -254,34 +254,34 @@ async def test_roundups_mentioning_a_company_in_commentary(
 
 @pytest.mark.parametrize("query", ["마이크로소프트가", "마이크로소프트는", "마이크로소프트의"])
 async def test_a_query_word_with_a_particle_finds_its_stem(
-    archive: SqliteArchiveRepository, query: str
+    archive: SqlArchiveRepository, query: str
 ) -> None:
     await archive.save_roundup(headlines_roundup("마이크로소프트 새 AI 공개", "구글 실적 발표"))
     assert await titles(archive, query) == ["마이크로소프트 새 AI 공개"]
 
 
 async def test_a_misread_particle_still_leaves_the_stem(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     # mecab reads 삼성의 as 삼 + 성의; the particle is cut all the same.
     await archive.save_roundup(headlines_roundup("삼성전자 실적 발표", "날씨 소식"))
     assert await titles(archive, "삼성의") == ["삼성전자 실적 발표"]
 
 
-async def test_a_particle_after_a_latin_name_is_dropped(archive: SqliteArchiveRepository) -> None:
+async def test_a_particle_after_a_latin_name_is_dropped(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("MS, 새 윈도 공개", "날씨 소식"))
     assert await titles(archive, "MS가") == ["MS, 새 윈도 공개"]
 
 
 async def test_a_noun_that_ends_like_a_particle_is_kept_whole(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await archive.save_roundup(headlines_roundup("고양이 사진 앱", "고양시 소식"))
     assert await titles(archive, "고양이") == ["고양이 사진 앱"]
 
 
 async def test_quoted_korean_phrase_needs_its_words_side_by_side(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await archive.save_roundup(
         headlines_roundup("삼성 전자부품 공급", "삼성이 전자 결제 도입", "전자 장비와 삼성")
@@ -295,7 +295,7 @@ async def test_quoted_korean_phrase_needs_its_words_side_by_side(
 
 
 async def test_quoted_english_phrase_needs_its_words_in_order(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await archive.save_roundup(
         headlines_roundup(
@@ -309,7 +309,7 @@ async def test_quoted_english_phrase_needs_its_words_in_order(
 
 
 async def test_phrase_does_not_span_the_title_and_the_summary(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await archive.save_roundup(
         roundup(
@@ -324,15 +324,13 @@ async def test_phrase_does_not_span_the_title_and_the_summary(
     assert sorted(await titles(archive, "AI 칩")) == ["AI 칩 설계", "새 AI", "제목"]
 
 
-async def test_phrase_and_words_combine(archive: SqliteArchiveRepository) -> None:
+async def test_phrase_and_words_combine(archive: SqlArchiveRepository) -> None:
     await archive.save_roundup(headlines_roundup("AI 칩 보안 점검", "AI 칩 출시", "보안 AI와 칩"))
     assert await titles(archive, '보안 "AI 칩"') == ["AI 칩 보안 점검"]
 
 
 @pytest.mark.parametrize("query", ['"AI', '""', "“AI 칩”"])
-async def test_unclosed_empty_and_curly_quotes(
-    archive: SqliteArchiveRepository, query: str
-) -> None:
+async def test_unclosed_empty_and_curly_quotes(archive: SqlArchiveRepository, query: str) -> None:
     await archive.save_roundup(headlines_roundup("AI 칩 출시", "AI와 칩"))
     found = sorted(await titles(archive, query))
     expected = {'"AI': ["AI 칩 출시", "AI와 칩"], '""': [], "“AI 칩”": ["AI 칩 출시"]}
@@ -340,7 +338,7 @@ async def test_unclosed_empty_and_curly_quotes(
 
 
 async def test_total_counts_every_match_whatever_the_page(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await archive.save_roundup(headlines_roundup(*(f"보안 소식 {n}" for n in range(30))))
     first = await archive.search_headlines(1, HeadlineQuery("보안", limit=10))
@@ -355,7 +353,7 @@ async def test_total_counts_every_match_whatever_the_page(
 @pytest.mark.parametrize("query", ["보안", "보안 소식", '"보안 소식"'])
 @pytest.mark.parametrize("count", [7, TOTAL_CAP + 5])
 async def test_every_page_and_total_whether_the_page_or_the_count_walks_first(
-    archive: SqliteArchiveRepository, query: str, count: int
+    archive: SqlArchiveRepository, query: str, count: int
 ) -> None:
     # One word reads the page first; several words or a phrase count first (search_plan).
     news = [headline(f"보안 소식 {n}", at=WEDNESDAY + timedelta(minutes=n)) for n in range(count)]
@@ -373,7 +371,7 @@ async def test_every_page_and_total_whether_the_page_or_the_count_walks_first(
 
 
 async def test_words_that_rarely_meet_give_the_newest_page_and_the_exact_total(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await archive.save_roundup(
         headlines_roundup(*(f"보안 소식 {n}" for n in range(20)), "보안 게임 1", "게임 2")
@@ -384,7 +382,7 @@ async def test_words_that_rarely_meet_give_the_newest_page_and_the_exact_total(
     assert ([h.title for h in page.headlines], page.total) == (["보안 게임 0"], 2)
 
 
-async def test_compacting_the_index_keeps_every_match(archive: SqliteArchiveRepository) -> None:
+async def test_compacting_the_index_keeps_every_match(archive: SqlArchiveRepository) -> None:
     for n in range(6):  # a transaction, and a piece of the SQLite index, each
         await archive.save_roundup(headlines_roundup(f"보안 소식 {n}", f"게임 {n}"))
     before = await titles(archive, "보안")

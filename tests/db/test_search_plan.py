@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from db import AnyDatabase, PostgresDatabase, SqliteArchiveRepository
+from db import AnyDatabase, PostgresDatabase, SqlArchiveRepository
 from db.postgres import search as postgres_search
 from news.core.models import HeadlineQuery
 from testkit.builders import WEDNESDAY, headline, roundup, section
@@ -26,7 +26,7 @@ def small_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(postgres_search, "PROBE_ROWS", 3)
 
 
-async def file_newest_first(archive: SqliteArchiveRepository, *titles: str) -> None:
+async def file_newest_first(archive: SqlArchiveRepository, *titles: str) -> None:
     """One roundup whose headlines are a minute apart, the first title the newest."""
     count = len(titles)
     await archive.save_roundup(
@@ -41,14 +41,14 @@ async def file_newest_first(archive: SqliteArchiveRepository, *titles: str) -> N
     )
 
 
-async def search(archive: SqliteArchiveRepository, query: HeadlineQuery) -> tuple[list[str], int]:
+async def search(archive: SqlArchiveRepository, query: HeadlineQuery) -> tuple[list[str], int]:
     page = await archive.search_headlines(1, query)
     assert page.total_exact
     return [h.title for h in page.headlines], page.total
 
 
 async def test_matches_older_than_the_probe_fill_the_page(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await file_newest_first(archive, "날씨 1", "날씨 2", "날씨 3", "날씨 4", "보안 A", "보안 B")
     found = await search(archive, HeadlineQuery("보안", limit=1))
@@ -56,7 +56,7 @@ async def test_matches_older_than_the_probe_fill_the_page(
 
 
 async def test_page_joins_the_probe_and_older_matches_in_order(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await file_newest_first(archive, "보안 A", "날씨 1", "날씨 2", "보안 B", "날씨 3", "보안 C")
     found = await search(archive, HeadlineQuery("보안", limit=5))
@@ -64,28 +64,28 @@ async def test_page_joins_the_probe_and_older_matches_in_order(
 
 
 async def test_full_page_from_the_probe_still_counts_older_matches(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await file_newest_first(archive, "보안 A", "보안 B", "날씨 1", "보안 C", "날씨 2", "보안 D")
     found = await search(archive, HeadlineQuery("보안", limit=2))
     assert found == (["보안 A", "보안 B"], 4)
 
 
-async def test_later_page_beyond_the_probe(archive: SqliteArchiveRepository) -> None:
+async def test_later_page_beyond_the_probe(archive: SqlArchiveRepository) -> None:
     await file_newest_first(archive, "보안 A", "보안 B", "날씨 1", "보안 C", "날씨 2", "보안 D")
     found = await search(archive, HeadlineQuery("보안", offset=2, limit=2))
     assert found == (["보안 C", "보안 D"], 4)
 
 
 async def test_no_match_anywhere_in_a_range_longer_than_the_probe(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await file_newest_first(archive, "날씨 1", "날씨 2", "날씨 3", "날씨 4", "날씨 5")
     assert await search(archive, HeadlineQuery("보안")) == ([], 0)
 
 
 async def test_week_longer_than_the_probe_is_searched_whole(
-    archive: SqliteArchiveRepository,
+    archive: SqlArchiveRepository,
 ) -> None:
     await file_newest_first(archive, "보안 A", "날씨 1", "날씨 2", "날씨 3", "보안 B", "보안 C")
     found = await search(archive, HeadlineQuery("보안", week="2026-W48", limit=2))
@@ -94,7 +94,7 @@ async def test_week_longer_than_the_probe_is_searched_whole(
 
 @pytest.mark.parametrize("backend", ["postgres"])
 async def test_guard_settings_do_not_outlive_the_search(
-    archive: SqliteArchiveRepository, database: AnyDatabase
+    archive: SqlArchiveRepository, database: AnyDatabase
 ) -> None:
     assert isinstance(database, PostgresDatabase)
     await file_newest_first(archive, "보안 A", "날씨 1", "날씨 2", "날씨 3", "보안 B")
@@ -103,7 +103,7 @@ async def test_guard_settings_do_not_outlive_the_search(
         database.url, max_size=1, server_settings=TEST_SETTINGS
     ) as single:
         before = await single.fetch_one(_SETTINGS)
-        page = await SqliteArchiveRepository(single).search_headlines(1, HeadlineQuery("보안"))
+        page = await SqlArchiveRepository(single).search_headlines(1, HeadlineQuery("보안"))
         after = await single.fetch_one(_SETTINGS)
     assert page.total == 2
     assert before is not None and after is not None

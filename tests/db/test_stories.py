@@ -7,9 +7,9 @@ from datetime import timedelta
 from db import (
     AnyDatabase,
     Database,
-    SqliteArchiveRepository,
-    SqliteDigestRepository,
-    SqliteStoryRepository,
+    SqlArchiveRepository,
+    SqlDigestRepository,
+    SqlStoryRepository,
 )
 from db.backend import Dialect
 from db.headlines import week_key_range
@@ -20,7 +20,7 @@ from testkit.builders import WEDNESDAY, headline, roundup, section
 WEEK = "2026-W48"
 
 
-async def store_three(archive: SqliteArchiveRepository) -> list[int]:
+async def store_three(archive: SqlArchiveRepository) -> list[int]:
     """Three headlines of WEEK, published an hour apart, newest listed first; their ids
     in publication order."""
     saved, _ = await archive.save_roundup(
@@ -39,18 +39,18 @@ async def store_three(archive: SqliteArchiveRepository) -> list[int]:
 
 
 async def test_new_headlines_wait_for_a_story_in_publication_order(
-    database: Database, archive: SqliteArchiveRepository
+    database: Database, archive: SqlArchiveRepository
 ) -> None:
     ids = await store_three(archive)
-    waiting = await SqliteStoryRepository(database).unplaced_headlines(WEEK)
+    waiting = await SqlStoryRepository(database).unplaced_headlines(WEEK)
     assert [(c.headline.id, c.story_id) for c in waiting] == [(i, None) for i in ids]
 
 
 async def test_placed_headlines_carry_their_stored_story_ids(
-    database: Database, archive: SqliteArchiveRepository
+    database: Database, archive: SqlArchiveRepository
 ) -> None:
     first, second, third = await store_three(archive)
-    stories = SqliteStoryRepository(database)
+    stories = SqlStoryRepository(database)
     await stories.save_story_ids(WEEK, {first: first, third: first})
     placed = await stories.placed_headlines(WEEK)
     assert [(c.headline.id, c.story_id) for c in placed] == [(first, first), (third, first)]
@@ -58,26 +58,24 @@ async def test_placed_headlines_carry_their_stored_story_ids(
 
 
 async def test_placed_headlines_name_the_outlet_that_ran_them(
-    database: Database, archive: SqliteArchiveRepository
+    database: Database, archive: SqlArchiveRepository
 ) -> None:
     await store_three(archive)
-    waiting = await SqliteStoryRepository(database).unplaced_headlines(WEEK)
+    waiting = await SqlStoryRepository(database).unplaced_headlines(WEEK)
     assert {c.source for c in waiting} == {"테크 주간지"}
 
 
-async def test_other_weeks_are_left_out(
-    database: Database, archive: SqliteArchiveRepository
-) -> None:
+async def test_other_weeks_are_left_out(database: Database, archive: SqlArchiveRepository) -> None:
     await store_three(archive)
-    assert await SqliteStoryRepository(database).unplaced_headlines("2026-W47") == []
+    assert await SqlStoryRepository(database).unplaced_headlines("2026-W47") == []
 
 
 async def test_week_candidates_carry_the_stored_story_ids(
-    database: Database, archive: SqliteArchiveRepository
+    database: Database, archive: SqlArchiveRepository
 ) -> None:
     first, second, third = await store_three(archive)
-    await SqliteStoryRepository(database).save_story_ids(WEEK, {first: first, third: first})
-    candidates = await SqliteDigestRepository(database).week_candidates(1, WEEK)
+    await SqlStoryRepository(database).save_story_ids(WEEK, {first: first, third: first})
+    candidates = await SqlDigestRepository(database).week_candidates(1, WEEK)
     story_of = {c.headline.id: c.story_id for c in candidates}
     assert story_of == {first: first, second: None, third: first}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
-from db import AnyDatabase, SqliteArchiveRepository, SqliteStoryRepository
+from db import AnyDatabase, SqlArchiveRepository, SqlStoryRepository
 from news.core.models import DigestCandidate
 from news.stories.service import StoryService
 from testkit.builders import WEDNESDAY, headline, roundup, section
@@ -19,7 +19,7 @@ OTHER = "네이버, 세종에 초대형 AI 데이터센터 짓는다"
 
 
 async def file(
-    archive: SqliteArchiveRepository, guild: int, title: str, outlet: str, at: datetime
+    archive: SqlArchiveRepository, guild: int, title: str, outlet: str, at: datetime
 ) -> int:
     """A headline of WEEK, filed by a roundup of its own (one per server): its id."""
     report = headline(title, f"https://{guild}.test/{guild}", at=at)
@@ -37,7 +37,7 @@ async def story_of(database: AnyDatabase, headline_id: int) -> int | None:
     return None if row["cluster_id"] is None else int(row["cluster_id"])
 
 
-class CountingRepository(SqliteStoryRepository):
+class CountingRepository(SqlStoryRepository):
     """The repository, counting the rebuilds of an index (reads of a whole placed week)."""
 
     def __init__(self, database: AnyDatabase) -> None:
@@ -64,11 +64,11 @@ class LateSaving(CountingRepository):
 
 
 async def test_a_process_places_a_report_in_the_story_another_process_opened_since(
-    database: AnyDatabase, archive: SqliteArchiveRepository
+    database: AnyDatabase, archive: SqlArchiveRepository
 ) -> None:
     first, second = (
-        StoryService(SqliteStoryRepository(database)),
-        StoryService(SqliteStoryRepository(database)),
+        StoryService(SqlStoryRepository(database)),
+        StoryService(SqlStoryRepository(database)),
     )
     await file(archive, 1, OTHER, "데이터 뉴스", WEDNESDAY)
     await second.place_new([WEEK])  # the second process's index is built now
@@ -81,7 +81,7 @@ async def test_a_process_places_a_report_in_the_story_another_process_opened_sin
 
 
 async def test_a_headline_both_processes_placed_keeps_the_first_story_and_the_loser_rebuilds(
-    database: AnyDatabase, archive: SqliteArchiveRepository
+    database: AnyDatabase, archive: SqlArchiveRepository
 ) -> None:
     winner_repository = CountingRepository(database)
     winner = StoryService(winner_repository)
@@ -112,11 +112,11 @@ async def test_a_headline_both_processes_placed_keeps_the_first_story_and_the_lo
 
 
 async def test_the_story_id_of_a_placed_headline_is_not_saved_again(
-    database: AnyDatabase, archive: SqliteArchiveRepository
+    database: AnyDatabase, archive: SqlArchiveRepository
 ) -> None:
     opening = await file(archive, 1, OPENING, "반도체 일보", WEDNESDAY)
     other = await file(archive, 2, OTHER, "데이터 뉴스", WEDNESDAY)
-    stories = SqliteStoryRepository(database)
+    stories = SqlStoryRepository(database)
     assert await stories.save_story_ids(WEEK, {opening: opening}) == {opening}
 
     assert await stories.save_story_ids(WEEK, {opening: other, other: other}) == {other}
@@ -124,12 +124,12 @@ async def test_the_story_id_of_a_placed_headline_is_not_saved_again(
 
 
 async def test_a_weeks_placed_headlines_are_summed_and_read_by_id(
-    database: AnyDatabase, archive: SqliteArchiveRepository
+    database: AnyDatabase, archive: SqlArchiveRepository
 ) -> None:
     opening = await file(archive, 1, OPENING, "반도체 일보", WEDNESDAY + timedelta(hours=1))
     other = await file(archive, 2, OTHER, "데이터 뉴스", WEDNESDAY)
     await file(archive, 3, RETELLING, "경제 신문", WEDNESDAY)  # not placed
-    stories = SqliteStoryRepository(database)
+    stories = SqlStoryRepository(database)
     await stories.save_story_ids(WEEK, {opening: opening, other: other})
 
     summary = await stories.placed_summary(WEEK)

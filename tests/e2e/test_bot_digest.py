@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from bot.client import RoundupBot, bot_session
 from bot.digest_scheduler import RETRY_FIRST, next_fire_time
 from bot.settings import Settings
-from db import Database, SqliteDigestRepository, SqliteSettingsRepository
+from db import Database, SqlDigestRepository, SqlSettingsRepository
 from news.archive.importing import ImportRequest
 from news.digest.posts import DigestPart, DigestPost, PostState
 from news.digest.service import Outcome
@@ -100,7 +100,7 @@ class Scene:
 
     async def record(self, server: Server, week: str = COVERED) -> DigestPost | None:
         async with await Database.open(self.database) as database:
-            return await SqliteDigestRepository(database).get_post(server.id, week)
+            return await SqlDigestRepository(database).get_post(server.id, week)
 
 
 @pytest.fixture
@@ -169,17 +169,17 @@ async def fire(bot: RoundupBot, server: Server) -> None:
 def patched(
     monkeypatch: pytest.MonkeyPatch, name: str, fails: Callable[[DigestPart | int], bool]
 ) -> None:
-    """Make SqliteDigestRepository.<name> die (Crash) for the parts ``fails`` picks."""
-    original = getattr(SqliteDigestRepository, name)
+    """Make SqlDigestRepository.<name> die (Crash) for the parts ``fails`` picks."""
+    original = getattr(SqlDigestRepository, name)
 
     async def step(
-        self: SqliteDigestRepository, post: DigestPost, part: DigestPart | int, *rest: int
+        self: SqlDigestRepository, post: DigestPost, part: DigestPart | int, *rest: int
     ) -> None:
         if fails(part):
             raise Crash
         await original(self, post, part, *rest)
 
-    monkeypatch.setattr(SqliteDigestRepository, name, step)
+    monkeypatch.setattr(SqlDigestRepository, name, step)
 
 
 def _index(part: DigestPart | int) -> int:
@@ -273,7 +273,7 @@ async def test_a_missed_week_is_reported_in_the_alert_channel_when_set(scene: Sc
     async with scene.bot() as bot:
         await configure(bot, scene.alpha)
     async with await Database.open(scene.database) as database:
-        repository = SqliteSettingsRepository(database)
+        repository = SqlSettingsRepository(database)
         current = await repository.get_settings(scene.alpha.id)
         assert current is not None
         await repository.save_settings(replace(current, alert_channel_id=alerts.id))

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from db import PostgresDatabase, SqliteArchiveRepository, SqliteCompanyRepository
+from db import PostgresDatabase, SqlArchiveRepository, SqlCompanyRepository
 from db.postgres import search_index
 from db.postgres.database import postgres_migrations
 from news.core.models import CompanySpec, HeadlineQuery
@@ -106,7 +106,7 @@ async def test_007_twin_gives_each_roundup_its_own_rows_and_index_entries(
 ) -> None:
     async with await PostgresDatabase.open(archive_before_007, max_size=2) as database:
         assert await database.schema_version() == database.latest_version
-        archive = SqliteArchiveRepository(database)
+        archive = SqlArchiveRepository(database)
         a = await archive.roundup_for_week(A, WEEK)
         b = await archive.roundup_for_week(B, WEEK)
         assert a is not None and b is not None
@@ -153,7 +153,7 @@ async def test_007_twin_gives_each_roundup_its_own_rows_and_index_entries(
             (2, "roundup:2:https://x.test/shared"),
             (1, "roundup:1:https://x.test/fed"),
         ]
-        companies = SqliteCompanyRepository(database)
+        companies = SqlCompanyRepository(database)
         assert [c.name for c in await companies.all_companies()] == ["엔비디아"]
         # The catalogue is scoped now: two servers may each add the same name.
         spec = CompanySpec("에이크미", "Acme")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from db import Database, SqliteArchiveRepository, SqliteCompanyRepository
+from db import Database, SqlArchiveRepository, SqlCompanyRepository
 from db.sqlite.database import bundled_migrations
 from news.core.models import HeadlineQuery
 
@@ -69,7 +69,7 @@ async def test_007_gives_each_roundup_its_own_rows_and_keeps_what_each_server_sa
     path = tmp_path / "old.db"
     archive_before_007(path)
     async with await Database.open(path) as database:
-        archive = SqliteArchiveRepository(database)
+        archive = SqlArchiveRepository(database)
         a = await archive.roundup_for_week(A, WEEK)
         b = await archive.roundup_for_week(B, WEEK)
         assert a is not None and b is not None
@@ -98,6 +98,6 @@ async def test_007_gives_each_roundup_its_own_rows_and_keeps_what_each_server_sa
         assert [row["headline_id"] for row in mentions] == [a_items[1].id]
         problems = await database.fetch_all("PRAGMA foreign_key_check")
         assert problems == []
-        assert [c.name for c in await SqliteCompanyRepository(database).all_companies()] == [
+        assert [c.name for c in await SqlCompanyRepository(database).all_companies()] == [
             "엔비디아"
         ]

@@ -19,13 +19,13 @@ import pytest
 
 from db import (
     AnyDatabase,
-    SqliteArchiveRepository,
-    SqliteCompanyRepository,
-    SqliteFeedRepository,
-    SqliteSettingsRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlCompanyRepository,
+    SqlFeedRepository,
+    SqlSettingsRepository,
+    SqlTopicRepository,
 )
-from db.alerts import SqliteAlertRepository
+from db.alerts import SqlAlertRepository
 from news.alerts.models import (
     AlertBatch,
     AlertUndeliverable,
@@ -144,16 +144,16 @@ class World:
     async def open(self, *, hourly_cap: int = 6, limit: int = 25) -> None:
         self.database: AnyDatabase = await open_at(self.path)
         self.archive = ArchiveService(
-            SqliteCompanyRepository(self.database),
-            SqliteTopicRepository(self.database),
-            SqliteArchiveRepository(self.database),
+            SqlCompanyRepository(self.database),
+            SqlTopicRepository(self.database),
+            SqlArchiveRepository(self.database),
             self.clock,
         )
         if self.recognises:
             await self.archive.start()
-        self.settings = SqliteSettingsRepository(self.database)
+        self.settings = SqlSettingsRepository(self.database)
         self.alerts = AlertService(
-            SqliteAlertRepository(self.database),
+            SqlAlertRepository(self.database),
             self.archive,
             self.settings,
             self.clock,
@@ -181,7 +181,7 @@ class World:
         call another article, titled after its first headline)."""
         when = at or self.clock.now
         headlines = (headline(title, at=when) for title in titles)
-        await SqliteArchiveRepository(self.database).save_roundup(
+        await SqlArchiveRepository(self.database).save_roundup(
             roundup(section(*headlines), guild_id=guild, at=when, title=titles[0])
         )
 
@@ -195,7 +195,7 @@ class World:
         await self.settings.save_settings(GuildSettings(guild_id, alert_channel_id=ALERT_CHANNEL))
 
     async def waiting(self, guild_id: int = GUILD) -> int:
-        return (await SqliteAlertRepository(self.database).guild_queue(guild_id)).waiting
+        return (await SqlAlertRepository(self.database).guild_queue(guild_id)).waiting
 
 
 @pytest.fixture
@@ -251,7 +251,7 @@ async def seed_database(path: Path | str) -> None:
     await seeded.close()
 
 
-async def follow(feeds: SqliteFeedRepository, guild_id: int, url: str) -> FeedSource:
+async def follow(feeds: SqlFeedRepository, guild_id: int, url: str) -> FeedSource:
     source = FeedSource(id=0, url=url, title="Wire")
     followed, _ = await feeds.follow_feed(
         guild_id, source, name=None, added_by=None, added_at=START
@@ -562,7 +562,7 @@ async def test_a_headline_of_a_feed_only_one_server_follows_reaches_only_its_mem
 ) -> None:
     await world.alerts.subscribe(GUILD, ALICE, keyword="HBM")
     await world.alerts.subscribe(OTHER_GUILD, BOB, keyword="HBM")
-    feeds = SqliteFeedRepository(world.database)
+    feeds = SqlFeedRepository(world.database)
     wire = await follow(feeds, GUILD, "https://wire.test/feed.xml")
     story = NewHeadline("삼성 HBM 공급", "https://wire.test/1", "", "ko", START)
 
@@ -578,7 +578,7 @@ async def test_a_story_two_feeds_carry_reaches_each_server_once(world: World) ->
     await world.alerts.subscribe(GUILD, ALICE, keyword="HBM")
     await world.alerts.subscribe(OTHER_GUILD, ALICE, keyword="HBM")
     await world.alerts.subscribe(OTHER_GUILD, BOB, keyword="HBM")
-    feeds = SqliteFeedRepository(world.database)
+    feeds = SqlFeedRepository(world.database)
     wire = await follow(feeds, GUILD, "https://wire.test/feed.xml")
     other = await follow(feeds, OTHER_GUILD, "https://other.test/feed.xml")
     story = NewHeadline("삼성 HBM 공급", "https://news.test/hbm", "", "ko", START)
@@ -663,7 +663,7 @@ async def test_old_delivered_alerts_are_forgotten_and_still_never_told_again(
     world: World, clock: Clock
 ) -> None:
     await world.alerts.subscribe(GUILD, ALICE, keyword="HBM")
-    feeds = SqliteFeedRepository(world.database)
+    feeds = SqlFeedRepository(world.database)
     wire = await follow(feeds, GUILD, "https://wire.test/feed.xml")
     other = await follow(feeds, GUILD, "https://other.test/feed.xml")
     story = NewHeadline("삼성 HBM 공급", "https://news.test/hbm", "", "ko", START)

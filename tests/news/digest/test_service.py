@@ -12,10 +12,10 @@ import pytest
 
 from db import (
     Database,
-    SqliteArchiveRepository,
-    SqliteDigestRepository,
-    SqliteSettingsRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlDigestRepository,
+    SqlSettingsRepository,
+    SqlTopicRepository,
 )
 from news.core.errors import InvalidInput
 from news.core.models import Digest, GuildSettings
@@ -104,21 +104,19 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def digests(database: Database) -> SqliteDigestRepository:
-    return SqliteDigestRepository(database)
+def digests(database: Database) -> SqlDigestRepository:
+    return SqlDigestRepository(database)
 
 
 @pytest.fixture
-async def service(
-    database: Database, digests: SqliteDigestRepository, clock: Clock
-) -> DigestService:
-    settings = SqliteSettingsRepository(database)
+async def service(database: Database, digests: SqlDigestRepository, clock: Clock) -> DigestService:
+    settings = SqlSettingsRepository(database)
     await settings.save_settings(GuildSettings(GUILD, digest_channel_id=CHANNEL, language="en"))
-    archive = SqliteArchiveRepository(database)
+    archive = SqlArchiveRepository(database)
     await archive.save_roundup(
         roundup(section(headline("Chip news", "https://example.com/chip")), guild_id=GUILD)
     )
-    return DigestService(settings, archive, SqliteTopicRepository(database), digests, clock=clock)
+    return DigestService(settings, archive, SqlTopicRepository(database), digests, clock=clock)
 
 
 @pytest.fixture
@@ -155,7 +153,7 @@ async def test_force_posts_a_new_edition_with_its_own_markers(
 async def test_crash_between_sending_and_recording_never_posts_twice(
     service: DigestService,
     outlet: FakeOutlet,
-    digests: SqliteDigestRepository,
+    digests: SqlDigestRepository,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def die(*args: object) -> None:
@@ -175,7 +173,7 @@ async def test_crash_between_sending_and_recording_never_posts_twice(
 async def test_a_part_in_doubt_not_in_the_channel_is_resent_with_its_nonce(
     service: DigestService,
     outlet: FakeOutlet,
-    digests: SqliteDigestRepository,
+    digests: SqlDigestRepository,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def die(*args: object) -> int:
@@ -195,7 +193,7 @@ async def test_a_part_in_doubt_not_in_the_channel_is_resent_with_its_nonce(
 async def test_a_half_posted_digest_resumes_at_its_first_unsent_part(
     service: DigestService,
     outlet: FakeOutlet,
-    digests: SqliteDigestRepository,
+    digests: SqlDigestRepository,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     plan_part = digests.plan_part
@@ -310,7 +308,7 @@ async def test_configure_needs_setup_first(service: DigestService) -> None:
 async def test_resume_interrupted_finishes_posts_left_half_way(
     service: DigestService,
     outlet: FakeOutlet,
-    digests: SqliteDigestRepository,
+    digests: SqlDigestRepository,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def die(*args: object) -> None:

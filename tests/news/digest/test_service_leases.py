@@ -13,10 +13,10 @@ import pytest
 
 from db import (
     AnyDatabase,
-    SqliteArchiveRepository,
-    SqliteDigestRepository,
-    SqliteSettingsRepository,
-    SqliteTopicRepository,
+    SqlArchiveRepository,
+    SqlDigestRepository,
+    SqlSettingsRepository,
+    SqlTopicRepository,
 )
 from db.leases import FencedDatabase, SqlLeaseRepository
 from news.core.leases import LeaseBusy, LeaseLost, Leases, current_lease
@@ -51,7 +51,7 @@ class Process:
 
     leases: Leases
     service: DigestService
-    digests: SqliteDigestRepository
+    digests: SqlDigestRepository
 
 
 def process(database: AnyDatabase, name: str, clock: Clock) -> Process:
@@ -63,11 +63,11 @@ def process(database: AnyDatabase, name: str, clock: Clock) -> Process:
         sleep=frozen,
     )
     fenced = FencedDatabase(database)
-    digests = SqliteDigestRepository(fenced)
+    digests = SqlDigestRepository(fenced)
     service = DigestService(
-        SqliteSettingsRepository(fenced),
-        SqliteArchiveRepository(fenced),
-        SqliteTopicRepository(fenced),
+        SqlSettingsRepository(fenced),
+        SqlArchiveRepository(fenced),
+        SqlTopicRepository(fenced),
         digests,
         clock=clock,
         guard=leases.guard("digest"),
@@ -83,10 +83,10 @@ async def databases(
     async with open_backend(backend_server, path) as first:
         second = await reopen(first, path)
         try:
-            await SqliteSettingsRepository(first).save_settings(
+            await SqlSettingsRepository(first).save_settings(
                 GuildSettings(GUILD, digest_channel_id=CHANNEL, language="en")
             )
-            await SqliteArchiveRepository(first).save_roundup(
+            await SqlArchiveRepository(first).save_roundup(
                 roundup(section(headline("Chip news", "https://example.com/chip")), guild_id=GUILD)
             )
             yield first, second

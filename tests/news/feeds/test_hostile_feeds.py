@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hypothesis import given
 
-from db import Database, SqliteCompanyRepository, SqliteFeedRepository, SqliteTopicRepository
+from db import Database, SqlCompanyRepository, SqlFeedRepository, SqlTopicRepository
 from news.archive.importing import RoundupBuilder
 from news.core.text import clean_text
 from news.feeds.items import SUMMARY_LIMIT, TITLE_LIMIT
@@ -90,10 +90,10 @@ def test_an_rss_feeds_character_references_come_out_clean(title: str, summary: s
 async def file_one(path: Path, title: str, summary: str) -> tuple[int, int]:
     async with await Database.open(path) as database:
         builder = RoundupBuilder(
-            await SqliteCompanyRepository(database).all_companies(),
-            await SqliteTopicRepository(database).all_topics(),
+            await SqlCompanyRepository(database).all_companies(),
+            await SqlTopicRepository(database).all_topics(),
         )
-        repo = SqliteFeedRepository(database)
+        repo = SqlFeedRepository(database)
         followed, _ = await repo.follow_feed(
             1, FeedSource(0, "https://n.test/feed", "F"), name=None, added_by=None, added_at=NOW
         )
