@@ -776,6 +776,9 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
         single = await single_import_throughput(
             service, companies, args.single_articles, len(stored.ids) // 3650
         )
+        # Those articles are now the newest of the archive: the cold answers are checked
+        # against the archive as it is after them.
+        checker = Checker(await read_stored(db), checked=checker.checked)
 
         # Cold runs last: dropping the OS page cache before each would otherwise leave the
         # next class's warm runs, and the imports, reading from the disk.
