@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from news.alerts.models import (
@@ -20,18 +19,23 @@ from news.alerts.models import (
     ArrivedHeadline,
     Delivery,
     NewSubscription,
-    Notice,
     PendingAlert,
     QueuedAlert,
-    QuietHours,
     Subscription,
-    SubscriptionKind,
 )
 
+from db.alert_rows import (
+    arrived_of,
+    pending_of,
+    prefs_of_row,
+    prefs_params,
+    queued_params,
+    subscription_of,
+    subscription_params,
+)
 from db.backend import Database, Row, Session, Sql, json_list_sql
-from db.headlines import headline_from_row
 from db.locks import LockSpace, lock_scope
-from db.times import from_unix, from_unix_or_none, unix
+from db.times import from_unix_or_none, unix
 
 _COUNT_SUBSCRIPTIONS = """
 SELECT count(*) AS n FROM subscriptions WHERE guild_id = :guild_id AND user_id = :user_id
@@ -226,21 +230,23 @@ class SqlAlertRepository:
             if known is not None:
                 params = {"id": known["id"], "delivery": new.delivery, "label": new.label}
                 row = await tx.fetch_one(_UPDATE_SUBSCRIPTION, params)
-                return _subscription(_returned(row)), False
+                return subscription_of(_returned(row)), False
             count = await tx.fetch_one(_COUNT_SUBSCRIPTIONS, owner)
             if count is not None and int(count["n"]) >= limit:
                 return None
-            row = await tx.fetch_one(_INSERT_SUBSCRIPTION, _subscription_params(new, now))
-            return _subscription(_returned(row)), True
+            row = await tx.fetch_one(_INSERT_SUBSCRIPTION, subscription_params(new, now))
+            return subscription_of(_returned(row)), True
 
     async def subscriptions(self, guild_id: int, user_id: int) -> list[Subscription]:
         rows = await self._db.fetch_all(
             _USER_SUBSCRIPTIONS, {"guild_id": guild_id, "user_id": user_id}
         )
-        return [_subscription(row) for row in rows]
+        return [subscription_of(row) for row in rows]
 
     async def deliverable_subscriptions(self) -> list[Subscription]:
-        return [_subscription(row) for row in await self._db.fetch_all(_DELIVERABLE_SUBSCRIPTIONS)]
+        return [
+            subscription_of(row) for row in await self._db.fetch_all(_DELIVERABLE_SUBSCRIPTIONS)
+        ]
 
     async def remove_subscription(
         self, guild_id: int, user_id: int, subscription_id: int
@@ -248,21 +254,21 @@ class SqlAlertRepository:
         params = {"id": subscription_id, "guild_id": guild_id, "user_id": user_id}
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(_DELETE_SUBSCRIPTION, params)
-        return _subscription(row) if row is not None else None
+        return subscription_of(row) if row is not None else None
 
     # --- preferences -----------------------------------------------------------------------
 
     async def prefs(self, user_id: int) -> AlertPrefs | None:
         row = await self._db.fetch_one(_GET_PREFS, {"user_id": user_id})
-        return _prefs(row) if row is not None else None
+        return prefs_of_row(row) if row is not None else None
 
     async def prefs_of(self, user_ids: Sequence[int]) -> dict[int, AlertPrefs]:
         rows = await self._db.fetch_all(_PREFS_OF, {"ids": json.dumps(list(user_ids))})
-        return {int(row["user_id"]): _prefs(row) for row in rows}
+        return {int(row["user_id"]): prefs_of_row(row) for row in rows}
 
     async def save_prefs(self, prefs: AlertPrefs) -> None:
         async with self._db.transaction() as tx:
-            await tx.execute(_SAVE_PREFS, _prefs_params(prefs))
+            await tx.execute(_SAVE_PREFS, prefs_params(prefs))
 
     async def stop_dm_alerts(self, prefs: AlertPrefs, guild_id: int) -> None:
         """The user refuses DMs and the server has no alert channel: their DM subscriptions
@@ -271,12 +277,12 @@ class SqlAlertRepository:
             await tx.execute(
                 _STOP_DM_SUBSCRIPTIONS, {"guild_id": guild_id, "user_id": prefs.user_id}
             )
-            await tx.execute(_SAVE_PREFS, _prefs_params(prefs))
+            await tx.execute(_SAVE_PREFS, prefs_params(prefs))
 
     # --- matching --------------------------------------------------------------------------
 
     async def inbox(self, limit: int) -> list[ArrivedHeadline]:
-        return [_arrived(row) for row in await self._db.fetch_all(_INBOX, {"limit": limit})]
+        return [arrived_of(row) for row in await self._db.fetch_all(_INBOX, {"limit": limit})]
 
     async def queue_alerts(
         self, alerts: Sequence[QueuedAlert], matched: Sequence[int], now: datetime
@@ -284,7 +290,7 @@ class SqlAlertRepository:
         """Queue the alerts and take the matched headlines out of the inbox, together."""
         queued_at = unix(now)
         async with self._db.transaction() as tx:
-            await tx.executemany(_QUEUE_ALERT, [_queued_params(a, queued_at) for a in alerts])
+            await tx.executemany(_QUEUE_ALERT, [queued_params(a, queued_at) for a in alerts])
             await tx.executemany(_LEAVE_INBOX, [{"id": headline_id} for headline_id in matched])
 
     # --- delivery --------------------------------------------------------------------------
@@ -295,7 +301,7 @@ class SqlAlertRepository:
 
     async def waiting_alerts(self, user_ids: Sequence[int]) -> list[PendingAlert]:
         rows = await self._db.fetch_all(_WAITING, {"ids": json.dumps(list(user_ids))})
-        return [_pending(row) for row in rows]
+        return [pending_of(row) for row in rows]
 
     async def batches_since(self, user_ids: Sequence[int], since: datetime) -> dict[int, int]:
         """How many messages each user was sent (or is being sent) since ``since``."""
@@ -392,7 +398,7 @@ async def _batch_with_alerts(reads: Session, row: Row) -> AlertBatch:
         delivery=Delivery(row["delivery"]),
         channel_id=row["channel_id"],
         nonce=row["nonce"],
-        alerts=tuple(_pending(alert) for alert in alerts),
+        alerts=tuple(pending_of(alert) for alert in alerts),
         language=row["language"],
     )
 
@@ -400,102 +406,3 @@ async def _batch_with_alerts(reads: Session, row: Row) -> AlertBatch:
 def _returned(row: Row | None) -> Row:
     assert row is not None  # RETURNING always yields the written row
     return row
-
-
-def _subscription_params(new: NewSubscription, now: datetime) -> dict[str, object]:
-    return {
-        "guild_id": new.guild_id,
-        "user_id": new.user_id,
-        "kind": new.kind,
-        "target_id": new.target_id,
-        "query": new.query,
-        "key": new.key,
-        "label": new.label,
-        "delivery": new.delivery,
-        "created_at": unix(now),
-    }
-
-
-def _subscription(row: Row) -> Subscription:
-    return Subscription(
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        kind=SubscriptionKind(row["kind"]),
-        target_id=row["target_id"],
-        query=row["query"],
-        key=row["key"],
-        label=row["label"],
-        delivery=Delivery(row["delivery"]),
-        id=row["id"],
-        undeliverable=bool(row["undeliverable"]),
-    )
-
-
-def _prefs(row: Row) -> AlertPrefs:
-    quiet = None
-    if row["quiet_start"] is not None and row["quiet_end"] is not None and row["timezone"]:
-        quiet = QuietHours(row["quiet_start"], row["quiet_end"], row["timezone"])
-    return AlertPrefs(
-        user_id=row["user_id"],
-        language=row["language"],
-        paused_until=from_unix_or_none(row["paused_until"]),
-        quiet=quiet,
-        dm_channel_id=row["dm_channel_id"],
-        dm_refused_at=from_unix_or_none(row["dm_refused_at"]),
-        notice=Notice(row["notice"]) if row["notice"] else None,
-        notice_guild=row["notice_guild"],
-    )
-
-
-def _prefs_params(prefs: AlertPrefs) -> dict[str, object]:
-    quiet = prefs.quiet
-    return {
-        "user_id": prefs.user_id,
-        "language": prefs.language,
-        "paused_until": unix(prefs.paused_until) if prefs.paused_until else None,
-        "quiet_start": quiet.start if quiet else None,
-        "quiet_end": quiet.end if quiet else None,
-        "timezone": quiet.timezone if quiet else None,
-        "dm_channel_id": prefs.dm_channel_id,
-        "dm_refused_at": unix(prefs.dm_refused_at) if prefs.dm_refused_at else None,
-        "notice": prefs.notice,
-        "notice_guild": prefs.notice_guild,
-    }
-
-
-def _arrived(row: Row) -> ArrivedHeadline:
-    return ArrivedHeadline(
-        id=row["id"],
-        text=f"{row['title']}\n{row['summary']}",
-        published_at=from_unix(row["published_at"]),
-        company_ids=tuple(json.loads(row["company_ids"])),
-        topic_ids=tuple(json.loads(row["topic_ids"])),
-        guild_ids=tuple(json.loads(row["guild_ids"])),
-        guild_company_ids=tuple((g, c) for g, c in json.loads(row["guild_company_ids"])),
-    )
-
-
-def _queued_params(alert: QueuedAlert, queued_at: int) -> dict[str, object]:
-    return {
-        "user_id": alert.user_id,
-        "headline_id": alert.headline_id,
-        "guild_id": alert.guild_id,
-        "subscription_id": alert.subscription_id,
-        "delivery": alert.delivery,
-        "queued_at": queued_at,
-    }
-
-
-def _pending(row: Row) -> PendingAlert:
-    headline = headline_from_row(row)
-    own = json.loads(row["own_json"])
-    if own:
-        headline = replace(headline, companies=tuple(sorted({*headline.companies, *own})))
-    return PendingAlert(
-        user_id=row["user_id"],
-        guild_id=row["guild_id"],
-        delivery=Delivery(row["delivery"]),
-        headline=headline,
-        label=row["label"],
-        queued_at=from_unix(row["queued_at"]),
-    )

@@ -1,4 +1,4 @@
-"""Roundups on SQLite: saving an import or a compiled roundup with its headlines in one
+"""Roundups on either backend: saving an import or a compiled roundup with its headlines in one
 transaction, and reading a guild's roundups and weeks back. Only the guild's own roundups are
 ever read.
 
@@ -11,25 +11,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from news.core.models import (
-    Headline,
     NewRoundup,
     NewSection,
     Roundup,
     RoundupKind,
     RoundupListing,
     RoundupRef,
-    RoundupSection,
     WeekSummary,
 )
 from news.core.text import normalize
 
-from db.backend import Database, Dialect, Params, Row, Session, Statement, json_list_sql
-from db.headlines import StoredHeadline, dedupe_key, publication, store_headlines
+from db.backend import Database, Dialect, Params, Row, Session, json_list_sql
+from db.headlines import StoredHeadline, dedupe_key, store_headlines
 from db.locks import LockSpace, lock_scope
 from db.roundup_reading import load_roundup
+from db.roundup_saving import names_read, read_names, saved_roundup
 from db.sqlite import search_index
 from db.times import from_unix, unix
 
@@ -134,15 +132,6 @@ VALUES ((SELECT id FROM roundup_sections WHERE roundup_id = :roundup_id AND posi
         :position, :headline_id)
 """
 # Company names and topic keys in one trip: 'c' rows are companies, 't' rows topics.
-_NAMES = json_list_sql(
-    """
-SELECT 'c' AS kind, id, name FROM companies WHERE id IN {company_ids}
-UNION ALL
-SELECT 't' AS kind, id, key AS name FROM topics WHERE id IN {topic_ids}
-""",
-    company_ids="bigint",
-    topic_ids="bigint",
-)
 _LATEST_WEEK = "SELECT max(week) AS week FROM roundups WHERE guild_id = :guild_id"
 _WEEKS = """
 SELECT week, count(*) AS roundups FROM roundups WHERE guild_id = :guild_id GROUP BY week
@@ -184,7 +173,7 @@ class SqlRoundupRepository:
                 [
                     _import_source_read(roundup.guild_id),
                     _same_article_read(roundup),
-                    _names_read(roundup),
+                    names_read(roundup),
                 ]
             )
             source_id = int(source[0]["id"])  # RETURNING always yields the upserted row
@@ -199,10 +188,10 @@ class SqlRoundupRepository:
             await _store_sections(tx, roundup_id, roundup.sections, stored, replaced=replaced)
             if replaced:
                 await _drop_unlisted(tx, roundup, roundup_id, source_id, listed_before)
-        names = _names(name_rows)
+        names = read_names(name_rows)
         # Built from what was written rather than read back: reading 2,000 headlines again
         # cost a fifth of the import.
-        return _saved_roundup(roundup_id, roundup, stored, names), replaced
+        return saved_roundup(roundup_id, roundup, stored, names), replaced
 
     async def roundup_for_week(self, guild_id: int, week: str) -> Roundup | None:
         """The week's first roundup: an imported one before a compiled one, then the latest."""
@@ -425,87 +414,3 @@ async def _store_sections(
             for item, headline in enumerate(section.headlines)
         ],
     )
-
-
-# --- what a save returns ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Names:
-    companies: dict[int, str]
-    topics: dict[int, str]
-
-
-def _names_read(roundup: NewRoundup) -> tuple[Statement, Params]:
-    """The read of the names of the companies and keys of the topics a roundup refers to."""
-    company_ids = {
-        company_id
-        for section in roundup.sections
-        for company_id in (
-            *section.mentioned_company_ids,
-            *(c for h in section.headlines for c in h.company_ids),
-        )
-    }
-    topic_ids = {t for section in roundup.sections for h in section.headlines for t in h.topic_ids}
-    params = {
-        "company_ids": json.dumps(sorted(company_ids)),
-        "topic_ids": json.dumps(sorted(topic_ids)),
-    }
-    return _NAMES, params
-
-
-def _names(rows: Sequence[Row]) -> _Names:
-    return _Names(
-        companies={row["id"]: row["name"] for row in rows if row["kind"] == "c"},
-        topics={row["id"]: row["name"] for row in rows if row["kind"] == "t"},
-    )
-
-
-def _saved_roundup(
-    roundup_id: int, roundup: NewRoundup, stored: dict[str, StoredHeadline], names: _Names
-) -> Roundup:
-    """The roundup as save_roundup wrote it, equal to what roundup_for_week reads back."""
-    sections = tuple(
-        RoundupSection(
-            position=position,
-            title=section.title,
-            commentary=section.commentary,
-            mentioned_companies=_sorted_names(section.mentioned_company_ids, names.companies),
-            headlines=tuple(
-                _saved_headline(stored[dedupe_key(h)], names) for h in section.headlines
-            ),
-        )
-        for position, section in enumerate(roundup.sections)
-    )
-    return Roundup(
-        id=roundup_id,
-        guild_id=roundup.guild_id,
-        week=roundup.week,
-        kind=roundup.kind,
-        title=roundup.title,
-        publisher=roundup.publisher,
-        author=roundup.author,
-        copyright=roundup.copyright,
-        published_at=from_unix(unix(roundup.published_at)),
-        sections=sections,
-    )
-
-
-def _saved_headline(stored: StoredHeadline, names: _Names) -> Headline:
-    headline = stored.headline
-    _, published, week = publication(headline.published_at)
-    return Headline(
-        id=stored.id,
-        title=headline.title,
-        url=stored.url,
-        summary=headline.summary,
-        language=headline.language,
-        published_at=published,
-        week=week,
-        companies=_sorted_names(headline.company_ids, names.companies),
-        topics=_sorted_names(headline.topic_ids, names.topics),
-    )
-
-
-def _sorted_names(ids: Sequence[int], names: dict[int, str]) -> tuple[str, ...]:
-    return tuple(sorted({names[i] for i in ids if i in names}))

@@ -24,8 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-import ahocorasick
-
+from news.catalog.automaton import NameAutomaton
 from news.catalog.ranking import (
     CHOICE_TEXT_LIMIT,
     choice_label,
@@ -153,7 +152,7 @@ class CompanyRecognizer:
         }
         self._any_followers = Followers.of(any_followers)
         self._fuzzy_names = [(jamo(name), index) for name, index in self._names]
-        self._names_found = _Names(spellings.items(), self._analyser, inside_words=False)
+        self._names_found = NameAutomaton(spellings.items(), self._analyser, inside_words=False)
 
     @property
     def analyser(self) -> KoreanAnalyser:
@@ -245,7 +244,7 @@ class TopicRecognizer:
     ) -> None:
         self._analyser = analyser or shared_analyser()
         self._rules = rules if rules is not None else bundled_topic_rules()
-        self._exclusions = _Names(
+        self._exclusions = NameAutomaton(
             ((_fold(_prepare(p)), None) for p in self._rules.exclusions),
             self._analyser,
             inside_words=True,
@@ -263,7 +262,7 @@ class TopicRecognizer:
                 self._keywords.append((compact(keyword), index))
                 for spelling in _spacings(_fold(_prepare(keyword))):
                     topic_ids.setdefault(spelling, []).append(topic.id)
-        self._keywords_found = _Names(
+        self._keywords_found = NameAutomaton(
             (
                 (keyword, (ids, _spaced(keyword, self._rules.context_only)))
                 for keyword, ids in topic_ids.items()
@@ -334,7 +333,7 @@ class KeywordIndex(Generic[V]):
             text = _prepare(keyword)
             exact = text if _is_case_sensitive(text) and text.isupper() else None
             values[_fold(text)] = (exact, value)
-        self._names = _Names(values.items(), self._analyser, inside_words=True)
+        self._names = NameAutomaton(values.items(), self._analyser, inside_words=True)
 
     def find(self, prepared: str) -> list[tuple[int, int, V]]:
         """(start, end, value) of each keyword in ``prepare``d text, without overlaps."""
@@ -447,57 +446,3 @@ def _ends_keyword(text: str, end: int, analyser: KoreanAnalyser) -> bool:
     if end >= len(text) or not is_hangul(text[end - 1]) or not is_hangul(text[end]):
         return _ends_latin_word(text, end)
     return analyser.ends_word(text, end)
-
-
-# --- the automaton ------------------------------------------------------------------------
-
-
-class _Names(Generic[V]):
-    """Names (lower-cased) with a value each, all found in one pass over the text.
-
-    An Aho-Corasick automaton (C code) reports every occurrence at once; only the few it
-    reports are then checked against the word rules in Python, which keeps a headline at a
-    few microseconds however long the lists grow.
-    """
-
-    def __init__(
-        self, names: Iterable[tuple[str, V]], analyser: KoreanAnalyser, *, inside_words: bool
-    ) -> None:
-        self._automaton = ahocorasick.Automaton()
-        for name, value in names:
-            if name:
-                self._automaton.add_word(name, (len(name), value))
-        self._empty = len(self._automaton) == 0
-        if not self._empty:
-            self._automaton.make_automaton()
-        self._analyser = analyser
-        self._inside_words = inside_words
-
-    def occurrences(self, folded: str) -> list[tuple[int, int, V]]:
-        """(start, end, value) of each name beginning at a word start, by start, longest first.
-
-        A word start: no Hangul before a Hangul name (unless names may begin inside a
-        compound, where the analyser finds a noun before them), no Latin letter or digit
-        before a Latin one.
-        """
-        if self._empty:
-            return []
-        found = [
-            (last + 1 - length, last + 1, value)
-            for last, (length, value) in self._automaton.iter(folded)
-            if self._starts_word(folded, last + 1 - length)
-        ]
-        found.sort(key=lambda hit: (hit[0], -hit[1]))
-        return found
-
-    def _starts_word(self, text: str, start: int) -> bool:
-        if start == 0:
-            return True
-        first, before = text[start], text[start - 1]
-        if is_hangul(first):
-            if not is_hangul(before):
-                return True
-            return self._inside_words and self._analyser.starts_word(text, start)
-        # A Latin word, or a name that opens with a sign (.NET, #hashtag): not inside a word
-        # (att.net is a domain, not .NET).
-        return not _is_ascii_alnum(before)
