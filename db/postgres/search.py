@@ -9,7 +9,8 @@ whole table for a term that matches nothing. So the statement looks first, then 
 1. recent: the newest PROBE_ROWS rows of the range, newest first, filtered, stopping at the
    end of the page (offset + limit matches): a common term has its page after a few dozen rows;
 2. when the page is full, the total (up to the cap) is counted through the GIN index over the
-   whole range, in any order and only until the cap is reached;
+   whole range, in any order and only until the cap is reached; for one word, on a sample of
+   its headlines first (_SAMPLED_COUNT, after the statement);
 3. when the page is not full and the probe stopped short of the end of the range, the rest
    of the range (older than the probe) comes from the GIN index, newest first up to the cap:
    that one pass gives the rest of the page and the total;
