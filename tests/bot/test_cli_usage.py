@@ -93,8 +93,14 @@ def _bad_paths(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     }
 
 
-@pytest.mark.parametrize("case", ["directory", "not sqlite", "under a file", "unwritable"])
-@pytest.mark.parametrize("command", [["weeks"], ["db", "check"]])
+# `db check` of a path where no file can be reports it as its problem (the next test).
+BAD_PATH_CASES = [
+    *((case, ["weeks"]) for case in ("directory", "not sqlite", "under a file", "unwritable")),
+    *((case, ["db", "check"]) for case in ("directory", "not sqlite")),
+]
+
+
+@pytest.mark.parametrize(("case", "command"), BAD_PATH_CASES)
 def test_a_bad_database_path_is_one_line_naming_it_and_exit_2(
     case: str,
     command: list[str],
@@ -103,14 +109,25 @@ def test_a_bad_database_path_is_one_line_naming_it_and_exit_2(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path, reason = _bad_paths(tmp_path)[case]
-    if command == ["db", "check"] and case in ("under a file", "unwritable"):
-        pytest.skip("db check reports a missing file itself")
     monkeypatch.setenv("DATABASE_PATH", str(path))
     assert main(command) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith(f"error: DATABASE_PATH {path} ")
     assert reason in err
+
+
+@pytest.mark.parametrize("case", ["under a file", "unwritable"])
+def test_db_check_of_a_path_where_no_file_can_be_reports_no_database(
+    case: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, _ = _bad_paths(tmp_path)[case]
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    assert main(["db", "check"]) == 1
+    assert f"no database at {path}" in capsys.readouterr().out
 
 
 def test_a_refused_fetch_is_one_line_without_a_log_warning(
