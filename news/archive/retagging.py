@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from news.catalog.guild_tags import GuildTagger
 
@@ -141,8 +141,7 @@ class Retagger:
         await self._feed_headlines(retag, tagger)
 
     async def _own_headlines(self, retag: Retag, tagger: Callable[[], GuildTagger]) -> None:
-        after = 0
-        while batch := await self._repository.own_headlines(retag.guild_id, after, BATCH):
+        async for batch in _by_id(self._repository.own_headlines, retag.guild_id):
             read = tagger().subjects_and_mentions
             changed = [
                 replace(h, company_ids=tags[0], mention_ids=tags[1])
@@ -150,12 +149,10 @@ class Retagger:
                 if _changed(tags := read(h.title, h.summary), h)
             ]
             await self._repository.save_company_tags(changed)
-            after = batch[-1].id
             await self._progress(retag, len(batch), len(changed))
 
     async def _commentary(self, guild_id: int, tagger: Callable[[], GuildTagger]) -> None:
-        after = 0
-        while sections := await self._repository.own_sections(guild_id, after, BATCH):
+        async for sections in _by_id(self._repository.own_sections, guild_id):
             mentions = tagger().commentary_mentions
             await self._repository.save_section_mentions(
                 [
@@ -164,12 +161,10 @@ class Retagger:
                     if set(named := mentions(s.commentary)) != set(s.company_ids)
                 ]
             )
-            after = sections[-1].id
             await asyncio.sleep(0)
 
     async def _feed_headlines(self, retag: Retag, tagger: Callable[[], GuildTagger]) -> None:
-        after = 0
-        while batch := await self._repository.feed_headlines(retag.guild_id, after, BATCH):
+        async for batch in _by_id(self._repository.feed_headlines, retag.guild_id):
             own_tags = tagger().own_tags
             changed = [
                 replace(h, company_ids=found)
@@ -177,7 +172,6 @@ class Retagger:
                 if set(found := own_tags(h.title, h.summary, h.shared_ids)) != set(h.company_ids)
             ]
             await self._repository.save_guild_tags(retag.guild_id, changed)
-            after = batch[-1].id
             await self._progress(retag, len(batch), len(changed))
 
     async def _progress(self, retag: Retag, done: int, changed: int) -> None:
@@ -188,6 +182,24 @@ class Retagger:
                 "re-tagging guild=%s: %d/%d headlines", retag.guild_id, retag.done, retag.total
             )
         await asyncio.sleep(0)  # let the bot answer between batches
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Row)
+
+
+async def _by_id(
+    read: Callable[[int, int, int], Awaitable[Sequence[R]]], guild_id: int
+) -> AsyncIterator[Sequence[R]]:
+    """The guild's rows ``read`` gives, BATCH at a time, by id."""
+    after = 0
+    while batch := await read(guild_id, after, BATCH):
+        yield batch
+        after = batch[-1].id
 
 
 def _changed(tags: tuple[tuple[int, ...], tuple[int, ...]], headline: TaggedText) -> bool:
