@@ -16,12 +16,12 @@ from collections.abc import Awaitable, Callable
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.jobs import Backoff, every, run_now, stopped_by_shutdown
+from bot.jobs import Backoff, claimed_pass, every, run_now, stopped_by_shutdown
 from cogs.alerts.delivery import DiscordAlertSender, RequestPacer
 from cogs.common.i18n import text
 from cogs.digest.delivery import tell_admins
 from news.alerts.service import AlertService, DeliveryReport
-from news.core.leases import LeaseLost, Leases
+from news.core.leases import Leases
 from news.digest.guild_settings import GuildSettingsService
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,14 @@ class AlertDispatcher:
         with stopped_by_shutdown(JOB_ID):
             await self._ready()
             if self.backoff.due():
-                queued, report = await self._claimed_pass(self._sender)
+                queued, report = await claimed_pass(
+                    self._service,
+                    self._sender,
+                    leases=self._leases,
+                    lease=LEASE,
+                    backoff=self.backoff,
+                    what="alert pass",
+                )
         if report is None:
             return None
         if queued or report.sent or report.failed:
@@ -120,36 +127,6 @@ class AlertDispatcher:
             await self._service.forget_old()
         except Exception:
             log.exception("forgetting old alerts failed; tried again in an hour")
-
-    async def _claimed_pass(self, sender: DiscordAlertSender) -> tuple[int, DeliveryReport | None]:
-        """The pass under the alerts lease; nothing when another process holds it (it
-        matches this process's news too) or the database cannot be reached (next run)."""
-        try:
-            async with self._leases.holding(*LEASE) as lease:
-                self.backoff.succeeded()  # the database answered the claim
-                if lease is None:
-                    return 0, None
-                return await self._match_and_deliver(sender)
-        except Exception:
-            delay = self.backoff.failed()
-            log.exception("claiming the alert pass failed; tried again in %.0f s", delay)
-            return 0, None
-
-    async def _match_and_deliver(
-        self, sender: DiscordAlertSender
-    ) -> tuple[int, DeliveryReport | None]:
-        try:
-            queued = await self._service.match_new()
-            report = await self._service.deliver(sender)
-        except LeaseLost as lost:
-            log.warning("alert pass given up to another process: %s", lost)
-            return 0, None
-        except Exception:
-            delay = self.backoff.failed()
-            log.exception("alert run failed; everything on record resumes in %.0f s", delay)
-            return 0, None
-        self.backoff.succeeded()
-        return queued, report
 
     async def _tell_admins(self, guild_id: int) -> None:
         if self._client is None:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.jobs import Backoff, every, run_now, stopped_by_shutdown
+from bot.jobs import Backoff, claimed_pass, every, run_now, stopped_by_shutdown
 from cogs.alerts.delivery import RequestPacer
 from cogs.common.embeds import escape
 from cogs.common.i18n import text
@@ -25,7 +25,7 @@ from cogs.digest.delivery import tell_admins
 from cogs.feeds.delivery import DiscordChannelSender
 from news.channels.models import ChannelReport
 from news.channels.service import ChannelService, posting_label
-from news.core.leases import LeaseLost, Leases
+from news.core.leases import Leases
 from news.core.text import truncate
 from news.digest.guild_settings import GuildSettingsService
 
@@ -87,7 +87,14 @@ class ChannelPoster:
         with stopped_by_shutdown(JOB_ID):
             await self._ready()
             if self.backoff.due():
-                queued, report = await self._claimed_pass(self._sender)
+                queued, report = await claimed_pass(
+                    self._service,
+                    self._sender,
+                    leases=self._leases,
+                    lease=LEASE,
+                    backoff=self.backoff,
+                    what="channel posts",
+                )
         if report is None:
             return None
         if queued or report.sent or report.edited or report.failed:
@@ -104,38 +111,6 @@ class ChannelPoster:
         except Exception:  # the database or Discord: told at the next failure
             log.exception("telling admins of broken channel feeds failed")
         return report
-
-    async def _claimed_pass(self, sender: DiscordChannelSender) -> tuple[int, ChannelReport | None]:
-        """Match and post under the channels lease; nothing when another process holds it
-        or the database cannot be reached (the next run tries again)."""
-        if self._leases is None:
-            return await self._match_and_deliver(sender)
-        try:
-            async with self._leases.holding(*LEASE) as lease:
-                self.backoff.succeeded()  # the database answered the claim
-                if lease is None:
-                    return 0, None
-                return await self._match_and_deliver(sender)
-        except Exception:
-            delay = self.backoff.failed()
-            log.exception("claiming the channel posts failed; tried again in %.0f s", delay)
-            return 0, None
-
-    async def _match_and_deliver(
-        self, sender: DiscordChannelSender
-    ) -> tuple[int, ChannelReport | None]:
-        try:
-            queued = await self._service.match_new()
-            report = await self._service.deliver(sender)
-        except LeaseLost as lost:
-            log.warning("channel posts given up to another process: %s", lost)
-            return 0, None
-        except Exception:
-            delay = self.backoff.failed()
-            log.exception("channel posting failed; everything on record resumes in %.0f s", delay)
-            return 0, None
-        self.backoff.succeeded()
-        return queued, report
 
     async def _tell(self, report: ChannelReport) -> None:
         if self._client is None:

@@ -9,10 +9,13 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+
+from news.core.leases import LeaseLost, Leases
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +99,61 @@ class Backoff:
 
     def succeeded(self) -> None:
         self.delay = 0.0
+
+
+S = TypeVar("S")
+R = TypeVar("R")
+S_contra = TypeVar("S_contra", contravariant=True)
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Delivering(Protocol[S_contra, R_co]):
+    """A service whose pass matches what arrived, then delivers what waits (alerts, channel
+    posts)."""
+
+    async def match_new(self) -> int: ...
+
+    async def deliver(self, sender: S_contra) -> R_co: ...
+
+
+async def claimed_pass(
+    service: Delivering[S, R],
+    sender: S,
+    *,
+    leases: Leases | None,
+    lease: tuple[str, str],
+    backoff: Backoff,
+    what: str,
+) -> tuple[int, R | None]:
+    """One pass of ``service`` under its lease: how many it queued, and its delivery report;
+    (0, None) when another process holds the lease or the database cannot be reached (the
+    next run tries again, after ``backoff``'s pause). Without ``leases``, no claim."""
+    if leases is None:
+        return await _match_and_deliver(service, sender, backoff, what)
+    try:
+        async with leases.holding(*lease) as held:
+            backoff.succeeded()  # the database answered the claim
+            if held is None:
+                return 0, None
+            return await _match_and_deliver(service, sender, backoff, what)
+    except Exception:
+        delay = backoff.failed()
+        log.exception("claiming the %s failed; tried again in %.0f s", what, delay)
+        return 0, None
+
+
+async def _match_and_deliver(
+    service: Delivering[S, R], sender: S, backoff: Backoff, what: str
+) -> tuple[int, R | None]:
+    try:
+        queued = await service.match_new()
+        report = await service.deliver(sender)
+    except LeaseLost as lost:
+        log.warning("%s given up to another process: %s", what, lost)
+        return 0, None
+    except Exception:
+        delay = backoff.failed()
+        log.exception("%s failed; everything on record resumes in %.0f s", what, delay)
+        return 0, None
+    backoff.succeeded()
+    return queued, report
