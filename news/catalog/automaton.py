@@ -62,4 +62,8 @@ class NameAutomaton(Generic[V]):
             return self._inside_words and self._analyser.starts_word(text, start)
         # A Latin word, or a name that opens with a sign (.NET, #hashtag): not inside a word
         # (att.net is a domain, not .NET).
-        return not (before.isascii() and before.isalnum())
+        return not is_ascii_alnum(before)
+
+
+def is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from news.catalog.automaton import NameAutomaton
+from news.catalog.automaton import NameAutomaton, is_ascii_alnum
 from news.catalog.ranking import (
     CHOICE_TEXT_LIMIT,
     choice_label,
@@ -395,15 +395,9 @@ def _is_case_sensitive(spelling: str) -> bool:
     return len(spelling) <= _CASE_SENSITIVE_MAX_LEN and spelling.isascii() and spelling.isalnum()
 
 
-def _is_ascii_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
 def _ends_latin_word(text: str, end: int) -> bool:
     """False only when a Latin letter or digit on each side of `end` would split a word."""
-    return not (
-        0 < end < len(text) and _is_ascii_alnum(text[end - 1]) and _is_ascii_alnum(text[end])
-    )
+    return not (0 < end < len(text) and is_ascii_alnum(text[end - 1]) and is_ascii_alnum(text[end]))
 
 
 def _spacings(keyword: str) -> tuple[str, ...]:
