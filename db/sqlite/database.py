@@ -273,6 +273,10 @@ class Database:
         await self._connection.create_function(
             "phrase_match", 3, search_index.phrase_match, deterministic=True
         )
+        # Migration 013 fills the pairs column of the stored index rows from their terms.
+        await self._connection.create_function(
+            "term_pairs", 1, search_index.index_pairs, deterministic=True
+        )
 
     async def _refuse_newer_schema(self) -> None:
         version = await self.schema_version()

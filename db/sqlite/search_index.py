@@ -1,10 +1,11 @@
 """How the search index stores terms and how a user's query becomes an FTS5 MATCH expression.
 
 The terms themselves are defined once, in news.archive.search_terms (alert keywords match the same
-way); here they become the ``terms`` column of headline_search and MATCH expressions, and
-company/topic tags fill the ``tags`` column. The index rows are written and dropped here too,
-by the sort key that is their rowid: the FTS5 table is SQLite's own (another backend would index
-headlines its own way).
+way); here they become the ``terms`` column of headline_search and MATCH expressions,
+company/topic tags fill the ``tags`` column, and the ``pairs`` column holds neighbouring terms
+joined (term_pairs), which answers a phrase of common words without walking their doclists.
+The index rows are written and dropped here too, by the sort key that is their rowid: the
+FTS5 table is SQLite's own (another backend would index headlines its own way).
 """
 
 from __future__ import annotations
@@ -13,16 +14,25 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 
-from news.archive.search_terms import Phrase, Unit, phrase_in, search_units, text_terms
+from news.archive.search_terms import (
+    Phrase,
+    Unit,
+    is_cjk_term,
+    phrase_in,
+    search_units,
+    term_pairs,
+    text_terms,
+)
 
 from db.backend import Params, Session
 
 TERMS_COLUMN = "terms"
 TAGS_COLUMN = "tags"
+PAIRS_COLUMN = "pairs"
 
 _UNINDEX_HEADLINE = "DELETE FROM headline_search WHERE rowid = :old_sort_key"
 _INDEX_HEADLINE = """
-INSERT INTO headline_search (rowid, terms, tags) VALUES (:sort_key, :terms, :tags)
+INSERT INTO headline_search (rowid, terms, tags, pairs) VALUES (:sort_key, :terms, :tags, :pairs)
 """
 _SET_TAGS = "UPDATE headline_search SET tags = :tags WHERE rowid = :sort_key"
 _OPTIMIZE = "INSERT INTO headline_search (headline_search) VALUES ('optimize')"
@@ -31,17 +41,17 @@ _OPTIMIZE = "INSERT INTO headline_search (headline_search) VALUES ('optimize')"
 async def index_headlines(tx: Session, rows: Sequence[Params]) -> None:
     """Index headline rows (``sort_key``, ``title``, ``summary``, ``company_ids``,
     ``topic_ids``), in the order given."""
-    await tx.executemany(
-        _INDEX_HEADLINE,
-        [
-            {
-                "sort_key": row["sort_key"],
-                "terms": index_terms(row["title"] + "\n" + row["summary"]),
-                "tags": tags(row["company_ids"], row["topic_ids"]),
-            }
-            for row in rows
-        ],
-    )
+    await tx.executemany(_INDEX_HEADLINE, [_index_row(row) for row in rows])
+
+
+def _index_row(row: Params) -> Params:
+    terms = text_terms(row["title"] + "\n" + row["summary"])
+    return {
+        "sort_key": row["sort_key"],
+        "terms": " ".join(terms),
+        "tags": tags(row["company_ids"], row["topic_ids"]),
+        "pairs": " ".join(term_pairs(terms)),
+    }
 
 
 async def unindex_headlines(tx: Session, rows: Sequence[Params]) -> None:
@@ -69,9 +79,10 @@ async def optimize(tx: Session) -> None:
     await tx.execute(_OPTIMIZE)
 
 
-def index_terms(text: str) -> str:
-    """The space-separated terms the search index stores for ``text``."""
-    return " ".join(text_terms(text))
+def index_pairs(terms: str) -> str:
+    """The ``pairs`` column for an index row whose ``terms`` column is ``terms`` (the SQL
+    function term_pairs, with which migration 013 fills the column of stored rows)."""
+    return " ".join(term_pairs(terms.split()))
 
 
 def match_expression(query: str) -> str | None:
@@ -132,10 +143,10 @@ def tags(company_ids: Iterable[int], topic_ids: Iterable[int]) -> str:
 def filtered_expression(
     text_expression: str | None, company_id: int | None, topic_id: int | None
 ) -> str | None:
-    """Restrict the text to the terms column and AND the company/topic tags; None if empty."""
+    """AND the company/topic tags to the text (match_expression); None if empty."""
     parts = []
     if text_expression:
-        parts.append(f"{TERMS_COLUMN} : ({text_expression})")
+        parts.append(text_expression)
     if company_id is not None:
         parts.append(f"{TAGS_COLUMN} : {_quote(company_tag(company_id))}")
     if topic_id is not None:
@@ -149,7 +160,28 @@ def _unit_expression(unit: Unit) -> str:
 
 
 def _phrase_expression(phrase: Phrase) -> str:
-    return _quote(" ".join(phrase.terms)) + ("*" if phrase.prefix else "")
+    """The phrase in the pairs column when its pair terms say exactly the same, otherwise in
+    the terms column (never in tags, where a query word c12 would find a company tag)."""
+    pairs = _pair_terms(phrase)
+    column, terms = (PAIRS_COLUMN, pairs) if pairs else (TERMS_COLUMN, phrase.terms)
+    return f"{column} : " + _quote(" ".join(terms)) + ("*" if phrase.prefix else "")
+
+
+def _pair_terms(phrase: Phrase) -> list[str] | None:
+    """The pair terms that stand side by side exactly where the phrase's terms do, or None.
+
+    Every neighbouring pair of the phrase must have a pair term, and every inner term must be
+    a word: the pairs column leaves out pairs of CJK terms, so two pair terms side by side
+    there could otherwise have stood apart in the text. With ``prefix``, the last pair term
+    need only begin (ai_칩 begins ai_칩이): its first term is whole, ended by the joiner.
+    """
+    terms = list(phrase.terms)
+    pairs = term_pairs(terms)
+    if len(terms) < 2 or len(pairs) != len(terms) - 1:
+        return None
+    if any(is_cjk_term(term) for term in terms[1:-1]):
+        return None
+    return pairs
 
 
 def _quote(text: str) -> str:

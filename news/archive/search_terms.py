@@ -15,6 +15,7 @@ query word stands for its stem: the analyser cuts the particles and endings off
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -33,6 +34,11 @@ _CJK = (
 # Group 1: a CJK run; group 2: a word of any other script (letters and digits, no underscore,
 # which unicode61 also treats as a separator).
 _RUN = re.compile(f"([{_CJK}]+)|([^\\W_{_CJK}]+)")
+
+_CJK_TERM = re.compile(f"[{_CJK}]")
+# Joins two neighbouring terms into one pair term (ai_chip): never inside a term, since terms
+# are runs of word characters without underscores.
+PAIR_JOINER = "_"
 
 # Shorter words are abbreviations (AI, MS, IT) that must match only themselves, not "its".
 PLURAL_MIN_LENGTH = 3
@@ -65,6 +71,24 @@ def _folded_terms(folded: str) -> list[str]:
             terms += _bigrams(cjk)
             terms.append(cjk[-1])
     return terms
+
+
+def is_cjk_term(term: str) -> bool:
+    """Whether ``term`` is a CJK bigram or character rather than a Latin (or other) word."""
+    return _CJK_TERM.match(term) is not None
+
+
+def term_pairs(terms: list[str]) -> list[str]:
+    """Each two neighbouring terms of which at least one is a word (not CJK), joined by
+    PAIR_JOINER, in order. A phrase of such words (ai chip, 오픈 AI) is then one pair term or
+    a phrase of pair terms, found without walking the doclists of its words, which for two
+    common words that rarely stand together is most of a million-headline index. Neighbouring
+    CJK terms are left out: their bigrams already overlap."""
+    return [
+        first + PAIR_JOINER + second
+        for first, second in itertools.pairwise(terms)
+        if not (is_cjk_term(first) and is_cjk_term(second))
+    ]
 
 
 def query_units(query: str) -> list[Unit]:

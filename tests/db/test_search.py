@@ -329,6 +329,34 @@ async def test_phrase_and_words_combine(archive: SqlArchiveRepository) -> None:
     assert await titles(archive, '보안 "AI 칩"') == ["AI 칩 보안 점검"]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"open source model"', ["Open source model ships"]),
+        ('"AI 칩"', ["AI 칩 x 공개", "AI 칩이 나왔다", "AI 칩칩 x 공개"]),
+        ('"AI 칩 x"', ["AI 칩 x 공개"]),
+        ('"chip AI"', ["chip AI roadmap"]),
+    ],
+)
+async def test_phrase_words_stand_side_by_side_not_only_in_neighbouring_pairs(
+    archive: SqlArchiveRepository, query: str, expected: list[str]
+) -> None:
+    # Each decoy holds every neighbouring pair of the phrase, but not the phrase.
+    await archive.save_roundup(
+        headlines_roundup(
+            "Open source model ships",
+            "Open source today, source model tomorrow",
+            "AI 칩이 나왔다",
+            "AI와 칩",
+            "AI 칩 x 공개",
+            "AI 칩칩 x 공개",
+            "chip AI roadmap",
+            "chips AI roadmap",
+        )
+    )
+    assert sorted(await titles(archive, query)) == expected
+
+
 @pytest.mark.parametrize("query", ['"AI', '""', "“AI 칩”"])
 async def test_unclosed_empty_and_curly_quotes(archive: SqlArchiveRepository, query: str) -> None:
     await archive.save_roundup(headlines_roundup("AI 칩 출시", "AI와 칩"))

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from db.sqlite.search_index import filtered_expression, index_terms, match_expression
+from db.sqlite.search_index import filtered_expression, match_expression
+from news.archive.search_terms import term_pairs, text_terms
+
+
+def index_terms(text: str) -> str:
+    return " ".join(text_terms(text))
 
 
 def test_hangul_run_becomes_bigrams_and_last_character() -> None:
@@ -26,23 +31,23 @@ def test_fullwidth_letters_are_folded() -> None:
 
 
 def test_two_syllable_query_is_one_bigram() -> None:
-    assert match_expression("보안") == '"보안"'
+    assert match_expression("보안") == 'terms : "보안"'
 
 
 def test_longer_korean_query_is_a_phrase_of_bigrams() -> None:
-    assert match_expression("정보보안") == '"정보 보보 보안"'
+    assert match_expression("정보보안") == 'terms : "정보 보보 보안"'
 
 
 def test_single_hangul_query_is_a_prefix() -> None:
-    assert match_expression("앱") == '"앱"*'
+    assert match_expression("앱") == 'terms : "앱"*'
 
 
 def test_short_latin_word_is_exact() -> None:
-    assert match_expression("AI") == '"ai"'
+    assert match_expression("AI") == 'terms : "ai"'
 
 
 def test_longer_latin_word_also_finds_its_plural() -> None:
-    assert match_expression("chip") == '("chip" OR "chips")'
+    assert match_expression("chip") == '(terms : "chip" OR terms : "chips")'
 
 
 @pytest.mark.parametrize(("word", "plural"), [("box", "boxes"), ("battery", "batteries")])
@@ -51,11 +56,11 @@ def test_plural_follows_english_spelling(word: str, plural: str) -> None:
 
 
 def test_words_are_anded() -> None:
-    assert match_expression("삼성 AI") == '"삼성" AND "ai"'
+    assert match_expression("삼성 AI") == 'terms : "삼성" AND terms : "ai"'
 
 
 def test_repeated_words_count_once() -> None:
-    assert match_expression("AI ai") == '"ai"'
+    assert match_expression("AI ai") == 'terms : "ai"'
 
 
 def test_punctuation_only_query_has_no_expression() -> None:
@@ -69,12 +74,42 @@ def test_punctuation_only_query_has_no_expression() -> None:
 def test_fts_syntax_in_query_is_quoted_away(query: str) -> None:
     expression = match_expression(query) or ""
     outside_quotes = expression.split('"')[::2]
-    assert all(set(part) <= set(" ()ANDOR*") for part in outside_quotes), expression
+    outside = " ".join(outside_quotes).replace("terms :", "").replace("pairs :", "")
+    assert set(outside) <= set(" ()ANDOR*"), expression
 
 
-def test_filters_restrict_text_to_terms_and_add_tags() -> None:
-    assert filtered_expression('"ai"', 3, 4) == 'terms : ("ai") AND tags : "c3" AND tags : "t4"'
+def test_filters_add_tags_to_the_text() -> None:
+    expected = 'terms : "ai" AND tags : "c3" AND tags : "t4"'
+    assert filtered_expression('terms : "ai"', 3, 4) == expected
 
 
 def test_no_text_and_no_filter_is_no_expression() -> None:
     assert filtered_expression(None, None, None) is None
+
+
+def test_neighbouring_terms_pair_up_unless_both_are_cjk() -> None:
+    assert term_pairs(["ai", "칩이", "이", "open", "model"]) == ["ai_칩이", "이_open", "open_model"]
+
+
+def test_quoted_phrase_of_words_is_read_from_the_pairs() -> None:
+    assert match_expression('"AI chip"') == '(pairs : "ai_chip" OR pairs : "ai_chips")'
+    assert match_expression('"open source model"') == (
+        '(pairs : "open_source source_model" OR pairs : "open_source source_models")'
+    )
+
+
+def test_quoted_phrase_ending_in_one_korean_character_is_a_pair_prefix() -> None:
+    assert match_expression('"AI 칩"') == 'pairs : "ai_칩"*'
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"AI 칩 x"', 'terms : "ai 칩 x"'),  # an inner CJK term: its pairs could stand apart
+        ('"보안 취약점"', 'terms : "보안 안 취약 약점"'),  # no word: no pair terms
+    ],
+)
+def test_phrases_the_pairs_cannot_spell_exactly_stay_in_the_terms(
+    query: str, expected: str
+) -> None:
+    assert match_expression(query) == expected
