@@ -645,6 +645,11 @@ COLUMNS = (
 )
 
 
+def speed_up(ratio: float) -> str:
+    """A ratio with one decimal below 10, so that a loss (0.3x) does not print as 0x."""
+    return f"{ratio:.0f}x" if ratio >= 10 else f"{ratio:.1f}x"
+
+
 def cells(line: Line) -> list[str]:
     cold, like, like_cpu = line.cold, line.like, line.like_cpu
     return [
@@ -658,8 +663,8 @@ def cells(line: Line) -> list[str]:
         f"{like.p50_ms:.1f}" if like else "",
         f"{like.p99_ms:.1f}" if like else "",
         f"{like_cpu.p50_ms:.1f}" if like_cpu else "",
-        f"{like.p50_ms / line.warm.p50_ms:.0f}x" if like else "",
-        f"{like_cpu.p50_ms / max(line.cpu.p50_ms, 0.001):.0f}x" if like_cpu else "",
+        speed_up(like.p50_ms / line.warm.p50_ms) if like else "",
+        speed_up(like_cpu.p50_ms / max(line.cpu.p50_ms, 0.001)) if like_cpu else "",
     ]
 
 
