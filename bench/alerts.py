@@ -39,7 +39,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import SIDECAR_SUFFIXES, bundled_catalogue
+from bench.corpus import SIDECAR_SUFFIXES
 from bot.app import open_services
 from bot.settings import Settings
 from db import AnyDatabase, SqlAlertRepository
@@ -60,6 +60,7 @@ from news.core.errors import InvalidInput
 from news.core.models import Company, Topic
 from news.feeds.parse import parse_feed
 from testkit.bot_harness import roundup_bot
+from testkit.catalogue import bundled_catalogue
 from testkit.fake_discord import FakeDiscord
 from testkit.fake_discord.ratelimit import RateLimitConfig
 

@@ -22,11 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import SIDECAR_SUFFIXES, bundled_catalogue
+from bench.corpus import SIDECAR_SUFFIXES
 from news.archive.importing import RoundupBuilder
 from news.core.errors import InvalidInput
 from news.feeds.parse import parse_feed
 from news.language.korean import shared_analyser
+from testkit.catalogue import bundled_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FEEDS = ROOT / ".." / "shared" / "corpus" / "feeds"

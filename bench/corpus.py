@@ -21,11 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from news.catalog.bundled import bundled_companies, bundled_topics
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.errors import InvalidInput
-from news.core.models import Company, Topic
 from news.feeds.parse import ParsedFeed, parse_feed
+from testkit.catalogue import bundled_catalogue
 
 SIDECAR_SUFFIXES = frozenset({".source", ".tsv", ".md"})
 
@@ -42,19 +41,6 @@ class Totals:
     with_problems: int = 0
     formats: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
-
-
-def bundled_catalogue() -> tuple[list[Company], list[Topic]]:
-    """The bundled companies and topics as the database would number them."""
-    companies = [
-        Company(number, spec.name, spec.english_name, spec.aliases)
-        for number, spec in enumerate(bundled_companies(), start=1)
-    ]
-    topics = [
-        Topic(number, spec.key, spec.name_en, spec.name_ko, spec.keywords)
-        for number, spec in enumerate(bundled_topics(), start=1)
-    ]
-    return companies, topics
 
 
 class Pipeline:

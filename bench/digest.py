@@ -33,10 +33,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from news.catalog.bundled import bundled_topics
 from news.core.models import Digest, DigestCandidate, GuildSettings, Headline, Topic
 from news.digest.compile import compile_digest
 from news.stories.clustering import StoryIndex, group_by_story_id
+from testkit.catalogue import bundled_catalogue
 
 WEEK = "2026-W48"
 WEEK_START = datetime(2026, 11, 23, tzinfo=UTC)
@@ -356,10 +356,7 @@ def _load() -> str:
 
 
 def _topics() -> list[Topic]:
-    return [
-        Topic(id=number, key=spec.key, name_en=spec.name_en, name_ko=spec.name_ko)
-        for number, spec in enumerate(bundled_topics(), start=1)
-    ]
+    return bundled_catalogue()[1]
 
 
 def _renderer() -> Callable[[Digest], Any] | None:

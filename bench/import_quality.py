@@ -61,12 +61,12 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import bundled_catalogue
 from news.archive.importing import ImportRequest, RoundupBuilder
 from news.archive.parser import parse_roundup
 from news.core.errors import ImportRejected
 from news.core.models import NewRoundup
 from news.core.urls import canonical_url
+from testkit.catalogue import bundled_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "roundups"

@@ -48,13 +48,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import SIDECAR_SUFFIXES, bundled_catalogue
+from bench.corpus import SIDECAR_SUFFIXES
 from bench.quality_grouping import grouping_report
 from news.archive.importing import HeadlineDraft, RoundupBuilder
 from news.catalog.relevance import Strictness
 from news.core.errors import InvalidInput
 from news.core.models import NewHeadline
 from news.feeds.parse import parse_feed
+from testkit.catalogue import bundled_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FEEDS = ROOT / ".." / "shared" / "corpus" / "feeds"

@@ -60,7 +60,6 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import bundled_catalogue
 from news.archive.parser import parse_roundup
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.core.errors import InvalidInput
@@ -70,6 +69,7 @@ from news.core.weeks import week_of
 from news.digest.compile import compile_digest
 from news.feeds.parse import parse_feed
 from news.stories.clustering import StoryIndex
+from testkit.catalogue import bundled_catalogue
 
 LABELS = Path(__file__).resolve().parent / "labels" / "stories.tsv"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"

@@ -6,20 +6,13 @@ from dataclasses import replace
 import pytest
 
 from news.catalog.analysis import HeadlineAnalyser
-from news.catalog.bundled import bundled_companies, bundled_topics
 from news.catalog.guild_tags import GuildTagger, with_own_tags
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
-from news.core.models import Company, NewHeadline, Topic
+from news.core.models import Company, NewHeadline
+from testkit.catalogue import bundled_catalogue
 from tests.news.alerts.test_matching import NOW
 
-BUNDLED = [
-    Company(n, spec.name, spec.english_name, spec.aliases)
-    for n, spec in enumerate(bundled_companies(), start=1)
-]
-TOPICS = [
-    Topic(n, spec.key, spec.name_en, spec.name_ko, spec.keywords)
-    for n, spec in enumerate(bundled_topics(), start=1)
-]
+BUNDLED, TOPICS = bundled_catalogue()
 NVIDIA = next(c for c in BUNDLED if c.name == "엔비디아")
 ROBOT = Company(9000, "가상로봇", "Fictobot")
 GUILD = 5

@@ -2,9 +2,9 @@ from collections.abc import Callable
 
 import pytest
 
-from news.catalog.bundled import bundled_companies, bundled_topics
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
-from news.core.models import Company, Topic
+from news.core.models import Company
+from testkit.catalogue import bundled_catalogue
 
 # The canonical names (or topic keys) found in a text, in order.
 Names = Callable[[str], list[str]]
@@ -12,10 +12,7 @@ Names = Callable[[str], list[str]]
 
 @pytest.fixture(scope="module")
 def companies() -> list[Company]:
-    return [
-        Company(id=number, name=spec.name, english_name=spec.english_name, aliases=spec.aliases)
-        for number, spec in enumerate(bundled_companies(), start=1)
-    ]
+    return bundled_catalogue()[0]
 
 
 @pytest.fixture(scope="module")
@@ -25,18 +22,7 @@ def recognizer(companies: list[Company]) -> CompanyRecognizer:
 
 @pytest.fixture(scope="module")
 def topics() -> TopicRecognizer:
-    return TopicRecognizer(
-        [
-            Topic(
-                id=number,
-                key=spec.key,
-                name_en=spec.name_en,
-                name_ko=spec.name_ko,
-                keywords=spec.keywords,
-            )
-            for number, spec in enumerate(bundled_topics(), start=1)
-        ]
-    )
+    return TopicRecognizer(bundled_catalogue()[1])
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +33,7 @@ def found(recognizer: CompanyRecognizer, companies: list[Company]) -> Names:
 
 @pytest.fixture(scope="module")
 def topic_keys(topics: TopicRecognizer) -> Names:
-    keys = {number: spec.key for number, spec in enumerate(bundled_topics(), start=1)}
+    keys = {topic.id: topic.key for topic in bundled_catalogue()[1]}
     return lambda text: [keys[topic_id] for topic_id in topics.find(text)]
 
 

@@ -4,20 +4,12 @@ their maker, companies that stand for a topic, Korean spacing and particles (iss
 import pytest
 
 from news.catalog.analysis import FeedEntry, HeadlineAnalyser, HeadlineAnalysis
-from news.catalog.bundled import bundled_companies, bundled_topics
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer
 from news.catalog.relevance import RelevanceScorer, Strictness, bundled_vocabulary, source_prior
-from news.core.models import Company, Topic
 from news.language.korean import shared_analyser
+from testkit.catalogue import bundled_catalogue
 
-COMPANIES = [
-    Company(n, spec.name, spec.english_name, spec.aliases)
-    for n, spec in enumerate(bundled_companies(), start=1)
-]
-TOPICS = [
-    Topic(n, spec.key, spec.name_en, spec.name_ko, spec.keywords)
-    for n, spec in enumerate(bundled_topics(), start=1)
-]
+COMPANIES, TOPICS = bundled_catalogue()
 NAMES = {company.id: company.name for company in COMPANIES}
 KEYS = {topic.id: topic.key for topic in TOPICS}
 NORMAL = Strictness.NORMAL.threshold

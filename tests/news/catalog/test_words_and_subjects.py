@@ -4,19 +4,11 @@ apart from passing mentions; and input that is not a headline at all."""
 import pytest
 
 from news.catalog.analysis import HeadlineAnalyser, HeadlineAnalysis
-from news.catalog.bundled import bundled_companies, bundled_topics
 from news.catalog.recognition import CompanyRecognizer, TopicRecognizer, topic_ids
-from news.core.models import Company, Topic
 from news.language.korean import shared_analyser
+from testkit.catalogue import bundled_catalogue
 
-COMPANIES = [
-    Company(n, spec.name, spec.english_name, spec.aliases)
-    for n, spec in enumerate(bundled_companies(), start=1)
-]
-TOPICS = [
-    Topic(n, spec.key, spec.name_en, spec.name_ko, spec.keywords)
-    for n, spec in enumerate(bundled_topics(), start=1)
-]
+COMPANIES, TOPICS = bundled_catalogue()
 NAMES = {company.id: company.name for company in COMPANIES}
 KEYS = {topic.id: topic.key for topic in TOPICS}
 
