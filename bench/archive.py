@@ -9,13 +9,14 @@
 Builds a synthetic archive (Korean and English headlines, 200 companies, ten years of one
 article per day, or with ``--weekly`` one a week) through the real import path (parse,
 extract, store) and reports the import rate. Then, on the same database: warm p50/p99 of
-each class of search (this process, ``--samples`` runs) and cold ones (the first search of a
-fresh process, the OS page cache dropped before each when we may write
+each class of search (this process, ``--samples`` runs back to back) and cold ones (the
+first search of a fresh process, the OS page cache dropped before each when we may write
 /proc/sys/vm/drop_caches; after all the warm runs, which a drop would send to the disk),
-against a narrow LIKE scan (sort key, id, title; newest first,
-stopping at the page and the capped count). Every answer is checked against the truth the
-generator wrote, found by a plain scan of every title: the page must be exactly the newest
-matches at its offset and the total the true count up to TOTAL_CAP; a wrong answer exits 1.
+against a narrow LIKE scan (sort key, id, title; newest first, stopping at the page and the
+capped count), and whether every class meets TARGET_P99_MS. Every answer is checked against
+the truth the generator wrote, found by a plain scan of every title (before the timed runs):
+the page must be exactly the newest matches at its offset and the total the true count up
+to TOTAL_CAP; a wrong answer exits 1.
 With ``--only import`` it builds the archive, imports the one-at-a-time articles into it and
 prints the two import rates, without the searches.
 """
