@@ -9,7 +9,10 @@ if ! "$_python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/nul
 fi
 _stamp=".venv/.installed${_extras:+-dev}"
 _want="$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)"
-if [ ! -x .venv/bin/python ] || [ "$(cat "$_stamp" 2>/dev/null)" != "$_want" ]; then
+_installed() { [ "$(cat "$1" 2>/dev/null)" = "$_want" ]; }
+# The dev install holds everything the plain one does: after scripts/check, scripts/start has
+# nothing to install.
+if [ ! -x .venv/bin/python ] || ! { _installed "$_stamp" || _installed .venv/.installed-dev; }; then
     echo "Setting up .venv with roundup-bot's pinned dependencies (once; usually 1-2 minutes)..." >&2
     _log=".venv-setup.log"
     if ! {
