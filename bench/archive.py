@@ -789,10 +789,10 @@ async def run(args: argparse.Namespace) -> int:  # noqa: PLR0912
             samples.add(sample)
         lines.append(Line.of("Korean + company filter", samples))
         newest_tagged = {
-            company.id: [i for i in stored.ids if i in stored.companies.get(company.id, set())][
+            company_id: [i for i in stored.ids if i in stored.companies.get(company_id, set())][
                 :COMPANY_HEADLINES
             ]
-            for company in company_cases
+            for company_id in {company.id for company in company_cases}
         }
         samples = Samples()
         for company in company_cases:
