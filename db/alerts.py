@@ -9,7 +9,7 @@ records Discord's message id after; a batch still 'sending' after a crash is in 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from news.alerts.models import (
@@ -20,6 +20,7 @@ from news.alerts.models import (
     Delivery,
     NewSubscription,
     PendingAlert,
+    PrefsField,
     QueuedAlert,
     Subscription,
 )
@@ -33,7 +34,7 @@ from db.alert_rows import (
     subscription_of,
     subscription_params,
 )
-from db.backend import Database, Row, Session, Sql, json_list_sql
+from db.backend import Database, Row, Session, Sql, json_list_sql, upsert_sql
 from db.locks import LockSpace, lock_scope
 from db.times import from_unix_or_none, unix
 
@@ -70,18 +71,45 @@ UPDATE subscriptions SET undeliverable = 1
 
 _GET_PREFS = "SELECT * FROM alert_users WHERE user_id = :user_id"
 _PREFS_OF = json_list_sql("SELECT * FROM alert_users WHERE user_id IN {ids}", ids="bigint")
-_SAVE_PREFS = """
-INSERT INTO alert_users (user_id, language, paused_until, quiet_start, quiet_end, timezone,
-                         dm_channel_id, dm_refused_at, notice, notice_guild)
-VALUES (:user_id, :language, :paused_until, :quiet_start, :quiet_end, :timezone,
-        :dm_channel_id, :dm_refused_at, :notice, :notice_guild)
-ON CONFLICT (user_id) DO UPDATE SET
-    language = excluded.language, paused_until = excluded.paused_until,
-    quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
-    timezone = excluded.timezone, dm_channel_id = excluded.dm_channel_id,
-    dm_refused_at = excluded.dm_refused_at, notice = excluded.notice,
-    notice_guild = excluded.notice_guild
+# The columns of each part of the preferences that is written apart (the DM channel is cached
+# by plan_batch alone).
+_PREFS_COLUMNS = {
+    PrefsField.LANGUAGE: ("language",),
+    PrefsField.PAUSE: ("paused_until",),
+    PrefsField.QUIET: ("quiet_start", "quiet_end", "timezone"),
+    PrefsField.DM_REFUSED: ("dm_refused_at",),
+    PrefsField.NOTICE: ("notice", "notice_guild"),
+}
+# The user's row as it is while this transaction writes it: on PostgreSQL the row is locked
+# until the commit, on SQLite the transaction (BEGIN IMMEDIATE) holds the write lock already.
+_PREFS_FOR_UPDATE = Sql(
+    sqlite=_GET_PREFS,
+    postgres=_GET_PREFS + " FOR UPDATE",
+)
+_CLEAR_NOTICE = """
+UPDATE alert_users SET notice = NULL, notice_guild = NULL WHERE user_id = :user_id
 """
+# Every column of a user's row but the key, as prefs_params names them.
+_PREFS_ROW = (
+    "language",
+    "paused_until",
+    "quiet_start",
+    "quiet_end",
+    "timezone",
+    "dm_channel_id",
+    "dm_refused_at",
+    "notice",
+    "notice_guild",
+)  # fmt: skip
+
+
+def _save_prefs_sql(parts: Collection[PrefsField]) -> str:
+    """An upsert of a user's preferences that overwrites only the columns of ``parts``."""
+    updating = tuple(
+        column for part in PrefsField if part in parts for column in _PREFS_COLUMNS[part]
+    )
+    return upsert_sql("alert_users", ("user_id",), _PREFS_ROW, updating=updating)
+
 
 # The oldest headlines waiting for the matcher, with what it needs of each.
 _INBOX_SQL = """
@@ -266,18 +294,34 @@ class SqlAlertRepository:
         rows = await self._db.fetch_all(_PREFS_OF, {"ids": json.dumps(list(user_ids))})
         return {int(row["user_id"]): prefs_of_row(row) for row in rows}
 
-    async def save_prefs(self, prefs: AlertPrefs) -> None:
+    async def save_prefs(self, prefs: AlertPrefs, parts: Collection[PrefsField]) -> None:
+        """Write ``parts`` of ``prefs``; the user's other preferences stay as stored."""
         async with self._db.transaction() as tx:
-            await tx.execute(_SAVE_PREFS, prefs_params(prefs))
+            await tx.execute(_save_prefs_sql(parts), prefs_params(prefs))
+
+    async def take_notice(self, user_id: int) -> AlertPrefs | None:
+        """The preferences with the notice owed, cleared in the same transaction, so that a
+        notice given once is not given again, nor a newer one lost unseen."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(_PREFS_FOR_UPDATE, {"user_id": user_id})
+            prefs = prefs_of_row(row) if row is not None else None
+            if prefs is None or prefs.notice is None:
+                return None
+            await tx.execute(_CLEAR_NOTICE, {"user_id": user_id})
+        return prefs
 
     async def stop_dm_alerts(self, prefs: AlertPrefs, guild_id: int) -> None:
         """The user refuses DMs and the server has no alert channel: their DM subscriptions
-        there stop, and ``prefs`` (with the notice to give) are saved, in one transaction."""
+        there stop, and the refusal and the notice of ``prefs`` are saved, in one
+        transaction."""
         async with self._db.transaction() as tx:
             await tx.execute(
                 _STOP_DM_SUBSCRIPTIONS, {"guild_id": guild_id, "user_id": prefs.user_id}
             )
-            await tx.execute(_SAVE_PREFS, prefs_params(prefs))
+            await tx.execute(
+                _save_prefs_sql({PrefsField.DM_REFUSED, PrefsField.NOTICE}),
+                prefs_params(prefs),
+            )
 
     # --- matching --------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ is each backend's own (FTS5 there, a GIN over the same terms here), behind ``Hea
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -135,3 +136,24 @@ def json_list_sql(template: str, **lists: str) -> Sql:
         for name, kind in lists.items()
     }
     return Sql(sqlite=template.format(**sqlite), postgres=template.format(**postgres))
+
+
+@functools.cache
+def upsert_sql(
+    table: str, keys: tuple[str, ...], columns: tuple[str, ...], *, updating: tuple[str, ...]
+) -> str:
+    """An INSERT of a row (``keys`` and ``columns``, each a ``:name`` parameter) that, when
+    the row exists, overwrites only ``updating``: a change written this way keeps what another
+    change wrote to the other columns meanwhile (nothing at all when ``updating`` is empty).
+    Both dialects spell it the same."""
+    names = keys + columns
+    update = (
+        "DO UPDATE SET " + ", ".join(f"{column} = excluded.{column}" for column in updating)
+        if updating
+        else "DO NOTHING"
+    )
+    return (
+        f"INSERT INTO {table} ({', '.join(names)})\n"
+        f"VALUES ({', '.join(':' + name for name in names)})\n"
+        f"ON CONFLICT ({', '.join(keys)}) {update}"
+    )

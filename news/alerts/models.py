@@ -150,6 +150,18 @@ class Notice(StrEnum):
     DMS_REFUSED_STOPPED = "dms_refused_stopped"  # no alert channel: DM alerts stopped
 
 
+class PrefsField(StrEnum):
+    """The parts of AlertPrefs that are written apart. Each change writes only the part it
+    changes, so that two at once (a user pausing while a delivery records their refused DMs)
+    both last, instead of the later one writing back the other's old value."""
+
+    LANGUAGE = "language"
+    PAUSE = "pause"
+    QUIET = "quiet"
+    DM_REFUSED = "dm_refused"
+    NOTICE = "notice"
+
+
 @dataclass(frozen=True, slots=True)
 class AlertPrefs:
     user_id: int

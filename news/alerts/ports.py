@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -14,6 +14,7 @@ from news.alerts.models import (
     Delivery,
     NewSubscription,
     PendingAlert,
+    PrefsField,
     QueuedAlert,
     Subscription,
 )
@@ -40,10 +41,17 @@ class AlertRepository(Protocol):
 
     async def prefs_of(self, user_ids: Sequence[int]) -> dict[int, AlertPrefs]: ...
 
-    async def save_prefs(self, prefs: AlertPrefs) -> None: ...
+    async def save_prefs(self, prefs: AlertPrefs, parts: Collection[PrefsField]) -> None:
+        """Write ``parts`` of ``prefs``; the user's other preferences stay as stored (a user
+        without any takes them from ``prefs``)."""
+
+    async def take_notice(self, user_id: int) -> AlertPrefs | None:
+        """The user's preferences with the notice they are owed, which is cleared in the same
+        transaction (None when there is none): a notice is given once."""
 
     async def stop_dm_alerts(self, prefs: AlertPrefs, guild_id: int) -> None:
-        """Mark the user's DM subscriptions in the server undeliverable and save ``prefs``."""
+        """Mark the user's DM subscriptions in the server undeliverable and save the DM
+        refusal and the notice of ``prefs``."""
 
     async def inbox(self, limit: int) -> list[ArrivedHeadline]:
         """The oldest headlines waiting for the matcher."""

@@ -33,6 +33,7 @@ from news.alerts.models import (
     NewSubscription,
     Notice,
     PendingAlert,
+    PrefsField,
     QueuedAlert,
     QuietHours,
     Subscription,
@@ -196,10 +197,14 @@ class AlertService:
         if hours is not None and not 1 <= hours <= MAX_PAUSE_HOURS:
             raise InvalidInput("alerts.pause_out_of_range", limit=MAX_PAUSE_HOURS)
         until = FOREVER if hours is None else self._clock() + timedelta(hours=hours)
-        return await self._saved(replace(await self.prefs(user_id), paused_until=until))
+        return await self._saved(
+            replace(await self.prefs(user_id), paused_until=until), PrefsField.PAUSE
+        )
 
     async def resume(self, user_id: int) -> AlertPrefs:
-        return await self._saved(replace(await self.prefs(user_id), paused_until=None))
+        return await self._saved(
+            replace(await self.prefs(user_id), paused_until=None), PrefsField.PAUSE
+        )
 
     async def set_quiet_hours(
         self, user_id: int, start: str, end: str, timezone: str
@@ -208,21 +213,17 @@ class AlertService:
         quiet = QuietHours(parse_clock(start), parse_clock(end), require_timezone(timezone))
         if quiet.start == quiet.end:
             raise InvalidInput("alerts.quiet_same")
-        return await self._saved(replace(await self.prefs(user_id), quiet=quiet))
+        return await self._saved(replace(await self.prefs(user_id), quiet=quiet), PrefsField.QUIET)
 
     async def clear_quiet_hours(self, user_id: int) -> AlertPrefs:
-        return await self._saved(replace(await self.prefs(user_id), quiet=None))
+        return await self._saved(replace(await self.prefs(user_id), quiet=None), PrefsField.QUIET)
 
     async def take_notice(self, user_id: int) -> AlertPrefs | None:
         """The user's pending notice (with the server it is about), now marked as given."""
-        prefs = await self._repo.prefs(user_id)
-        if prefs is None or prefs.notice is None:
-            return None
-        await self._repo.save_prefs(replace(prefs, notice=None, notice_guild=None))
-        return prefs
+        return await self._repo.take_notice(user_id)
 
-    async def _saved(self, prefs: AlertPrefs) -> AlertPrefs:
-        await self._repo.save_prefs(prefs)
+    async def _saved(self, prefs: AlertPrefs, part: PrefsField) -> AlertPrefs:
+        await self._repo.save_prefs(prefs, {part})
         return prefs
 
     async def _remember_subscriber(self, user_id: int, language: str, delivery: Delivery) -> None:
@@ -231,10 +232,12 @@ class AlertService:
         again at once rather than a day later."""
         known = await self._repo.prefs(user_id)
         prefs = replace(known or AlertPrefs(user_id), language=language)
+        parts = {PrefsField.LANGUAGE}
         if delivery is Delivery.DM:
             prefs = replace(prefs, dm_refused_at=None)
+            parts.add(PrefsField.DM_REFUSED)
         if prefs != known:
-            await self._repo.save_prefs(prefs)
+            await self._repo.save_prefs(prefs, parts)
 
     # --- matching -------------------------------------------------------------------------------
 
@@ -405,7 +408,8 @@ class AlertService:
         if not without_channel:
             notice_guild = with_channel[0] if with_channel else None
             await self._repo.save_prefs(
-                replace(prefs, notice=Notice.DMS_REFUSED_CHANNEL, notice_guild=notice_guild)
+                replace(prefs, notice=Notice.DMS_REFUSED_CHANNEL, notice_guild=notice_guild),
+                {PrefsField.DM_REFUSED, PrefsField.NOTICE},
             )
 
     async def _alert_channel(self, guild_id: int) -> int | None:

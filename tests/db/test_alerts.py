@@ -4,6 +4,7 @@ by imports and feeds in their own transaction) and the outbox with its batches."
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from news.alerts.models import (
     NewSubscription,
     Notice,
     PendingAlert,
+    PrefsField,
     QueuedAlert,
     QuietHours,
     SubscriptionKind,
@@ -187,12 +189,51 @@ async def test_preferences_read_back_as_saved(alerts: SqlAlertRepository) -> Non
         notice_guild=GUILD,
     )
 
-    await alerts.save_prefs(prefs)
+    await alerts.save_prefs(prefs, set(PrefsField))
 
     assert await alerts.prefs(USER) == prefs
     assert await alerts.prefs_of([USER, OTHER_USER]) == {USER: prefs}
-    await alerts.save_prefs(AlertPrefs(USER))
-    assert await alerts.prefs(USER) == AlertPrefs(USER)
+    await alerts.save_prefs(AlertPrefs(USER), set(PrefsField))
+    # The DM channel is no part the user sets: plan_batch caches it.
+    assert await alerts.prefs(USER) == AlertPrefs(USER, dm_channel_id=900)
+
+
+async def test_saving_one_part_of_the_preferences_keeps_the_others(
+    alerts: SqlAlertRepository,
+) -> None:
+    stored = AlertPrefs(
+        USER,
+        language="ko",
+        quiet=QuietHours(22 * 60, 7 * 60, "Asia/Seoul"),
+        dm_refused_at=NOW,
+        notice=Notice.DMS_REFUSED_CHANNEL,
+        notice_guild=GUILD,
+    )
+    await alerts.save_prefs(stored, set(PrefsField))
+    # A pause decided on preferences read before the refusal and notice were written.
+    stale = AlertPrefs(USER, paused_until=NOW + timedelta(hours=3))
+
+    await alerts.save_prefs(stale, {PrefsField.PAUSE})
+
+    assert await alerts.prefs(USER) == replace(stored, paused_until=NOW + timedelta(hours=3))
+
+
+async def test_the_first_part_saved_for_a_user_starts_their_preferences(
+    alerts: SqlAlertRepository,
+) -> None:
+    await alerts.save_prefs(AlertPrefs(USER, language="ko"), {PrefsField.LANGUAGE})
+
+    assert await alerts.prefs(USER) == AlertPrefs(USER, language="ko")
+
+
+async def test_a_notice_is_taken_once(alerts: SqlAlertRepository) -> None:
+    owed = AlertPrefs(USER, language="ko", notice=Notice.DMS_REFUSED_STOPPED, notice_guild=GUILD)
+    await alerts.save_prefs(owed, set(PrefsField))
+
+    assert await alerts.take_notice(USER) == owed
+    assert await alerts.take_notice(USER) is None
+    assert await alerts.take_notice(OTHER_USER) is None
+    assert await alerts.prefs(USER) == AlertPrefs(USER, language="ko")
 
 
 # --- the inbox -----------------------------------------------------------------------------------
@@ -366,7 +407,7 @@ async def test_a_batch_in_doubt_keeps_the_users_language(
     alerts: SqlAlertRepository, archive: SqlArchiveRepository
 ) -> None:
     await queue_titles(alerts, archive, "하나")
-    await alerts.save_prefs(AlertPrefs(USER, language="ko"))
+    await alerts.save_prefs(AlertPrefs(USER, language="ko"), {PrefsField.LANGUAGE})
     pending = await alerts.waiting_alerts(await alerts.waiting_users(100))
     await alerts.plan_batch(
         AlertBatch(0, USER, None, Delivery.DM, 500, "n1", tuple(pending), "ko"), NOW

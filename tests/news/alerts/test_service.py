@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import itertools
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -462,6 +462,42 @@ async def test_refused_dms_without_an_alert_channel_stop_the_dm_subscriptions(
     await world.store("보안 신제품")
     await world.pass_()
     assert world.sender.sent == [] and await world.waiting() == 0
+
+
+@dataclass
+class PausingMeanwhile:
+    """The server settings, read while a delivery handles a refusal, with the user pausing
+    their alerts each time they are read: another command, between the delivery's read of the
+    user's preferences and its write."""
+
+    settings: SqlSettingsRepository
+    pause: Callable[[], Awaitable[object]]
+
+    async def get_settings(self, guild_id: int) -> GuildSettings | None:
+        await self.pause()
+        return await self.settings.get_settings(guild_id)
+
+    async def save_settings(self, settings: GuildSettings) -> None:
+        await self.settings.save_settings(settings)
+
+
+@pytest.mark.parametrize("alert_channel", [True, False], ids=["alert channel", "none"])
+async def test_a_pause_while_a_refusal_is_recorded_lasts(world: World, alert_channel: bool) -> None:
+    if alert_channel:
+        await world.set_alert_channel(GUILD)
+    await world.alerts.subscribe(GUILD, ALICE, keyword="보안")
+    await world.store("보안 패치")
+    world.sender.refuses_dms.add(ALICE)
+    pausing = PausingMeanwhile(world.settings, lambda: world.alerts.pause(ALICE, 5))
+    delivery = AlertService(SqlAlertRepository(world.database), world.archive, pausing, world.clock)
+
+    await delivery.match_new()
+    await delivery.deliver(world.sender)
+
+    prefs = await world.alerts.prefs(ALICE)
+    assert prefs.paused_until == world.clock.now + timedelta(hours=5)
+    assert prefs.dm_refused_at == world.clock.now
+    assert prefs.notice is not None
 
 
 async def test_subscribing_again_after_a_stop_revives_the_subscription(world: World) -> None:
