@@ -100,7 +100,7 @@ _PREFS_ROW = (
     "dm_refused_at",
     "notice",
     "notice_guild",
-)  # fmt: skip
+)
 
 
 def _save_prefs_sql(parts: Collection[PrefsField]) -> str:
