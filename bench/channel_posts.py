@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from db import Database, SqlChannelRepository, SqlFeedRepository
-from news.channels.models import ChannelFeed
+from news.channels.models import ChannelFeed, ChannelPart
 from news.core.models import NewHeadline
 from news.feeds.sources import FeedSource
 from testkit.bot_harness import roundup_bot
@@ -64,7 +64,8 @@ async def prepare(
             guild_id, source, name=None, added_by=None, added_at=now
         )
         await channels.save_channel_feed(
-            ChannelFeed(guild_id, followed.source.id, channel_id, now - timedelta(minutes=1))
+            ChannelFeed(guild_id, followed.source.id, channel_id, now - timedelta(minutes=1)),
+            set(ChannelPart),
         )
         headlines = [
             NewHeadline(

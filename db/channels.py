@@ -10,13 +10,14 @@ Discord's message id after; a post still 'sending' after a crash is in doubt.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from news.channels.models import (
     ArrivedReport,
     BrokenFeed,
     ChannelFeed,
+    ChannelPart,
     ChannelPost,
     NewPost,
     PostState,
@@ -26,23 +27,21 @@ from news.channels.models import (
     WaitingReport,
 )
 
-from db.backend import Database, Row, Session, Sql, json_list_sql
+from db.backend import Database, Row, Session, Sql, json_list_sql, upsert_sql
 from db.headlines import headline_from_row
 from db.times import from_unix, unix
 
 _GET = "SELECT * FROM channel_feeds WHERE guild_id = :guild_id AND source_id = :source_id"
 _OF_GUILD = "SELECT * FROM channel_feeds WHERE guild_id = :guild_id ORDER BY source_id"
-_SAVE = """
-INSERT INTO channel_feeds (guild_id, source_id, channel_id, include, exclude, template, webhook,
-                           since, broken, broken_told, webhook_told)
-VALUES (:guild_id, :source_id, :channel_id, :include, :exclude, :template, :webhook, :since,
-        :broken, :broken_told, :webhook_told)
-ON CONFLICT (guild_id, source_id) DO UPDATE SET
-    channel_id = excluded.channel_id, include = excluded.include, exclude = excluded.exclude,
-    template = excluded.template, webhook = excluded.webhook, since = excluded.since,
-    broken = excluded.broken, broken_told = excluded.broken_told,
-    webhook_told = excluded.webhook_told
-"""
+# The columns of each part of the settings that is written apart (see ChannelPart).
+_PART_COLUMNS = {
+    ChannelPart.CHANNEL: ("channel_id", "since", "broken", "broken_told"),
+    ChannelPart.FILTER: ("include", "exclude"),
+    ChannelPart.FORMAT: ("template",),
+    ChannelPart.WEBHOOK: ("webhook", "webhook_told"),
+}
+_FEED_KEY = ("guild_id", "source_id")
+_FEED_ROW = tuple(column for columns in _PART_COLUMNS.values() for column in columns)
 # The source's newest stories, oldest of them first (the channel reads top to bottom).
 _QUEUE_NEWEST = """
 INSERT INTO channel_outbox (guild_id, source_id, headline_id, channel_id, queued_at)
@@ -185,9 +184,14 @@ class SqlChannelRepository:
     async def channel_feeds(self, guild_id: int) -> list[ChannelFeed]:
         return [_feed(row) for row in await self._db.fetch_all(_OF_GUILD, {"guild_id": guild_id})]
 
-    async def save_channel_feed(self, feed: ChannelFeed) -> None:
+    async def save_channel_feed(self, feed: ChannelFeed, parts: Collection[ChannelPart]) -> None:
+        """Write ``parts`` of the feed's settings; the others stay as stored."""
+        updating = tuple(
+            column for part in ChannelPart if part in parts for column in _PART_COLUMNS[part]
+        )
+        save = upsert_sql("channel_feeds", _FEED_KEY, _FEED_ROW, updating=updating)
         async with self._db.transaction() as tx:
-            await tx.execute(_SAVE, _feed_params(feed))
+            await tx.execute(save, _feed_params(feed))
 
     async def queue_newest(self, feed: ChannelFeed, limit: int, now: datetime) -> int:
         if feed.channel_id is None:

@@ -40,6 +40,17 @@ class ChannelFeed:
         return self.channel_id is not None and self.broken is None
 
 
+class ChannelPart(StrEnum):
+    """The parts of a ChannelFeed that are written apart. An admin's change writes only its
+    own part, so it neither clears a refusal the poster recorded after the admin's command
+    read the settings, nor undoes another admin's change made at the same time."""
+
+    CHANNEL = "channel"  # where it posts, from when, and whether that channel refused
+    FILTER = "filter"
+    FORMAT = "format"
+    WEBHOOK = "webhook"
+
+
 class PostState(StrEnum):
     SENDING = "sending"
     SENT = "sent"

@@ -3,7 +3,7 @@ adapter, cogs/feeds/delivery.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -11,6 +11,7 @@ from news.channels.models import (
     ArrivedReport,
     BrokenFeed,
     ChannelFeed,
+    ChannelPart,
     ChannelPost,
     NewPost,
     QueuedReport,
@@ -24,8 +25,9 @@ class ChannelRepository(Protocol):
 
     async def channel_feeds(self, guild_id: int) -> list[ChannelFeed]: ...
 
-    async def save_channel_feed(self, feed: ChannelFeed) -> None:
-        """Create or replace the feed's posting settings (the guild must follow the source)."""
+    async def save_channel_feed(self, feed: ChannelFeed, parts: Collection[ChannelPart]) -> None:
+        """Write ``parts`` of the feed's posting settings (the guild must follow the source);
+        the others stay as stored (settings saved the first time take them from ``feed``)."""
 
     async def queue_newest(self, feed: ChannelFeed, limit: int, now: datetime) -> int:
         """Queue the source's ``limit`` newest stories for the feed's channel; how many."""

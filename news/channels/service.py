@@ -32,6 +32,7 @@ from news.channels.models import (
     STORY_WINDOW,
     BrokenFeed,
     ChannelFeed,
+    ChannelPart,
     ChannelPost,
     ChannelReport,
     NewPost,
@@ -100,7 +101,7 @@ class ChannelService:
         base = known or ChannelFeed(feed.guild_id, feed.source.id, None, now)
         first = base.channel_id is None
         updated = replace(base, channel_id=channel_id, since=now, broken=None, broken_told=False)
-        await self._repo.save_channel_feed(updated)
+        await self._repo.save_channel_feed(updated, {ChannelPart.CHANNEL})
         return await self._repo.queue_newest(updated, FIRST_POSTS, now) if first else 0
 
     async def set_channel(
@@ -112,7 +113,7 @@ class ChannelService:
         updated = replace(
             known, channel_id=channel_id, since=self._clock(), broken=None, broken_told=False
         )
-        await self._repo.save_channel_feed(updated)
+        await self._repo.save_channel_feed(updated, {ChannelPart.CHANNEL})
         return feed, updated
 
     async def set_filter(
@@ -125,7 +126,7 @@ class ChannelService:
             guild_id, include, exclude
         )  # refused now, with its reason, rather than at a poll
         updated = replace(known, include=include, exclude=exclude)
-        await self._repo.save_channel_feed(updated)
+        await self._repo.save_channel_feed(updated, {ChannelPart.FILTER})
         return feed, updated
 
     async def set_format(
@@ -135,7 +136,7 @@ class ChannelService:
         feed, known = await self.setup(guild_id, ref)
         checked = check_template(template) if template is not None else None
         updated = replace(known, template=checked)
-        await self._repo.save_channel_feed(updated)
+        await self._repo.save_channel_feed(updated, {ChannelPart.FORMAT})
         return feed, updated
 
     async def set_webhook(
@@ -144,7 +145,7 @@ class ChannelService:
         """Post through a channel webhook named after the feed (with its icon)."""
         feed, known = await self.setup(guild_id, ref)
         updated = replace(known, webhook=enabled, webhook_told=False)
-        await self._repo.save_channel_feed(updated)
+        await self._repo.save_channel_feed(updated, {ChannelPart.WEBHOOK})
         return feed, updated
 
     async def listing(self, guild_id: int) -> list[tuple[GuildFeed, ChannelFeed | None]]:

@@ -3,10 +3,11 @@ posts and broken feeds."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from db import AnyDatabase, SqlChannelRepository, SqlFeedRepository
-from news.channels.models import ChannelFeed, NewPost, PostState, QueuedReport, Via
+from news.channels.models import ChannelFeed, ChannelPart, NewPost, PostState, QueuedReport, Via
 from tests.db.test_feeds import NOW, follow, new_source, story
 
 GUILD, CHANNEL = 1, 500
@@ -16,7 +17,7 @@ async def posting_feed(database: AnyDatabase) -> tuple[SqlFeedRepository, Channe
     feeds = SqlFeedRepository(database)
     source = await follow(feeds, GUILD, new_source())
     feed = ChannelFeed(GUILD, source.id, CHANNEL, since=NOW, include="Story")
-    await SqlChannelRepository(database).save_channel_feed(feed)
+    await SqlChannelRepository(database).save_channel_feed(feed, set(ChannelPart))
     return feeds, feed
 
 
@@ -95,3 +96,35 @@ async def test_a_broken_feed_is_told_once(database: AnyDatabase) -> None:
     assert await channels.posting_feeds([feed.source_id]) == []
     assert await channels.mark_webhook_told(GUILD, feed.source_id) is True
     assert await channels.mark_webhook_told(GUILD, feed.source_id) is False
+
+
+async def test_a_settings_change_keeps_a_refusal_recorded_since_it_was_read(
+    database: AnyDatabase,
+) -> None:
+    _, feed = await posting_feed(database)
+    channels = SqlChannelRepository(database)
+    read_by_the_admin = await channels.channel_feed(GUILD, feed.source_id)
+    await channels.mark_broken(GUILD, [feed.source_id], "Missing Access")
+    assert read_by_the_admin is not None
+
+    await channels.save_channel_feed(
+        replace(read_by_the_admin, include="보안", template="{title}"),
+        {ChannelPart.FILTER, ChannelPart.FORMAT},
+    )
+
+    stored = await channels.channel_feed(GUILD, feed.source_id)
+    assert stored == replace(
+        feed, include="보안", template="{title}", broken="Missing Access", broken_told=True
+    )
+
+
+async def test_setting_the_channel_again_clears_its_refusal(database: AnyDatabase) -> None:
+    _, feed = await posting_feed(database)
+    channels = SqlChannelRepository(database)
+    await channels.mark_broken(GUILD, [feed.source_id], "Missing Access")
+
+    await channels.save_channel_feed(replace(feed, channel_id=CHANNEL + 1), {ChannelPart.CHANNEL})
+
+    assert await channels.channel_feed(GUILD, feed.source_id) == replace(
+        feed, channel_id=CHANNEL + 1
+    )
