@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from news.core.models import GuildSettings
+from collections.abc import Collection
 
-from db.backend import Database
+from news.core.models import GuildSettings, SettingsPart
+
+from db.backend import Database, upsert_sql
 
 _GET_SETTINGS = """
 SELECT guild_id, digest_channel_id, digest_weekday, digest_hour, timezone, language,
@@ -12,19 +14,18 @@ SELECT guild_id, digest_channel_id, digest_weekday, digest_hour, timezone, langu
   FROM guild_settings
  WHERE guild_id = :guild_id
 """
-_SAVE_SETTINGS = """
-INSERT INTO guild_settings (guild_id, digest_channel_id, digest_weekday, digest_hour, timezone,
-                            language, alert_channel_id)
-VALUES (:guild_id, :digest_channel_id, :digest_weekday, :digest_hour, :timezone, :language,
-        :alert_channel_id)
-ON CONFLICT (guild_id) DO UPDATE
-   SET digest_channel_id = excluded.digest_channel_id,
-       digest_weekday = excluded.digest_weekday,
-       digest_hour = excluded.digest_hour,
-       timezone = excluded.timezone,
-       language = excluded.language,
-       alert_channel_id = excluded.alert_channel_id
-"""
+# The columns of each part of the settings that is written apart (see SettingsPart).
+_PART_COLUMNS = {
+    SettingsPart.DIGEST: (
+        "digest_channel_id",
+        "digest_weekday",
+        "digest_hour",
+        "timezone",
+        "language",
+    ),
+    SettingsPart.ALERTS: ("alert_channel_id",),
+}
+_ROW = tuple(column for columns in _PART_COLUMNS.values() for column in columns)
 
 
 class SqlSettingsRepository:
@@ -37,10 +38,18 @@ class SqlSettingsRepository:
         row = await self._db.fetch_one(_GET_SETTINGS, {"guild_id": guild_id})
         return GuildSettings(**dict(row)) if row else None
 
-    async def save_settings(self, settings: GuildSettings) -> None:
+    async def save_settings(
+        self, settings: GuildSettings, parts: Collection[SettingsPart] = tuple(SettingsPart)
+    ) -> None:
+        """Write ``parts`` of the settings (all of them unless told); the others stay as
+        stored, or take their value from ``settings`` for a server without any."""
+        updating = tuple(
+            column for part in SettingsPart if part in parts for column in _PART_COLUMNS[part]
+        )
+        save = upsert_sql("guild_settings", ("guild_id",), _ROW, updating=updating)
         async with self._db.transaction() as tx:
             await tx.execute(
-                _SAVE_SETTINGS,
+                save,
                 {
                     "guild_id": settings.guild_id,
                     "digest_channel_id": settings.digest_channel_id,

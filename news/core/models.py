@@ -250,6 +250,14 @@ class HeadlinePage:
         return f"{self.total}" if self.total_exact else f"{self.total}+"
 
 
+class SettingsPart(StrEnum):
+    """The parts of GuildSettings that are written apart, so that an admin setting up the
+    digest and another setting the alert channel at the same time both keep their change."""
+
+    DIGEST = "digest"  # where, when and in which language the weekly digest goes
+    ALERTS = "alerts"  # the alert channel
+
+
 @dataclass(frozen=True, slots=True)
 class GuildSettings:
     guild_id: int

@@ -7,7 +7,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from news.core.errors import InvalidInput
-from news.core.models import GuildSettings
+from news.core.models import GuildSettings, SettingsPart
 from news.digest.ports import SettingsRepository
 
 LANGUAGES = ("ko", "en")
@@ -49,7 +49,7 @@ class GuildSettingsService:
             timezone=require_timezone(timezone),
             language=_require_language(language),
         )
-        await self._repository.save_settings(updated)
+        await self._repository.save_settings(updated, {SettingsPart.DIGEST})
         if self._on_change is not None:
             await self._on_change(updated)
         return updated
@@ -57,7 +57,7 @@ class GuildSettingsService:
     async def set_alert_channel(self, guild_id: int, channel_id: int | None) -> GuildSettings:
         """Where alerts delivered in the server (and notices to its admins) go; None clears it."""
         updated = replace(await self.settings(guild_id), alert_channel_id=channel_id)
-        await self._repository.save_settings(updated)
+        await self._repository.save_settings(updated, {SettingsPart.ALERTS})
         return updated
 
 

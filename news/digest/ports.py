@@ -3,11 +3,11 @@ implements these) and an outlet to post through (the Discord adapter implements 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from news.core.models import Digest, DigestCandidate, GuildSettings
+from news.core.models import Digest, DigestCandidate, GuildSettings, SettingsPart
 from news.digest.posts import DigestOptions, DigestPart, DigestPost
 
 MessageT = TypeVar("MessageT")
@@ -17,7 +17,10 @@ PartFooter = Callable[[int, int], str]
 class SettingsRepository(Protocol):
     async def get_settings(self, guild_id: int) -> GuildSettings | None: ...
 
-    async def save_settings(self, settings: GuildSettings) -> None: ...
+    async def save_settings(
+        self, settings: GuildSettings, parts: Collection[SettingsPart] = tuple(SettingsPart)
+    ) -> None:
+        """Write ``parts`` of the settings (all unless told); the others stay as stored."""
 
 
 class DigestRepository(Protocol):

@@ -20,10 +20,12 @@ from db import (
     SqlArchiveRepository,
     SqlCompanyRepository,
     SqlFeedRepository,
+    SqlSettingsRepository,
 )
 from news.alerts.models import Delivery, NewSubscription, SubscriptionKind
 from news.core.errors import InvalidInput
 from news.core.models import CompanySpec
+from news.digest.guild_settings import GuildSettingsService
 from news.feeds.sources import FeedSource
 from testkit.builders import headlines_roundup
 from tests.backends import reopen
@@ -195,3 +197,25 @@ async def test_racing_imports_of_one_article_make_one_roundup(
     assert not failures(outcomes)
     assert len({roundup.id for roundup, _ in saved}) == 1
     assert sorted(replaced for _, replaced in saved) == [False] + [True] * (RACERS - 1)
+
+
+async def test_racing_settings_changes_of_two_admins_both_last(
+    database: AnyDatabase, other: AnyDatabase
+) -> None:
+    digest = GuildSettingsService(SqlSettingsRepository(database))
+    alerts = GuildSettingsService(SqlSettingsRepository(other))
+
+    outcomes = await race(
+        digest.configure_digest(
+            GUILD, channel_id=500, weekday=4, hour=18, timezone="Asia/Seoul", language="en"
+        ),
+        alerts.set_alert_channel(GUILD, 600),
+    )
+
+    assert not failures(outcomes)
+    stored = await digest.settings(GUILD)
+    assert (stored.digest_channel_id, stored.digest_hour, stored.alert_channel_id) == (
+        500,
+        18,
+        600,
+    )

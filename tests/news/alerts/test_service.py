@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import itertools
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,7 +37,7 @@ from news.alerts.service import AlertService
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
 from news.core.errors import InvalidInput
-from news.core.models import GuildSettings, NewHeadline
+from news.core.models import GuildSettings, NewHeadline, SettingsPart
 from news.feeds.sources import FeedSource
 from testkit.builders import headline, roundup, section
 from testkit.postgres import TemplateServer
@@ -477,8 +477,10 @@ class PausingMeanwhile:
         await self.pause()
         return await self.settings.get_settings(guild_id)
 
-    async def save_settings(self, settings: GuildSettings) -> None:
-        await self.settings.save_settings(settings)
+    async def save_settings(
+        self, settings: GuildSettings, parts: Collection[SettingsPart] = tuple(SettingsPart)
+    ) -> None:
+        await self.settings.save_settings(settings, parts)
 
 
 @pytest.mark.parametrize("alert_channel", [True, False], ids=["alert channel", "none"])
