@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from news.catalog.relevance import Strictness
 from news.core.models import DigestCandidate, GuildSettings
-from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
+from news.digest.posts import DigestOptions, DigestPart, DigestPost, OptionPart, PostState
 
 from db import guild_tags
 from db.backend import Database, Row
@@ -96,14 +98,24 @@ SELECT digest_thread, digest_max_sections, digest_max_items, digest_scheduled_si
   FROM guild_settings
  WHERE guild_id = :guild_id
 """
-_SAVE_OPTIONS = """
-UPDATE guild_settings
-   SET digest_thread = :thread, digest_max_sections = :max_sections,
-       digest_max_items = :max_items, digest_scheduled_since = :scheduled_since,
-       digest_relevance = :relevance
- WHERE guild_id = :guild_id
-RETURNING guild_id
-"""
+# The column of each part of the options that is written apart (see OptionPart).
+_OPTION_COLUMNS = {
+    OptionPart.THREAD: "digest_thread",
+    OptionPart.SECTIONS: "digest_max_sections",
+    OptionPart.ITEMS: "digest_max_items",
+    OptionPart.RELEVANCE: "digest_relevance",
+    OptionPart.SCHEDULE: "digest_scheduled_since",
+}
+
+
+def _save_options_sql(parts: Collection[OptionPart]) -> str:
+    """Set the columns of ``parts`` in the guild's settings row, returning the row's key (no
+    row: not set up); with no parts, only whether the row exists."""
+    columns = [_OPTION_COLUMNS[part] for part in OptionPart if part in parts]
+    if not columns:
+        return "SELECT guild_id FROM guild_settings WHERE guild_id = :guild_id"
+    sets = ", ".join(f"{column} = :{column}" for column in columns)
+    return f"UPDATE guild_settings SET {sets} WHERE guild_id = :guild_id RETURNING guild_id"
 
 
 class SqlDigestRepository:
@@ -191,20 +203,22 @@ class SqlDigestRepository:
             relevance=Strictness(row["digest_relevance"]),
         )
 
-    async def save_digest_options(self, guild_id: int, options: DigestOptions) -> bool:
+    async def save_digest_options(
+        self, guild_id: int, options: DigestOptions, parts: Collection[OptionPart]
+    ) -> bool:
+        """Write ``parts`` of ``options``; False when the guild was never set up."""
         since = options.scheduled_since
+        values = {
+            "digest_thread": int(options.thread),
+            "digest_max_sections": options.max_sections,
+            "digest_max_items": options.max_items,
+            "digest_scheduled_since": None if since is None else unix(since),
+            "digest_relevance": str(options.relevance),
+        }
+        columns = {_OPTION_COLUMNS[part] for part in parts}
+        params = {"guild_id": guild_id} | {k: v for k, v in values.items() if k in columns}
         async with self._db.transaction() as tx:
-            changed = await tx.fetch_one(
-                _SAVE_OPTIONS,
-                {
-                    "guild_id": guild_id,
-                    "thread": int(options.thread),
-                    "max_sections": options.max_sections,
-                    "max_items": options.max_items,
-                    "scheduled_since": None if since is None else unix(since),
-                    "relevance": str(options.relevance),
-                },
-            )
+            changed = await tx.fetch_one(_save_options_sql(parts), params)
         return changed is not None
 
 

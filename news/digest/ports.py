@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from news.core.models import Digest, DigestCandidate, GuildSettings, SettingsPart
-from news.digest.posts import DigestOptions, DigestPart, DigestPost
+from news.digest.posts import DigestOptions, DigestPart, DigestPost, OptionPart
 
 MessageT = TypeVar("MessageT")
 PartFooter = Callable[[int, int], str]
@@ -49,8 +49,11 @@ class DigestRepository(Protocol):
 
     async def digest_options(self, guild_id: int) -> DigestOptions: ...
 
-    async def save_digest_options(self, guild_id: int, options: DigestOptions) -> bool:
-        """False when the guild has no settings row yet (it never ran /setup digest)."""
+    async def save_digest_options(
+        self, guild_id: int, options: DigestOptions, parts: Collection[OptionPart]
+    ) -> bool:
+        """Write ``parts`` of ``options``; the others stay as stored. False when the guild has
+        no settings row yet (it never ran /setup digest)."""
 
 
 class DigestOutlet(Protocol[MessageT]):

@@ -63,6 +63,19 @@ class DigestPost:
         return next((part for part in self.parts if part.index == index), None)
 
 
+class OptionPart(StrEnum):
+    """The parts of DigestOptions that are written apart: a change writes only what it
+    changes, so that two admins changing different options at once both keep theirs, and
+    neither writes back an older schedule time (which would let the start-up catch-up post
+    for a time before the schedule was set)."""
+
+    THREAD = "thread"
+    SECTIONS = "sections"
+    ITEMS = "items"
+    RELEVANCE = "relevance"
+    SCHEDULE = "schedule"
+
+
 @dataclass(frozen=True, slots=True)
 class DigestOptions:
     """How a server wants its digest: its size, a discussion thread, and since when."""

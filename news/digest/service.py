@@ -45,6 +45,7 @@ from news.digest.posts import (
     DigestPost,
     DigestUndeliverable,
     FailureReason,
+    OptionPart,
     PostState,
     covered_week,
     part_marker,
@@ -180,16 +181,21 @@ class DigestService:
             max_items=current.max_items if max_items is None else max_items,
             relevance=current.relevance if relevance is None else _strictness(relevance),
         )
-        if not await self._digests.save_digest_options(guild_id, updated):
+        given = {
+            OptionPart.THREAD: thread,
+            OptionPart.SECTIONS: max_sections,
+            OptionPart.ITEMS: max_items,
+            OptionPart.RELEVANCE: relevance,
+        }
+        parts = [part for part, value in given.items() if value is not None]
+        if not await self._digests.save_digest_options(guild_id, updated, parts):
             raise _not_configured()
         return updated
 
     async def schedule_changed(self, guild_id: int) -> None:
         """Remember when the schedule was set: no post before it can have been missed."""
-        current = await self.options(guild_id)
-        await self._digests.save_digest_options(
-            guild_id, replace(current, scheduled_since=self._clock())
-        )
+        options = DigestOptions(scheduled_since=self._clock())
+        await self._digests.save_digest_options(guild_id, options, {OptionPart.SCHEDULE})
 
     # --- posting -------------------------------------------------------------------------
 

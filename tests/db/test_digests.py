@@ -8,7 +8,7 @@ from typing import Any
 
 from db import Database, SqlArchiveRepository, SqlDigestRepository, SqlSettingsRepository
 from news.core.models import GuildSettings
-from news.digest.posts import DigestOptions, DigestPart, DigestPost, PostState
+from news.digest.posts import DigestOptions, DigestPart, DigestPost, OptionPart, PostState
 from testkit.builders import WEDNESDAY, headline, roundup, section
 from tests.backends import table_names
 
@@ -96,7 +96,9 @@ async def test_options_default_before_setup(database: Database) -> None:
 
 
 async def test_options_need_a_settings_row(database: Database) -> None:
-    saved = await SqlDigestRepository(database).save_digest_options(1, DigestOptions())
+    saved = await SqlDigestRepository(database).save_digest_options(
+        1, DigestOptions(), set(OptionPart)
+    )
     assert saved is False
 
 
@@ -105,9 +107,24 @@ async def test_options_round_trip_and_survive_a_settings_save(database: Database
     digests = SqlDigestRepository(database)
     await settings.save_settings(GuildSettings(1, digest_channel_id=5))
     options = DigestOptions(thread=True, max_sections=3, max_items=7, scheduled_since=NOW)
-    assert await digests.save_digest_options(1, options)
+    assert await digests.save_digest_options(1, options, set(OptionPart))
     await settings.save_settings(GuildSettings(1, digest_channel_id=6))
     assert await digests.digest_options(1) == options
+
+
+async def test_saving_some_options_keeps_the_others(database: Database) -> None:
+    await SqlSettingsRepository(database).save_settings(GuildSettings(1, digest_channel_id=5))
+    digests = SqlDigestRepository(database)
+    stored = DigestOptions(thread=True, max_sections=3, max_items=7, scheduled_since=NOW)
+    await digests.save_digest_options(1, stored, set(OptionPart))
+    # Decided on options read before the thread, sizes and schedule were stored.
+    stale = DigestOptions(max_items=9)
+
+    assert await digests.save_digest_options(1, stale, {OptionPart.ITEMS})
+    assert await digests.save_digest_options(1, stale, ())
+
+    assert await digests.digest_options(1) == replace(stored, max_items=9)
+    assert await digests.save_digest_options(2, stale, ()) is False
 
 
 async def test_scheduled_guilds_are_those_with_a_digest_channel(database: Database) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -303,6 +304,18 @@ async def test_configure_rejects_absurd_sizes(service: DigestService) -> None:
 async def test_configure_needs_setup_first(service: DigestService) -> None:
     with pytest.raises(InvalidInput, match="/setup digest"):
         await service.configure(2, thread=True)
+
+
+async def test_options_changed_at_once_all_last(service: DigestService, clock: Clock) -> None:
+    # Each reads the options before any writes them: two admins and a /setup digest at once.
+    await asyncio.gather(
+        service.configure(GUILD, thread=True),
+        service.configure(GUILD, max_items=9),
+        service.schedule_changed(GUILD),
+    )
+
+    options = await service.options(GUILD)
+    assert (options.thread, options.max_items, options.scheduled_since) == (True, 9, clock.now)
 
 
 async def test_resume_interrupted_finishes_posts_left_half_way(
