@@ -34,7 +34,7 @@ from db.alert_rows import (
     subscription_of,
     subscription_params,
 )
-from db.backend import Database, Row, Session, Sql, json_list_sql, upsert_sql
+from db.backend import Database, Row, Session, Sql, json_list_sql, part_columns, upsert_sql
 from db.locks import LockSpace, lock_scope
 from db.times import from_unix_or_none, unix
 
@@ -105,9 +105,7 @@ _PREFS_ROW = (
 
 def _save_prefs_sql(parts: Collection[PrefsField]) -> str:
     """An upsert of a user's preferences that overwrites only the columns of ``parts``."""
-    updating = tuple(
-        column for part in PrefsField if part in parts for column in _PREFS_COLUMNS[part]
-    )
+    updating = part_columns(parts, _PREFS_COLUMNS)
     return upsert_sql("alert_users", ("user_id",), _PREFS_ROW, updating=updating)
 
 

@@ -10,13 +10,14 @@ is each backend's own (FTS5 there, a GIN over the same terms here), behind ``Hea
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 Params = Mapping[str, Any]
+PartT = TypeVar("PartT")
 
 
 class Dialect(StrEnum):
@@ -136,6 +137,14 @@ def json_list_sql(template: str, **lists: str) -> Sql:
         for name, kind in lists.items()
     }
     return Sql(sqlite=template.format(**sqlite), postgres=template.format(**postgres))
+
+
+def part_columns(
+    parts: Collection[PartT], columns: Mapping[PartT, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The columns of ``parts`` of a row, in the order of ``columns``: one set of parts is
+    always one statement text."""
+    return tuple(column for part, names in columns.items() if part in parts for column in names)
 
 
 @functools.cache

@@ -27,7 +27,7 @@ from news.channels.models import (
     WaitingReport,
 )
 
-from db.backend import Database, Row, Session, Sql, json_list_sql, upsert_sql
+from db.backend import Database, Row, Session, Sql, json_list_sql, part_columns, upsert_sql
 from db.headlines import headline_from_row
 from db.times import from_unix, unix
 
@@ -186,9 +186,7 @@ class SqlChannelRepository:
 
     async def save_channel_feed(self, feed: ChannelFeed, parts: Collection[ChannelPart]) -> None:
         """Write ``parts`` of the feed's settings; the others stay as stored."""
-        updating = tuple(
-            column for part in ChannelPart if part in parts for column in _PART_COLUMNS[part]
-        )
+        updating = part_columns(parts, _PART_COLUMNS)
         save = upsert_sql("channel_feeds", _FEED_KEY, _FEED_ROW, updating=updating)
         async with self._db.transaction() as tx:
             await tx.execute(save, _feed_params(feed))

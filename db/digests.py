@@ -9,7 +9,7 @@ from news.core.models import DigestCandidate, GuildSettings
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, OptionPart, PostState
 
 from db import guild_tags
-from db.backend import Database, Row
+from db.backend import Database, Row, part_columns
 from db.headlines import headline_from_row, week_key_range
 from db.times import from_unix, from_unix_or_none, unix
 
@@ -100,18 +100,18 @@ SELECT digest_thread, digest_max_sections, digest_max_items, digest_scheduled_si
 """
 # The column of each part of the options that is written apart (see OptionPart).
 _OPTION_COLUMNS = {
-    OptionPart.THREAD: "digest_thread",
-    OptionPart.SECTIONS: "digest_max_sections",
-    OptionPart.ITEMS: "digest_max_items",
-    OptionPart.RELEVANCE: "digest_relevance",
-    OptionPart.SCHEDULE: "digest_scheduled_since",
+    OptionPart.THREAD: ("digest_thread",),
+    OptionPart.SECTIONS: ("digest_max_sections",),
+    OptionPart.ITEMS: ("digest_max_items",),
+    OptionPart.RELEVANCE: ("digest_relevance",),
+    OptionPart.SCHEDULE: ("digest_scheduled_since",),
 }
 
 
 def _save_options_sql(parts: Collection[OptionPart]) -> str:
     """Set the columns of ``parts`` in the guild's settings row, returning the row's key (no
     row: not set up); with no parts, only whether the row exists."""
-    columns = [_OPTION_COLUMNS[part] for part in OptionPart if part in parts]
+    columns = part_columns(parts, _OPTION_COLUMNS)
     if not columns:
         return "SELECT guild_id FROM guild_settings WHERE guild_id = :guild_id"
     sets = ", ".join(f"{column} = :{column}" for column in columns)
@@ -215,7 +215,7 @@ class SqlDigestRepository:
             "digest_scheduled_since": None if since is None else unix(since),
             "digest_relevance": str(options.relevance),
         }
-        columns = {_OPTION_COLUMNS[part] for part in parts}
+        columns = part_columns(parts, _OPTION_COLUMNS)
         params = {"guild_id": guild_id} | {k: v for k, v in values.items() if k in columns}
         async with self._db.transaction() as tx:
             changed = await tx.fetch_one(_save_options_sql(parts), params)

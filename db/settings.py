@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from news.core.models import GuildSettings, SettingsPart
 
-from db.backend import Database, upsert_sql
+from db.backend import Database, part_columns, upsert_sql
 
 _GET_SETTINGS = """
 SELECT guild_id, digest_channel_id, digest_weekday, digest_hour, timezone, language,
@@ -43,9 +43,7 @@ class SqlSettingsRepository:
     ) -> None:
         """Write ``parts`` of the settings (all of them unless told); the others stay as
         stored, or take their value from ``settings`` for a server without any."""
-        updating = tuple(
-            column for part in SettingsPart if part in parts for column in _PART_COLUMNS[part]
-        )
+        updating = part_columns(parts, _PART_COLUMNS)
         save = upsert_sql("guild_settings", ("guild_id",), _ROW, updating=updating)
         async with self._db.transaction() as tx:
             await tx.execute(
