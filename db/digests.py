@@ -208,15 +208,15 @@ class SqlDigestRepository:
     ) -> bool:
         """Write ``parts`` of ``options``; False when the guild was never set up."""
         since = options.scheduled_since
-        values = {
+        # Every column's value: the statement reads only those of ``parts``.
+        params = {
+            "guild_id": guild_id,
             "digest_thread": int(options.thread),
             "digest_max_sections": options.max_sections,
             "digest_max_items": options.max_items,
             "digest_scheduled_since": None if since is None else unix(since),
             "digest_relevance": str(options.relevance),
         }
-        columns = part_columns(parts, _OPTION_COLUMNS)
-        params = {"guild_id": guild_id} | {k: v for k, v in values.items() if k in columns}
         async with self._db.transaction() as tx:
             changed = await tx.fetch_one(_save_options_sql(parts), params)
         return changed is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from news.core.models import GuildSettings, SettingsPart
+from news.core.models import EVERY_SETTING, GuildSettings, SettingsPart
 
 from db.backend import Database, part_columns, upsert_sql
 
@@ -39,7 +39,7 @@ class SqlSettingsRepository:
         return GuildSettings(**dict(row)) if row else None
 
     async def save_settings(
-        self, settings: GuildSettings, parts: Collection[SettingsPart] = tuple(SettingsPart)
+        self, settings: GuildSettings, parts: Collection[SettingsPart] = EVERY_SETTING
     ) -> None:
         """Write ``parts`` of the settings (all of them unless told); the others stay as
         stored, or take their value from ``settings`` for a server without any."""

@@ -258,6 +258,9 @@ class SettingsPart(StrEnum):
     ALERTS = "alerts"  # the alert channel
 
 
+EVERY_SETTING = tuple(SettingsPart)  # what creating a server's settings writes
+
+
 @dataclass(frozen=True, slots=True)
 class GuildSettings:
     guild_id: int

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from news.core.models import Digest, DigestCandidate, GuildSettings, SettingsPart
+from news.core.models import EVERY_SETTING, Digest, DigestCandidate, GuildSettings, SettingsPart
 from news.digest.posts import DigestOptions, DigestPart, DigestPost, OptionPart
 
 MessageT = TypeVar("MessageT")
@@ -18,7 +18,7 @@ class SettingsRepository(Protocol):
     async def get_settings(self, guild_id: int) -> GuildSettings | None: ...
 
     async def save_settings(
-        self, settings: GuildSettings, parts: Collection[SettingsPart] = tuple(SettingsPart)
+        self, settings: GuildSettings, parts: Collection[SettingsPart] = EVERY_SETTING
     ) -> None:
         """Write ``parts`` of the settings (all unless told); the others stay as stored."""
 

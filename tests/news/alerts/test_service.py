@@ -37,7 +37,7 @@ from news.alerts.service import AlertService
 from news.archive.importing import ImportRequest
 from news.archive.service import ArchiveService
 from news.core.errors import InvalidInput
-from news.core.models import GuildSettings, NewHeadline, SettingsPart
+from news.core.models import EVERY_SETTING, GuildSettings, NewHeadline, SettingsPart
 from news.feeds.sources import FeedSource
 from testkit.builders import headline, roundup, section
 from testkit.postgres import TemplateServer
@@ -478,7 +478,7 @@ class PausingMeanwhile:
         return await self.settings.get_settings(guild_id)
 
     async def save_settings(
-        self, settings: GuildSettings, parts: Collection[SettingsPart] = tuple(SettingsPart)
+        self, settings: GuildSettings, parts: Collection[SettingsPart] = EVERY_SETTING
     ) -> None:
         await self.settings.save_settings(settings, parts)
 
